@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export class DatabaseOpenError extends Error {}
+
+/**
+ * Opens (creating when needed) the SQLite file with the pragmas every
+ * connection needs: WAL so readers never wait for the writer, foreign keys,
+ * and a busy timeout so a second process waits instead of failing.
+ */
+export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): Db {
+  let sqlite: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL is durable in WAL mode up to the last commit before a power cut,
+    // and a killed process loses nothing already committed.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new DatabaseOpenError(`cannot open the database at ${path}: ${err.code ?? err.message}`);
+  }
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (options.migrationsFolder) {
+    try {
+      migrate(db, { migrationsFolder: options.migrationsFolder });
+    } catch (e) {
+      sqlite.close();
+      throw new DatabaseOpenError(`cannot migrate the database at ${path}: ${(e as Error).message}`);
+    }
+  }
+  return db;
+}

@@ -1,0 +1,178 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const consultants = sqliteTable('consultants', {
+  id: integer('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name'),
+  /** scrypt$N$r$p$salt$hash */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie token; the token itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    consultantId: integer('consultant_id')
+      .notNull()
+      .references(() => consultants.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_consultant_idx').on(t.consultantId)],
+);
+
+export const studies = sqliteTable(
+  'studies',
+  {
+    id: integer('id').primaryKey(),
+    consultantId: integer('consultant_id')
+      .notNull()
+      .references(() => consultants.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
+    /** Invite links are shared on purpose, so the token is kept to show the link again. */
+    inviteToken: text('invite_token').notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('studies_consultant_idx').on(t.consultantId)],
+);
+
+export const companies = sqliteTable(
+  'companies',
+  {
+    id: integer('id').primaryKey(),
+    studyId: integer('study_id').references(() => studies.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Company-specific invite link within a study. */
+    inviteToken: text('invite_token').unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('companies_study_idx').on(t.studyId)],
+);
+
+export const participants = sqliteTable(
+  'participants',
+  {
+    id: integer('id').primaryKey(),
+    studyId: integer('study_id').references(() => studies.id, { onDelete: 'set null' }),
+    companyId: integer('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    role: text('role').notNull(),
+    companyName: text('company_name').notNull(),
+    industry: text('industry').notNull(),
+    employees: text('employees').notNull(),
+    salesTeam: text('sales_team').notNull(),
+    region: text('region').notNull(),
+    motion: text('motion').notNull(),
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    status: text('status', { enum: ['in_progress', 'completed'] })
+      .notNull()
+      .default('in_progress'),
+    /** SHA-256 of the 128-bit resume token. */
+    resumeTokenHash: text('resume_token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('participants_study_idx').on(t.studyId), index('participants_company_idx').on(t.companyId)],
+);
+
+export const answers = sqliteTable(
+  'answers',
+  {
+    participantId: integer('participant_id')
+      .notNull()
+      .references(() => participants.id, { onDelete: 'cascade' }),
+    itemId: text('item_id').notNull(),
+    /** Option id, a decimal number, or "na". */
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.participantId, t.itemId] })],
+);
+
+/** "Your numbers": optional, one row per participant who gave any. */
+export const participantNumbers = sqliteTable('participant_numbers', {
+  participantId: integer('participant_id')
+    .primaryKey()
+    .references(() => participants.id, { onDelete: 'cascade' }),
+  opportunities: real('opportunities'),
+  dealValue: real('deal_value'),
+  currency: text('currency'),
+  winRate: real('win_rate'),
+  cycleDays: real('cycle_days'),
+  quota: real('quota'),
+  pipeline: real('pipeline'),
+  wonCount: real('won_count'),
+  wonValue: real('won_value'),
+  lostCount: real('lost_count'),
+  lostValue: real('lost_value'),
+  openCount: real('open_count'),
+  openValue: real('open_value'),
+  stage1: real('stage1'),
+  stage2: real('stage2'),
+  stage3: real('stage3'),
+  stage4: real('stage4'),
+  stage5: real('stage5'),
+  stage6: real('stage6'),
+});
+
+/**
+ * Materialised scores of completed participants. The peer dimensions are
+ * copied beside them so that a peer-relative lookup is one ranged count on
+ * one index, without a join.
+ */
+export const scores = sqliteTable(
+  'scores',
+  {
+    participantId: integer('participant_id')
+      .primaryKey()
+      .references(() => participants.id, { onDelete: 'cascade' }),
+    value: real('value'),
+    number: real('number'),
+    winRate: real('win_rate'),
+    cycle: real('cycle'),
+    velocity: real('velocity').notNull(),
+    approach: real('approach'),
+    execution: real('execution'),
+    personal: real('personal'),
+    studyId: integer('study_id'),
+    companyId: integer('company_id'),
+    role: text('role').notNull(),
+    industry: text('industry').notNull(),
+    employees: text('employees').notNull(),
+    salesTeam: text('sales_team').notNull(),
+    region: text('region').notNull(),
+    motion: text('motion').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('scores_velocity_idx').on(t.velocity),
+    index('scores_industry_velocity_idx').on(t.industry, t.velocity),
+    index('scores_employees_velocity_idx').on(t.employees, t.velocity),
+    index('scores_industry_employees_velocity_idx').on(t.industry, t.employees, t.velocity),
+    index('scores_role_personal_idx').on(t.role, t.personal),
+    index('scores_personal_idx').on(t.personal),
+    index('scores_study_idx').on(t.studyId),
+  ],
+);
+
+export type Participant = typeof participants.$inferSelect;
+export type NewParticipant = typeof participants.$inferInsert;
+export type ScoreRow = typeof scores.$inferSelect;
+export type NewScoreRow = typeof scores.$inferInsert;
+export type AnswerRow = typeof answers.$inferInsert;
+export type NumbersRow = typeof participantNumbers.$inferSelect;
+export type Study = typeof studies.$inferSelect;
+export type Company = typeof companies.$inferSelect;
+export type Consultant = typeof consultants.$inferSelect;

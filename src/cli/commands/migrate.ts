@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { databasePath, openDb } from '../context.ts';
+
+export function migrateCommand() {
+  return new Command('migrate').description('Create the database if needed and apply every pending migration.').action((_opts, cmd: Command) => {
+    const db = openDb(cmd);
+    const applied = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+    db.$client.close();
+    console.log(`Database ${databasePath(cmd)} is up to date (${applied.n} migration${applied.n === 1 ? '' : 's'} applied).`);
+  });
+}

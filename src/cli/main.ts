@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { DatabaseOpenError } from '../../db/client.ts';
+import { ConfigError } from '../server/config.ts';
+import { InstrumentError } from '../server/instrument-loader.ts';
+import { ConsultantExistsError } from '../server/services/consultants.ts';
+import { instrumentCommand } from './commands/instrument.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { numbersCommand } from './commands/numbers.ts';
+import { scoreCommand } from './commands/score.ts';
+import { seedCommand } from './commands/seed.ts';
+import { userCommand } from './commands/user.ts';
+import { UsageError } from './errors.ts';
+
+const program = new Command('velocity')
+  .description('Velocity Index: operate the study from the command line.')
+  .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or ./data/velocity.sqlite)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
+
+for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand]) {
+  program.addCommand(make());
+}
+for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(false);
+
+const OPERATOR_ERRORS = [UsageError, DatabaseOpenError, ConfigError, InstrumentError, ConsultantExistsError];
+
+function oneLine(e: Error): string {
+  if (e instanceof ZodError) return e.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ');
+  if (e instanceof InstrumentError) return `${e.file}: ${e.errors[0]}${e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : ''}`;
+  return e.message;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; anything else commander refused is a usage error.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  const err = e as Error;
+  if (OPERATOR_ERRORS.some((k) => err instanceof k) || err instanceof ZodError) {
+    process.stderr.write(`error: ${oneLine(err)}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`error: ${err.message}\n${process.env.DEBUG ? `${err.stack}\n` : ''}`);
+  process.exit(1);
+}

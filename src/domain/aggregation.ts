@@ -1,0 +1,102 @@
+import type { Instrument } from './instrument.ts';
+import { companyItems, companyScores, type CompanyScores, type ItemScores } from './scoring.ts';
+
+export type RoleGroup = 'leader' | 'seller';
+
+export interface Respondent {
+  roleGroup: RoleGroup;
+  itemScores: ItemScores;
+}
+
+export interface ItemSpread {
+  itemId: string;
+  /** Respondents who gave a scored answer. */
+  n: number;
+  mean: number;
+  /** Population standard deviation of the item scores, in [0, 0.5]. */
+  spread: number;
+  min: number;
+  max: number;
+}
+
+export interface GroupContrast {
+  itemId: string;
+  leaders: number;
+  sellers: number;
+  /** leaders minus sellers: positive when leaders see it more favourably. */
+  gap: number;
+}
+
+export interface CompanyAggregate {
+  respondents: number;
+  itemScores: Map<string, number>;
+  scores: CompanyScores;
+  spreads: ItemSpread[];
+  byRole: Record<RoleGroup, { respondents: number; scores: CompanyScores | null }>;
+  contrasts: GroupContrast[];
+}
+
+/** Per item, the mean over the respondents who answered it (not-applicable answers stay out). */
+export function meanItemScores(respondents: readonly { itemScores: ItemScores }[]): Map<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const r of respondents) {
+    for (const [id, s] of r.itemScores) {
+      const acc = sums.get(id) ?? { sum: 0, n: 0 };
+      acc.sum += s;
+      acc.n += 1;
+      sums.set(id, acc);
+    }
+  }
+  return new Map([...sums].map(([id, { sum, n }]) => [id, sum / n]));
+}
+
+function spreadOf(itemId: string, values: number[]): ItemSpread {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+  return { itemId, n, mean, spread: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * A company's scores over its respondents: sub-indices come from the mean item
+ * scores, never from averaging the respondents' sub-indices, so that an item one
+ * person skipped still counts with the others' answers.
+ */
+export function aggregateCompany(instrument: Instrument, respondents: readonly Respondent[]): CompanyAggregate {
+  const items = companyItems(instrument);
+  const itemScores = meanItemScores(respondents);
+  const spreads = items
+    .map((item) => {
+      const values = respondents.map((r) => r.itemScores.get(item.id)).filter((v): v is number => v !== undefined);
+      return values.length >= 2 ? spreadOf(item.id, values) : null;
+    })
+    .filter((s): s is ItemSpread => s !== null)
+    // Widest first; instrument order breaks ties so the report is stable.
+    .sort((a, b) => b.spread - a.spread);
+
+  const group = (g: RoleGroup) => respondents.filter((r) => r.roleGroup === g);
+  const leaders = meanItemScores(group('leader'));
+  const sellers = meanItemScores(group('seller'));
+  const contrasts = items
+    .filter((item) => leaders.has(item.id) && sellers.has(item.id))
+    .map((item) => {
+      const l = leaders.get(item.id)!;
+      const s = sellers.get(item.id)!;
+      return { itemId: item.id, leaders: l, sellers: s, gap: l - s };
+    })
+    .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap));
+
+  const roleScores = (g: RoleGroup, means: Map<string, number>) => ({
+    respondents: group(g).length,
+    scores: group(g).length ? companyScores(instrument, means) : null,
+  });
+
+  return {
+    respondents: respondents.length,
+    itemScores,
+    scores: companyScores(instrument, itemScores),
+    spreads,
+    byRole: { leader: roleScores('leader', leaders), seller: roleScores('seller', sellers) },
+    contrasts,
+  };
+}

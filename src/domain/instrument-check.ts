@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import { optionsOf } from './answers.ts';
+import { bandProblems } from './bands.ts';
+import { InstrumentSchema, type Instrument, type Item } from './instrument.ts';
+import { companyItems, personalItems } from './scoring.ts';
+
+export type InstrumentResult = { ok: true; instrument: Instrument } | { ok: false; errors: string[] };
+
+/**
+ * Names the place of a schema issue the way an author thinks of it: by the ids
+ * of the section and item on the path, then the field, e.g.
+ * `item "align-targets" (company section "alignment"): narrative.positive`.
+ */
+export function describePath(data: unknown, path: readonly PropertyKey[]): string {
+  let node: unknown = data;
+  const owners: string[] = [];
+  let rest: string[] = [];
+  for (const key of path) {
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    const id = node && typeof node === 'object' && 'id' in node ? (node as { id: unknown }).id : undefined;
+    if (typeof key === 'number' && typeof id === 'string') {
+      const kind = owners.length === 0 ? 'section' : 'item';
+      owners.unshift(`${kind} "${id}"`);
+      rest = [];
+    } else {
+      rest.push(typeof key === 'number' ? `[${key}]` : String(key));
+    }
+  }
+  const field = rest.join('.').replace(/\.\[/g, '[');
+  if (owners.length === 0) return field || '(top level)';
+  return field ? `${owners.join(' in ')}: ${field}` : owners.join(' in ');
+}
+
+export function formatIssues(data: unknown, error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${describePath(data, issue.path)}: ${issue.message}`);
+}
+
+/** Rules the schema cannot express: unique ids, weights, narratives, band coverage. */
+export function lintInstrument(instrument: Instrument): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const sections = [...instrument.company.sections, ...instrument.personal.sections];
+  for (const section of sections) {
+    if (seen.has(section.id)) problems.push(`section "${section.id}": the id is used twice`);
+    seen.add(section.id);
+  }
+  const items: Item[] = [...companyItems(instrument), ...personalItems(instrument)];
+  for (const item of items) {
+    const where = `item "${item.id}"`;
+    if (seen.has(item.id)) problems.push(`${where}: the id is used twice`);
+    seen.add(item.id);
+    const weights = Object.values(item.weights) as number[];
+    if (weights.reduce((a, b) => a + b, 0) <= 0) problems.push(`${where}: weights must sum above 0`);
+    for (const [band, text] of Object.entries(item.narrative)) {
+      if (!text.trim()) problems.push(`${where}: narrative.${band} is empty`);
+    }
+    if (item.kind === 'choice') {
+      const ids = item.options.map((o) => o.id);
+      if (new Set(ids).size !== ids.length) problems.push(`${where}: option ids repeat`);
+      if (Math.max(...item.options.map((o) => o.score)) < 1) {
+        problems.push(`${where}: no option scores 1, so nobody can reach best practice`);
+      }
+    }
+    if (item.kind === 'number') {
+      if (item.min >= item.max) problems.push(`${where}: min must be below max`);
+      const pts = [...item.curve].sort((a, b) => a.value - b.value);
+      const values = new Set(pts.map((p) => p.value));
+      if (values.size !== pts.length) problems.push(`${where}: curve has two points at the same value`);
+      const rising = pts.every((p, i) => i === 0 || p.score >= pts[i - 1]!.score);
+      const falling = pts.every((p, i) => i === 0 || p.score <= pts[i - 1]!.score);
+      if (!rising && !falling) problems.push(`${where}: curve must only rise or only fall`);
+    }
+    if (item.kind !== 'number' && optionsOf(instrument, item).length === 0) {
+      problems.push(`${where}: has no options`);
+    }
+  }
+  for (const [name, scale] of Object.entries(instrument.scales)) {
+    const ids = scale.map((o) => o.id);
+    if (new Set(ids).size !== ids.length) problems.push(`scales.${name}: option ids repeat`);
+    if (ids.includes('na')) problems.push(`scales.${name}: "na" is reserved for not applicable`);
+  }
+  const bandSets = [
+    ['categories.company', instrument.categories.company],
+    ['categories.personal', instrument.categories.personal],
+    ['potential', instrument.potential],
+  ] as const;
+  for (const [name, bands] of bandSets) {
+    for (const p of bandProblems(bands)) problems.push(`${name}: ${p}`);
+  }
+  const fieldIds = instrument.numbers.fields.map((f) => f.id);
+  if (new Set(fieldIds).size !== fieldIds.length) problems.push('numbers.fields: a field id is used twice');
+  for (const f of instrument.numbers.fields) {
+    if (f.kind !== 'currency' && f.min >= f.max) problems.push(`numbers field "${f.id}": min must be below max`);
+  }
+  return problems;
+}
+
+/** Validates parsed YAML (or JSON) data: the schema first, then the lint rules. */
+export function checkInstrument(data: unknown): InstrumentResult {
+  const parsed = InstrumentSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, errors: formatIssues(data, parsed.error) };
+  const problems = lintInstrument(parsed.data);
+  return problems.length ? { ok: false, errors: problems } : { ok: true, instrument: parsed.data };
+}

@@ -1,0 +1,60 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { answers, participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
+import type { Answers } from '../../domain/answers.ts';
+import type { YourNumbers } from '../../domain/profile.ts';
+
+export function insertParticipant(db: Db, row: NewParticipant): Participant {
+  return db.insert(participants).values(row).returning().get();
+}
+
+export function findParticipant(db: Db, id: number): Participant | undefined {
+  return db.select().from(participants).where(eq(participants.id, id)).get();
+}
+
+export function findParticipantByResumeHash(db: Db, hash: string): Participant | undefined {
+  return db.select().from(participants).where(eq(participants.resumeTokenHash, hash)).get();
+}
+
+/** Upserts one page of answers in one transaction: a retried post stores the same rows again. */
+export function saveAnswers(db: Db, participantId: number, values: Answers): void {
+  const rows = Object.entries(values).map(([itemId, value]) => ({ participantId, itemId, value }));
+  if (rows.length === 0) return;
+  db.transaction((tx) => {
+    tx.insert(answers)
+      .values(rows)
+      .onConflictDoUpdate({ target: [answers.participantId, answers.itemId], set: { value: sql`excluded.value` } })
+      .run();
+    tx.update(participants).set({ updatedAt: new Date() }).where(eq(participants.id, participantId)).run();
+  });
+}
+
+export function loadAnswers(db: Db, participantId: number): Record<string, string> {
+  const rows = db
+    .select({ itemId: answers.itemId, value: answers.value })
+    .from(answers)
+    .where(eq(answers.participantId, participantId))
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.itemId, r.value]));
+}
+
+export function saveNumbers(db: Db, participantId: number, numbers: YourNumbers): void {
+  db.insert(participantNumbers)
+    .values({ participantId, ...numbers })
+    .onConflictDoUpdate({ target: participantNumbers.participantId, set: { ...numbers } })
+    .run();
+}
+
+export function loadNumbers(db: Db, participantId: number): YourNumbers | null {
+  const row = db.select().from(participantNumbers).where(eq(participantNumbers.participantId, participantId)).get();
+  if (!row) return null;
+  const { participantId: _id, ...fields } = row;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as YourNumbers;
+}
+
+export function markCompleted(db: Db, participantId: number, at: Date): void {
+  db.update(participants)
+    .set({ status: 'completed', completedAt: at, updatedAt: at })
+    .where(eq(participants.id, participantId))
+    .run();
+}

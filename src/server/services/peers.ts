@@ -1,0 +1,51 @@
+import type { Db } from '../../../db/client.ts';
+import {
+  choosePeerGroup,
+  interpolate,
+  peerGroupCandidates,
+  quantilePosition,
+  relativeFromCounts,
+  type ChosenPeerGroup,
+  type PeerProfile,
+  type Quartiles,
+} from '../../domain/peers.ts';
+import { countNotBetter, groupSize, velocityAtRank } from '../repositories/scores.ts';
+
+export interface PeerPosition {
+  group: ChosenPeerGroup;
+  /** Share (0-100) of the group that did not score better. */
+  relative: number;
+}
+
+export interface PeerSubject extends PeerProfile {
+  /** Left out of its own group when it is already stored. */
+  participantId?: number;
+  velocity: number;
+}
+
+/** The subject's place in the most specific peer group with at least `minSize` others. */
+export function peerPosition(db: Db, subject: PeerSubject, minSize: number): PeerPosition | null {
+  const group = choosePeerGroup(
+    peerGroupCandidates(subject),
+    (g) => groupSize(db, g.where, subject.participantId),
+    minSize,
+  );
+  if (!group) return null;
+  const notBetter = countNotBetter(db, group.where, subject.velocity, subject.participantId);
+  return { group, relative: relativeFromCounts(notBetter, group.size)! };
+}
+
+/**
+ * Quartiles of the Velocity Index in a group, picked by rank from the index
+ * instead of reading the whole group. Null below `minSize` (anonymity).
+ */
+export function groupQuartiles(db: Db, where: Partial<PeerProfile>, minSize: number): Quartiles | null {
+  const n = groupSize(db, where);
+  if (n < minSize) return null;
+  const at = (p: number) => {
+    const { lo, hi, frac } = quantilePosition(n, p);
+    const loValue = velocityAtRank(db, where, lo)!;
+    return frac === 0 ? loValue : interpolate(loValue, velocityAtRank(db, where, hi)!, frac);
+  };
+  return { n, min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
+}
