@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
+import { participantTotal } from '../../server/repositories/scores.ts';
 import { seedParticipants } from '../../server/services/seed.ts';
 import { openDb } from '../context.ts';
 import { numberOption } from '../errors.ts';
@@ -10,9 +11,15 @@ export function seedCommand() {
     .description('Add synthetic, plausible completed participants (deterministic for a seed).')
     .requiredOption('--count <n>', 'participants to add', numberOption('--count', { min: 1, max: 10_000_000, integer: true }))
     .option('--seed <s>', 'random seed; the same seed gives the same participants', numberOption('--seed', { min: 0, max: 2 ** 32 - 1, integer: true }), 1)
-    .action((opts: { count: number; seed: number }, cmd: Command) => {
+    .option('--if-empty', 'do nothing when the database already holds participants')
+    .action((opts: { count: number; seed: number; ifEmpty?: boolean }, cmd: Command) => {
       const instrument = loadInstrument();
       const db = openDb(cmd);
+      if (opts.ifEmpty && participantTotal(db) > 0) {
+        db.$client.close();
+        console.log('The database already holds participants; nothing seeded.');
+        return;
+      }
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'Seeding [{bar}] {percentage}% {value}/{total} participants, {eta}s left' }, Presets.shades_classic) : null;
       bar?.start(opts.count, 0);
       const started = performance.now();
