@@ -52,8 +52,12 @@ export function itemScore(instrument: Instrument, item: Item, value: string | un
     return Number.isFinite(n) ? curveScore(item.curve, n) : null;
   }
   const option = optionsOf(instrument, item).find((o) => o.id === value);
-  if (!option) return null;
-  return item.kind !== 'choice' && item.reverse ? 1 - option.score : option.score;
+  return option ? optionScore(item, option) : null;
+}
+
+/** An option's score for this item: scale items marked `reverse` count from the top down. */
+export function optionScore(item: Item, option: { score: number }): number {
+  return item.kind !== 'choice' && item.kind !== 'number' && item.reverse ? 1 - option.score : option.score;
 }
 
 export function scoreItems(instrument: Instrument, items: readonly Item[], answers: Answers): Map<string, number> {

@@ -2,7 +2,7 @@ import { allowsNotApplicable, NOT_APPLICABLE, optionsOf } from './answers.ts';
 import type { Instrument, Item, ProfileFieldId } from './instrument.ts';
 import type { Profile, YourNumbers } from './profile.ts';
 import { normal, pickWeighted, seededRandom, type Random } from './random.ts';
-import { companyItems, curveScore, personalItems } from './scoring.ts';
+import { companyItems, curveScore, optionScore, personalItems } from './scoring.ts';
 
 /**
  * Synthetic but plausible participants for demos and benchmarks. Each one has
@@ -56,7 +56,7 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
   const itemRandom = seededRandom(seed ^ 0x5bd1e995);
   const prepare = (item: Item, factor: number): PreparedItem => {
     const options = optionsOf(instrument, item)
-      .map((o) => ({ id: o.id, score: item.kind !== 'choice' && item.reverse ? 1 - o.score : o.score }))
+      .map((o) => ({ id: o.id, score: optionScore(item, o) }))
       .sort((a, b) => a.score - b.score);
     return { item, options, na: allowsNotApplicable(item), factor, difficulty: normal(itemRandom) * 0.45 };
   };
