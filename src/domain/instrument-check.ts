@@ -6,29 +6,45 @@ import { companyItems, personalItems } from './scoring.ts';
 
 export type InstrumentResult = { ok: true; instrument: Instrument } | { ok: false; errors: string[] };
 
+const ENTITY_OF: Record<string, string> = {
+  sections: 'section',
+  items: 'item',
+  options: 'option',
+  fields: 'field',
+  profile: 'profile field',
+};
+
 /**
- * Names the place of a schema issue the way an author thinks of it: by the ids
- * of the section and item on the path, then the field, e.g.
- * `item "align-targets" (company section "alignment"): narrative.positive`.
+ * Names the place of a schema issue the way an author thinks of it: list
+ * entries by their id, the rest as a field path, e.g.
+ * `company › section "alignment" › item "align-targets" › narrative.positive`
+ * or `scales.agreement › option "sa" › score`.
  */
 export function describePath(data: unknown, path: readonly PropertyKey[]): string {
+  const parts: string[] = [];
   let node: unknown = data;
-  const owners: string[] = [];
-  let rest: string[] = [];
   for (const key of path) {
     node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     const id = node && typeof node === 'object' && 'id' in node ? (node as { id: unknown }).id : undefined;
-    if (typeof key === 'number' && typeof id === 'string') {
-      const kind = owners.length === 0 ? 'section' : 'item';
-      owners.unshift(`${kind} "${id}"`);
-      rest = [];
+    if (typeof key === 'number') {
+      const listName = parts.at(-1)?.split('.').at(-1) ?? '';
+      const entity = ENTITY_OF[listName];
+      if (typeof id === 'string' && entity) {
+        const head = parts.pop()!.split('.').slice(0, -1).join('.');
+        if (head) parts.push(head);
+        parts.push(`${entity} "${id}"`);
+      } else if (parts.length) {
+        parts[parts.length - 1] += `[${key}]`;
+      } else {
+        parts.push(`[${key}]`);
+      }
+    } else if (parts.length && !parts.at(-1)!.includes('"')) {
+      parts[parts.length - 1] += `.${String(key)}`;
     } else {
-      rest.push(typeof key === 'number' ? `[${key}]` : String(key));
+      parts.push(String(key));
     }
   }
-  const field = rest.join('.').replace(/\.\[/g, '[');
-  if (owners.length === 0) return field || '(top level)';
-  return field ? `${owners.join(' in ')}: ${field}` : owners.join(' in ');
+  return parts.join(' › ') || '(top level)';
 }
 
 export function formatIssues(data: unknown, error: z.ZodError): string[] {
@@ -57,15 +73,14 @@ export function lintInstrument(instrument: Instrument): string[] {
     if (item.kind === 'choice') {
       const ids = item.options.map((o) => o.id);
       if (new Set(ids).size !== ids.length) problems.push(`${where}: option ids repeat`);
+      if (ids.includes('na')) problems.push(`${where}: "na" is reserved for not applicable`);
       if (Math.max(...item.options.map((o) => o.score)) < 1) {
         problems.push(`${where}: no option scores 1, so nobody can reach best practice`);
       }
     }
     if (item.kind === 'number') {
       if (item.min >= item.max) problems.push(`${where}: min must be below max`);
-      const pts = [...item.curve].sort((a, b) => a.value - b.value);
-      const values = new Set(pts.map((p) => p.value));
-      if (values.size !== pts.length) problems.push(`${where}: curve has two points at the same value`);
+      const pts = item.curve;
       const rising = pts.every((p, i) => i === 0 || p.score >= pts[i - 1]!.score);
       const falling = pts.every((p, i) => i === 0 || p.score <= pts[i - 1]!.score);
       if (!rising && !falling) problems.push(`${where}: curve must only rise or only fall`);

@@ -81,7 +81,10 @@ const NumberItem = z.strictObject({
   /** Whole numbers only. */
   integer: z.boolean().optional(),
   /** Scores between points are interpolated; outside them the end scores hold. */
-  curve: z.array(CurvePoint).min(2),
+  curve: z
+    .array(CurvePoint)
+    .min(2)
+    .refine((pts) => pts.every((p, i) => i === 0 || p.value > pts[i - 1]!.value), 'points must be in ascending order of value'),
 });
 
 const CompanyWeights = z.strictObject({

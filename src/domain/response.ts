@@ -37,13 +37,15 @@ export function parseResponse(instrument: Instrument, data: unknown): ResponseRe
   if (!profile.success) errors.push(...profile.error.issues.map((i) => `profile.${i.path.join('.')}: ${i.message}`));
 
   const items = itemsById(instrument);
+  // Keys are read from the raw input: a record schema drops "__proto__", and an unknown id must be refused, not lost.
+  const rawAnswers = (data as { answers: Record<string, unknown> }).answers;
+  for (const id of Object.keys(rawAnswers)) {
+    if (!items.has(id)) errors.push(`answers.${id}: there is no item "${id}" in ${instrument.id}`);
+  }
   const answers: Record<string, string> = {};
   for (const [id, raw] of Object.entries(envelope.data.answers)) {
     const item = items.get(id);
-    if (!item) {
-      errors.push(`answers.${id}: there is no item "${id}" in ${instrument.id}`);
-      continue;
-    }
+    if (!item) continue;
     const checked = checkAnswer(instrument, item, String(raw));
     if (checked.ok) answers[id] = checked.value;
     else errors.push(`answers.${id}: ${checked.message}`);

@@ -18,41 +18,46 @@ export type ItemScores = ReadonlyMap<string, number>;
 export type CompanyScores = Record<SubIndexKey, number | null> & { velocity: number | null };
 export type PersonalScores = Record<PersonalKey, number | null> & { personal: number | null };
 
-export function companyItems(instrument: Instrument): CompanyItem[] {
-  return instrument.company.sections.flatMap((s) => s.items);
+const itemLists = new WeakMap<Instrument, { company: CompanyItem[]; personal: PersonalItem[]; all: Item[] }>();
+
+function listsOf(instrument: Instrument) {
+  let lists = itemLists.get(instrument);
+  if (!lists) {
+    const company = instrument.company.sections.flatMap((s) => s.items);
+    const personal = instrument.personal.sections.flatMap((s) => s.items);
+    lists = { company, personal, all: [...company, ...personal] };
+    itemLists.set(instrument, lists);
+  }
+  return lists;
 }
 
-export function personalItems(instrument: Instrument): PersonalItem[] {
-  return instrument.personal.sections.flatMap((s) => s.items);
+/** Company items in instrument order (the same array on every call; do not mutate it). */
+export function companyItems(instrument: Instrument): readonly CompanyItem[] {
+  return listsOf(instrument).company;
 }
 
-/** Piecewise-linear, clamped at both ends; points are sorted by value first. */
+export function personalItems(instrument: Instrument): readonly PersonalItem[] {
+  return listsOf(instrument).personal;
+}
+
+export function allItems(instrument: Instrument): readonly Item[] {
+  return listsOf(instrument).all;
+}
+
+/** Piecewise-linear, clamped at both ends; the schema keeps the points in ascending order of value. */
 export function curveScore(curve: readonly { value: number; score: number }[], x: number): number {
-  const pts = [...curve].sort((a, b) => a.value - b.value);
-  const first = pts[0]!;
-  const last = pts.at(-1)!;
+  const first = curve[0]!;
+  const last = curve.at(-1)!;
   if (x <= first.value) return first.score;
   if (x >= last.value) return last.score;
-  for (let i = 1; i < pts.length; i++) {
-    const hi = pts[i]!;
-    const lo = pts[i - 1]!;
+  for (let i = 1; i < curve.length; i++) {
+    const hi = curve[i]!;
     if (x <= hi.value) {
-      const t = (x - lo.value) / (hi.value - lo.value);
-      return lo.score + t * (hi.score - lo.score);
+      const lo = curve[i - 1]!;
+      return lo.score + ((x - lo.value) / (hi.value - lo.value)) * (hi.score - lo.score);
     }
   }
   return last.score;
-}
-
-/** The score in [0, 1] of one answer, or null for not applicable or an answer the item does not know. */
-export function itemScore(instrument: Instrument, item: Item, value: string | undefined): number | null {
-  if (value === undefined || value === NOT_APPLICABLE) return null;
-  if (item.kind === 'number') {
-    const n = Number(value);
-    return Number.isFinite(n) ? curveScore(item.curve, n) : null;
-  }
-  const option = optionsOf(instrument, item).find((o) => o.id === value);
-  return option ? optionScore(item, option) : null;
 }
 
 /** An option's score for this item: scale items marked `reverse` count from the top down. */
@@ -60,35 +65,80 @@ export function optionScore(item: Item, option: { score: number }): number {
   return item.kind !== 'choice' && item.kind !== 'number' && item.reverse ? 1 - option.score : option.score;
 }
 
+type ItemScorer = (value: string | undefined) => number | null;
+
+/**
+ * One scorer per instrument and item, built once: an option-id table for option
+ * kinds, the curve for numbers. Seeding scores millions of answers, and a
+ * table lookup is what keeps that fast.
+ */
+const scorers = new WeakMap<Instrument, WeakMap<Item, ItemScorer>>();
+
+function scorerFor(instrument: Instrument, item: Item): ItemScorer {
+  let byItem = scorers.get(instrument);
+  if (!byItem) {
+    byItem = new WeakMap();
+    scorers.set(instrument, byItem);
+  }
+  let scorer = byItem.get(item);
+  if (scorer) return scorer;
+  if (item.kind === 'number') {
+    scorer = (value) => {
+      if (value === undefined || value === NOT_APPLICABLE || value === '') return null;
+      const n = Number(value);
+      return Number.isFinite(n) ? curveScore(item.curve, n) : null;
+    };
+  } else {
+    const table = new Map(optionsOf(instrument, item).map((o) => [o.id, optionScore(item, o)]));
+    // "na" is reserved and never an option id, so it finds nothing here: not applicable scores null.
+    scorer = (value) => (value === undefined ? null : (table.get(value) ?? null));
+  }
+  byItem.set(item, scorer);
+  return scorer;
+}
+
+/** The score in [0, 1] of one answer, or null for not applicable or an answer the item does not know. */
+export function itemScore(instrument: Instrument, item: Item, value: string | undefined): number | null {
+  return scorerFor(instrument, item)(value);
+}
+
 export function scoreItems(instrument: Instrument, items: readonly Item[], answers: Answers): Map<string, number> {
   const scores = new Map<string, number>();
   for (const item of items) {
-    const s = itemScore(instrument, item, answers[item.id]);
+    const s = scorerFor(instrument, item)(answers[item.id]);
     if (s !== null) scores.set(item.id, s);
   }
   return scores;
 }
 
 /**
- * Weighted mean of the answered items that weigh on `key`, as a percentage.
- * Not-applicable and unanswered items leave the mean rather than count as zero.
+ * Per key, the weighted mean of the answered items that weigh on it, as a
+ * percentage. Not-applicable and unanswered items leave the mean rather than
+ * count as zero; a key no answered item weighs on is null.
  */
-function weightedIndex<K extends string>(
+function weightedIndices<K extends string>(
   items: readonly { id: string; weights: Record<K, number> }[],
   scores: ItemScores,
-  key: K,
-): number | null {
-  let sum = 0;
-  let weight = 0;
+  keys: readonly K[],
+): Record<K, number | null> {
+  const sum = keys.map(() => 0);
+  const weight = keys.map(() => 0);
   for (const item of items) {
-    const w = item.weights[key];
     const s = scores.get(item.id);
-    if (w > 0 && s !== undefined) {
-      sum += w * s;
-      weight += w;
+    if (s === undefined) continue;
+    for (let k = 0; k < keys.length; k++) {
+      const w = item.weights[keys[k]!];
+      if (w > 0) {
+        sum[k]! += w * s;
+        weight[k]! += w;
+      }
     }
   }
-  return weight > 0 ? round2((100 * sum) / weight) : null;
+  const result = {} as Record<K, number | null>;
+  keys.forEach((key, k) => {
+    result[key] = weight[k]! > 0 ? round2((100 * sum[k]!) / weight[k]!) : null;
+  });
+  return result;
 }
 
 function meanOf(values: readonly (number | null)[]): number | null {
@@ -102,20 +152,12 @@ export function round2(x: number): number {
 }
 
 export function companyScores(instrument: Instrument, scores: ItemScores): CompanyScores {
-  const items = companyItems(instrument);
-  const sub = Object.fromEntries(SubIndexKeys.map((k) => [k, weightedIndex(items, scores, k)])) as Record<
-    SubIndexKey,
-    number | null
-  >;
+  const sub = weightedIndices(companyItems(instrument), scores, SubIndexKeys);
   return { ...sub, velocity: meanOf(SubIndexKeys.map((k) => sub[k])) };
 }
 
 export function personalScores(instrument: Instrument, scores: ItemScores): PersonalScores {
-  const items = personalItems(instrument);
-  const sub = Object.fromEntries(PersonalKeys.map((k) => [k, weightedIndex(items, scores, k)])) as Record<
-    PersonalKey,
-    number | null
-  >;
+  const sub = weightedIndices(personalItems(instrument), scores, PersonalKeys);
   return { ...sub, personal: meanOf(PersonalKeys.map((k) => sub[k])) };
 }
 
@@ -126,7 +168,7 @@ export interface ParticipantScores {
 }
 
 export function scoreParticipant(instrument: Instrument, answers: Answers): ParticipantScores {
-  const itemScores = scoreItems(instrument, [...companyItems(instrument), ...personalItems(instrument)], answers);
+  const itemScores = scoreItems(instrument, allItems(instrument), answers);
   return {
     itemScores,
     company: companyScores(instrument, itemScores),

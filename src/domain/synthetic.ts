@@ -33,7 +33,7 @@ function descending(n: number): number[] {
 
 interface PreparedItem {
   item: Item;
-  /** Option ids sorted by score, with their scores, for picking the closest. */
+  /** Answers sorted by score, with their scores, for picking the closest; numbers on a grid of their range. */
   options: { id: string; score: number }[];
   na: boolean;
   /** Which latent strength drives the answer. */
@@ -55,8 +55,7 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
   const industryEffect = new Map(profileIds.industry.map((id) => [id, normal(random) * 0.35]));
   const itemRandom = seededRandom(seed ^ 0x5bd1e995);
   const prepare = (item: Item, factor: number): PreparedItem => {
-    const options = optionsOf(instrument, item)
-      .map((o) => ({ id: o.id, score: optionScore(item, o) }))
+    const options = (item.kind === 'number' ? numberGrid(item) : optionsOf(instrument, item).map((o) => ({ id: o.id, score: optionScore(item, o) })))
       .sort((a, b) => a.score - b.score);
     return { item, options, na: allowsNotApplicable(item), factor, difficulty: normal(itemRandom) * 0.45 };
   };
@@ -95,13 +94,9 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
         continue;
       }
       const target = 1 / (1 + Math.exp(-(strengths[p.factor]! - p.difficulty + normal(random) * 0.7) * 1.3));
-      if (p.item.kind === 'number') {
-        answers[p.item.id] = String(numberFor(p.item, target));
-      } else {
-        let best = p.options[0]!;
-        for (const o of p.options) if (Math.abs(o.score - target) < Math.abs(best.score - target)) best = o;
-        answers[p.item.id] = best.id;
-      }
+      let best = p.options[0]!;
+      for (const o of p.options) if (Math.abs(o.score - target) < Math.abs(best.score - target)) best = o;
+      answers[p.item.id] = best.id;
     }
 
     const numbers = random() < 0.6 ? syntheticNumbers(random, maturity, employeesAt, motion) : null;
@@ -109,21 +104,19 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
   };
 }
 
-/** The number whose curve score is nearest the target, searched over the item's range. */
-function numberFor(item: Extract<Item, { kind: 'number' }>, target: number): number {
+/** Candidate answers of a number item: 41 steps over its range, each with its curve score. */
+function numberGrid(item: Extract<Item, { kind: 'number' }>): { id: string; score: number }[] {
   const steps = 40;
-  let best = item.min;
-  let bestGap = Infinity;
+  const seen = new Map<string, number>();
   for (let i = 0; i <= steps; i++) {
     const raw = item.min + ((item.max - item.min) * i) / steps;
-    const x = item.integer ? Math.round(raw) : Math.round(raw * 10) / 10;
-    const gap = Math.abs(curveScore(item.curve, x) - target);
-    if (gap < bestGap) {
-      best = x;
-      bestGap = gap;
-    }
+    const rounded = item.integer ? Math.round(raw) : Math.round(raw * 10) / 10;
+    // Rounding must not step outside the item's own range.
+    const x = Math.min(item.max, Math.max(item.min, rounded));
+    if (item.integer && !Number.isInteger(x)) continue;
+    seen.set(String(x), curveScore(item.curve, x));
   }
-  return best;
+  return [...seen].map(([id, score]) => ({ id, score }));
 }
 
 function syntheticNumbers(random: Random, maturity: number, sizeBand: number, motion: string): YourNumbers {

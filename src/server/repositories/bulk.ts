@@ -88,6 +88,21 @@ export function createBulkWriter(db: Db) {
   });
 
   return {
+    /**
+     * Large loads drop the secondary indexes and build them again at the end:
+     * one sort per index is far cheaper than a million random inserts into it.
+     * Returns the statements that recreate them, read from the schema itself.
+     */
+    dropSecondaryIndexes(): string[] {
+      const rows = db.$client
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('scores', 'answers', 'participant_numbers') AND sql IS NOT NULL")
+        .all() as { name: string; sql: string }[];
+      for (const r of rows) db.$client.exec(`DROP INDEX "${r.name}"`);
+      return rows.map((r) => r.sql);
+    },
+    createIndexes(statements: readonly string[]): void {
+      db.$client.transaction(() => statements.forEach((sql) => db.$client.exec(sql)))();
+    },
     nextId: (): number =>
       (db.$client.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM participants').get() as { id: number }).id,
     write: (batch: readonly BulkParticipant[]) => writeBatch(batch),
