@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:peers [-- --count N --seed S --db path]`: seeds N participants
+ * (1,000,000 by default) into a temporary database, then measures
+ *  - one peer-relative lookup (goal: median 2 ms or less) against a plain
+ *    full scan of the group in JavaScript, in the same run;
+ *  - quartiles of the Velocity Index for every industry group (goal: 150 ms or
+ *    less in total) against reading every score once and sorting per group.
+ * An existing --db is reused as it is, so repeated runs can skip the seeding.
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { peerGroupCandidates, quartiles, choosePeerGroup, DEFAULT_MIN_GROUP } from '../src/domain/peers.ts';
+import { profileChoices } from '../src/domain/profile.ts';
+import { openMigrated } from '../src/server/db.ts';
+import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { participantTotal } from '../src/server/repositories/scores.ts';
+import { groupQuartiles, peerPosition } from '../src/server/services/peers.ts';
+import { seedParticipants } from '../src/server/services/seed.ts';
+
+const { values: args } = parseArgs({
+  options: { count: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '42' }, db: { type: 'string' }, lookups: { type: 'string', default: '200' } },
+});
+const count = Number(args.count);
+const lookups = Number(args.lookups);
+const dir = args.db ? null : mkdtempSync(join(tmpdir(), 'velocity-bench-'));
+const path = args.db ?? join(dir!, 'bench.sqlite');
+const instrument = loadInstrument();
+const reuse = existsSync(path);
+const db = openMigrated(path);
+
+if (!reuse || participantTotal(db) === 0) {
+  const t = performance.now();
+  seedParticipants(db, instrument, { count, seed: Number(args.seed) });
+  console.log(`seeded ${count.toLocaleString('en-US')} participants in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+const total = participantTotal(db);
+console.log(`participants: ${total.toLocaleString('en-US')}`);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+const time = <T>(fn: () => T): [number, T] => {
+  const t = performance.now();
+  const r = fn();
+  return [performance.now() - t, r];
+};
+
+// Subjects spread over the id range, read once so both methods see the same.
+const subjects = db.$client
+  .prepare(`SELECT participant_id AS participantId, velocity, industry, employees FROM scores WHERE participant_id % ? = 0 LIMIT ?`)
+  .all(Math.max(1, Math.floor(total / lookups)), lookups) as { participantId: number; velocity: number; industry: string; employees: string }[];
+
+function scanCount(where: { industry?: string; employees?: string }, exclude: number, atMost?: number): number {
+  const conds = ['participant_id != @exclude'];
+  if (where.industry !== undefined) conds.push('industry = @industry');
+  if (where.employees !== undefined) conds.push('employees = @employees');
+  if (atMost !== undefined) conds.push('velocity <= @atMost');
+  const sql = `SELECT count(*) AS n FROM scores NOT INDEXED WHERE ${conds.join(' AND ')}`;
+  return (db.$client.prepare(sql).get({ ...where, exclude, atMost }) as { n: number }).n;
+}
+
+const indexed: number[] = [];
+const scanned: number[] = [];
+let groupSizes = 0;
+for (const s of subjects) {
+  const [ms, pos] = time(() => peerPosition(db, s, DEFAULT_MIN_GROUP));
+  indexed.push(ms);
+  groupSizes += pos?.group.size ?? 0;
+  // Baseline: the same counts with the indexes switched off, i.e. a plain full scan of the table.
+  const [msScan, rel] = time(() => {
+    const group = choosePeerGroup(peerGroupCandidates(s), (g) => scanCount(g.where, s.participantId));
+    return group ? (100 * scanCount(group.where, s.participantId, s.velocity)) / group.size : null;
+  });
+  scanned.push(msScan);
+  if (pos && rel !== null && Math.abs(pos.relative - rel) > 1e-9) throw new Error(`lookup disagrees with the scan for participant ${s.participantId}`);
+}
+console.log(`\npeer-relative lookup (${subjects.length} subjects, mean group ${Math.round(groupSizes / subjects.length).toLocaleString('en-US')}):`);
+console.log(`  indexed count   median ${median(indexed).toFixed(3)} ms   p95 ${p95(indexed).toFixed(3)} ms   (goal ≤ 2 ms)`);
+console.log(`  full scan       median ${median(scanned).toFixed(3)} ms   p95 ${p95(scanned).toFixed(3)} ms   (${(median(scanned) / median(indexed)).toFixed(0)}× slower)`);
+
+const industries = profileChoices(instrument, 'industry').map((o) => o.id);
+const runs = 7;
+const byRank: number[] = [];
+const byScan: number[] = [];
+for (let r = 0; r < runs; r++) {
+  const [ms, qs] = time(() => industries.map((industry) => groupQuartiles(db, { industry }, DEFAULT_MIN_GROUP)));
+  byRank.push(ms);
+  const [msScan, scanQs] = time(() => {
+    const groups = new Map<string, number[]>();
+    for (const row of db.$client.prepare('SELECT industry, velocity AS v FROM scores').iterate() as Iterable<{ industry: string; v: number }>) {
+      let list = groups.get(row.industry);
+      if (!list) groups.set(row.industry, (list = []));
+      list.push(row.v);
+    }
+    return industries.map((i) => quartiles(groups.get(i) ?? []));
+  });
+  byScan.push(msScan);
+  qs.forEach((q, i) => {
+    const s = scanQs[i];
+    if (q && s && Math.abs(q.median - s.median) + Math.abs(q.q1 - s.q1) + Math.abs(q.q3 - s.q3) > 1e-9) throw new Error(`quartiles disagree for ${industries[i]}`);
+  });
+}
+console.log(`\nquartiles of every industry group (${industries.length} groups, ${runs} runs):`);
+console.log(`  by rank on the index   median ${median(byRank).toFixed(1)} ms   (goal ≤ 150 ms)`);
+console.log(`  full scan and sort     median ${median(byScan).toFixed(1)} ms   (${(median(byScan) / median(byRank)).toFixed(1)}× slower)`);
+
+db.$client.close();
+if (dir) rmSync(dir, { recursive: true, force: true });
