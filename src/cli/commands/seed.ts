@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { participantTotal } from '../../server/repositories/scores.ts';
-import { seedParticipants } from '../../server/services/seed.ts';
+import { seedParticipantsInParallel } from '../../server/services/seed.ts';
 import { openDb } from '../context.ts';
 import { numberOption } from '../errors.ts';
 
@@ -12,7 +12,7 @@ export function seedCommand() {
     .requiredOption('--count <n>', 'participants to add', numberOption('--count', { min: 1, max: 10_000_000, integer: true }))
     .option('--seed <s>', 'random seed; the same seed gives the same participants', numberOption('--seed', { min: 0, max: 2 ** 32 - 1, integer: true }), 1)
     .option('--if-empty', 'do nothing when the database already holds participants')
-    .action((opts: { count: number; seed: number; ifEmpty?: boolean }, cmd: Command) => {
+    .action(async (opts: { count: number; seed: number; ifEmpty?: boolean }, cmd: Command) => {
       const instrument = loadInstrument();
       const db = openDb(cmd);
       if (opts.ifEmpty && participantTotal(db) > 0) {
@@ -23,7 +23,7 @@ export function seedCommand() {
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'Seeding [{bar}] {percentage}% {value}/{total} participants, {eta}s left' }, Presets.shades_classic) : null;
       bar?.start(opts.count, 0);
       const started = performance.now();
-      const result = seedParticipants(db, instrument, { count: opts.count, seed: opts.seed, onProgress: (done) => bar?.update(done) });
+      const result = await seedParticipantsInParallel(db, instrument, { count: opts.count, seed: opts.seed, onProgress: (done) => bar?.update(done) });
       bar?.stop();
       const seconds = (performance.now() - started) / 1000;
       db.$client.close();

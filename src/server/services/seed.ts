@@ -3,6 +3,7 @@ import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { scoreParticipant } from '../../domain/scoring.ts';
 import { createSyntheticGenerator } from '../../domain/synthetic.ts';
+import { Worker } from 'node:worker_threads';
 import { createBulkWriter, type BulkParticipant } from '../repositories/bulk.ts';
 import { scoreRow } from './scoring.ts';
 
@@ -25,62 +26,109 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
  * hex digest, so no token ever matches it and nobody can resume one; being
  * sequential, it also appends to its unique index instead of scattering.
  */
-export function seedParticipants(db: Db, instrument: Instrument, options: SeedOptions): { first: number; count: number } {
-  const batchSize = options.batchSize ?? 5000;
-  const now = (options.now ?? new Date()).getTime();
-  const generate = createSyntheticGenerator(instrument, options.seed);
+/** Builds batches of synthetic participants in order; batch k must be asked for before batch k + 1. */
+export function syntheticBatches(instrument: Instrument, seed: number, first: number, now: number) {
+  const generate = createSyntheticGenerator(instrument, seed);
+  return (start: number, size: number): BulkParticipant[] => {
+    const batch: BulkParticipant[] = [];
+    for (let index = start; index < start + size; index++) {
+      const id = first + index;
+      const s = generate(index);
+      const createdAt = now - Math.floor((((index * 7919) % 10007) / 10007) * YEAR_MS);
+      const participant = { id, ...s.profile, studyId: null, companyId: null, instrumentVersion: instrument.version } as unknown as Participant;
+      batch.push({
+        id,
+        profile: s.profile,
+        instrumentId: instrument.id,
+        instrumentVersion: instrument.version,
+        resumeTokenHash: `synthetic:${id}`,
+        createdAt,
+        answers: s.answers,
+        numbers: s.numbers,
+        score: scoreRow(participant, scoreParticipant(instrument, s.answers), new Date(createdAt)),
+      });
+    }
+    return batch;
+  };
+}
+
+/**
+ * Puts the connection in bulk-load mode and returns the function that ends it.
+ * Durability is traded for speed (a crash mid-seed loses only demo data);
+ * foreign keys hold by construction (each batch writes parents first); a
+ * large page cache keeps the B-trees being appended to in memory; large loads
+ * rebuild their secondary indexes once at the end.
+ */
+function beginBulkLoad(db: Db, dropIndexes: boolean) {
   const writer = createBulkWriter(db);
-  const first = writer.nextId();
-  // Bulk loads may trade durability for speed; a crash mid-seed loses only demo data.
-  // Foreign keys are checked by construction here (each batch writes parents first).
+  const cacheSize = db.$client.pragma('cache_size', { simple: true });
   db.$client.pragma('synchronous = OFF');
   db.$client.pragma('foreign_keys = OFF');
-  // A large page cache keeps the B-trees being appended to in memory.
-  const cacheSize = db.$client.pragma('cache_size', { simple: true });
   db.$client.pragma('cache_size = -524288');
-  const deferred = batchSize < options.count ? writer.dropSecondaryIndexes() : [];
+  const deferred = dropIndexes ? writer.dropSecondaryIndexes() : [];
+  return {
+    writer,
+    end() {
+      writer.createIndexes(deferred);
+      db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
+      db.$client.pragma('foreign_keys = ON');
+      db.$client.pragma('synchronous = NORMAL');
+    },
+  };
+}
+
+export function seedParticipants(db: Db, instrument: Instrument, options: SeedOptions): { first: number; count: number } {
+  const batchSize = options.batchSize ?? 5000;
+  const bulk = beginBulkLoad(db, batchSize < options.count);
+  const first = bulk.writer.nextId();
+  const batchAt = syntheticBatches(instrument, options.seed, first, (options.now ?? new Date()).getTime());
   try {
     for (let done = 0; done < options.count; ) {
-      const size = Math.min(batchSize, options.count - done);
-      const batch: BulkParticipant[] = [];
-      for (let i = 0; i < size; i++) {
-        const index = done + i;
-        const id = first + index;
-        const s = generate(index);
-        const createdAt = now - Math.floor(((index * 7919) % 10007) / 10007 * YEAR_MS);
-        const participant = {
-          id,
-          role: s.profile.role,
-          industry: s.profile.industry,
-          employees: s.profile.employees,
-          salesTeam: s.profile.salesTeam,
-          region: s.profile.region,
-          motion: s.profile.motion,
-          studyId: null,
-          companyId: null,
-          instrumentVersion: instrument.version,
-        } as Participant;
-        batch.push({
-          id,
-          profile: s.profile,
-          instrumentId: instrument.id,
-          instrumentVersion: instrument.version,
-          resumeTokenHash: `synthetic:${id}`,
-          createdAt,
-          answers: s.answers,
-          numbers: s.numbers,
-          score: scoreRow(participant, scoreParticipant(instrument, s.answers), new Date(createdAt)),
-        });
-      }
-      writer.write(batch);
-      done += size;
+      const batch = batchAt(done, Math.min(batchSize, options.count - done));
+      bulk.writer.write(batch);
+      done += batch.length;
       options.onProgress?.(done);
     }
   } finally {
-    writer.createIndexes(deferred);
-    db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
-    db.$client.pragma('foreign_keys = ON');
-    db.$client.pragma('synchronous = NORMAL');
+    bulk.end();
+  }
+  return { first, count: options.count };
+}
+
+/**
+ * The same rows as seedParticipants, with generation and scoring in a worker
+ * thread while this thread writes: on two cores the two overlap. The next
+ * batch is asked for before the current one is written, and never more than
+ * one ahead, so memory stays flat.
+ */
+export async function seedParticipantsInParallel(db: Db, instrument: Instrument, options: SeedOptions): Promise<{ first: number; count: number }> {
+  const batchSize = options.batchSize ?? 5000;
+  const bulk = beginBulkLoad(db, batchSize < options.count);
+  const first = bulk.writer.nextId();
+  const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), {
+    workerData: { instrumentId: instrument.id, seed: options.seed, first, now: (options.now ?? new Date()).getTime() },
+  });
+  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+  const request = (start: number) =>
+    Promise.race([
+      new Promise<BulkParticipant[]>((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage({ start, size: Math.min(batchSize, options.count - start) });
+      }),
+      failed,
+    ]);
+  try {
+    let pending = request(0);
+    for (let done = 0; done < options.count; ) {
+      const batch = await pending;
+      done += batch.length;
+      if (done < options.count) pending = request(done);
+      bulk.writer.write(batch);
+      options.onProgress?.(done);
+    }
+  } finally {
+    await worker.terminate();
+    bulk.end();
   }
   return { first, count: options.count };
 }
