@@ -1,13 +1,24 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export class DatabaseOpenError extends Error {}
+
+/**
+ * mkdir -p one level at a time: Node's recursive mkdirSync spins forever on
+ * some paths it cannot create (seen under /proc), where this fails at once.
+ */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  mkdirSync(dir);
+}
 
 /**
  * Opens (creating when needed) the SQLite file with the pragmas every
@@ -17,7 +28,7 @@ export class DatabaseOpenError extends Error {}
 export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): Db {
   let sqlite: Database.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureDir(dirname(path));
     sqlite = new Database(path);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL is durable in WAL mode up to the last commit before a power cut,
