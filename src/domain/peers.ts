@@ -108,3 +108,13 @@ export function choosePeerGroup(
   }
   return null;
 }
+
+/** The group in words, e.g. "Software and SaaS, 250–999 employees". */
+export function describePeerGroup(group: PeerGroupKey, label: (dimension: PeerDimension, value: string) => string): string {
+  const industry = group.where.industry === undefined ? null : label('industry', group.where.industry);
+  const employees = group.where.employees === undefined ? null : `${label('employees', group.where.employees)} employees`;
+  if (industry && employees) return `${industry}, ${employees}`;
+  if (industry) return `${industry}, all company sizes`;
+  if (employees) return `All industries, ${employees}`;
+  return 'All participants';
+}

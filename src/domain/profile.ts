@@ -9,16 +9,15 @@ export type YourNumbers = Partial<Record<Exclude<NumberFieldId, 'currency'>, num
 export function profileSchema(instrument: Instrument) {
   const shape: Record<string, z.ZodType<string>> = {};
   for (const field of instrument.profile) {
+    const choose = `Choose one of the options for “${field.label}”.`;
     shape[field.id] =
       field.kind === 'choice'
-        ? z
-            .string({ error: `Choose your ${field.label.toLowerCase()}.` })
-            .refine((v) => field.options.some((o) => o.id === v), `Choose one of the listed values for ${field.label.toLowerCase()}.`)
+        ? z.string({ error: choose }).refine((v) => field.options.some((o) => o.id === v), choose)
         : z
-            .string({ error: `Enter ${field.label.toLowerCase()}.` })
+            .string({ error: `Fill in “${field.label}”.` })
             .trim()
-            .min(1, `Enter ${field.label.toLowerCase()}.`)
-            .max(field.maxLength, `Keep ${field.label.toLowerCase()} to ${field.maxLength} characters.`);
+            .min(1, `Fill in “${field.label}”.`)
+            .max(field.maxLength, `Keep “${field.label}” to ${field.maxLength} characters.`);
   }
   return z.strictObject(shape) as unknown as z.ZodType<Profile>;
 }

@@ -87,7 +87,7 @@ describe('parseResponse rejects', () => {
     {
       name: 'a blank company name',
       data: { profile: profile({ company: '   ' }), answers: {} },
-      parts: ['profile.company', 'company name'],
+      parts: ['profile.company', 'Fill in “Company name”'],
     },
     {
       name: 'a company name that is too long',

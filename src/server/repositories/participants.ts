@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
 import type { Answers } from '../../domain/answers.ts';
+import { NumberFieldIds } from '../../domain/instrument.ts';
 import type { YourNumbers } from '../../domain/profile.ts';
 
 export function insertParticipant(db: Db, row: NewParticipant): Participant {
@@ -38,10 +39,13 @@ export function loadAnswers(db: Db, participantId: number): Record<string, strin
   return Object.fromEntries(rows.map((r) => [r.itemId, r.value]));
 }
 
+/** Replaces the participant's numbers: a field left blank this time is cleared, not kept. */
 export function saveNumbers(db: Db, participantId: number, numbers: YourNumbers): void {
+  const given = numbers as Record<string, number | string | undefined>;
+  const row = Object.fromEntries(NumberFieldIds.map((id) => [id, given[id] ?? null]));
   db.insert(participantNumbers)
-    .values({ participantId, ...numbers })
-    .onConflictDoUpdate({ target: participantNumbers.participantId, set: { ...numbers } })
+    .values({ participantId, ...row })
+    .onConflictDoUpdate({ target: participantNumbers.participantId, set: row })
     .run();
 }
 
@@ -57,4 +61,9 @@ export function markCompleted(db: Db, participantId: number, at: Date): void {
     .set({ status: 'completed', completedAt: at, updatedAt: at })
     .where(eq(participants.id, participantId))
     .run();
+}
+
+/** Removes the participant and, by cascade, its answers, numbers and scores. */
+export function deleteParticipant(db: Db, participantId: number): void {
+  db.delete(participants).where(eq(participants.id, participantId)).run();
 }

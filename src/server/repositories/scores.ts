@@ -1,4 +1,4 @@
-import { and, asc, count, eq, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
@@ -38,16 +38,34 @@ export function countNotBetter(
   return db.select({ n: count() }).from(scores).where(cond).get()!.n;
 }
 
-/** The Velocity Index at 0-based rank `offset` within a group, in ascending order. */
-export function velocityAtRank(db: Db, where: Partial<PeerProfile>, offset: number): number | undefined {
+export type ScoreColumn = 'velocity' | 'value' | 'number' | 'winRate' | 'cycle' | 'approach' | 'execution' | 'personal';
+
+/** Members of a group with a value in `column` (sub-indices can be empty when every item was not applicable). */
+export function countScored(db: Db, column: ScoreColumn, where: Partial<PeerProfile>, excludeParticipantId?: number): number {
+  return db.select({ n: count() }).from(scores).where(and(groupWhere(where, excludeParticipantId), isNotNull(scores[column]))).get()!.n;
+}
+
+/**
+ * The value at 0-based rank `offset` of a group, in ascending order. On the
+ * Velocity Index this walks the (dimensions…, velocity) index; other columns
+ * sort the group, which is small once a peer group is chosen.
+ */
+export function scoreAtRank(
+  db: Db,
+  column: ScoreColumn,
+  where: Partial<PeerProfile>,
+  offset: number,
+  excludeParticipantId?: number,
+): number | undefined {
+  const col = scores[column];
   return db
-    .select({ v: scores.velocity })
+    .select({ v: col })
     .from(scores)
-    .where(groupWhere(where))
-    .orderBy(asc(scores.velocity))
+    .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
+    .orderBy(asc(col))
     .limit(1)
     .offset(offset)
-    .get()?.v;
+    .get()?.v ?? undefined;
 }
 
 export function participantTotal(db: Db): number {

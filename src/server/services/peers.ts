@@ -9,7 +9,7 @@ import {
   type PeerProfile,
   type Quartiles,
 } from '../../domain/peers.ts';
-import { countNotBetter, groupSize, velocityAtRank } from '../repositories/scores.ts';
+import { countNotBetter, countScored, groupSize, scoreAtRank, type ScoreColumn } from '../repositories/scores.ts';
 
 export interface PeerPosition {
   group: ChosenPeerGroup;
@@ -36,16 +36,22 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
 }
 
 /**
- * Quartiles of the Velocity Index in a group, picked by rank from the index
- * instead of reading the whole group. Null below `minSize` (anonymity).
+ * Quartiles of one score in a group, picked by rank instead of reading the
+ * whole group. Null below `minSize` (anonymity).
  */
-export function groupQuartiles(db: Db, where: Partial<PeerProfile>, minSize: number): Quartiles | null {
-  const n = groupSize(db, where);
+export function groupQuartiles(
+  db: Db,
+  where: Partial<PeerProfile>,
+  minSize: number,
+  column: ScoreColumn = 'velocity',
+  excludeParticipantId?: number,
+): Quartiles | null {
+  const n = countScored(db, column, where, excludeParticipantId);
   if (n < minSize) return null;
   const at = (p: number) => {
     const { lo, hi, frac } = quantilePosition(n, p);
-    const loValue = velocityAtRank(db, where, lo)!;
-    return frac === 0 ? loValue : interpolate(loValue, velocityAtRank(db, where, hi)!, frac);
+    const loValue = scoreAtRank(db, column, where, lo, excludeParticipantId)!;
+    return frac === 0 ? loValue : interpolate(loValue, scoreAtRank(db, column, where, hi, excludeParticipantId)!, frac);
   };
   return { n, min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
 }

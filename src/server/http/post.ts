@@ -1,0 +1,28 @@
+import { BodyTooLargeError, readForm } from './form.ts';
+
+export type PostedForm = { ok: true; form: Record<string, string> } | { ok: false; response: Response };
+
+function plain(status: number, message: string): Response {
+  return new Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+/**
+ * The posted form of a page handler, or the 4xx response to send instead:
+ * 413 over the size limit, 415 for a body that is not a form.
+ */
+export async function postedForm(request: Request): Promise<PostedForm> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
+    return { ok: false, response: plain(415, 'Send this form as application/x-www-form-urlencoded or multipart/form-data.') };
+  }
+  try {
+    return { ok: true, form: await readForm(request) };
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) return { ok: false, response: plain(413, e.message) };
+    return { ok: false, response: plain(400, 'The form could not be read.') };
+  }
+}
+
+export function notFound(): Response {
+  return plain(404, 'Not found.');
+}
