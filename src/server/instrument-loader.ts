@@ -24,9 +24,8 @@ export function readInstrumentFile(file: string): InstrumentResult {
     data = parseYaml(text, { prettyErrors: true });
   } catch (e) {
     if (e instanceof YAMLParseError) {
-      const pos = e.linePos?.[0];
-      const at = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      return { ok: false, errors: [`${file} is not valid YAML${at}: ${e.message.split('\n')[0]}`] };
+      // The parser's first line already names the line and column.
+      return { ok: false, errors: [`${file} is not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`] };
     }
     throw e;
   }

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+
+describe('velocity --help', () => {
+  it.each([
+    [[], 'velocity'],
+    [['migrate'], 'migrate'],
+    [['seed'], '--count'],
+    [['user'], 'create'],
+    [['user', 'create'], '--email'],
+    [['instrument'], 'check'],
+    [['instrument', 'check'], '[file]'],
+    [['score'], '--in'],
+    [['numbers'], '--cycle-days'],
+  ])('velocity %j --help exits 0 and shows usage', (command, mention) => {
+    const r = runCli([...command, '--help']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: velocity/m);
+    expect(r.stdout).toContain(mention);
+  });
+});

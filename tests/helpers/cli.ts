@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect } from 'vitest';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/**
+ * A command that forgets --db must not touch ./data: DATABASE_PATH points
+ * into a throw-away folder for every CLI run, removed after the test file.
+ */
+const guardDir = join(tmpdir(), `velocity-cli-guard-${randomBytes(6).toString('hex')}`);
+afterAll(() => rmSync(guardDir, { recursive: true, force: true }));
+
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): CliResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: join(guardDir, 'unexpected.sqlite'), NO_COLOR: '1' };
+  delete env.DEBUG;
+  const r = spawnSync(TSX, [MAIN, ...args], {
+    cwd: ROOT,
+    env,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    // SIGTERM (the default) lets tsx pass the signal on to its child, so a hung run leaves nothing behind.
+    timeout: opts.timeoutMs ?? 20_000,
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+export const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+/** No stack frame ("    at fn (file:line)") may reach the operator. */
+export function expectNoStack(r: CliResult): void {
+  expect(r.stderr).not.toMatch(/^\s{4}at /m);
+  expect(r.stdout).not.toMatch(/^\s{4}at /m);
+}
+
+/** Bad operator input: exit 2, exactly one line on stderr, no stack trace. */
+export function expectUsageError(r: CliResult, ...mentions: (string | RegExp)[]): string {
+  expect(r.signal, `timed out or killed; stderr: ${r.stderr}`).toBeNull();
+  expect(r.status, `stderr: ${r.stderr}\nstdout: ${r.stdout}`).toBe(2);
+  expectNoStack(r);
+  const errLines = lines(r.stderr);
+  expect(errLines, r.stderr).toHaveLength(1);
+  for (const m of mentions) {
+    if (typeof m === 'string') expect(errLines[0]).toContain(m);
+    else expect(errLines[0]).toMatch(m);
+  }
+  return errLines[0]!;
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import type { NewParticipant, Participant } from '../../db/schema.ts';
+import { insertParticipant } from '../../src/server/repositories/participants.ts';
+import { upsertScore } from '../../src/server/repositories/scores.ts';
+
+/** An in-progress participant with a plausible profile; any field can be overridden. */
+export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}): Participant {
+  return insertParticipant(db, {
+    role: 'rep',
+    companyName: 'Test Company',
+    industry: 'software-saas',
+    employees: '50-249',
+    salesTeam: '6-20',
+    region: 'europe',
+    motion: 'inside',
+    instrumentId: 'velocity-v1',
+    instrumentVersion: 1,
+    resumeTokenHash: randomBytes(32).toString('hex'),
+    updatedAt: new Date(),
+    ...overrides,
+  });
+}
+
+/**
+ * A completed participant with only a Velocity Index stored, for peer
+ * statistics whose inputs the test wants to choose exactly.
+ */
+export function addScored(db: Db, s: { industry: string; employees: string; velocity: number }): number {
+  const p = addParticipant(db, { industry: s.industry, employees: s.employees, status: 'completed', completedAt: new Date() });
+  upsertScore(db, {
+    participantId: p.id,
+    value: null,
+    number: null,
+    winRate: null,
+    cycle: null,
+    velocity: s.velocity,
+    approach: null,
+    execution: null,
+    personal: null,
+    studyId: null,
+    companyId: null,
+    role: p.role,
+    industry: p.industry,
+    employees: p.employees,
+    salesTeam: p.salesTeam,
+    region: p.region,
+    motion: p.motion,
+    instrumentVersion: p.instrumentVersion,
+    computedAt: new Date(),
+  });
+  return p.id;
+}

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Db } from '../../db/client.ts';
+import { openMigrated } from '../../src/server/db.ts';
+
+/** A folder of its own under the system temp dir, removed by `cleanup`. */
+export function tempDir(prefix = 'velocity-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TempDb {
+  db: Db;
+  path: string;
+  /** Closes the connection and removes the folder (WAL and SHM files included). */
+  cleanup: () => void;
+}
+
+/** A fresh file database with every migration applied, as the server opens it. */
+export function openTempDb(): TempDb {
+  const { dir, cleanup } = tempDir('velocity-db-');
+  const path = join(dir, 'test.sqlite');
+  const db = openMigrated(path);
+  return {
+    db,
+    path,
+    cleanup: () => {
+      if (db.$client.open) db.$client.close();
+      cleanup();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../src/server/auth/password.ts';
+import { findConsultantByEmail } from '../../src/server/repositories/consultants.ts';
+import { ConsultantExistsError, createConsultant } from '../../src/server/services/consultants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+let t: TempDb;
+beforeAll(() => {
+  t = openTempDb();
+});
+afterAll(() => t.cleanup());
+
+const password = 'correct horse battery staple';
+
+describe('createConsultant', () => {
+  it('stores an scrypt hash, never the password', async () => {
+    const c = await createConsultant(t.db, { email: 'Ada@Example.com', name: 'Ada', password });
+    expect(c.email).toBe('ada@example.com');
+    const stored = findConsultantByEmail(t.db, 'ada@example.com')!;
+    expect(stored.passwordHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);
+    expect(stored.passwordHash).not.toContain(password);
+    const raw = JSON.stringify(t.db.$client.prepare('SELECT * FROM consultants').all());
+    expect(raw).not.toContain(password);
+    expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
+  });
+
+  it.each(['ada@example.com', 'ADA@example.COM'])('refuses a second consultant with the e-mail %s', async (email) => {
+    await expect(createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
+    expect(t.db.$client.prepare('SELECT count(*) AS n FROM consultants').get()).toEqual({ n: 1 });
+  });
+
+  it(`refuses a password shorter than ${MIN_PASSWORD_LENGTH} characters`, async () => {
+    const short = 'x'.repeat(MIN_PASSWORD_LENGTH - 1);
+    const attempt = createConsultant(t.db, { email: 'bob@example.com', password: short });
+    await expect(attempt).rejects.toThrow(ZodError);
+    await expect(attempt).rejects.toThrow(/at least 12/);
+    expect(findConsultantByEmail(t.db, 'bob@example.com')).toBeUndefined();
+  });
+
+  it('refuses an address that is not an e-mail address', async () => {
+    await expect(createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
+  });
+});
+
+describe('verifyPassword', () => {
+  let hash: string;
+  beforeAll(async () => {
+    hash = await hashPassword(password);
+  });
+
+  it('accepts the right password', async () => {
+    expect(await verifyPassword(password, hash)).toBe(true);
+  });
+
+  it.each(['wrong password entirely', `${password} `, password.toUpperCase(), ''])('refuses %j', async (attempt) => {
+    expect(await verifyPassword(attempt, hash)).toBe(false);
+  });
+
+  it('salts: the same password hashes differently each time', async () => {
+    const again = await hashPassword(password);
+    expect(again).not.toBe(hash);
+    expect(await verifyPassword(password, again)).toBe(true);
+  });
+
+  it.each(['', 'bcrypt$1$2$3$abc$def', 'scrypt$32768$8$1$onlysalt'])('refuses a malformed stored hash %j', async (stored) => {
+    expect(await verifyPassword(password, stored)).toBe(false);
+  });
+
+  // A damaged row must read as a wrong password, as the malformed hashes above do, not throw out of sign-in.
+  it.each(['abc', '3'])('refuses a stored hash whose scrypt parameter N is %j', async (n) => {
+    const [scheme, , r, p, salt, key] = hash.split('$');
+    await expect(verifyPassword(password, [scheme, n, r, p, salt, key].join('$'))).resolves.toBe(false);
+  });
+});

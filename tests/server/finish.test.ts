@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scoreParticipant } from '../../src/domain/scoring.ts';
+import { createSyntheticGenerator } from '../../src/domain/synthetic.ts';
+import { findParticipant, loadAnswers, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { findScore } from '../../src/server/repositories/scores.ts';
+import { finishParticipant, NotScorableError } from '../../src/server/services/scoring.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.cleanup());
+
+const profile = {
+  role: 'manager',
+  industry: 'manufacturing',
+  employees: '1000-4999',
+  salesTeam: '51-200',
+  region: 'asia-pacific',
+  motion: 'field',
+};
+
+describe('finishParticipant', () => {
+  it('stores the scores with the peer dimensions copied from the profile and marks the participant completed', () => {
+    const p = addParticipant(t.db, profile);
+    saveAnswers(t.db, p.id, completeAnswers());
+    const at = new Date('2026-03-01T10:00:00Z');
+    const row = finishParticipant(t.db, instrument, p.id, at);
+    expect(row).toMatchObject({ participantId: p.id, ...profile, studyId: null, companyId: null, instrumentVersion: 1 });
+    expect(row.computedAt.getTime()).toBe(at.getTime());
+    expect(findScore(t.db, p.id)).toEqual(row);
+    const after = findParticipant(t.db, p.id)!;
+    expect(after.status).toBe('completed');
+    expect(after.completedAt?.getTime()).toBe(at.getTime());
+  });
+
+  it('scores once: finishing twice returns the same row and keeps computedAt', () => {
+    const p = addParticipant(t.db, profile);
+    saveAnswers(t.db, p.id, completeAnswers());
+    const first = finishParticipant(t.db, instrument, p.id, new Date('2026-03-01T10:00:00Z'));
+    // Answers changed after finishing must not move a completed score.
+    saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'agreement' ? 'sd' : undefined)));
+    const second = finishParticipant(t.db, instrument, p.id, new Date('2026-04-01T10:00:00Z'));
+    expect(second).toEqual(first);
+    expect(findScore(t.db, p.id)!.computedAt.getTime()).toBe(new Date('2026-03-01T10:00:00Z').getTime());
+    expect((t.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n).toBe(1);
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('stores the indices scoreParticipant gives for the same answers (synthetic participant %d)', (index) => {
+    const s = createSyntheticGenerator(instrument, 99)(index);
+    const p = addParticipant(t.db, { ...s.profile, companyName: s.profile.company });
+    saveAnswers(t.db, p.id, s.answers);
+    const row = finishParticipant(t.db, instrument, p.id);
+    const expected = scoreParticipant(instrument, loadAnswers(t.db, p.id));
+    expect(row.velocity).toBe(expected.company.velocity);
+    expect(row).toMatchObject({
+      value: expected.company.value,
+      number: expected.company.number,
+      winRate: expected.company.winRate,
+      cycle: expected.company.cycle,
+      approach: expected.personal.approach,
+      execution: expected.personal.execution,
+      personal: expected.personal.personal,
+      industry: s.profile.industry,
+      employees: s.profile.employees,
+    });
+    expect(row.velocity).toBeGreaterThanOrEqual(0);
+    expect(row.velocity).toBeLessThanOrEqual(100);
+  });
+
+  it('refuses a participant without a scored company answer and leaves it in progress', () => {
+    const p = addParticipant(t.db, profile);
+    expect(() => finishParticipant(t.db, instrument, p.id)).toThrow(NotScorableError);
+    expect(findScore(t.db, p.id)).toBeUndefined();
+    expect(findParticipant(t.db, p.id)!.status).toBe('in_progress');
+  });
+
+  it('refuses a participant that does not exist', () => {
+    expect(() => finishParticipant(t.db, instrument, 777)).toThrow(NotScorableError);
+  });
+});

@@ -1,0 +1,90 @@
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+const tables = (Object.values(schema) as unknown[])
+  .filter((v): v is SQLiteTable => v instanceof SQLiteTable)
+  .map((t) => getTableConfig(t));
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.cleanup());
+
+function master(type: 'table' | 'index') {
+  return t.db.$client.prepare('SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as {
+    name: string;
+    tbl: string;
+    sql: string | null;
+  }[];
+}
+
+describe('migrations on a fresh database', () => {
+  it('knows the eight tables of the schema', () => {
+    expect(tables.map((c) => c.name).sort()).toEqual(
+      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'scores', 'sessions', 'studies'],
+    );
+  });
+
+  it.each(tables.map((c) => [c.name, c] as const))('creates %s with every column of the schema', (name, config) => {
+    const columns = t.db.$client.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; notnull: number }[];
+    expect(columns.map((c) => c.name).sort()).toEqual(config.columns.map((c) => c.name).sort());
+    for (const col of config.columns) {
+      const found = columns.find((c) => c.name === col.name)!;
+      // A primary key column is NOT NULL in the schema even where SQLite reports it loosely.
+      if (!col.primary) expect(found.notnull === 1, `${name}.${col.name} NOT NULL`).toBe(col.notNull);
+    }
+  });
+
+  it.each(tables.map((c) => [c.name, c] as const))('creates every index declared on %s', (name, config) => {
+    const indexes = master('index').filter((i) => i.tbl === name).map((i) => i.name);
+    for (const idx of config.indexes) expect(indexes).toContain(idx.config.name);
+  });
+
+  it('records the applied migration', () => {
+    const n = t.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+    expect(n.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stores answers WITHOUT ROWID, keyed by participant and item', () => {
+    const answers = master('table').find((r) => r.name === 'answers');
+    expect(answers?.sql).toMatch(/WITHOUT ROWID\s*$/i);
+    // A rowid table would answer this query; a WITHOUT ROWID table refuses it.
+    expect(() => t.db.$client.prepare('SELECT rowid FROM answers').all()).toThrow(/rowid/);
+    const pk = (t.db.$client.prepare('PRAGMA table_info(answers)').all() as { name: string; pk: number }[])
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
+    expect(pk).toEqual(['participant_id', 'item_id']);
+  });
+
+  it('opens in WAL mode with foreign keys on and a busy timeout', () => {
+    const c = t.db.$client;
+    expect(c.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(c.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(c.pragma('busy_timeout', { simple: true }))).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('enforces the foreign keys it declares', () => {
+    expect(() => t.db.$client.prepare("INSERT INTO answers (participant_id, item_id, value) VALUES (999, 'x', 'a')").run()).toThrow(
+      /FOREIGN KEY/,
+    );
+  });
+
+  it('opens an already migrated file again without changes', () => {
+    const before = master('table').concat(master('index'));
+    const applied = t.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
+    t.db.$client.close();
+    const again = openMigrated(t.path);
+    try {
+      const after = again.$client.prepare("SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY type DESC, name").all();
+      expect(after).toEqual(before);
+      expect(again.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual(applied);
+    } finally {
+      again.$client.close();
+    }
+  });
+});
