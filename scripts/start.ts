@@ -4,9 +4,8 @@
  * the environment (HOST, PORT, DATABASE_PATH, DEMO_PARTICIPANTS), checked
  * before anything else happens.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { buildIsStale, buildSite, serverEntry } from './build-state.ts';
 import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
@@ -16,20 +15,7 @@ import { seedParticipants } from '../src/server/services/seed.ts';
 import { DatabaseOpenError } from '../db/client.ts';
 
 const root = projectRoot();
-const entry = join(root, 'dist', 'server', 'entry.mjs');
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function needsBuild(): boolean {
-  if (!existsSync(entry)) return true;
-  const built = statSync(entry).mtimeMs;
-  const inputs = ['src', 'db', 'templates', 'public', 'astro.config.mjs', 'package-lock.json'].map((p) => join(root, p)).filter(existsSync);
-  return inputs.some((p) => newestMtime(p) > built);
-}
+const entry = serverEntry(root);
 
 function fail(message: string): never {
   process.stderr.write(`velocity: ${message}\n`);
@@ -53,10 +39,9 @@ try {
   throw e;
 }
 
-if (needsBuild()) {
+if (buildIsStale(root)) {
   console.log('Building the site (sources changed since the last build)…');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) fail('the build failed; see the output above');
+  if (buildSite(root) !== null) fail('the build failed; see the output above');
 }
 
 const cfg = config();

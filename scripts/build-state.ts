@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The built server's entry point under `root`. */
+export const serverEntry = (root: string) => join(root, 'dist', 'server', 'entry.mjs');
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
+}
+
+/** True when there is no build or any input of the build changed after it. */
+export function buildIsStale(root: string): boolean {
+  const entry = serverEntry(root);
+  if (!existsSync(entry)) return true;
+  const built = statSync(entry).mtimeMs;
+  return ['src', 'db', 'templates', 'public', 'astro.config.mjs', 'package-lock.json']
+    .map((p) => join(root, p))
+    .filter(existsSync)
+    .some((p) => newestMtime(p) > built);
+}
+
+/** Runs `astro build`; returns its output when it fails, null when it succeeds. */
+export function buildSite(root: string, stdio: 'inherit' | 'pipe' = 'inherit'): string | null {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: root, stdio, encoding: 'utf8' });
+  return r.status === 0 ? null : `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+}
