@@ -1,0 +1,226 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { companies, consultants, studies } from '../../db/schema.ts';
+import { pagesOf } from '../../src/domain/journey.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { fingerprint, postForm, tokenOf } from '../helpers/forms.ts';
+import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
+import { startSite, type RunningSite } from '../helpers/site.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+const tmp = tempDir('velocity-forms-');
+const dbPath = join(tmp.dir, 'forms.sqlite');
+const pages = pagesOf(instrument);
+const answers = completeAnswers();
+let site: RunningSite;
+
+/** The fields of one questionnaire page, every question answered. */
+function pageFields(number: number): Record<string, string> {
+  const page = pages[number - 1]!;
+  if (page.kind === 'numbers') return { opportunities: '40', dealValue: '25000', currency: 'USD', winRate: '25', cycleDays: '90' };
+  return Object.fromEntries(page.section.items.map((i) => [i.id, answers[i.id]!]));
+}
+
+async function startParticipant(): Promise<string> {
+  const res = await postForm(site.base, '/start', validProfile());
+  expect(res.status).toBe(303);
+  return tokenOf(res.headers.get('location'));
+}
+
+/** Posts the request and asserts it changed nothing in the database. */
+async function expectNothingStored(send: () => Promise<Response>): Promise<Response> {
+  const before = fingerprint(dbPath);
+  const res = await send();
+  (res as Response & { html?: string }).html = await res.text();
+  expect(fingerprint(dbPath)).toBe(before);
+  return res;
+}
+const htmlOf = (res: Response) => (res as Response & { html?: string }).html ?? '';
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  seedParticipants(db, instrument, { count: 40, seed: 5, now: new Date('2026-06-01T00:00:00Z') });
+  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const open = db.insert(studies).values({ consultantId: consultant.id, name: 'Spring benchmark', inviteToken: 'open-study-token-1' }).returning().get();
+  db.insert(studies).values({ consultantId: consultant.id, name: 'Old study', inviteToken: 'closed-study-token', status: 'closed' }).run();
+  db.insert(companies).values({ studyId: open.id, name: 'Northwind Traders', inviteToken: 'northwind-company-1' }).run();
+  db.$client.close();
+  site = await startSite(dbPath);
+}, 120_000);
+
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+describe('the profile form', () => {
+  it('starts a participant and sends it to the first section', async () => {
+    const res = await postForm(site.base, '/start', validProfile());
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/r\/[A-Za-z0-9_-]{22}\/1$/);
+  });
+
+  it('re-shows the form with a message per missing field and the answers kept, storing nothing', async () => {
+    const partial: Record<string, string> = { ...validProfile(), company: 'Zoë "O’Brien" <script>alert(1)</script>' };
+    delete partial.industry;
+    const res = await expectNothingStored(() => postForm(site.base, '/start', partial));
+    expect(res.status).toBe(422);
+    const html = htmlOf(res);
+    expect(html).toContain('id="error-summary"');
+    expect(html).toContain('href="#profile-industry"');
+    // Kept as the field's value, quoted so that it cannot leave the attribute or run.
+    expect(html).toContain('value="Zoë &quot;O’Brien&quot; <script>alert(1)</script>"');
+    expect(html.split('<script>alert(1)</script>')).toHaveLength(2);
+  });
+
+  it.each([
+    ['an unknown field', { ...validProfile(), shoeSize: '44' }, 422],
+    ['a role the instrument does not have', { ...validProfile(), role: 'astronaut' }, 422],
+    ['a company name over the limit', { ...validProfile(), company: 'x'.repeat(121) }, 422],
+  ])('refuses %s', async (_name, fields, status) => {
+    const res = await expectNothingStored(() => postForm(site.base, '/start', fields));
+    expect(res.status).toBe(status);
+  });
+
+  it('refuses a body over 64 KB with 413', async () => {
+    const res = await expectNothingStored(() => postForm(site.base, '/start', { ...validProfile(), company: 'x'.repeat(70_000) }));
+    expect(res.status).toBe(413);
+  });
+
+  it('refuses a JSON body with 415', async () => {
+    const res = await expectNothingStored(() =>
+      fetch(`${site.base}/start`, { method: 'POST', headers: { origin: site.base, 'content-type': 'application/json' }, body: '{}' }),
+    );
+    expect(res.status).toBe(415);
+  });
+
+  it('refuses a cross-origin post', async () => {
+    const res = await expectNothingStored(() => postForm(site.base, '/start', validProfile(), { origin: 'https://evil.example' }));
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('invite links', () => {
+  it('attaches the participant to the study', async () => {
+    const res = await postForm(site.base, '/join/open-study-token-1', validProfile());
+    expect(res.status).toBe(303);
+  });
+
+  it('fixes the company of a company-specific link, whatever was posted', async () => {
+    const page = await (await fetch(`${site.base}/join/northwind-company-1`)).text();
+    expect(page).toContain('Northwind Traders');
+    const res = await postForm(site.base, '/join/northwind-company-1', { ...validProfile(), company: 'Someone Else' });
+    expect(res.status).toBe(303);
+    const db = openMigrated(dbPath);
+    const last = db.$client.prepare('SELECT company_name, company_id, study_id FROM participants ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+    db.$client.close();
+    expect(last.company_name).toBe('Northwind Traders');
+    expect(last.company_id).not.toBeNull();
+    expect(last.study_id).not.toBeNull();
+  });
+
+  it('answers an unknown invite with 404 and a closed study with 410, storing nothing', async () => {
+    expect((await expectNothingStored(() => postForm(site.base, '/join/no-such-invite-token', validProfile()))).status).toBe(404);
+    expect((await expectNothingStored(() => postForm(site.base, '/join/closed-study-token', validProfile()))).status).toBe(410);
+  });
+});
+
+describe('questionnaire pages', () => {
+  let token = '';
+  beforeAll(async () => {
+    token = await startParticipant();
+  });
+
+  it.each([
+    ['an unknown item id', () => ({ ...pageFields(1), 'no-such-item': 'a' })],
+    ['an option the item does not have', () => ({ ...pageFields(1), [Object.keys(pageFields(1))[0]!]: 'zz' })],
+    ['an item of another page', () => ({ ...pageFields(1), ...pageFields(2) })],
+  ])('stores nothing for %s and re-shows the page with the answers kept', async (_name, fields) => {
+    const res = await expectNothingStored(() => postForm(site.base, `/r/${token}/1`, { ...fields(), action: 'next' }));
+    expect(res.status).toBe(422);
+    const html = htmlOf(res);
+    expect(html).toContain('id="error-summary"');
+    const [id, value] = Object.entries(pageFields(1))[1]!;
+    expect(html).toMatch(new RegExp(`id="${id}--${value}"[^>]*checked`));
+  });
+
+  it('answers a forged token with 404, storing nothing', async () => {
+    const res = await expectNothingStored(() => postForm(site.base, '/r/AAAAAAAAAAAAAAAAAAAAAA/1', { ...pageFields(1), action: 'next' }));
+    expect(res.status).toBe(404);
+    expect(htmlOf(res)).not.toContain('AAAAAAAAAAAAAAAAAAAAAA');
+  });
+
+  it('answers a page number that does not exist with 404', async () => {
+    expect((await fetch(`${site.base}/r/${token}/99`)).status).toBe(404);
+    expect((await fetch(`${site.base}/r/${token}/abc`)).status).toBe(404);
+  });
+
+  it('flags unanswered questions on Next but keeps the answers given', async () => {
+    const [first] = Object.entries(pageFields(1));
+    const res = await postForm(site.base, `/r/${token}/1`, { [first![0]]: first![1], action: 'next' });
+    expect(res.status).toBe(422);
+    const db = openMigrated(dbPath);
+    const stored = db.$client.prepare('SELECT item_id, value FROM answers WHERE participant_id = (SELECT max(id) FROM participants) ').all();
+    db.$client.close();
+    expect(stored).toEqual([{ item_id: first![0], value: first![1] }]);
+  });
+
+  it('stores the same page posted twice once', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await postForm(site.base, `/r/${token}/1`, { ...pageFields(1), action: 'next' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/r/${token}/2`);
+    }
+    const db = openMigrated(dbPath);
+    const n = (db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id = (SELECT max(id) FROM participants)').get() as { n: number }).n;
+    db.$client.close();
+    expect(n).toBe(Object.keys(pageFields(1)).length);
+  });
+
+  it('refuses a number out of range on the numbers page, storing nothing', async () => {
+    const res = await expectNothingStored(() =>
+      postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), winRate: '140', action: 'save' }),
+    );
+    expect(res.status).toBe(422);
+    expect(htmlOf(res)).toContain('Enter a number from 0 to 100.');
+  });
+
+  it('sends Finish back to the first open page while questions are unanswered', async () => {
+    const res = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/r/${token}/2?incomplete=1`);
+  });
+
+  it('scores once when Finish is posted twice', async () => {
+    for (let n = 2; n < pages.length; n++) {
+      expect((await postForm(site.base, `/r/${token}/${n}`, { ...pageFields(n), action: 'next' })).status).toBe(303);
+    }
+    const first = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(first.headers.get('location')).toBe(`/r/${token}/results`);
+    const scored = fingerprint(dbPath);
+    const second = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(second.status).toBe(303);
+    expect(second.headers.get('location')).toBe(`/r/${token}/results`);
+    expect(fingerprint(dbPath)).toBe(scored);
+    const results = await (await fetch(`${site.base}/r/${token}/results`)).text();
+    expect(results).toContain('data-testid="velocity-index"');
+  });
+});
+
+describe('delete my answers', () => {
+  it('asks for confirmation, then removes the participant and retires the link', async () => {
+    const token = await startParticipant();
+    await postForm(site.base, `/r/${token}/1`, { ...pageFields(1), action: 'next' });
+    const unconfirmed = await expectNothingStored(() => postForm(site.base, `/r/${token}/delete`, {}));
+    expect(unconfirmed.status).toBe(422);
+    const res = await postForm(site.base, `/r/${token}/delete`, { confirm: 'delete' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/deleted');
+    expect((await fetch(`${site.base}/r/${token}/1`)).status).toBe(404);
+    const db = openMigrated(dbPath);
+    const orphans = (db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id NOT IN (SELECT id FROM participants)').get() as { n: number }).n;
+    db.$client.close();
+    expect(orphans).toBe(0);
+  });
+});
