@@ -10,5 +10,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 4321 },
   vite: {
     ssr: { external: ['better-sqlite3'] },
+    // Never inline scripts: the Content-Security-Policy allows only scripts served from this origin.
+    build: { assetsInlineLimit: 0 },
   },
 });

@@ -1,5 +1,5 @@
 /**
- * Progressive enhancement of the questionnaire; the pages work without it.
+ * Progressive enhancement of every page; each works without it.
  * Live progress, a warning before leaving with unsaved answers, a copy button
  * for the resume link, and focus on the error summary.
  */
