@@ -23,8 +23,12 @@ if (form && progress) {
   const bar = progress.querySelector<HTMLElement>('[data-progress-bar]');
   const fill = progress.querySelector<HTMLElement>('[data-progress-fill]');
   let dirty = false;
-  form.addEventListener('input', () => {
+  form.addEventListener('input', (event) => {
     dirty = true;
+    // An answered question stops looking wrong at once; the server still checks it on submit.
+    const item = (event.target as HTMLElement).closest('[data-item]');
+    item?.classList.remove('has-error');
+    item?.querySelector('.field-error')?.remove();
     const percent = Math.floor((100 * (elsewhere + answeredOnPage())) / total);
     if (percentText) percentText.textContent = String(percent);
     bar?.setAttribute('aria-valuenow', String(percent));

@@ -95,7 +95,7 @@ export function createBulkWriter(db: Db) {
      */
     dropSecondaryIndexes(): string[] {
       const rows = db.$client
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('scores', 'answers', 'participant_numbers') AND sql IS NOT NULL")
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('participants', 'scores', 'answers', 'participant_numbers') AND sql IS NOT NULL")
         .all() as { name: string; sql: string }[];
       for (const r of rows) db.$client.exec(`DROP INDEX "${r.name}"`);
       return rows.map((r) => r.sql);

@@ -41,7 +41,7 @@ export function syntheticBatches(instrument: Instrument, seed: number, first: nu
         profile: s.profile,
         instrumentId: instrument.id,
         instrumentVersion: instrument.version,
-        resumeTokenHash: `synthetic:${id}`,
+        resumeTokenHash: `synthetic:${String(id).padStart(12, '0')}`,
         createdAt,
         answers: s.answers,
         numbers: s.numbers,
