@@ -8,7 +8,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { instrument } from '../helpers/instrument.ts';
-import { startSite, type RunningSite } from '../helpers/site.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-e2e-');

@@ -6,7 +6,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { fingerprint, postForm, tokenOf } from '../helpers/forms.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
-import { startSite, type RunningSite } from '../helpers/site.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-forms-');

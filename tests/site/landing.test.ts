@@ -5,7 +5,7 @@ import { profileChoices } from '../../src/domain/profile.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
-import { startSite, type RunningSite } from '../helpers/site.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const K = DEFAULT_MIN_GROUP;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { serverEntry } from '../../scripts/build-state.ts';
-import { projectRoot } from '../../src/server/paths.ts';
+import { serverEntry } from './build-state.ts';
+import { projectRoot } from '../src/server/paths.ts';
 
 export interface RunningSite {
   base: string;
@@ -21,7 +21,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the built server (tests/global-setup.ts builds it) on a free port over the given database. */
+/** Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port over the given database. */
 export async function startSite(databasePath: string, env: Record<string, string> = {}): Promise<RunningSite> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
