@@ -2,17 +2,14 @@
  * `npx tsx scripts/screenshot.ts <url> <out-prefix>`: full-page screenshots at
  * 1280 px and 375 px with Debian's Chromium, for looking at what a person sees.
  */
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 
 const [url, out] = process.argv.slice(2);
 if (!url || !out) {
   console.error('usage: screenshot.ts <url> <out-prefix>');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 for (const width of [1280, 375]) {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(url);
