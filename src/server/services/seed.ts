@@ -1,9 +1,9 @@
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { scoreParticipant } from '../../domain/scoring.ts';
 import { createSyntheticGenerator } from '../../domain/synthetic.ts';
-import { Worker } from 'node:worker_threads';
 import { createBulkWriter, type BulkParticipant } from '../repositories/bulk.ts';
 import { scoreRow } from './scoring.ts';
 
@@ -19,13 +19,6 @@ export interface SeedOptions {
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/**
- * Seeds completed synthetic participants with their answers, numbers and
- * scores, scored by the same code as real participants. Deterministic for a
- * seed. The resume-token "hash" of a synthetic participant is not a SHA-256
- * hex digest, so no token ever matches it and nobody can resume one; being
- * sequential, it also appends to its unique index instead of scattering.
- */
 /** Builds batches of synthetic participants in order; batch k must be asked for before batch k + 1. */
 export function syntheticBatches(instrument: Instrument, seed: number, first: number, now: number) {
   const generate = createSyntheticGenerator(instrument, seed);
@@ -77,6 +70,13 @@ function beginBulkLoad(db: Db, dropIndexes: boolean) {
   };
 }
 
+/**
+ * Seeds completed synthetic participants with their answers, numbers and
+ * scores, scored by the same code as real participants. Deterministic for a
+ * seed. The resume-token "hash" of a synthetic participant is not a SHA-256
+ * hex digest, so no token ever matches it and nobody can resume one; being
+ * sequential, it also appends to its unique index instead of scattering.
+ */
 export function seedParticipants(db: Db, instrument: Instrument, options: SeedOptions): { first: number; count: number } {
   const batchSize = options.batchSize ?? 5000;
   const bulk = beginBulkLoad(db, batchSize < options.count);
