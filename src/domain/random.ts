@@ -1,8 +1,9 @@
 /** A small seeded PRNG (sfc32): the same seed gives the same data on every machine. */
 export type Random = () => number;
 
-export function seededRandom(seed: number): Random {
-  let a = 0x9e3779b9;
+export function seededRandom(seed: number, stream = 0): Random {
+  // `stream` picks one of 2^32 independent sequences of a seed, e.g. one per synthetic participant.
+  let a = 0x9e3779b9 ^ (stream >>> 0);
   let b = 0x243f6a88;
   let c = 0xb7e15162;
   let d = seed >>> 0;

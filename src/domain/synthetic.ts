@@ -42,7 +42,7 @@ interface PreparedItem {
 }
 
 export function createSyntheticGenerator(instrument: Instrument, seed: number) {
-  const random: Random = seededRandom(seed);
+  const seedRandom: Random = seededRandom(seed);
   const profileIds = {
     role: choiceIds(instrument, 'role'),
     industry: choiceIds(instrument, 'industry'),
@@ -52,7 +52,7 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
     motion: choiceIds(instrument, 'motion'),
   };
   // Fixed per-industry maturity offsets, drawn once from the seed.
-  const industryEffect = new Map(profileIds.industry.map((id) => [id, normal(random) * 0.35]));
+  const industryEffect = new Map(profileIds.industry.map((id) => [id, normal(seedRandom) * 0.35]));
   const itemRandom = seededRandom(seed ^ 0x5bd1e995);
   const prepare = (item: Item, factor: number): PreparedItem => {
     const options = (item.kind === 'number' ? numberGrid(item) : optionsOf(instrument, item).map((o) => ({ id: o.id, score: optionScore(item, o) })))
@@ -68,7 +68,12 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
     ...personalItems(instrument).map((i) => prepare(i, 4 + factorOf(i.weights))),
   ];
 
+  /**
+   * Participant `index` depends only on the seed and the index, never on the
+   * ones generated before it, so that several workers can share a load.
+   */
   return function next(index: number): SyntheticParticipant {
+    const random = seededRandom(seed, index + 1);
     const role = pickWeighted(random, profileIds.role, [45, 25, 20, 10]);
     const industry = pickWeighted(random, profileIds.industry, descending(profileIds.industry.length));
     const employeesAt = Math.floor(random() ** 1.4 * profileIds.employees.length);

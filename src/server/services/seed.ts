@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
@@ -19,7 +20,7 @@ export interface SeedOptions {
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/** Builds batches of synthetic participants in order; batch k must be asked for before batch k + 1. */
+/** Builds any batch of synthetic participants; each participant depends only on the seed and its index. */
 export function syntheticBatches(instrument: Instrument, seed: number, first: number, now: number) {
   const generate = createSyntheticGenerator(instrument, seed);
   return (start: number, size: number): BulkParticipant[] => {
@@ -96,38 +97,53 @@ export function seedParticipants(db: Db, instrument: Instrument, options: SeedOp
 }
 
 /**
- * The same rows as seedParticipants, with generation and scoring in a worker
- * thread while this thread writes: on two cores the two overlap. The next
- * batch is asked for before the current one is written, and never more than
- * one ahead, so memory stays flat.
+ * The same rows as seedParticipants, with generation and scoring spread over
+ * worker threads while this thread writes. Batches are written in order;
+ * each worker has at most two batches asked of it at a time, so memory stays
+ * flat however large the load.
  */
-export async function seedParticipantsInParallel(db: Db, instrument: Instrument, options: SeedOptions): Promise<{ first: number; count: number }> {
+export async function seedParticipantsInParallel(
+  db: Db,
+  instrument: Instrument,
+  options: SeedOptions & { workers?: number },
+): Promise<{ first: number; count: number }> {
   const batchSize = options.batchSize ?? 5000;
   const bulk = beginBulkLoad(db, batchSize < options.count);
   const first = bulk.writer.nextId();
-  const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), {
-    workerData: { instrumentId: instrument.id, seed: options.seed, first, now: (options.now ?? new Date()).getTime() },
+  const workerData = { instrumentId: instrument.id, seed: options.seed, first, now: (options.now ?? new Date()).getTime() };
+  const workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, () => {
+    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { workerData });
+    // Replies come back in the order asked, so a queue of resolvers pairs them up.
+    const waiting: { resolve: (b: BulkParticipant[]) => void; reject: (e: unknown) => void }[] = [];
+    worker.on('message', (batch: BulkParticipant[]) => waiting.shift()?.resolve(batch));
+    worker.on('error', (e) => waiting.splice(0).forEach((w) => w.reject(e)));
+    return {
+      worker,
+      ask: (start: number) =>
+        new Promise<BulkParticipant[]>((resolve, reject) => {
+          waiting.push({ resolve, reject });
+          worker.postMessage({ start, size: Math.min(batchSize, options.count - start) });
+        }),
+    };
   });
-  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
-  const request = (start: number) =>
-    Promise.race([
-      new Promise<BulkParticipant[]>((resolve) => {
-        worker.once('message', resolve);
-        worker.postMessage({ start, size: Math.min(batchSize, options.count - start) });
-      }),
-      failed,
-    ]);
+  const batches = Math.ceil(options.count / batchSize);
+  const pending = new Map<number, Promise<BulkParticipant[]>>();
+  const ask = (k: number) => {
+    if (k < batches) pending.set(k, workers[k % workers.length]!.ask(k * batchSize));
+  };
   try {
-    let pending = request(0);
-    for (let done = 0; done < options.count; ) {
-      const batch = await pending;
-      done += batch.length;
-      if (done < options.count) pending = request(done);
+    for (let k = 0; k < 2 * workers.length; k++) ask(k);
+    let done = 0;
+    for (let k = 0; k < batches; k++) {
+      const batch = await pending.get(k)!;
+      pending.delete(k);
+      ask(k + 2 * workers.length);
       bulk.writer.write(batch);
+      done += batch.length;
       options.onProgress?.(done);
     }
   } finally {
-    await worker.terminate();
+    await Promise.all(workers.map((w) => w.worker.terminate()));
     bulk.end();
   }
   return { first, count: options.count };
