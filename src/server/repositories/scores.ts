@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
@@ -19,23 +19,22 @@ function groupWhere(where: Partial<PeerProfile>, excludeParticipantId?: number):
   return conditions.length ? and(...conditions) : undefined;
 }
 
-/** Members of a peer group, leaving out the subject. */
-export function groupSize(db: Db, where: Partial<PeerProfile>, excludeParticipantId?: number): number {
-  return db.select({ n: count() }).from(scores).where(groupWhere(where, excludeParticipantId)).get()!.n;
-}
-
 /**
- * Members whose Velocity Index is not better than `velocity`: one ranged count
- * on the (dimensions…, velocity) index.
+ * A group's size and how many of it score `velocity` or less, in one walk of
+ * the (dimensions…, velocity) index; the subject is left out.
  */
-export function countNotBetter(
+export function groupCounts(
   db: Db,
   where: Partial<PeerProfile>,
   velocity: number,
   excludeParticipantId?: number,
-): number {
-  const cond = and(groupWhere(where, excludeParticipantId), lte(scores.velocity, velocity));
-  return db.select({ n: count() }).from(scores).where(cond).get()!.n;
+): { size: number; notBetter: number } {
+  const row = db
+    .select({ size: count(), notBetter: sql<number | null>`sum(${scores.velocity} <= ${velocity})` })
+    .from(scores)
+    .where(groupWhere(where, excludeParticipantId))
+    .get()!;
+  return { size: row.size, notBetter: row.notBetter ?? 0 };
 }
 
 export type ScoreColumn = 'velocity' | 'value' | 'number' | 'winRate' | 'cycle' | 'approach' | 'execution' | 'personal';

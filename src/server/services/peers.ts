@@ -9,7 +9,7 @@ import {
   type PeerProfile,
   type Quartiles,
 } from '../../domain/peers.ts';
-import { countNotBetter, countScored, groupSize, scoreAtRank, type ScoreColumn } from '../repositories/scores.ts';
+import { countScored, groupCounts, scoreAtRank, type ScoreColumn } from '../repositories/scores.ts';
 
 export interface PeerPosition {
   group: ChosenPeerGroup;
@@ -25,14 +25,19 @@ export interface PeerSubject extends PeerProfile {
 
 /** The subject's place in the most specific peer group with at least `minSize` others. */
 export function peerPosition(db: Db, subject: PeerSubject, minSize: number): PeerPosition | null {
+  // Each candidate's size and ranking come from the same index walk, so the chosen group is never read twice.
+  const counted = new Map<string, { size: number; notBetter: number }>();
   const group = choosePeerGroup(
     peerGroupCandidates(subject),
-    (g) => groupSize(db, g.where, subject.participantId),
+    (g) => {
+      const c = groupCounts(db, g.where, subject.velocity, subject.participantId);
+      counted.set(g.id, c);
+      return c.size;
+    },
     minSize,
   );
   if (!group) return null;
-  const notBetter = countNotBetter(db, group.where, subject.velocity, subject.participantId);
-  return { group, relative: relativeFromCounts(notBetter, group.size)! };
+  return { group, relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
 
 /**
