@@ -1,25 +1,12 @@
 import type { Db } from '../../../db/client.ts';
-import type { NewScoreRow } from '../../../db/schema.ts';
 import { NumberFieldIds } from '../../domain/instrument.ts';
-import type { Profile, YourNumbers } from '../../domain/profile.ts';
+import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/seed-batch.ts';
 
 /**
  * Bulk writes for seeding: plain prepared statements with many rows per
  * statement, because a million participants through the query builder would
  * spend more time building SQL than SQLite spends storing it.
  */
-export interface BulkParticipant {
-  id: number;
-  profile: Profile;
-  instrumentId: string;
-  instrumentVersion: number;
-  resumeTokenHash: string;
-  createdAt: number;
-  answers: Record<string, string>;
-  numbers: YourNumbers | null;
-  score: NewScoreRow;
-}
-
 const ROWS_PER_STATEMENT = 64;
 const NUMBER_COLUMNS = NumberFieldIds.map((id) => id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
@@ -61,27 +48,46 @@ export function createBulkWriter(db: Db) {
   const scoresIns = multiInsert(db, 'scores', SCORE_COLUMNS);
   const flushAll = () => [participantsIns, answersIns, numbersIns, scoresIns].forEach((s) => s.flush());
 
-  const writeBatch = db.$client.transaction((batch: readonly BulkParticipant[]) => {
-    for (const p of batch) {
-      const pr = p.profile;
+  const P = PROFILE_COLUMNS.length;
+  const S = SCORE_FIELDS.length;
+  const N = NumberFieldIds.length;
+  const currencyAt = NumberFieldIds.indexOf('currency');
+  const nullable = (x: number) => (Number.isNaN(x) ? null : x);
+
+  const writeBatch = db.$client.transaction((b: EncodedBatch) => {
+    const items = b.itemIds.length;
+    const at = (i: number, c: number) => b.profileDict[c]![b.profile[i * P + c]!]!;
+    // Synthetic resume "hashes" are zero-padded so that they sort, and append, in id order.
+    const hash = (id: number) => `synthetic:${String(id).padStart(12, '0')}`;
+    for (let i = 0; i < b.size; i++) {
+      const id = b.firstId + i;
+      const t = b.createdAt[i]!;
       participantsIns.add([
-        p.id, pr.role, pr.company, pr.industry, pr.employees, pr.salesTeam, pr.region, pr.motion,
-        p.instrumentId, p.instrumentVersion, 'completed', p.resumeTokenHash, p.createdAt, p.createdAt, p.createdAt,
+        id, at(i, 0), b.companies[i], at(i, 1), at(i, 2), at(i, 3), at(i, 4), at(i, 5),
+        b.instrumentId, b.instrumentVersion, 'completed', hash(id), t, t, t,
       ]);
     }
     // Parents before children, so the foreign keys hold at every statement.
     participantsIns.flush();
-    for (const p of batch) {
-      for (const itemId in p.answers) answersIns.add([p.id, itemId, p.answers[itemId]]);
-      if (p.numbers) {
-        const n = p.numbers as Record<string, number | string | undefined>;
-        numbersIns.add([p.id, ...NumberFieldIds.map((id) => n[id] ?? null)]);
+    for (let i = 0; i < b.size; i++) {
+      const id = b.firstId + i;
+      for (let k = 0; k < items; k++) {
+        const code = b.answers[i * items + k]!;
+        if (code) answersIns.add([id, b.itemIds[k], b.answerDict[k]![code - 1]]);
       }
-      const s = p.score;
+      if (b.hasNumbers[i]) {
+        const row: unknown[] = [id];
+        for (let c = 0; c < N; c++) {
+          const v = b.numbers[i * N + c]!;
+          row.push(Number.isNaN(v) ? null : c === currencyAt ? b.currencies[v] : v);
+        }
+        numbersIns.add(row);
+      }
+      const sc = (c: number) => nullable(b.scores[i * S + c]!);
       scoresIns.add([
-        s.participantId, s.value, s.number, s.winRate, s.cycle, s.velocity, s.approach, s.execution, s.personal,
-        s.studyId ?? null, s.companyId ?? null, s.role, s.industry, s.employees, s.salesTeam, s.region, s.motion,
-        s.instrumentVersion, (s.computedAt as Date).getTime(),
+        id, sc(0), sc(1), sc(2), sc(3), sc(4), sc(5), sc(6), sc(7),
+        null, null, at(i, 0), at(i, 1), at(i, 2), at(i, 3), at(i, 4), at(i, 5),
+        b.instrumentVersion, b.createdAt[i],
       ]);
     }
     flushAll();
@@ -105,6 +111,6 @@ export function createBulkWriter(db: Db) {
     },
     nextId: (): number =>
       (db.$client.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM participants').get() as { id: number }).id,
-    write: (batch: readonly BulkParticipant[]) => writeBatch(batch),
+    write: (batch: EncodedBatch) => writeBatch(batch),
   };
 }

@@ -1,12 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../../db/client.ts';
-import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
-import { scoreParticipant } from '../../domain/scoring.ts';
-import { createSyntheticGenerator } from '../../domain/synthetic.ts';
-import { createBulkWriter, type BulkParticipant } from '../repositories/bulk.ts';
-import { scoreRow } from './scoring.ts';
+import { createBulkWriter } from '../repositories/bulk.ts';
+import { syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
 
 export interface SeedOptions {
   count: number;
@@ -16,34 +13,6 @@ export interface SeedOptions {
   onProgress?: (done: number) => void;
   /** Fixed "now" so that the same seed gives the same rows. */
   now?: Date;
-}
-
-const YEAR_MS = 365 * 24 * 3600 * 1000;
-
-/** Builds any batch of synthetic participants; each participant depends only on the seed and its index. */
-export function syntheticBatches(instrument: Instrument, seed: number, first: number, now: number) {
-  const generate = createSyntheticGenerator(instrument, seed);
-  return (start: number, size: number): BulkParticipant[] => {
-    const batch: BulkParticipant[] = [];
-    for (let index = start; index < start + size; index++) {
-      const id = first + index;
-      const s = generate(index);
-      const createdAt = now - Math.floor((((index * 7919) % 10007) / 10007) * YEAR_MS);
-      const participant = { id, ...s.profile, studyId: null, companyId: null, instrumentVersion: instrument.version } as unknown as Participant;
-      batch.push({
-        id,
-        profile: s.profile,
-        instrumentId: instrument.id,
-        instrumentVersion: instrument.version,
-        resumeTokenHash: `synthetic:${String(id).padStart(12, '0')}`,
-        createdAt,
-        answers: s.answers,
-        numbers: s.numbers,
-        score: scoreRow(participant, scoreParticipant(instrument, s.answers), new Date(createdAt)),
-      });
-    }
-    return batch;
-  };
 }
 
 /**
@@ -82,12 +51,12 @@ export function seedParticipants(db: Db, instrument: Instrument, options: SeedOp
   const batchSize = options.batchSize ?? 5000;
   const bulk = beginBulkLoad(db, batchSize < options.count);
   const first = bulk.writer.nextId();
-  const batchAt = syntheticBatches(instrument, options.seed, first, (options.now ?? new Date()).getTime());
+  const batchAt = syntheticBatchEncoder(instrument, options.seed, first, (options.now ?? new Date()).getTime());
   try {
     for (let done = 0; done < options.count; ) {
       const batch = batchAt(done, Math.min(batchSize, options.count - done));
       bulk.writer.write(batch);
-      done += batch.length;
+      done += batch.size;
       options.onProgress?.(done);
     }
   } finally {
@@ -114,20 +83,20 @@ export async function seedParticipantsInParallel(
   const workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, () => {
     const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { workerData });
     // Replies come back in the order asked, so a queue of resolvers pairs them up.
-    const waiting: { resolve: (b: BulkParticipant[]) => void; reject: (e: unknown) => void }[] = [];
-    worker.on('message', (batch: BulkParticipant[]) => waiting.shift()?.resolve(batch));
+    const waiting: { resolve: (b: EncodedBatch) => void; reject: (e: unknown) => void }[] = [];
+    worker.on('message', (batch: EncodedBatch) => waiting.shift()?.resolve(batch));
     worker.on('error', (e) => waiting.splice(0).forEach((w) => w.reject(e)));
     return {
       worker,
       ask: (start: number) =>
-        new Promise<BulkParticipant[]>((resolve, reject) => {
+        new Promise<EncodedBatch>((resolve, reject) => {
           waiting.push({ resolve, reject });
           worker.postMessage({ start, size: Math.min(batchSize, options.count - start) });
         }),
     };
   });
   const batches = Math.ceil(options.count / batchSize);
-  const pending = new Map<number, Promise<BulkParticipant[]>>();
+  const pending = new Map<number, Promise<EncodedBatch>>();
   const ask = (k: number) => {
     if (k < batches) pending.set(k, workers[k % workers.length]!.ask(k * batchSize));
   };
@@ -139,7 +108,7 @@ export async function seedParticipantsInParallel(
       pending.delete(k);
       ask(k + 2 * workers.length);
       bulk.writer.write(batch);
-      done += batch.length;
+      done += batch.size;
       options.onProgress?.(done);
     }
   } finally {
