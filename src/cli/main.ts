@@ -7,6 +7,7 @@ import { ConsultantExistsError } from '../server/services/consultants.ts';
 import { instrumentCommand } from './commands/instrument.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { numbersCommand } from './commands/numbers.ts';
+import { reportCommand } from './commands/report.ts';
 import { scoreCommand } from './commands/score.ts';
 import { seedCommand } from './commands/seed.ts';
 import { userCommand } from './commands/user.ts';
@@ -19,7 +20,7 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand]) {
+for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand]) {
   program.addCommand(make());
 }
 for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(false);

@@ -1,4 +1,4 @@
-import type { CompanyItem, Instrument } from './instrument.ts';
+import type { CompanyItem, Instrument, NarrativeBand } from './instrument.ts';
 import { companyItems, type ItemScores } from './scoring.ts';
 
 export type ActionKind = 'keep' | 'change' | 'stop';
@@ -18,6 +18,13 @@ export function actionKind(score: number): ActionKind {
   if (score <= STOP_AT_MOST) return 'stop';
   if (score >= KEEP_AT_LEAST) return 'keep';
   return 'change';
+}
+
+const BAND_OF_KIND: Record<ActionKind, NarrativeBand> = { keep: 'positive', change: 'neutral', stop: 'negative' };
+
+/** Which narrative an item score reads: the same thresholds as keep / change / stop. */
+export function narrativeBand(score: number): NarrativeBand {
+  return BAND_OF_KIND[actionKind(score)];
 }
 
 /** The item's total pull on the four sub-indices. */

@@ -1,5 +1,5 @@
-import { firstActions, type ActionKind } from './actions.ts';
-import { SubIndexKeys, type Instrument, type NarrativeBand, type SubIndexKey } from './instrument.ts';
+import { firstActions, narrativeBand, type ActionKind } from './actions.ts';
+import { SubIndexKeys, type Instrument, type SubIndexKey } from './instrument.ts';
 import type { ParticipantScores } from './scoring.ts';
 import { companyCategory, personalCategory, revenuePotential } from './scoring.ts';
 
@@ -28,8 +28,6 @@ export interface ResultsModel {
   actions: { kind: ActionKind; title: string; text: string; score: number }[];
 }
 
-const BAND_OF_ACTION: Record<ActionKind, NarrativeBand> = { keep: 'positive', change: 'neutral', stop: 'negative' };
-
 /** What the results page shows, as plain data. */
 export function resultsModel(instrument: Instrument, s: ParticipantScores, peer: PeerFigures | null): ResultsModel {
   const velocity = s.company.velocity ?? 0;
@@ -56,7 +54,7 @@ export function resultsModel(instrument: Instrument, s: ParticipantScores, peer:
     actions: firstActions(instrument, s.itemScores).map((a) => ({
       kind: a.kind,
       title: a.item.short,
-      text: a.item.narrative[BAND_OF_ACTION[a.kind]],
+      text: a.item.narrative[narrativeBand(a.score)],
       score: Math.round(a.score * 100),
     })),
   };

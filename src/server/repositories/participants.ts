@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
 import type { Answers } from '../../domain/answers.ts';
@@ -66,4 +66,13 @@ export function markCompleted(db: Db, participantId: number, at: Date): void {
 /** Removes the participant and, by cascade, its answers, numbers and scores. */
 export function deleteParticipant(db: Db, participantId: number): void {
   db.delete(participants).where(eq(participants.id, participantId)).run();
+}
+
+/** Completed participants of one company (a company exists only through a study's company link). */
+export function completedOfCompany(db: Db, companyId: number): Participant[] {
+  return db
+    .select()
+    .from(participants)
+    .where(and(eq(participants.companyId, companyId), eq(participants.status, 'completed')))
+    .all();
 }

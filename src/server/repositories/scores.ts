@@ -11,8 +11,12 @@ export function findScore(db: Db, participantId: number): ScoreRow | undefined {
   return db.select().from(scores).where(eq(scores.participantId, participantId)).get();
 }
 
-function groupWhere(where: Partial<PeerProfile>, excludeParticipantId?: number): SQL | undefined {
+/** A group of scores: peer dimensions, or a role for comparing individuals. */
+export type GroupWhere = Partial<PeerProfile> & { role?: string };
+
+function groupWhere(where: GroupWhere, excludeParticipantId?: number): SQL | undefined {
   const conditions: SQL[] = [];
+  if (where.role !== undefined) conditions.push(eq(scores.role, where.role));
   if (where.industry !== undefined) conditions.push(eq(scores.industry, where.industry));
   if (where.employees !== undefined) conditions.push(eq(scores.employees, where.employees));
   if (excludeParticipantId !== undefined) conditions.push(ne(scores.participantId, excludeParticipantId));
@@ -25,7 +29,7 @@ function groupWhere(where: Partial<PeerProfile>, excludeParticipantId?: number):
  */
 export function groupCounts(
   db: Db,
-  where: Partial<PeerProfile>,
+  where: GroupWhere,
   velocity: number,
   excludeParticipantId?: number,
 ): { size: number; notBetter: number } {
@@ -40,7 +44,7 @@ export function groupCounts(
 export type ScoreColumn = 'velocity' | 'value' | 'number' | 'winRate' | 'cycle' | 'approach' | 'execution' | 'personal';
 
 /** Members of a group with a value in `column` (sub-indices can be empty when every item was not applicable). */
-export function countScored(db: Db, column: ScoreColumn, where: Partial<PeerProfile>, excludeParticipantId?: number): number {
+export function countScored(db: Db, column: ScoreColumn, where: GroupWhere, excludeParticipantId?: number): number {
   return db.select({ n: count() }).from(scores).where(and(groupWhere(where, excludeParticipantId), isNotNull(scores[column]))).get()!.n;
 }
 
@@ -52,7 +56,7 @@ export function countScored(db: Db, column: ScoreColumn, where: Partial<PeerProf
 export function scoreAtRank(
   db: Db,
   column: ScoreColumn,
-  where: Partial<PeerProfile>,
+  where: GroupWhere,
   offset: number,
   excludeParticipantId?: number,
 ): number | undefined {
@@ -83,6 +87,36 @@ export function sizesBy(db: Db, column: 'industry' | 'employees' | 'role' | 'reg
 }
 
 /** Every Velocity Index of a group, for the brute-force baseline in benchmarks and tests. */
-export function velocitiesOf(db: Db, where: Partial<PeerProfile>): number[] {
+export function velocitiesOf(db: Db, where: GroupWhere): number[] {
   return db.select({ v: scores.velocity }).from(scores).where(groupWhere(where)).all().map((r) => r.v);
+}
+
+/** Members of a group with a value in `column` and how many of them have `value` or less, in one pass. */
+export function countAtMost(
+  db: Db,
+  column: ScoreColumn,
+  where: GroupWhere,
+  value: number,
+  excludeParticipantId?: number,
+): { size: number; notBetter: number } {
+  const col = scores[column];
+  const row = db
+    .select({ size: count(), notBetter: sql<number | null>`sum(${col} <= ${value})` })
+    .from(scores)
+    .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
+    .get()!;
+  return { size: row.size, notBetter: row.notBetter ?? 0 };
+}
+
+/** Velocity Index counts of a group in ten-point bands, 0-10 … 90-100 (100 falls in the top band). */
+export function velocityHistogram(db: Db, where: GroupWhere, excludeParticipantId?: number): number[] {
+  const rows = db
+    .select({ bin: sql<number>`min(cast(${scores.velocity} / 10 as integer), 9)`, n: count() })
+    .from(scores)
+    .where(groupWhere(where, excludeParticipantId))
+    .groupBy(sql`1`)
+    .all();
+  const bins = new Array<number>(10).fill(0);
+  for (const r of rows) bins[r.bin] = r.n;
+  return bins;
 }

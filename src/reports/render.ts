@@ -1,0 +1,41 @@
+import { renderToBuffer } from '@react-pdf/renderer';
+import { createHash } from 'node:crypto';
+import { createElement } from 'react';
+import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
+import { CompanyReport } from './CompanyReport.tsx';
+import './fonts.ts';
+import { PersonalReport } from './PersonalReport.tsx';
+
+export type ReportRequest = { kind: 'company'; model: CompanyReportModel } | { kind: 'personal'; model: PersonalReportModel };
+
+/**
+ * The one entry point that turns a report model into PDF bytes. Renders run
+ * one at a time (react-pdf's layout keeps module-level state, so concurrent
+ * renders are queued, never raced), and a finished PDF is cached under the
+ * hash of the model that determines it: an unchanged report is a map lookup.
+ */
+const CACHE_LIMIT = 64;
+const cache = new Map<string, Buffer>();
+let queue: Promise<unknown> = Promise.resolve();
+
+export function cacheKey(request: ReportRequest): string {
+  return createHash('sha256').update(request.kind).update(JSON.stringify(request.model)).digest('hex');
+}
+
+export function renderReport(request: ReportRequest): Promise<Buffer> {
+  const key = cacheKey(request);
+  const hit = cache.get(key);
+  if (hit) return Promise.resolve(hit);
+  const job = queue.then(async () => {
+    const again = cache.get(key);
+    if (again) return again;
+    const element =
+      request.kind === 'company' ? createElement(CompanyReport, { m: request.model }) : createElement(PersonalReport, { m: request.model });
+    const pdf = await renderToBuffer(element as Parameters<typeof renderToBuffer>[0]);
+    cache.set(key, pdf);
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    return pdf;
+  });
+  queue = job.catch(() => undefined);
+  return job;
+}
