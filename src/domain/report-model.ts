@@ -289,10 +289,11 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
       ? copy.personal.balanced
       : fillCopy(a > e ? copy.personal.approachLeads : copy.personal.executionLeads, { approach: Math.round(a), execution: Math.round(e) });
   const items = instrument.personal.sections.flatMap((s) => s.items);
-  // Three suggestions: the personal practices with the most to gain, weight × distance from the ideal.
+  // Three suggestions: the personal practices with the most to gain, weight × distance from the ideal; a
+  // strong practice can still be one, and then its narrative says how to keep and spread it.
   const suggestions = items
     .map((item, order) => ({ item, order, s: input.itemScores.get(item.id) }))
-    .filter((x): x is { item: (typeof items)[number]; order: number; s: number } => x.s !== undefined && x.s < 0.75)
+    .filter((x): x is { item: (typeof items)[number]; order: number; s: number } => x.s !== undefined)
     .map((x) => ({ ...x, gain: (x.item.weights.approach + x.item.weights.execution) * (1 - x.s) }))
     .sort((p, q) => q.gain - p.gain || p.order - q.order)
     .slice(0, 3)

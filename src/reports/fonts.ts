@@ -1,4 +1,5 @@
 import { Font } from '@react-pdf/renderer';
+import * as fontkit from 'fontkit';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -10,13 +11,27 @@ import { dirname, join } from 'node:path';
 const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 
 export const FONT = 'DejaVu Sans';
+const FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => join(dir, f));
 Font.register({
   family: FONT,
-  fonts: [
-    { src: join(dir, 'DejaVuSans.ttf') },
-    { src: join(dir, 'DejaVuSans-Bold.ttf'), fontWeight: 'bold' },
-    { src: join(dir, 'DejaVuSans-Oblique.ttf'), fontStyle: 'italic' },
-  ],
+  fonts: [{ src: FILES[0]! }, { src: FILES[1]!, fontWeight: 'bold' }, { src: FILES[2]!, fontStyle: 'italic' }],
 });
+
+const faces = FILES.map((f) => fontkit.openSync(f) as fontkit.Font);
+const REPLACEMENT = '?';
+
+/**
+ * Replaces every character some face lacks (CJK, emoji …) with "?": react-pdf
+ * would otherwise switch to a standard font it does not embed. Whitespace
+ * passes untouched.
+ */
+export function fontSafe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    out += /\s/.test(ch) || faces.every((f) => f.hasGlyphForCodePoint(cp)) ? ch : REPLACEMENT;
+  }
+  return out;
+}
 // Whole words only: react-pdf's default hyphenation splits names and numbers.
 Font.registerHyphenationCallback((word) => [word]);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createElement } from 'react';
 import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
 import { CompanyReport } from './CompanyReport.tsx';
-import './fonts.ts';
+import { fontSafe } from './fonts.ts';
 import { PersonalReport } from './PersonalReport.tsx';
 
 export type ReportRequest = { kind: 'company'; model: CompanyReportModel } | { kind: 'personal'; model: PersonalReportModel };
@@ -29,8 +29,8 @@ export function renderReport(request: ReportRequest): Promise<Buffer> {
   const job = queue.then(async () => {
     const again = cache.get(key);
     if (again) return again;
-    const element =
-      request.kind === 'company' ? createElement(CompanyReport, { m: request.model }) : createElement(PersonalReport, { m: request.model });
+    const safe = mapStrings(request, fontSafe);
+    const element = safe.kind === 'company' ? createElement(CompanyReport, { m: safe.model }) : createElement(PersonalReport, { m: safe.model });
     const pdf = await renderToBuffer(element as Parameters<typeof renderToBuffer>[0]);
     cache.set(key, pdf);
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
@@ -38,4 +38,14 @@ export function renderReport(request: ReportRequest): Promise<Buffer> {
   });
   queue = job.catch(() => undefined);
   return job;
+}
+
+/** A copy of plain data with every string passed through `fn`. */
+function mapStrings<T>(value: T, fn: (s: string) => string): T {
+  if (typeof value === 'string') return fn(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)])) as T;
+  }
+  return value;
 }

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.ts';
+import { companies, consultants, participants, studies } from '../../db/schema.ts';
+import { eq, inArray } from 'drizzle-orm';
+import { renderReport } from '../../src/reports/render.ts';
+import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { findScore } from '../../src/server/repositories/scores.ts';
+import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+const K = 5;
+const NAME = "Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα Москва 営業 🚀";
+let t: TempDb;
+let db: Db;
+
+function pdfText(pdf: Buffer, name: string): { text: string; pages: number; fonts: string } {
+  const file = join(t.path, '..', `${name}.pdf`);
+  writeFileSync(file, pdf);
+  const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' });
+  const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' });
+  expect(text.status, text.stderr).toBe(0);
+  return { text: text.stdout.replace(/\s+/g, ' '), pages: Number(info.stdout.match(/Pages:\s+(\d+)/)![1]), fonts: fonts.stdout };
+}
+
+/** Every font row of pdffonts says "yes" in the emb column. */
+function expectAllEmbedded(fonts: string) {
+  const rows = fonts.split('\n').slice(2).filter((l) => l.trim());
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) expect(row, row).toMatch(/\s(CID TrueType|TrueType)\s.*\syes\s+yes\s+yes\s/);
+}
+
+let single: number;
+let withoutNumbers: number;
+let team: number[];
+
+beforeAll(() => {
+  t = openTempDb();
+  db = t.db;
+  seedParticipants(db, instrument, { count: 400, seed: 21, now: new Date('2026-06-01T00:00:00Z') });
+  const ids = db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[];
+  const numbered = new Set((db.$client.prepare('SELECT participant_id AS id FROM participant_numbers').all() as { id: number }[]).map((r) => r.id));
+  single = ids.find((r) => numbered.has(r.id))!.id;
+  withoutNumbers = ids.find((r) => !numbered.has(r.id))!.id;
+  // Three colleagues of one company, one of them a seller and two leaders at least by chance of the seed.
+  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'study-token-x1' }).returning().get();
+  const company = db.insert(companies).values({ studyId: study.id, name: NAME, inviteToken: 'company-token-x1' }).returning().get();
+  team = ids.slice(10, 13).map((r) => r.id);
+  db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
+  db.update(participants).set({ role: 'rep' }).where(eq(participants.id, team[0]!)).run();
+  db.update(participants).set({ role: 'leader' }).where(inArray(participants.id, team.slice(1))).run();
+});
+
+afterAll(() => t.cleanup());
+
+describe('the company PDF', () => {
+  it('says what the database holds: company, every sub-index score, category and peer-group size', async () => {
+    const p = findParticipant(db, single)!;
+    const model = companyReportFor(db, p, K, new Date('2026-11-23T12:00:00Z'))!;
+    const stored = findScore(db, single)!;
+    const { text, pages, fonts } = pdfText(await renderReport({ kind: 'company', model }), 'company');
+    expect(pages).toBeGreaterThanOrEqual(8);
+    expect(pages).toBeLessThanOrEqual(16);
+    expectAllEmbedded(fonts);
+    for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain(p.companyName);
+    expect(text).toContain('2026-11-23');
+    for (const [label, value] of [
+      ['Deal Value', stored.value],
+      ['Number of opportunities', stored.number],
+      ['Win Rate', stored.winRate],
+      ['Sales Cycle', stored.cycle],
+    ] as const) {
+      expect(text).toMatch(new RegExp(`${label} ${Math.round(value!)} / 100`));
+    }
+    expect(text).toContain(model.summary.velocity.category);
+    expect(model.meta.peerSize).toBeGreaterThanOrEqual(K);
+    expect(text).toContain(`(${model.meta.peerSize!.toLocaleString('en-US')} participants)`);
+    expect(text).not.toContain('Where your team disagrees');
+  });
+
+  it('leaves the numbers page out for a participant without numbers', async () => {
+    const model = companyReportFor(db, findParticipant(db, withoutNumbers)!, K)!;
+    expect(model.numbers).toBeNull();
+    const { text } = pdfText(await renderReport({ kind: 'company', model }), 'no-numbers');
+    expect(text).not.toContain('Your numbers');
+    expect(text).toContain('Detailed analysis');
+  });
+
+  it('aggregates a company with several respondents, shows where they disagree, and keeps odd names as text', async () => {
+    const model = companyReportFor(db, findParticipant(db, team[0]!)!, K)!;
+    expect(model.meta.respondents).toBe(3);
+    const { text, fonts } = pdfText(await renderReport({ kind: 'company', model }), 'team');
+    expectAllEmbedded(fonts);
+    expect(text).toContain('Where your team disagrees');
+    expect(text).toContain('Respondents: 3');
+    // Latin Extended, Greek and Cyrillic come back as written; markup stays text.
+    expect(text).toContain("Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα Москва");
+  });
+});
+
+describe('the personal PDF', () => {
+  it('shows the Personal Index, its category, approach against execution and three suggestions', async () => {
+    const model = personalReportFor(db, findParticipant(db, single)!, K)!;
+    const { text, pages, fonts } = pdfText(await renderReport({ kind: 'personal', model }), 'personal');
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(pages).toBeLessThanOrEqual(7);
+    expectAllEmbedded(fonts);
+    expect(text).toContain('Your Personal Index');
+    expect(text).toContain(model.index.category);
+    expect(text).toContain('Approach and execution');
+    expect(model.suggestions.items).toHaveLength(3);
+    for (const s of model.suggestions.items) expect(text).toContain(s.title);
+    expect(model.position?.size).toBeGreaterThanOrEqual(K);
+  });
+});
+
+describe('rendering', () => {
+  it('serves an unchanged report from the cache and queues concurrent renders', async () => {
+    const company = companyReportFor(db, findParticipant(db, single)!, K, new Date('2026-11-23T12:00:00Z'))!;
+    const personal = personalReportFor(db, findParticipant(db, withoutNumbers)!, K)!;
+    const [a, b, c] = await Promise.all([
+      renderReport({ kind: 'company', model: company }),
+      renderReport({ kind: 'personal', model: personal }),
+      renderReport({ kind: 'company', model: structuredClone(company) }),
+    ]);
+    expect(c).toBe(a);
+    expect(b.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await renderReport({ kind: 'company', model: company })).toBe(a);
+  });
+});
