@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,21 @@ describe('the whole journey with JavaScript on', () => {
     expect(await page.$$eval('.action', (els) => els.length)).toBe(5);
     expect(await page.textContent('.eyebrow')).toBe(COMPANY);
     expect(await page.evaluate(() => (window as unknown as { alerted?: boolean }).alerted)).toBeUndefined();
+
+    // Both PDFs download from the results page, named after the company, and say what the page says.
+    for (const [link, prefix] of [
+      ['Company report (PDF)', 'velocity-index-zoe-obrien-lukasiewicz-script-alert-1-script-'],
+      ['Personal report (PDF)', 'velocity-index-personal-zoe-obrien-lukasiewicz-script-alert-1-script-'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`text=${link}`)]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^${prefix}\\d{4}-\\d{2}-\\d{2}\\.pdf$`));
+      const file = join(tmp.dir, download.suggestedFilename());
+      await download.saveAs(file);
+      const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+      expect(text).toContain(COMPANY);
+      if (link.startsWith('Company')) expect(text).toContain(String(Math.round(stored!.velocity)));
+      else expect(text).toContain(String(Math.round(stored!.personal)));
+    }
   });
 
   it('deletes the answers after a confirmation step', async () => {

@@ -1,0 +1,22 @@
+import type { Participant } from '../../../db/schema.ts';
+import { reportFileName } from '../../domain/file-names.ts';
+import { renderReport } from '../../reports/render.ts';
+import { config } from '../config.ts';
+import { db } from '../db.ts';
+import { companyReportFor, personalReportFor } from '../services/reports.ts';
+
+/** The PDF download of a participant's report, or null when there is none yet. */
+export async function reportDownload(participant: Participant, kind: 'company' | 'personal', disposition: 'attachment' | 'inline' = 'attachment'): Promise<Response | null> {
+  const k = config().PEER_MIN_GROUP;
+  const model = kind === 'company' ? companyReportFor(db(), participant, k) : personalReportFor(db(), participant, k);
+  if (!model) return null;
+  const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);
+  const name = reportFileName(kind, model.meta.company, model.meta.date);
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `${disposition}; filename="${name}"`,
+      'cache-control': 'private, no-store',
+    },
+  });
+}
