@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIN_GROUP } from '../../src/domain/peers.ts';
@@ -106,5 +108,24 @@ describe('the landing page on the built server', () => {
     expect(res.status).toBe(404);
     // The middleware adds its headers to error pages too.
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('links a sample company report from the demo data, served as a PDF', async () => {
+    expect(home.html).toContain('href="/sample/company.pdf"');
+    const res = await fetch(`${base}/sample/company.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toMatch(/^inline; filename="velocity-index-[a-z0-9-]+-sample-demo-data-\d{4}-\d{2}-\d{2}\.pdf"$/);
+    const file = join(tmp.dir, 'sample.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('(sample, demo data)');
+    expect(text).toContain('Executive summary');
+  });
+
+  it('answers an unknown sample kind with 404', async () => {
+    const res = await fetch(`${base}/sample/other.pdf`);
+    await res.text();
+    expect(res.status).toBe(404);
   });
 });

@@ -76,3 +76,15 @@ export function completedOfCompany(db: Db, companyId: number): Participant[] {
     .where(and(eq(participants.companyId, companyId), eq(participants.status, 'completed')))
     .all();
 }
+
+/** The first completed participant that gave numbers: the demo data's sample report. */
+export function firstWithNumbers(db: Db): Participant | undefined {
+  return db
+    .select()
+    .from(participants)
+    .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
+    .where(eq(participants.status, 'completed'))
+    .orderBy(participants.id)
+    .limit(1)
+    .get()?.participants;
+}

@@ -1,0 +1,14 @@
+import type { APIRoute } from 'astro';
+import { db } from '../../server/db.ts';
+import { reportDownload } from '../../server/handlers/report-download.ts';
+import { notFound } from '../../server/http/post.ts';
+import { firstWithNumbers } from '../../server/repositories/participants.ts';
+
+/** /sample/company.pdf and /sample/personal.pdf: the reports of one demo participant, shown in the browser. */
+export const GET: APIRoute = async ({ params }) => {
+  const kind = params.kind;
+  if (kind !== 'company' && kind !== 'personal') return notFound();
+  const sample = firstWithNumbers(db());
+  if (!sample) return notFound();
+  return (await reportDownload({ ...sample, companyName: `${sample.companyName} (sample, demo data)` }, kind, 'inline')) ?? notFound();
+};
