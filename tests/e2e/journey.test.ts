@@ -169,6 +169,18 @@ describe('the whole journey with JavaScript on', () => {
       if (link.startsWith('Company')) expect(text).toContain(String(Math.round(stored!.velocity)));
       else expect(text).toContain(String(Math.round(stored!.personal)));
     }
+    // The same reports as pages, accessible, with the same figures.
+    const results = page.url();
+    for (const kind of ['company', 'personal'] as const) {
+      await page.goto(results.replace(/results$/, `report/${kind}`));
+      await expectAccessible(page, `${kind} report page`);
+      await screenshots(page, `11-${kind}-report`);
+      const body = (await page.textContent('main'))!.replace(/\s+/g, ' ');
+      expect(body).toContain(COMPANY);
+      expect(body).toContain(kind === 'company' ? 'Executive summary' : 'Three suggestions');
+      expect(body).toContain(String(Math.round(kind === 'company' ? stored!.velocity : stored!.personal)));
+    }
+    await page.goto(results);
   });
 
   it('deletes the answers after a confirmation step', async () => {
