@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:pdf`: the company and the personal report rendered 30 times
+ * each with react-pdf after a warm-up (median, p95, peak memory), the first
+ * report in a fresh process, and — the baseline, in the same run — the same
+ * report as an HTML page printed to PDF by headless Chromium (page.pdf on a
+ * browser already running), plus Chromium's launch-to-first-PDF time.
+ * The cache is bypassed: every render here is a real one.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { participants } from '../db/schema.ts';
+import { launchChromium } from '../scripts/chromium.ts';
+import { buildIsStale, buildSite } from '../scripts/build-state.ts';
+import { startSite } from '../scripts/site-process.ts';
+import { renderReport } from '../src/reports/render.ts';
+import { hashToken, newToken } from '../src/server/auth/tokens.ts';
+import { openMigrated } from '../src/server/db.ts';
+import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { projectRoot } from '../src/server/paths.ts';
+import { firstWithNumbers } from '../src/server/repositories/participants.ts';
+import { companyReportFor, personalReportFor } from '../src/server/services/reports.ts';
+import { seedParticipants } from '../src/server/services/seed.ts';
+
+const RUNS = 30;
+const root = projectRoot();
+const dir = mkdtempSync(join(tmpdir(), 'velocity-pdf-bench-'));
+const dbPath = join(dir, 'bench.sqlite');
+const db = openMigrated(dbPath);
+seedParticipants(db, loadInstrument(), { count: 5000, seed: 3 });
+const subject = firstWithNumbers(db)!;
+const token = newToken();
+db.update(participants).set({ resumeTokenHash: hashToken(token) }).where(eq(participants.id, subject.id)).run();
+const company = companyReportFor(db, subject, 5)!;
+const personal = personalReportFor(db, subject, 5)!;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
+let peak = 0;
+const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+
+async function timeRenders(kind: 'company' | 'personal', model: object): Promise<{ times: number[]; bytes: number; pages: number }> {
+  // A changing field defeats the cache, so every run lays the document out again.
+  const variant = (i: number) => ({ kind, model: { ...model, meta: { ...(model as { meta: object }).meta, date: `2026-01-${String((i % 28) + 1).padStart(2, '0')}-${i}` } } });
+  await renderReport(variant(-1) as Parameters<typeof renderReport>[0]);
+  const times: number[] = [];
+  let last: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    last = await renderReport(variant(i) as Parameters<typeof renderReport>[0]);
+    times.push(performance.now() - t);
+  }
+  const file = join(dir, `${kind}.pdf`);
+  await import('node:fs').then((fs) => fs.writeFileSync(file, last));
+  const pages = Number(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout.match(/Pages:\s+(\d+)/)?.[1] ?? 0);
+  return { times, bytes: last.length, pages };
+}
+
+const c = await timeRenders('company', company);
+const p = await timeRenders('personal', personal);
+clearInterval(sample);
+// What a repeated download costs: building the model again from the database, then the cache lookup.
+await renderReport({ kind: 'company', model: company });
+const cachedRuns: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const t = performance.now();
+  await renderReport({ kind: 'company', model: companyReportFor(db, subject, 5)! });
+  cachedRuns.push(performance.now() - t);
+}
+
+const cold = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'pdf-cold.ts'), dbPath, String(subject.id)], { cwd: root, encoding: 'utf8' }).stdout.trim().split('\n').at(-1)!) as { ms: number };
+
+if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('astro build failed');
+db.$client.close();
+const site = await startSite(dbPath);
+const launchStart = performance.now();
+const browser = await launchChromium();
+const page = await browser.newPage();
+const url = `${site.base}/r/${token}/report/company`;
+await page.goto(url);
+await page.pdf({ format: 'A4', printBackground: true });
+const launchToFirst = performance.now() - launchStart;
+const chromium: number[] = [];
+let chromiumPages = 0;
+for (let i = 0; i < RUNS; i++) {
+  const t = performance.now();
+  await page.goto(url);
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  chromium.push(performance.now() - t);
+  if (i === 0) {
+    const file = join(dir, 'chromium.pdf');
+    (await import('node:fs')).writeFileSync(file, pdf);
+    chromiumPages = Number(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout.match(/Pages:\s+(\d+)/)?.[1] ?? 0);
+  }
+}
+await browser.close();
+await site.stop();
+rmSync(dir, { recursive: true, force: true });
+
+const row = (name: string, xs: number[], extra = '') => console.log(`${name.padEnd(34)} median ${median(xs).toFixed(1).padStart(6)} ms   p95 ${p95(xs).toFixed(1).padStart(6)} ms ${extra}`);
+console.log(`react-pdf, ${RUNS} renders each after a warm-up (cache bypassed):`);
+row('company report', c.times, `  ${c.pages} pages, ${Math.round(c.bytes / 1024)} KB   (goal ≤ 150 ms)`);
+row('personal report', p.times, `  ${p.pages} pages, ${Math.round(p.bytes / 1024)} KB   (goal ≤ 60 ms)`);
+console.log(`peak memory (RSS) while rendering       ${Math.round(peak / 1024 / 1024)} MB`);
+console.log(`first company report in a fresh process ${cold.ms.toFixed(0)} ms   (goal < 600 ms)`);
+console.log(`unchanged report again (model + cache)   median ${median(cachedRuns).toFixed(2)} ms   (goal ≤ 5 ms)`);
+console.log(`\nbaseline: headless Chromium page.pdf of the same report page (browser already running, includes page load):`);
+row('company report (Chromium)', chromium, `  ${chromiumPages} pages`);
+console.log(`Chromium launch to first PDF            ${launchToFirst.toFixed(0)} ms`);
+console.log(`\nreact-pdf / Chromium (company, median)  ${(median(c.times) / median(chromium)).toFixed(2)}   (goal ≤ 1)`);
