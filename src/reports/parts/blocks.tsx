@@ -53,15 +53,13 @@ export function DetailSection({ section }: { section: { title: string; intro: st
       </Text>
       <Text style={[styles.p, styles.soft]}>{section.intro}</Text>
       {section.items.map((item) => (
-        // One paragraph per item: nested spans lay out faster than a box of three (company report 228 → 185 ms).
-        <Text key={item.id} style={{ marginBottom: 7 }}>
+        <View key={item.id} style={{ marginBottom: 7 }}>
           <Text style={{ fontWeight: 'bold' }}>
             {item.short} — {item.score === null ? 'not applicable' : `${item.score} / 100`}
           </Text>
-          {'\n'}
           <Text style={styles.small}>{item.text}</Text>
-          {item.narrative ? `\n${item.narrative}` : ''}
-        </Text>
+          {item.narrative ? <Text>{item.narrative}</Text> : null}
+        </View>
       ))}
     </View>
   );
