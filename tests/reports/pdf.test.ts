@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { companies, consultants, participants, studies } from '../../db/schema.ts';
+import { companies, consultants, participants, scores, studies } from '../../db/schema.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { renderReport } from '../../src/reports/render.ts';
 import { findParticipant } from '../../src/server/repositories/participants.ts';
@@ -53,6 +53,8 @@ beforeAll(() => {
   const company = db.insert(companies).values({ studyId: study.id, name: NAME, inviteToken: 'company-token-x1' }).returning().get();
   team = ids.slice(10, 13).map((r) => r.id);
   db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
+  // Scores carry the company beside them, as finishing a real participant stores it.
+  db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, team)).run();
   db.update(participants).set({ role: 'rep' }).where(eq(participants.id, team[0]!)).run();
   db.update(participants).set({ role: 'leader' }).where(inArray(participants.id, team.slice(1))).run();
 });
@@ -98,6 +100,11 @@ describe('the company PDF', () => {
   it('aggregates a company with several respondents, shows where they disagree, and keeps odd names as text', async () => {
     const model = companyReportFor(db, findParticipant(db, team[0]!)!, K)!;
     expect(model.meta.respondents).toBe(3);
+    // A company is never its own peer: none of the three colleagues is counted in the peer group.
+    const p = findParticipant(db, team[0]!)!;
+    const where = model.meta.peerLabel!.startsWith('All participants') ? '1 = 1' : model.meta.peerLabel!.includes('employees') && !model.meta.peerLabel!.startsWith('All industries') ? 'industry = @industry AND employees = @employees' : model.meta.peerLabel!.startsWith('All industries') ? 'employees = @employees' : 'industry = @industry';
+    const outside = db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
+    expect(model.meta.peerSize).toBe(outside.n);
     const { text, fonts } = pdfText(await renderReport({ kind: 'company', model }), 'team');
     expectAllEmbedded(fonts);
     expect(text).toContain('Where your team disagrees');

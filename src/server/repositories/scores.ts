@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
@@ -12,11 +12,16 @@ export function findScore(db: Db, participantId: number): ScoreRow | undefined {
 }
 
 /** A group of scores: peer dimensions, or a role for comparing individuals. */
-export type GroupWhere = Partial<PeerProfile> & { role?: string };
+export type GroupWhere = Partial<PeerProfile> & {
+  role?: string;
+  /** Leave out every participant of this company: a company is never its own peer. */
+  notCompany?: number;
+};
 
 function groupWhere(where: GroupWhere, excludeParticipantId?: number): SQL | undefined {
   const conditions: SQL[] = [];
   if (where.role !== undefined) conditions.push(eq(scores.role, where.role));
+  if (where.notCompany !== undefined) conditions.push(or(isNull(scores.companyId), ne(scores.companyId, where.notCompany))!);
   if (where.industry !== undefined) conditions.push(eq(scores.industry, where.industry));
   if (where.employees !== undefined) conditions.push(eq(scores.employees, where.employees));
   if (excludeParticipantId !== undefined) conditions.push(ne(scores.participantId, excludeParticipantId));

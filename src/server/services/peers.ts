@@ -9,7 +9,7 @@ import {
   type PeerProfile,
   type Quartiles,
 } from '../../domain/peers.ts';
-import { countScored, groupCounts, scoreAtRank, type ScoreColumn } from '../repositories/scores.ts';
+import { countScored, groupCounts, scoreAtRank, type GroupWhere, type ScoreColumn } from '../repositories/scores.ts';
 
 export interface PeerPosition {
   group: ChosenPeerGroup;
@@ -20,6 +20,8 @@ export interface PeerPosition {
 export interface PeerSubject extends PeerProfile {
   /** Left out of its own group when it is already stored. */
   participantId?: number;
+  /** For a company's scores: every colleague is left out too. */
+  companyId?: number | null;
   velocity: number;
 }
 
@@ -30,7 +32,7 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
   const group = choosePeerGroup(
     peerGroupCandidates(subject),
     (g) => {
-      const c = groupCounts(db, g.where, subject.velocity, subject.participantId);
+      const c = groupCounts(db, withoutCompany(g.where, subject.companyId), subject.velocity, subject.participantId);
       counted.set(g.id, c);
       return c.size;
     },
@@ -40,13 +42,18 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
   return { group, relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
 
+/** The group's condition with the subject's company left out, when there is one. */
+export function withoutCompany(where: GroupWhere, companyId: number | null | undefined): GroupWhere {
+  return companyId == null ? where : { ...where, notCompany: companyId };
+}
+
 /**
  * Quartiles of one score in a group, picked by rank instead of reading the
  * whole group. Null below `minSize` (anonymity).
  */
 export function groupQuartiles(
   db: Db,
-  where: Partial<PeerProfile>,
+  where: GroupWhere,
   minSize: number,
   column: ScoreColumn = 'velocity',
   excludeParticipantId?: number,
