@@ -5,7 +5,7 @@ import { styles } from '../theme.ts';
 export function Chrome({ title, company, date }: { title: string; company: string; date: string }) {
   return (
     <>
-      <View style={styles.header} fixed render={({ pageNumber }) => (pageNumber > 1 ? <Text>{`${title}   ·   ${company}   ·   ${date}`}</Text> : null)} />
+      <View style={styles.header} fixed render={({ pageNumber }) => (pageNumber > 1 ? <Text style={styles.headerLine}>{`${title}   ·   ${company}   ·   ${date}`}</Text> : null)} />
       <View style={styles.footer} fixed>
         <Text>Velocity Index</Text>
         <Text render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
