@@ -12,7 +12,7 @@ import {
   type Histogram,
   type ScoreBar,
 } from './chart-geometry.ts';
-import { SubIndexKeys, type Instrument, type SubIndexKey } from './instrument.ts';
+import { SubIndexKeys, type Instrument, type Item, type SubIndexKey } from './instrument.ts';
 import {
   opportunitiesPerStage,
   pipelineCoverage,
@@ -127,6 +127,12 @@ export interface CompanyReportModel {
 
 const pct = (x: number) => Math.round(x * 100);
 
+/** One answered (or not applicable) item as the detailed analysis shows it. */
+function detailItem(item: Item, scores: ItemScores): DetailItem {
+  const s = scores.get(item.id);
+  return { id: item.id, text: item.text, short: item.short, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
+}
+
 function numbersPage(copy: ReportCopy, n: YourNumbers | null): NumbersPage | null {
   if (!n || n.opportunities === undefined || n.dealValue === undefined || n.winRate === undefined || n.cycleDays === undefined) return null;
   const w = whatIf({ opportunities: n.opportunities, dealValue: n.dealValue, winRate: n.winRate, cycleDays: n.cycleDays });
@@ -223,10 +229,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       sections: instrument.company.sections.map((section) => ({
         title: section.title,
         intro: section.intro,
-        items: section.items.map((item) => {
-          const s = input.itemScores.get(item.id);
-          return { id: item.id, text: item.text, short: item.short, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
-        }),
+        items: section.items.map((item) => detailItem(item, input.itemScores)),
       })),
     },
     disagreement:
@@ -310,10 +313,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
         title: section.title,
         intro: section.intro,
         score: scored.length ? Math.round((100 * scored.reduce((x, y) => x + y, 0)) / scored.length) : null,
-        items: section.items.map((item) => {
-          const s = input.itemScores.get(item.id);
-          return { id: item.id, text: item.text, short: item.short, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
-        }),
+        items: section.items.map((item) => detailItem(item, input.itemScores)),
       };
     }),
     suggestions: { intro: copy.personal.suggestionsIntro, items: suggestions },
