@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateCompany } from '../../src/domain/aggregation.ts';
+import { companyReportModel, personalReportModel, type CompanyReportInput } from '../../src/domain/report-model.ts';
+import { scoreParticipant } from '../../src/domain/scoring.ts';
+import { loadReportCopy } from '../../src/server/report-copy-loader.ts';
+import { answersFor, bestAnswers, companyItemList, instrument, personalItemList, scoredAnswers, worstAnswers } from '../fixtures/instrument.ts';
+
+const copy = loadReportCopy();
+const middle = answersFor((i) => {
+  const options = scoredAnswers(i);
+  return options[Math.floor(options.length / 2)];
+});
+
+function input(answers = middle, overrides: Partial<CompanyReportInput> = {}): CompanyReportInput {
+  const s = scoreParticipant(instrument, answers);
+  return {
+    instrument,
+    copy,
+    company: 'Acme',
+    date: '2026-11-23',
+    respondents: 1,
+    itemScores: s.itemScores,
+    scores: s.company,
+    reader: s.personal,
+    peer: null,
+    minGroup: 5,
+    numbers: null,
+    aggregate: null,
+    ...overrides,
+  };
+}
+
+describe('companyReportModel', () => {
+  it('covers every company section and item in instrument order, with five actions and filled copy', () => {
+    const m = companyReportModel(input());
+    expect(m.detail.sections.map((s) => s.title)).toEqual(instrument.company.sections.map((s) => s.title));
+    expect(m.detail.sections.flatMap((s) => s.items.map((i) => i.id))).toEqual(companyItemList.map((i) => i.id));
+    expect(m.actions.items).toHaveLength(5);
+    expect(m.executive.compounding).toContain('47.9 %');
+    for (const p of [...m.methodology, m.cover.tagline]) expect(p).not.toMatch(/\{\w+\}/);
+    expect(m.summary.subIndices.map((s) => s.key)).toEqual(['value', 'number', 'winRate', 'cycle']);
+    expect(m.summary.histogram).toBeNull();
+    expect(m.numbers).toBeNull();
+    expect(m.disagreement).toBeNull();
+  });
+
+  it('shows a not-applicable item without a score or a narrative', () => {
+    const na = companyItemList.find((i) => i.kind === 'agreement')!;
+    const m = companyReportModel(input({ ...middle, [na.id]: 'na' }));
+    const shown = m.detail.sections.flatMap((s) => s.items).find((i) => i.id === na.id)!;
+    expect(shown).toMatchObject({ score: null, narrative: null });
+  });
+
+  it('builds the numbers page only from a complete velocity, with the stage ratios ending in the win', () => {
+    expect(companyReportModel(input(middle, { numbers: { opportunities: 40, dealValue: 25000, winRate: 25 } })).numbers).toBeNull();
+    const m = companyReportModel(input(middle, { numbers: { opportunities: 40, dealValue: 25000, winRate: 25, cycleDays: 90, currency: 'EUR', stage1: 50, stage2: 50, stage3: 50 } }));
+    expect(m.numbers!.perDay).toBeCloseTo((40 * 25000 * 0.25) / 90, 6);
+    expect(m.numbers!.uplift).toBeCloseTo(0.4789, 3);
+    expect(m.numbers!.stages!.counts).toEqual([8, 4, 2, 1]);
+    expect(m.numbers!.stages!.chart.rows.at(-1)!.label).toBe('Win');
+    expect(m.numbers!.coverage).toBeNull();
+  });
+
+  it('shows where a team disagrees only when there are several respondents', () => {
+    const best = scoreParticipant(instrument, bestAnswers());
+    const worst = scoreParticipant(instrument, worstAnswers());
+    const aggregate = aggregateCompany(instrument, [
+      { roleGroup: 'leader', itemScores: best.itemScores },
+      { roleGroup: 'seller', itemScores: worst.itemScores },
+    ]);
+    const m = companyReportModel(input(middle, { respondents: 2, aggregate, itemScores: aggregate.itemScores, scores: aggregate.scores }));
+    expect(m.disagreement!.intro).toContain('2');
+    expect(m.disagreement!.items.length).toBeGreaterThan(0);
+    expect(m.disagreement!.items[0]!.max - m.disagreement!.items[0]!.min).toBe(100);
+    expect(m.disagreement!.roles.every((r) => r.gap > 0)).toBe(true);
+  });
+});
+
+describe('personalReportModel', () => {
+  it('gives three suggestions, the practices with the most to gain first, and the balance text', () => {
+    const answers = { ...bestAnswers(), ...answersFor((i) => scoredAnswers(i)[0], personalItemList.slice(0, 1)) };
+    const s = scoreParticipant(instrument, answers);
+    const m = personalReportModel({
+      instrument,
+      copy,
+      company: 'Acme',
+      date: '2026-11-23',
+      roleLabel: 'Seller',
+      itemScores: s.itemScores,
+      scores: s.personal,
+      position: null,
+      minGroup: 5,
+    });
+    expect(m.suggestions.items).toHaveLength(Math.min(3, personalItemList.length));
+    expect(m.suggestions.items[0]!.title).toBe(personalItemList[0]!.short);
+    expect(m.sections.map((x) => x.title)).toEqual(instrument.personal.sections.map((x) => x.title));
+    expect([copy.personal.balanced, copy.personal.approachLeads, copy.personal.executionLeads].some((t) => m.balance.text.startsWith(t.slice(0, 20)))).toBe(true);
+    expect(m.balance.text).not.toMatch(/\{\w+\}/);
+  });
+});
