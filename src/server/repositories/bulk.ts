@@ -8,6 +8,9 @@ import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/se
  * spend more time building SQL than SQLite spends storing it.
  */
 const ROWS_PER_STATEMENT = 64;
+
+/** Marks seeded participants: their resume "hash" is this prefix and the id, which no SHA-256 digest can equal. */
+export const SYNTHETIC_PREFIX = 'synthetic:';
 const NUMBER_COLUMNS = NumberFieldIds.map((id) => id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
 function multiInsert(db: Db, table: string, columns: readonly string[]) {
@@ -58,7 +61,7 @@ export function createBulkWriter(db: Db) {
     const items = b.itemIds.length;
     const at = (i: number, c: number) => b.profileDict[c]![b.profile[i * P + c]!]!;
     // Synthetic resume "hashes" are zero-padded so that they sort, and append, in id order.
-    const hash = (id: number) => `synthetic:${String(id).padStart(12, '0')}`;
+    const hash = (id: number) => `${SYNTHETIC_PREFIX}${String(id).padStart(12, '0')}`;
     for (let i = 0; i < b.size; i++) {
       const id = b.firstId + i;
       const t = b.createdAt[i]!;

@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
 import type { Answers } from '../../domain/answers.ts';
 import { NumberFieldIds } from '../../domain/instrument.ts';
+import { SYNTHETIC_PREFIX } from './bulk.ts';
 import type { YourNumbers } from '../../domain/profile.ts';
 
 export function insertParticipant(db: Db, row: NewParticipant): Participant {
@@ -77,13 +78,16 @@ export function completedOfCompany(db: Db, companyId: number): Participant[] {
     .all();
 }
 
-/** The first completed participant that gave numbers: the demo data's sample report. */
+/**
+ * The first synthetic (seeded) participant that gave numbers: the sample
+ * report. Never a real participant, whose report is private to them.
+ */
 export function firstWithNumbers(db: Db): Participant | undefined {
   return db
     .select()
     .from(participants)
     .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
-    .where(eq(participants.status, 'completed'))
+    .where(and(eq(participants.status, 'completed'), like(participants.resumeTokenHash, `${SYNTHETIC_PREFIX}%`)))
     .orderBy(participants.id)
     .limit(1)
     .get()?.participants;

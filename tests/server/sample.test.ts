@@ -1,0 +1,23 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { firstWithNumbers, markCompleted, saveNumbers } from '../../src/server/repositories/participants.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+let t: TempDb | undefined;
+afterEach(() => t?.cleanup());
+
+describe('the sample report participant', () => {
+  it('is never a real participant, even a completed one with numbers', () => {
+    t = openTempDb();
+    const real = addParticipant(t.db);
+    saveNumbers(t.db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
+    markCompleted(t.db, real.id, new Date());
+    expect(firstWithNumbers(t.db)).toBeUndefined();
+    seedParticipants(t.db, instrument, { count: 20, seed: 2 });
+    const sample = firstWithNumbers(t.db)!;
+    expect(sample.id).not.toBe(real.id);
+    expect(sample.resumeTokenHash.startsWith('synthetic:')).toBe(true);
+  });
+});
