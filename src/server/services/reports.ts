@@ -24,9 +24,12 @@ export function companyReportFor(db: Db, participant: Participant, minGroup: num
   if (!own) return null;
   const instrument: Instrument = loadInstrument(participant.instrumentId);
   const members = participant.companyId === null ? [participant] : completedOfCompany(db, participant.companyId);
-  const respondents = members.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: scoreParticipant(instrument, loadAnswers(db, p.id)).itemScores }));
-  const aggregate = aggregateCompany(instrument, respondents);
-  const mine = scoreParticipant(instrument, loadAnswers(db, participant.id));
+  const scored = members.map((p) => ({ p, s: scoreParticipant(instrument, loadAnswers(db, p.id)) }));
+  const aggregate = aggregateCompany(
+    instrument,
+    scored.map(({ p, s }) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: s.itemScores })),
+  );
+  const mine = scored.find(({ p }) => p.id === participant.id)?.s ?? scoreParticipant(instrument, loadAnswers(db, participant.id));
   const velocity = aggregate.scores.velocity ?? own.velocity;
   const position = peerPosition(
     db,
