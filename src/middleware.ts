@@ -16,7 +16,14 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
+let warmed = false;
+
 export const onRequest = defineMiddleware(async (_context, next) => {
+  if (!warmed) {
+    warmed = true;
+    // Not awaited: the PDF renderer loads in the background while this request is answered.
+    void import('./reports/render.ts').then((m) => m.warmRenderer());
+  }
   const response = await next();
   const h = response.headers;
   h.set('Content-Security-Policy', CSP);

@@ -1,9 +1,9 @@
-import { renderToBuffer } from '@react-pdf/renderer';
+import { Document, Page, Text, renderToBuffer } from '@react-pdf/renderer';
 import { createHash } from 'node:crypto';
 import { createElement } from 'react';
 import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
 import { CompanyReport } from './CompanyReport.tsx';
-import { fontSafe } from './fonts.ts';
+import { FONT, fontSafe } from './fonts.ts';
 import { PersonalReport } from './PersonalReport.tsx';
 
 export type ReportRequest = { kind: 'company'; model: CompanyReportModel } | { kind: 'personal'; model: PersonalReportModel };
@@ -48,4 +48,29 @@ function mapStrings<T>(value: T, fn: (s: string) => string): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)])) as T;
   }
   return value;
+}
+
+let warming: Promise<void> | undefined;
+
+/**
+ * Loads Yoga and both font faces by rendering a one-line document through the
+ * same queue, so that the first real download does not pay about a second for
+ * it. Called without waiting when the server answers its first request.
+ */
+export function warmRenderer(): Promise<void> {
+  warming ??= (queue = queue.then(() =>
+    renderToBuffer(
+      createElement(
+        Document,
+        null,
+        createElement(
+          Page,
+          { size: 'A4' },
+          createElement(Text, { style: { fontFamily: FONT } }, 'Velocity Index'),
+          createElement(Text, { style: { fontFamily: FONT, fontWeight: 'bold' } }, 'Velocity Index'),
+        ),
+      ),
+    ).catch(() => undefined),
+  )).then(() => undefined);
+  return warming;
 }
