@@ -29,6 +29,21 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_consultant_idx').on(t.consultantId)],
 );
 
+/**
+ * Failed consultant sign-ins, keyed by account ("email:…") and by address
+ * ("ip:…"): the rate limit counts them over a window. Kept in the database so
+ * that several app instances share one limit.
+ */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    id: integer('id').primaryKey(),
+    key: text('key').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
 export const studies = sqliteTable(
   'studies',
   {

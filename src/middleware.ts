@@ -1,4 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
+import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
+import { db } from './server/db.ts';
 
 /**
  * Security headers on every response. Scripts and styles come only from this
@@ -18,7 +20,8 @@ const CSP = [
 
 let warmed = false;
 
-export const onRequest = defineMiddleware(async (_context, next) => {
+export const onRequest = defineMiddleware(async (context, next) => {
+  context.locals.consultant = consultantFor(db(), context.cookies.get(SESSION_COOKIE)?.value);
   if (!warmed) {
     warmed = true;
     // Not awaited: the PDF renderer loads in the background while this request is answered.
