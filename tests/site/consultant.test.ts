@@ -109,10 +109,23 @@ describe('studies and access control', () => {
 
     expect((await get(studyPath, b)).status).toBe(404);
     const companies = query<{ n: number }>('SELECT count(*) AS n FROM companies').n;
-    expect((await post(studyPath, { name: 'Intruder Ltd' }, b)).status).toBe(404);
     expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies);
-    expect((await post(studyPath, { name: 'Northwind' }, a)).status).toBe(303);
+    expect((await post(studyPath, { action: 'add-company', name: 'Intruder Ltd' }, b)).status).toBe(404);
+    expect((await post(studyPath, { action: 'rename', name: 'Hijacked' }, b)).status).toBe(404);
+    expect((await post(studyPath, { action: 'close' }, b)).status).toBe(404);
+    expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies);
+    expect((await post(studyPath, { action: 'add-company', name: 'Northwind' }, a)).status).toBe(303);
     expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies + 1);
+
+    const id = Number(studyPath.split('/').at(-1));
+    expect((await post(studyPath, { action: 'rename', name: '' }, a)).status).toBe(422);
+    expect((await post(studyPath, { action: 'rename', name: 'Spring benchmark (final)' }, a)).status).toBe(303);
+    expect(query<{ name: string }>('SELECT name FROM studies WHERE id = ?', id).name).toBe('Spring benchmark (final)');
+    expect((await post(studyPath, { action: 'close' }, a)).status).toBe(303);
+    const token = query<{ invite_token: string }>('SELECT invite_token FROM studies WHERE id = ?', id).invite_token;
+    expect((await fetch(`${site.base}/join/${token}`)).status).toBe(410);
+    expect((await post(studyPath, { action: 'reopen' }, a)).status).toBe(303);
+    expect((await fetch(`${site.base}/join/${token}`)).status).toBe(200);
   });
 });
 

@@ -51,3 +51,7 @@ export function participantsOfStudy(db: Db, studyId: number) {
     .orderBy(participants.companyName, participants.id)
     .all();
 }
+
+export function updateStudy(db: Db, studyId: number, changes: { name?: string; status?: 'open' | 'closed' }): void {
+  db.update(studies).set(changes).where(eq(studies.id, studyId)).run();
+}
