@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import { companies, studies } from '../../db/schema.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { instrument } from '../helpers/instrument.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
@@ -11,10 +14,20 @@ const tmp = tempDir('velocity-consultant-');
 const dbPath = join(tmp.dir, 'consultant.sqlite');
 let site: RunningSite;
 const PASSWORD = 'correct horse battery staple';
+let drill: { study: number; company: number };
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['a@example.com', 'b@example.com', 'limited@example.com']) await createConsultant(db, { email, password: PASSWORD });
+  // Consultant A's study with one company of three finished respondents (a seller and two leaders).
+  seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  const study = db.insert(studies).values({ consultantId: a.id, name: 'Drill-down study', inviteToken: 'drill-down-study-1' }).returning().get();
+  const company = db.insert(companies).values({ studyId: study.id, name: 'Łódź Logistics', inviteToken: 'drill-down-company-1' }).returning().get();
+  drill = { study: study.id, company: company.id };
+  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id IN (1, 2, 3)').run(study.id, company.id, company.name);
+  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (1, 2, 3)').run(study.id, company.id);
+  db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id IN (1, 2, 3)").run();
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);
@@ -126,6 +139,31 @@ describe('studies and access control', () => {
     expect((await fetch(`${site.base}/join/${token}`)).status).toBe(410);
     expect((await post(studyPath, { action: 'reopen' }, a)).status).toBe(303);
     expect((await fetch(`${site.base}/join/${token}`)).status).toBe(200);
+  });
+});
+
+describe('company drill-down', () => {
+  it('shows the consultant the company report over its respondents, by role, as a page and a PDF; nobody else', async () => {
+    const a = (await signIn('a@example.com')).cookie!;
+    const b = (await signIn('b@example.com')).cookie!;
+    const path = `/consultant/studies/${drill.study}/companies/${drill.company}`;
+    const page = await get(path, a);
+    expect(page.status).toBe(200);
+    const html = (await page.text()).replace(/\s+/g, ' ');
+    expect(html).toContain('Łódź Logistics');
+    expect(html).toMatch(/Sales representative \/ account executive: 1/);
+    expect(html).toMatch(/Sales leader \(director, VP\): 2/);
+    expect(html).toContain('Where your team disagrees');
+    expect(html).not.toContain('Your Personal Index');
+    const pdf = await get(`${path}.pdf`, a);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/velocity-index-lodz-logistics-\d{4}-\d{2}-\d{2}\.pdf/);
+    for (const p of [path, `${path}.pdf`]) {
+      expect((await get(p, b)).status).toBe(404);
+      expect((await get(p, null)).status).not.toBe(200);
+    }
+    expect((await get(`/consultant/studies/${drill.study}/companies/999999`, a)).status).toBe(404);
   });
 });
 

@@ -10,5 +10,5 @@ export const GET: APIRoute = async ({ params }) => {
   if (kind !== 'company' && kind !== 'personal') return notFound();
   const sample = firstWithNumbers(db());
   if (!sample) return notFound();
-  return (await reportDownload({ ...sample, companyName: `${sample.companyName} (sample, demo data)` }, kind, 'inline')) ?? notFound();
+  return (await reportDownload({ ...sample, companyName: `${sample.companyName} (sample, demo data)` }, kind, { disposition: 'inline' })) ?? notFound();
 };

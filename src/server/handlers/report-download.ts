@@ -6,9 +6,15 @@ import { db } from '../db.ts';
 import { companyReportFor, personalReportFor } from '../services/reports.ts';
 
 /** The PDF download of a participant's report, or null when there is none yet. */
-export async function reportDownload(participant: Participant, kind: 'company' | 'personal', disposition: 'attachment' | 'inline' = 'attachment'): Promise<Response | null> {
+export async function reportDownload(
+  participant: Participant,
+  kind: 'company' | 'personal',
+  options: { disposition?: 'attachment' | 'inline'; reader?: boolean } = {},
+): Promise<Response | null> {
   const k = config().PEER_MIN_GROUP;
-  const model = kind === 'company' ? companyReportFor(db(), participant, k) : personalReportFor(db(), participant, k);
+  const disposition = options.disposition ?? 'attachment';
+  const model =
+    kind === 'company' ? companyReportFor(db(), participant, k, new Date(), { reader: options.reader ?? true }) : personalReportFor(db(), participant, k);
   if (!model) return null;
   const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);
   const name = reportFileName(kind, model.meta.company, model.meta.date);

@@ -39,6 +39,7 @@ export function participantsOfStudy(db: Db, studyId: number) {
   return db
     .select({
       id: participants.id,
+      companyId: participants.companyId,
       companyName: participants.companyName,
       role: participants.role,
       status: participants.status,
@@ -54,4 +55,9 @@ export function participantsOfStudy(db: Db, studyId: number) {
 
 export function updateStudy(db: Db, studyId: number, changes: { name?: string; status?: 'open' | 'closed' }): void {
   db.update(studies).set(changes).where(eq(studies.id, studyId)).run();
+}
+
+/** A company only if it belongs to the given study. */
+export function companyInStudy(db: Db, studyId: number, companyId: number): Company | undefined {
+  return db.select().from(companies).where(and(eq(companies.id, companyId), eq(companies.studyId, studyId))).get();
 }

@@ -17,9 +17,16 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 /**
  * The company report of a participant's company: aggregated over every
  * completed respondent of the company when it came through a company link,
- * otherwise the participant's own answers.
+ * otherwise the participant's own answers. `reader` false makes the
+ * consultant's copy, without anyone's Personal Index on it.
  */
-export function companyReportFor(db: Db, participant: Participant, minGroup: number, date = new Date()): CompanyReportModel | null {
+export function companyReportFor(
+  db: Db,
+  participant: Participant,
+  minGroup: number,
+  date = new Date(),
+  options: { reader: boolean } = { reader: true },
+): CompanyReportModel | null {
   const own = findScore(db, participant.id);
   if (!own) return null;
   const instrument: Instrument = loadInstrument(participant.instrumentId);
@@ -59,7 +66,7 @@ export function companyReportFor(db: Db, participant: Participant, minGroup: num
     respondents: members.length,
     itemScores: aggregate.itemScores,
     scores: aggregate.scores,
-    reader: mine.personal,
+    reader: options.reader ? mine.personal : null,
     peer,
     minGroup,
     numbers: loadNumbers(db, participant.id),
