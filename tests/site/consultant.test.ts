@@ -9,12 +9,14 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { parse } from 'csv-parse/sync';
 
 const tmp = tempDir('velocity-consultant-');
 const dbPath = join(tmp.dir, 'consultant.sqlite');
 let site: RunningSite;
 const PASSWORD = 'correct horse battery staple';
 let drill: { study: number; company: number };
+const TRICKY = '=HYPERLINK("http://evil.example","click"), "quoted"\nsecond line';
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
@@ -28,6 +30,8 @@ beforeAll(async () => {
   db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id IN (1, 2, 3)').run(study.id, company.id, company.name);
   db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (1, 2, 3)').run(study.id, company.id);
   db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id IN (1, 2, 3)").run();
+  // A participant outside any company link, whose typed company name tries CSV tricks.
+  db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 4').run(study.id, TRICKY);
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);
@@ -164,6 +168,34 @@ describe('company drill-down', () => {
       expect((await get(p, null)).status).not.toBe(200);
     }
     expect((await get(`/consultant/studies/${drill.study}/companies/999999`, a)).status).toBe(404);
+  });
+});
+
+describe('CSV export', () => {
+  it('exports scores and answers of the study with quoting and formulas neutralised; nobody else can', async () => {
+    const a = (await signIn('a@example.com')).cookie!;
+    const b = (await signIn('b@example.com')).cookie!;
+    const scoresRes = await get(`/consultant/studies/${drill.study}/export/scores.csv`, a);
+    expect(scoresRes.status).toBe(200);
+    expect(scoresRes.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(scoresRes.headers.get('content-disposition')).toContain('velocity-index-drill-down-study-scores.csv');
+    const rows = parse((await scoresRes.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4']);
+    expect(rows.find((r) => r.participant === '4')!.company).toBe(`'${TRICKY}`);
+    const stored = query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = 1').velocity;
+    expect(Number(rows[0]!.velocity_index)).toBeCloseTo(stored, 2);
+
+    const answersRes = await get(`/consultant/studies/${drill.study}/export/answers.csv`, a);
+    const answerRows = parse((await answersRes.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    const itemIds = instrument.company.sections.flatMap((x) => x.items.map((i) => i.id));
+    expect(Object.keys(answerRows[0]!)).toEqual(expect.arrayContaining(itemIds));
+    const one = query<{ value: string }>('SELECT value FROM answers WHERE participant_id = 1 AND item_id = ?', itemIds[0]);
+    expect(answerRows[0]![itemIds[0]!]).toBe(one.value);
+
+    for (const kind of ['scores', 'answers']) {
+      expect((await get(`/consultant/studies/${drill.study}/export/${kind}.csv`, b)).status).toBe(404);
+      expect((await get(`/consultant/studies/${drill.study}/export/${kind}.csv`, null)).status).toBe(404);
+    }
   });
 });
 
