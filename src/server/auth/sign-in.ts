@@ -11,7 +11,7 @@ import {
   recordFailures,
 } from '../repositories/sessions.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { hashToken, newToken } from './tokens.ts';
+import { hashToken, isTokenShaped, newToken } from './tokens.ts';
 
 export const MAX_FAILURES = 5;
 export const BACK_OFF_MS = 15 * 60 * 1000;
@@ -53,7 +53,7 @@ export async function signIn(db: Db, email: string, password: string, address: s
 }
 
 export function consultantFor(db: Db, token: string | undefined, now = new Date()): Consultant | null {
-  if (!token || !/^[A-Za-z0-9_-]{22}$/.test(token)) return null;
+  if (!isTokenShaped(token)) return null;
   return consultantOfSession(db, hashToken(token), now) ?? null;
 }
 

@@ -13,6 +13,8 @@ import { countScored, groupCounts, scoreAtRank, type GroupWhere, type ScoreColum
 
 export interface PeerPosition {
   group: ChosenPeerGroup;
+  /** The group as a condition on the scores, the subject's company already left out: for further figures. */
+  where: GroupWhere;
   /** Share (0-100) of the group that did not score better. */
   relative: number;
 }
@@ -39,11 +41,11 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
     minSize,
   );
   if (!group) return null;
-  return { group, relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
+  return { group, where: withoutCompany(group.where, subject.companyId), relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
 
 /** The group's condition with the subject's company left out, when there is one. */
-export function withoutCompany(where: GroupWhere, companyId: number | null | undefined): GroupWhere {
+function withoutCompany(where: GroupWhere, companyId: number | null | undefined): GroupWhere {
   return companyId == null ? where : { ...where, notCompany: companyId };
 }
 

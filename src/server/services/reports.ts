@@ -10,7 +10,7 @@ import { loadInstrument } from '../instrument-loader.ts';
 import { loadReportCopy } from '../report-copy-loader.ts';
 import { completedOfCompany, loadAnswers, loadNumbers } from '../repositories/participants.ts';
 import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
-import { groupQuartiles, peerPosition, withoutCompany } from './peers.ts';
+import { groupQuartiles, peerPosition } from './peers.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -43,17 +43,16 @@ export function companyReportFor(
     { participantId: participant.id, companyId: participant.companyId, velocity, industry: participant.industry, employees: participant.employees },
     minGroup,
   );
-  const where = position && withoutCompany(position.group.where, participant.companyId);
-  const peer = position && where && {
+  const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: position.relative,
-    histogram: velocityHistogram(db, where, participant.id),
+    histogram: velocityHistogram(db, position.where, participant.id),
     subIndices: Object.fromEntries(
       SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
         const score = aggregate.scores[k];
-        const counts = score === null ? null : countAtMost(db, k, where, score, participant.id);
-        const q = groupQuartiles(db, where, minGroup, k, participant.id);
+        const counts = score === null ? null : countAtMost(db, k, position.where, score, participant.id);
+        const q = groupQuartiles(db, position.where, minGroup, k, participant.id);
         return [k, { relative: counts && counts.size >= minGroup ? relativeFromCounts(counts.notBetter, counts.size) : null, quartiles: q && { q1: q.q1, median: q.median, q3: q.q3 } }];
       }),
     ) as Record<SubIndexKey, SubIndexPeer>,

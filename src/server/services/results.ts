@@ -7,7 +7,7 @@ import { resultsModel, type ResultsModel } from '../../domain/results-model.ts';
 import { scoreParticipant } from '../../domain/scoring.ts';
 import { loadAnswers } from '../repositories/participants.ts';
 import { findScore } from '../repositories/scores.ts';
-import { groupQuartiles, peerPosition, withoutCompany } from './peers.ts';
+import { groupQuartiles, peerPosition } from './peers.ts';
 
 /** The results of a completed participant, placed in its peer group; null when it has no scores. */
 export function participantResults(db: Db, instrument: Instrument, participant: Participant, minGroup: number): ResultsModel | null {
@@ -19,12 +19,11 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
     { participantId: participant.id, companyId: participant.companyId, velocity: stored.velocity, industry: participant.industry, employees: participant.employees },
     minGroup,
   );
-  const where = position && withoutCompany(position.group.where, participant.companyId);
   const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: position.relative,
-    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, groupQuartiles(db, where!, minGroup, k, participant.id)?.median ?? null])) as Record<
+    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, groupQuartiles(db, position.where, minGroup, k, participant.id)?.median ?? null])) as Record<
       (typeof SubIndexKeys)[number],
       number | null
     >,

@@ -8,43 +8,36 @@ export const NameSchema = z.string().trim().min(1, 'Enter a name.').max(120, 'Ke
 
 export type Created<T> = { ok: true; value: T } | { ok: false; error: string };
 
+function parseName(raw: unknown): Created<string> {
+  const name = NameSchema.safeParse(raw ?? '');
+  return name.success ? { ok: true, value: name.data } : { ok: false, error: name.error.issues[0]!.message };
+}
+
 export function createStudy(db: Db, consultant: Consultant, rawName: unknown): Created<{ id: number }> {
-  const name = NameSchema.safeParse(rawName ?? '');
-  if (!name.success) return { ok: false, error: name.error.issues[0]!.message };
-  return { ok: true, value: insertStudy(db, consultant.id, name.data, newToken()) };
+  const name = parseName(rawName);
+  return name.ok ? { ok: true, value: insertStudy(db, consultant.id, name.value, newToken()) } : name;
 }
-
-/** A company-specific invite link inside one of the consultant's own studies. */
-export function createCompanyLink(db: Db, consultant: Consultant, studyId: number, rawName: unknown): Created<{ id: number }> | null {
-  if (!studyOf(db, consultant.id, studyId)) return null;
-  const name = NameSchema.safeParse(rawName ?? '');
-  if (!name.success) return { ok: false, error: name.error.issues[0]!.message };
-  return { ok: true, value: insertCompany(db, studyId, name.data, newToken()) };
-}
-
-export type StudyAction = 'rename' | 'close' | 'reopen' | 'add-company';
 
 /**
  * One change to one of the consultant's own studies, from the study page's
- * forms. Null when the study is not theirs (the page answers 404).
+ * forms: rename, close, reopen, or add a company-specific invite link. Null
+ * when the study is not theirs (the page answers 404).
  */
 export function changeStudy(db: Db, consultant: Consultant, studyId: number, form: Record<string, string>): Created<null> | null {
   if (!studyOf(db, consultant.id, studyId)) return null;
   switch (form.action) {
-    case 'rename': {
-      const name = NameSchema.safeParse(form.name ?? '');
-      if (!name.success) return { ok: false, error: name.error.issues[0]!.message };
-      updateStudy(db, studyId, { name: name.data });
+    case 'rename':
+    case 'add-company': {
+      const name = parseName(form.name);
+      if (!name.ok) return name;
+      if (form.action === 'rename') updateStudy(db, studyId, { name: name.value });
+      else insertCompany(db, studyId, name.value, newToken());
       return { ok: true, value: null };
     }
     case 'close':
     case 'reopen':
       updateStudy(db, studyId, { status: form.action === 'close' ? 'closed' : 'open' });
       return { ok: true, value: null };
-    case 'add-company': {
-      const created = createCompanyLink(db, consultant, studyId, form.name);
-      return created && (created.ok ? { ok: true, value: null } : created);
-    }
     default:
       return { ok: false, error: 'Unknown action.' };
   }
