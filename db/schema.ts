@@ -191,3 +191,36 @@ export type NumbersRow = typeof participantNumbers.$inferSelect;
 export type Study = typeof studies.$inferSelect;
 export type Company = typeof companies.$inferSelect;
 export type Consultant = typeof consultants.$inferSelect;
+
+/**
+ * Peer statistics as counts (see src/domain/peer-stats.ts): participants per
+ * (group, score, bucket), at whole points (scale 1) and at hundredths (scale
+ * 100). Kept in step with `scores` in the same transaction, so comparing
+ * peer groups never reads the population. dimension "all" is everyone.
+ */
+export const peerScoreCounts = sqliteTable(
+  'peer_score_counts',
+  {
+    scale: integer('scale').notNull(),
+    dimension: text('dimension').notNull(),
+    key: text('key').notNull(),
+    measure: text('measure').notNull(),
+    bucket: integer('bucket').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scale, t.dimension, t.key, t.measure, t.bucket] })],
+);
+
+/** Sums of company item scores per group and whole point of the Velocity Index: top against bottom performers. */
+export const peerItemSums = sqliteTable(
+  'peer_item_sums',
+  {
+    dimension: text('dimension').notNull(),
+    key: text('key').notNull(),
+    itemId: text('item_id').notNull(),
+    bucket: integer('bucket').notNull(),
+    n: integer('n').notNull(),
+    total: real('total').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.key, t.itemId, t.bucket] })],
+);

@@ -124,3 +124,35 @@ export function funnelGeometry(values: readonly number[], labels: readonly strin
     }),
   };
 }
+
+export interface BoxPlotRow {
+  label: string;
+  /** Positions on the 0-100 axis, as percentages of the track's width. */
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+}
+
+/**
+ * Horizontal box plots on one 0-100 axis, one row per group, in percent of
+ * the track so that the page can lay them out at any width: whiskers from
+ * the lowest to the highest score, the box from the first to the third
+ * quartile, a line at the median.
+ */
+export function boxPlotGeometry(
+  groups: readonly { label: string; q: { min: number; q1: number; median: number; q3: number; max: number } }[],
+): { rows: BoxPlotRow[]; ticks: number[] } {
+  return {
+    rows: groups.map((g) => ({
+      label: g.label,
+      min: round(clamp(g.q.min)),
+      q1: round(clamp(g.q.q1)),
+      median: round(clamp(g.q.median)),
+      q3: round(clamp(g.q.q3)),
+      max: round(clamp(Math.max(g.q.max, g.q.min))),
+    })),
+    ticks: [0, 20, 40, 60, 80, 100],
+  };
+}

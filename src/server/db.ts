@@ -1,16 +1,21 @@
 import { openDatabase, type Db } from '../../db/client.ts';
 import { config } from './config.ts';
+import { loadInstrument } from './instrument-loader.ts';
+import { ensurePeerStats } from './services/peer-stats.ts';
 import { migrationsDir, resolveFromRoot } from './paths.ts';
 
 let handle: Db | undefined;
 
 /** One database handle per process, migrated on first use. */
 export function db(): Db {
-  handle ??= openDatabase(resolveFromRoot(config().DATABASE_PATH), { migrationsFolder: migrationsDir() });
+  handle ??= openMigrated(resolveFromRoot(config().DATABASE_PATH));
   return handle;
 }
 
 /** Opens and migrates a database at an explicit path (CLI, tests, benchmarks). */
 export function openMigrated(path: string): Db {
-  return openDatabase(path, { migrationsFolder: migrationsDir() });
+  const db = openDatabase(path, { migrationsFolder: migrationsDir() });
+  // A database from before the peer statistics, or one edited by hand, gets them (re)computed once.
+  ensurePeerStats(db, loadInstrument());
+  return db;
 }

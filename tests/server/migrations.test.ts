@@ -23,9 +23,9 @@ function master(type: 'table' | 'index') {
 }
 
 describe('migrations on a fresh database', () => {
-  it('knows the nine tables of the schema', () => {
+  it('knows the eleven tables of the schema', () => {
     expect(tables.map((c) => c.name).sort()).toEqual(
-      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'scores', 'sessions', 'sign_in_failures', 'studies'],
+      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'peer_item_sums', 'peer_score_counts', 'scores', 'sessions', 'sign_in_failures', 'studies'],
     );
   });
 
@@ -49,9 +49,12 @@ describe('migrations on a fresh database', () => {
     expect(n.n).toBeGreaterThanOrEqual(1);
   });
 
-  it('stores answers WITHOUT ROWID, keyed by participant and item', () => {
-    const answers = master('table').find((r) => r.name === 'answers');
-    expect(answers?.sql).toMatch(/WITHOUT ROWID\s*$/i);
+  it.each(['answers', 'peer_score_counts', 'peer_item_sums'])('stores %s WITHOUT ROWID', (name) => {
+    expect(master('table').find((r) => r.name === name)?.sql).toMatch(/WITHOUT ROWID\s*$/i);
+    expect(() => t.db.$client.prepare(`SELECT rowid FROM ${name}`).all()).toThrow(/rowid/);
+  });
+
+  it('keys answers by participant and item', () => {
     // A rowid table would answer this query; a WITHOUT ROWID table refuses it.
     expect(() => t.db.$client.prepare('SELECT rowid FROM answers').all()).toThrow(/rowid/);
     const pk = (t.db.$client.prepare('PRAGMA table_info(answers)').all() as { name: string; pk: number }[])

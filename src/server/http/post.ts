@@ -26,3 +26,8 @@ export async function postedForm(request: Request): Promise<PostedForm> {
 export function notFound(): Response {
   return plain(404, 'Not found.');
 }
+
+/** A request whose address asks for something that cannot be: the message says what would be right. */
+export function badRequest(message: string): Response {
+  return plain(400, message);
+}

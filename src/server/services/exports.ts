@@ -1,10 +1,22 @@
 import { stringify } from 'csv-stringify/sync';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participants, scores } from '../../../db/schema.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
+import { MEASURE_LABELS, type ComparisonModel } from '../../domain/comparison.ts';
+import { MEASURES, type CompareDimension } from '../../domain/peer-stats.ts';
+
+/** One group of a study's participants: a dimension and its value. */
+export interface GroupFilter {
+  dimension: CompareDimension;
+  key: string;
+}
+
+function inStudy(studyId: number, group?: GroupFilter): SQL {
+  return group ? and(eq(participants.studyId, studyId), eq(participants[group.dimension], group.key))! : eq(participants.studyId, studyId);
+}
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
 
@@ -14,12 +26,12 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
 }
 
 /** One row per participant of the study: profile, status and every score. */
-export function scoresCsv(db: Db, studyId: number): string {
+export function scoresCsv(db: Db, studyId: number, group?: GroupFilter): string {
   const rows = db
     .select({ p: participants, s: scores })
     .from(participants)
     .leftJoin(scores, eq(scores.participantId, participants.id))
-    .where(eq(participants.studyId, studyId))
+    .where(inStudy(studyId, group))
     .orderBy(participants.id)
     .all();
   return csv(
@@ -34,12 +46,18 @@ export function scoresCsv(db: Db, studyId: number): string {
 }
 
 /** One row per participant of the study, one column per item (option id, number or "na"). */
-export function answersCsv(db: Db, instrument: Instrument, studyId: number): string {
-  const people = db.select().from(participants).where(eq(participants.studyId, studyId)).orderBy(participants.id).all();
+export function answersCsv(db: Db, instrument: Instrument, studyId: number, group?: GroupFilter): string {
+  const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
   const items = allItems(instrument).map((i) => i.id);
   const byParticipant = new Map<number, Map<string, string>>();
   if (people.length) {
-    const rows = db.select().from(answers).where(inArray(answers.participantId, people.map((p) => p.id))).all();
+    // A join rather than a list of ids: a large study would exceed SQLite's limit on bound values.
+    const rows = db
+      .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
+      .from(answers)
+      .innerJoin(participants, eq(participants.id, answers.participantId))
+      .where(inStudy(studyId, group))
+      .all();
     for (const a of rows) {
       let m = byParticipant.get(a.participantId);
       if (!m) byParticipant.set(a.participantId, (m = new Map()));
@@ -49,5 +67,25 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number): str
   return csv(
     ['participant', 'company', 'role', 'status', ...items],
     people.map((p) => [p.id, p.companyName, p.role, p.status, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]),
+  );
+}
+
+/**
+ * The comparison table as CSV: the groups shown on the page and nothing
+ * else, so a group below k is as absent from the file as from the page.
+ */
+export function comparisonCsv(model: ComparisonModel, groupLabelHeader: string): string {
+  const header = [groupLabelHeader, 'key', 'participants'];
+  for (const m of MEASURES) for (const q of ['n', 'min', 'q1', 'median', 'q3', 'max']) header.push(`${MEASURE_LABELS[m]} ${q}`);
+  return csv(
+    header,
+    model.groups.map((g) => {
+      const row: (string | number | null)[] = [g.label, g.key, g.n];
+      for (const m of MEASURES) {
+        const q = g.measures[m];
+        row.push(q?.n ?? null, round(q?.min ?? null), round(q?.q1 ?? null), round(q?.median ?? null), round(q?.q3 ?? null), round(q?.max ?? null));
+      }
+      return row;
+    }),
   );
 }

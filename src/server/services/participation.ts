@@ -11,7 +11,9 @@ import {
   saveAnswers,
   saveNumbers,
 } from '../repositories/participants.ts';
+import { findScore } from '../repositories/scores.ts';
 import { findCompanyByInvite, findStudyByInvite } from '../repositories/studies.ts';
+import { recordPeerStats } from './peer-stats.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -89,6 +91,16 @@ export function savePage(db: Db, instrument: Instrument, participant: Participan
   return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
 }
 
-export function deleteParticipation(db: Db, participant: Participant): void {
-  deleteParticipant(db, participant.id);
+/** Deletes a participant with everything of theirs, and takes their scores out of the peer statistics in the same transaction. */
+export function deleteParticipation(db: Db, instrument: Instrument, participant: Participant): void {
+  db.transaction(
+    (tx) => {
+      const txDb = tx as unknown as Db;
+      const score = findScore(txDb, participant.id);
+      // Raw statements on the same connection: they run inside this transaction.
+      if (score) recordPeerStats(db, instrument, score, -1);
+      deleteParticipant(txDb, participant.id);
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -4,6 +4,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
 import { findParticipant, loadAnswers, markCompleted } from '../repositories/participants.ts';
 import { findScore, upsertScore } from '../repositories/scores.ts';
+import { recordPeerStats } from './peer-stats.ts';
 
 export class NotScorableError extends Error {}
 
@@ -47,8 +48,13 @@ export function finishParticipant(db: Db, instrument: Instrument, participantId:
     if (p.status === 'completed' && existing) return existing;
     const scores = scoreParticipant(instrument, loadAnswers(txDb, participantId));
     const row = scoreRow(p, scores, at);
+    // A stale row from an earlier finish leaves the statistics before the new one enters them.
+    // (The statistics use raw statements on the same connection, so they run inside this transaction.)
+    if (existing) recordPeerStats(db, instrument, existing, -1);
     upsertScore(txDb, row);
     markCompleted(txDb, participantId, at);
-    return findScore(txDb, participantId)!;
+    const stored = findScore(txDb, participantId)!;
+    recordPeerStats(db, instrument, stored, 1);
+    return stored;
   }, { behavior: 'immediate' });
 }

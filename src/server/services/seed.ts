@@ -22,8 +22,8 @@ export interface SeedOptions {
  * large page cache keeps the B-trees being appended to in memory; large loads
  * rebuild their secondary indexes once at the end.
  */
-function beginBulkLoad(db: Db, dropIndexes: boolean) {
-  const writer = createBulkWriter(db);
+function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
+  const writer = createBulkWriter(db, instrument);
   const cacheSize = db.$client.pragma('cache_size', { simple: true });
   db.$client.pragma('synchronous = OFF');
   db.$client.pragma('foreign_keys = OFF');
@@ -32,6 +32,7 @@ function beginBulkLoad(db: Db, dropIndexes: boolean) {
   return {
     writer,
     end() {
+      writer.writeStats();
       writer.createIndexes(deferred);
       db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
       db.$client.pragma('foreign_keys = ON');
@@ -49,7 +50,7 @@ function beginBulkLoad(db: Db, dropIndexes: boolean) {
  */
 export function seedParticipants(db: Db, instrument: Instrument, options: SeedOptions): { first: number; count: number } {
   const batchSize = options.batchSize ?? 5000;
-  const bulk = beginBulkLoad(db, batchSize < options.count);
+  const bulk = beginBulkLoad(db, instrument, batchSize < options.count);
   const first = bulk.writer.nextId();
   const batchAt = syntheticBatchEncoder(instrument, options.seed, first, (options.now ?? new Date()).getTime());
   try {
@@ -77,7 +78,7 @@ export async function seedParticipantsInParallel(
   options: SeedOptions & { workers?: number },
 ): Promise<{ first: number; count: number }> {
   const batchSize = options.batchSize ?? 5000;
-  const bulk = beginBulkLoad(db, batchSize < options.count);
+  const bulk = beginBulkLoad(db, instrument, batchSize < options.count);
   const first = bulk.writer.nextId();
   const workerData = { instrumentId: instrument.id, seed: options.seed, first, now: (options.now ?? new Date()).getTime() };
   const workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, () => {

@@ -1,0 +1,329 @@
+import { interpolate, quantilePosition, type Quartiles } from './peers.ts';
+
+/**
+ * Peer statistics kept as counts instead of recomputed from the population.
+ *
+ * Scores are stored at two decimals, so a score is exactly one of 10,001
+ * "hundredths" buckets: counting participants per bucket loses nothing, and
+ * any quantile follows from cumulative counts. Counts per whole point (101
+ * buckets) find the right point quickly; the hundredths inside that point
+ * give the exact value. Item sums per whole point of the Velocity Index give
+ * the mean item scores of the top and bottom of a group.
+ */
+
+/** Peer dimensions a consultant can compare by, in the order offered. */
+export const COMPARE_DIMENSIONS = ['industry', 'employees', 'salesTeam', 'region', 'motion', 'role'] as const;
+export type CompareDimension = (typeof COMPARE_DIMENSIONS)[number];
+/** "all" is the whole population, with the empty key. */
+export type StatDimension = 'all' | CompareDimension;
+export const STAT_DIMENSIONS: readonly StatDimension[] = ['all', ...COMPARE_DIMENSIONS];
+
+/** The Velocity Index and its four sub-indices. */
+export const MEASURES = ['velocity', 'value', 'number', 'winRate', 'cycle'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export const FINE_BUCKETS = 10_001;
+export const POINT_BUCKETS = 101;
+/** Scale of a count row: 1 counts per whole point, 100 per hundredth. */
+export type Scale = 1 | 100;
+
+export function hundredths(score: number): number {
+  return Math.min(FINE_BUCKETS - 1, Math.max(0, Math.round(score * 100)));
+}
+
+export function wholePoint(score: number): number {
+  return Math.floor(hundredths(score) / 100);
+}
+
+export function isCompareDimension(value: unknown): value is CompareDimension {
+  return typeof value === 'string' && (COMPARE_DIMENSIONS as readonly string[]).includes(value);
+}
+
+export function isMeasure(value: unknown): value is Measure {
+  return typeof value === 'string' && (MEASURES as readonly string[]).includes(value);
+}
+
+/** What a participant contributes: its group keys, its scores and its item scores. */
+export interface StatsContribution {
+  keys: Readonly<Record<CompareDimension, string>>;
+  scores: Readonly<Record<Measure, number | null>>;
+  /** Scores of the company items, in the accumulator's item order; null where not answered or not applicable. */
+  itemScores: readonly (number | null)[];
+}
+
+export type CountRow = [dimension: StatDimension, key: string, measure: Measure, scale: Scale, bucket: number, n: number];
+export type ItemSumRow = [dimension: StatDimension, key: string, itemId: string, bucket: number, n: number, total: number];
+
+interface GroupTally {
+  dimension: StatDimension;
+  key: string;
+  fine: Int32Array;
+  itemN: Int32Array;
+  itemTotal: Float64Array;
+}
+
+/**
+ * Adds and removes participants' contributions in typed arrays, so that a
+ * million participants cost tens of millions of array increments rather
+ * than map updates, then lists the non-zero rows to store. Removals are
+ * negative counts: written with "n = n + excluded.n" they undo an addition.
+ */
+export function createStatsAccumulator(itemIds: readonly string[]) {
+  const groups = new Map<string, GroupTally>();
+  const items = itemIds.length;
+
+  function group(dimension: StatDimension, key: string): GroupTally {
+    const id = `${dimension}\u0000${key}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = {
+        dimension,
+        key,
+        fine: new Int32Array(MEASURES.length * FINE_BUCKETS),
+        itemN: new Int32Array(items * POINT_BUCKETS),
+        itemTotal: new Float64Array(items * POINT_BUCKETS),
+      };
+      groups.set(id, g);
+    }
+    return g;
+  }
+
+  /** Tallies of the population and of each of the participant's groups. */
+  function tallies(keys: StatsContribution['keys']): GroupTally[] {
+    return [group('all', ''), ...COMPARE_DIMENSIONS.map((d) => group(d, keys[d]))];
+  }
+
+  function addTo(targets: readonly GroupTally[], scores: StatsContribution['scores'], itemScores: ArrayLike<number | null>, sign: 1 | -1): void {
+    const velocity = scores.velocity;
+    const point = velocity === null ? -1 : wholePoint(velocity);
+    for (const g of targets) {
+      for (let m = 0; m < MEASURES.length; m++) {
+        const v = scores[MEASURES[m]!];
+        if (v !== null && !Number.isNaN(v)) g.fine[m * FINE_BUCKETS + hundredths(v)]! += sign;
+      }
+      if (point < 0) continue;
+      for (let i = 0; i < items; i++) {
+        const s = itemScores[i];
+        if (s === null || s === undefined || Number.isNaN(s)) continue;
+        g.itemN[i * POINT_BUCKETS + point]! += sign;
+        g.itemTotal[i * POINT_BUCKETS + point]! += sign * s;
+      }
+    }
+  }
+
+  const source: StatsSource = {
+    points(dimension) {
+      const out = new Map<string, Map<Measure, BucketCount[]>>();
+      for (const g of groups.values()) {
+        if (g.dimension !== dimension) continue;
+        const byMeasure = new Map<Measure, BucketCount[]>();
+        MEASURES.forEach((measure, m) => {
+          const counts: BucketCount[] = [];
+          for (let p = 0; p < POINT_BUCKETS; p++) {
+            let n = 0;
+            for (let h = p * 100; h < Math.min(FINE_BUCKETS, (p + 1) * 100); h++) n += g.fine[m * FINE_BUCKETS + h]!;
+            if (n !== 0) counts.push({ bucket: p, n });
+          }
+          byMeasure.set(measure, counts);
+        });
+        out.set(g.key, byMeasure);
+      }
+      return out;
+    },
+    hundredthsIn(dimension, key, measure, point) {
+      const g = groups.get(`${dimension}\u0000${key}`);
+      const counts: BucketCount[] = [];
+      if (!g) return counts;
+      const base = MEASURES.indexOf(measure) * FINE_BUCKETS;
+      for (let h = point * 100; h < Math.min(FINE_BUCKETS, (point + 1) * 100); h++) {
+        const n = g.fine[base + h]!;
+        if (n !== 0) counts.push({ bucket: h, n });
+      }
+      return counts;
+    },
+    itemSums(dimension, key) {
+      const g = groups.get(`${dimension}\u0000${key}`);
+      const sums: ItemBucketSum[] = [];
+      if (!g) return sums;
+      for (let i = 0; i < items; i++) {
+        for (let p = 0; p < POINT_BUCKETS; p++) {
+          const n = g.itemN[i * POINT_BUCKETS + p]!;
+          if (n !== 0) sums.push({ itemId: itemIds[i]!, bucket: p, n, total: g.itemTotal[i * POINT_BUCKETS + p]! });
+        }
+      }
+      return sums;
+    },
+  };
+
+  return {
+    tallies,
+    addTo,
+    /** The tallies so far, read the same way as the stored statistics. */
+    source,
+    add(c: StatsContribution, sign: 1 | -1 = 1): void {
+      addTo(tallies(c.keys), c.scores, c.itemScores, sign);
+    },
+    countRows(): CountRow[] {
+      const rows: CountRow[] = [];
+      for (const g of groups.values()) {
+        for (let m = 0; m < MEASURES.length; m++) {
+          const measure = MEASURES[m]!;
+          const base = m * FINE_BUCKETS;
+          for (let p = 0; p < POINT_BUCKETS; p++) {
+            let sum = 0;
+            for (let h = p * 100; h < Math.min(FINE_BUCKETS, (p + 1) * 100); h++) {
+              const n = g.fine[base + h]!;
+              if (n !== 0) rows.push([g.dimension, g.key, measure, 100, h, n]);
+              sum += n;
+            }
+            if (sum !== 0) rows.push([g.dimension, g.key, measure, 1, p, sum]);
+          }
+        }
+      }
+      return rows;
+    },
+    itemRows(): ItemSumRow[] {
+      const rows: ItemSumRow[] = [];
+      for (const g of groups.values()) {
+        for (let i = 0; i < items; i++) {
+          for (let p = 0; p < POINT_BUCKETS; p++) {
+            const n = g.itemN[i * POINT_BUCKETS + p]!;
+            const total = g.itemTotal[i * POINT_BUCKETS + p]!;
+            if (n !== 0 || total !== 0) rows.push([g.dimension, g.key, itemIds[i]!, p, n, total]);
+          }
+        }
+      }
+      return rows;
+    },
+  };
+}
+
+export interface BucketCount {
+  bucket: number;
+  n: number;
+}
+
+/** Where comparisons read counts from: the stored statistics, or tallies made on the spot for one study. */
+export interface StatsSource {
+  /** Counts per whole point of every group of a dimension: key → measure → counts in ascending order. */
+  points(dimension: StatDimension): Map<string, Map<Measure, BucketCount[]>>;
+  /** Counts per hundredth inside one whole point, ascending. */
+  hundredthsIn(dimension: StatDimension, key: string, measure: Measure, point: number): BucketCount[];
+  /** Item score sums per whole point of the Velocity Index. */
+  itemSums(dimension: StatDimension, key: string): ItemBucketSum[];
+}
+
+/**
+ * Quartiles from counts: `points` are the counts per whole point in
+ * ascending order; `hundredthsIn(point)` the counts per hundredth inside one
+ * point. Type-7 quantiles, the same as sorting the scores. Null below
+ * `minSize` (anonymity).
+ */
+export function quartilesFromCounts(
+  points: readonly BucketCount[],
+  hundredthsIn: (point: number) => readonly BucketCount[],
+  minSize: number,
+): Quartiles | null {
+  const n = points.reduce((s, c) => s + c.n, 0);
+  if (n === 0 || n < minSize) return null;
+  const cache = new Map<number, readonly BucketCount[]>();
+  const fine = (point: number) => {
+    let rows = cache.get(point);
+    if (!rows) cache.set(point, (rows = hundredthsIn(point)));
+    return rows;
+  };
+  const atRank = (rank: number): number => {
+    const point = locate(points, rank);
+    return locate(fine(point.bucket), point.within).bucket / 100;
+  };
+  const at = (p: number) => {
+    const { lo, hi, frac } = quantilePosition(n, p);
+    const loValue = atRank(lo);
+    return frac === 0 ? loValue : interpolate(loValue, atRank(hi), frac);
+  };
+  return { n, min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
+}
+
+/** The bucket holding 0-based `rank` in ascending order, and the rank inside it. */
+export function locate(counts: readonly BucketCount[], rank: number): { bucket: number; within: number } {
+  let before = 0;
+  for (const c of counts) {
+    if (rank < before + c.n) return { bucket: c.bucket, within: rank - before };
+    before += c.n;
+  }
+  throw new RangeError(`rank ${rank} is outside a group of ${before}`);
+}
+
+export interface ItemBucketSum {
+  itemId: string;
+  /** Whole point of the Velocity Index. */
+  bucket: number;
+  n: number;
+  total: number;
+}
+
+export interface QuartileSplit {
+  /** Participants at or below this whole point form the bottom group. */
+  bottomUpTo: number;
+  /** Participants at or above this whole point form the top group. */
+  topFrom: number;
+  bottomN: number;
+  topN: number;
+}
+
+/**
+ * The bottom and top of a group at whole-point boundaries: the bottom is every
+ * point up to the one holding the first quartile, the top every point from
+ * the one holding the third. Each is therefore at least a quarter of the
+ * group; the page prints the exact boundaries and sizes. Null when either
+ * side is below `minSize`, or when the two would overlap.
+ */
+export function quartileSplit(points: readonly BucketCount[], minSize: number): QuartileSplit | null {
+  const n = points.reduce((s, c) => s + c.n, 0);
+  if (n === 0) return null;
+  const bottomUpTo = locate(points, quantilePosition(n, 0.25).lo).bucket;
+  const topFrom = locate(points, quantilePosition(n, 0.75).hi).bucket;
+  if (bottomUpTo >= topFrom) return null;
+  const bottomN = points.filter((c) => c.bucket <= bottomUpTo).reduce((s, c) => s + c.n, 0);
+  const topN = points.filter((c) => c.bucket >= topFrom).reduce((s, c) => s + c.n, 0);
+  if (bottomN < minSize || topN < minSize) return null;
+  return { bottomUpTo, topFrom, bottomN, topN };
+}
+
+export interface ItemGap {
+  itemId: string;
+  top: number;
+  bottom: number;
+  /** Top mean minus bottom mean, in points of item score. */
+  gap: number;
+  topAnswered: number;
+  bottomAnswered: number;
+}
+
+/**
+ * Mean item score of the top and the bottom group and the gap, widest first.
+ * Items answered by fewer than `minSize` on either side are left out, so no
+ * mean ever rests on fewer than k people.
+ */
+export function itemGaps(sums: readonly ItemBucketSum[], split: QuartileSplit, minSize: number): ItemGap[] {
+  const acc = new Map<string, { tn: number; tt: number; bn: number; bt: number }>();
+  for (const s of sums) {
+    let a = acc.get(s.itemId);
+    if (!a) acc.set(s.itemId, (a = { tn: 0, tt: 0, bn: 0, bt: 0 }));
+    if (s.bucket >= split.topFrom) {
+      a.tn += s.n;
+      a.tt += s.total;
+    } else if (s.bucket <= split.bottomUpTo) {
+      a.bn += s.n;
+      a.bt += s.total;
+    }
+  }
+  const gaps: ItemGap[] = [];
+  for (const [itemId, a] of acc) {
+    if (a.tn < minSize || a.bn < minSize) continue;
+    const top = a.tt / a.tn;
+    const bottom = a.bt / a.bn;
+    gaps.push({ itemId, top, bottom, gap: top - bottom, topAnswered: a.tn, bottomAnswered: a.bn });
+  }
+  return gaps.sort((x, y) => y.gap - x.gap || x.itemId.localeCompare(y.itemId));
+}

@@ -1,0 +1,21 @@
+import type { APIRoute } from 'astro';
+import { DIMENSION_LABELS } from '../../domain/comparison.ts';
+import { slug } from '../../domain/file-names.ts';
+import { config } from '../../server/config.ts';
+import { db } from '../../server/db.ts';
+import { csvResponse } from '../../server/http/csv-response.ts';
+import { badRequest, notFound } from '../../server/http/post.ts';
+import { loadInstrument } from '../../server/instrument-loader.ts';
+import { comparisonFor, parseComparisonQuery } from '../../server/services/comparison.ts';
+import { comparisonCsv } from '../../server/services/exports.ts';
+
+/** The comparison table of /consultant/compare with the same address parameters, as CSV. */
+export const GET: APIRoute = ({ locals, url }) => {
+  if (!locals.consultant) return notFound();
+  const parsed = parseComparisonQuery(url.searchParams);
+  if (!parsed.ok) return badRequest(parsed.error);
+  const comparison = comparisonFor(db(), loadInstrument(), locals.consultant.id, { ...parsed.query, group: undefined }, config().PEER_MIN_GROUP);
+  if (!comparison) return notFound();
+  const scope = comparison.study ? slug(comparison.study.name) : 'all-participants';
+  return csvResponse(comparisonCsv(comparison.model, DIMENSION_LABELS[comparison.model.dimension]), `velocity-index-compare-${comparison.model.dimension}-${scope}.csv`);
+};

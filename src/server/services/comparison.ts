@@ -1,0 +1,95 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { answers, scores, type Study } from '../../../db/schema.ts';
+import { compareGroups, topPerformers, type ComparisonModel, type TopPerformers } from '../../domain/comparison.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type StatsSource } from '../../domain/peer-stats.ts';
+import { profileChoices } from '../../domain/profile.ts';
+import { companyItems } from '../../domain/scoring.ts';
+import { storedStatsSource } from '../repositories/peer-stats.ts';
+import { studyOf } from '../repositories/studies.ts';
+import { contributionOf, statsItemIds } from './peer-stats.ts';
+
+/** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
+export const ComparisonQuerySchema = z.object({
+  dimension: z.enum(COMPARE_DIMENSIONS).default('industry'),
+  measure: z.enum(MEASURES).default('velocity'),
+  study: z.coerce.number().int().positive().optional(),
+  /** One group of the dimension: its top performers are shown instead of the whole population's. */
+  group: z.string().min(1).max(80).optional(),
+});
+export type ComparisonQuery = z.infer<typeof ComparisonQuerySchema>;
+
+export type ParsedComparisonQuery = { ok: true; query: ComparisonQuery } | { ok: false; error: string };
+
+const FIELD_NAMES: Record<string, string> = {
+  dimension: `Compare by must be one of: ${COMPARE_DIMENSIONS.join(', ')}.`,
+  measure: `Chart must be one of: ${MEASURES.join(', ')}.`,
+  study: 'Study must be one of your studies.',
+  group: 'Group must be a group of the chosen dimension.',
+};
+
+export function parseComparisonQuery(params: URLSearchParams): ParsedComparisonQuery {
+  // Empty fields come from the form's "any" choices: they mean "not given".
+  const raw = Object.fromEntries([...params.entries()].filter(([, v]) => v !== ''));
+  const parsed = ComparisonQuerySchema.safeParse(raw);
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const field = String(parsed.error.issues[0]?.path[0] ?? '');
+  return { ok: false, error: FIELD_NAMES[field] ?? 'The comparison address is not valid.' };
+}
+
+export interface Comparison {
+  query: ComparisonQuery;
+  study: Study | null;
+  model: ComparisonModel;
+  top: TopPerformers;
+  /** The group whose top performers are shown, when one was chosen and can be shown. */
+  topGroupLabel: string | null;
+}
+
+/**
+ * The comparison a consultant asked for: over everyone from the stored
+ * statistics, or within one of their own studies from tallies made on the
+ * spot. Undefined when the study is not theirs (the page answers 404).
+ */
+export function comparisonFor(db: Db, instrument: Instrument, consultantId: number, query: ComparisonQuery, minSize: number): Comparison | undefined {
+  const study = query.study === undefined ? null : (studyOf(db, consultantId, query.study) ?? undefined);
+  if (study === undefined) return undefined;
+  const source = study ? studyStatsSource(db, instrument, study.id) : storedStatsSource(db);
+  const model = compareGroups(source, query.dimension, profileChoices(instrument, query.dimension), minSize);
+  const shownGroup = query.group === undefined ? undefined : model.groups.find((g) => g.key === query.group);
+  const items = companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: sectionTitleOf(instrument, i.id) }));
+  // A group below k is not shown anywhere, so its top performers are not either: that would describe it.
+  const top =
+    query.group === undefined
+      ? topPerformers(source, 'all', '', items, minSize)
+      : shownGroup
+        ? topPerformers(source, query.dimension, shownGroup.key, items, minSize)
+        : ({ ok: false, n: 0, reason: 'too-small' } as const);
+  return { query, study, model, top, topGroupLabel: shownGroup?.label ?? null };
+}
+
+function sectionTitleOf(instrument: Instrument, itemId: string): string {
+  return instrument.company.sections.find((s) => s.items.some((i) => i.id === itemId))?.title ?? '';
+}
+
+/** The same statistics as the stored ones, tallied over one study's completed participants. */
+export function studyStatsSource(db: Db, instrument: Instrument, studyId: number): StatsSource {
+  const acc = createStatsAccumulator(statsItemIds(instrument));
+  const rows = db.select().from(scores).where(eq(scores.studyId, studyId)).all();
+  const byParticipant = new Map<number, Record<string, string>>();
+  const studyAnswers = db
+    .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
+    .from(answers)
+    .innerJoin(scores, eq(scores.participantId, answers.participantId))
+    .where(eq(scores.studyId, studyId))
+    .all();
+  for (const a of studyAnswers) {
+    let m = byParticipant.get(a.participantId);
+    if (!m) byParticipant.set(a.participantId, (m = {}));
+    m[a.itemId] = a.value;
+  }
+  for (const row of rows) acc.add(contributionOf(instrument, row, byParticipant.get(row.participantId) ?? {}));
+  return acc.source;
+}

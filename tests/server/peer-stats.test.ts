@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareGroups, topPerformers } from '../../src/domain/comparison.ts';
+import { COMPARE_DIMENSIONS, MEASURES, type CompareDimension } from '../../src/domain/peer-stats.ts';
+import { profileChoices } from '../../src/domain/profile.ts';
+import { quartiles } from '../../src/domain/peers.ts';
+import { companyItems, scoreItems } from '../../src/domain/scoring.ts';
+import { loadAnswers, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { clearPeerStats, peerStatsTotal, storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
+import { deleteParticipation } from '../../src/server/services/participation.ts';
+import { ensurePeerStats, rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+const K = 5;
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.cleanup());
+
+/** Both statistics tables, sorted, for comparing what is stored with a rebuild from scratch. */
+function dump() {
+  const counts = t.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY scale, dimension, key, measure, bucket').raw().all();
+  const sums = (t.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id, bucket').raw().all() as unknown[][]).map((r) =>
+    // Sums of floats added in another order differ in the last bits only.
+    r.map((v, i) => (i === 5 ? Math.round((v as number) * 1e6) / 1e6 : v)),
+  );
+  return { counts, sums };
+}
+
+function expectInStepWithScores() {
+  const kept = dump();
+  rebuildPeerStats(t.db, instrument);
+  expect(kept).toEqual(dump());
+}
+
+const column: Record<CompareDimension, string> = {
+  industry: 'industry', employees: 'employees', salesTeam: 'sales_team', region: 'region', motion: 'motion', role: 'role',
+};
+const measureColumn = { velocity: 'velocity', value: 'value', number: 'number', winRate: 'win_rate', cycle: 'cycle' } as const;
+
+describe('peer statistics kept beside the scores', () => {
+  it('a bulk seed stores the same statistics as a rebuild from the scores', () => {
+    seedParticipants(t.db, instrument, { count: 700, seed: 11, batchSize: 250 });
+    expect(peerStatsTotal(t.db)).toBe(700);
+    expectInStepWithScores();
+  });
+
+  it('seeding twice adds to the statistics', () => {
+    seedParticipants(t.db, instrument, { count: 200, seed: 1 });
+    seedParticipants(t.db, instrument, { count: 150, seed: 2 });
+    expect(peerStatsTotal(t.db)).toBe(350);
+    expectInStepWithScores();
+  });
+
+  it('finishing adds a participant and deleting takes it out again, rows at zero removed', () => {
+    seedParticipants(t.db, instrument, { count: 50, seed: 3 });
+    const before = dump();
+    const p = addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
+    saveAnswers(t.db, p.id, completeAnswers());
+    finishParticipant(t.db, instrument, p.id);
+    expect(peerStatsTotal(t.db)).toBe(51);
+    expectInStepWithScores();
+    deleteParticipation(t.db, instrument, findParticipant(t.db, p.id)!);
+    expect(peerStatsTotal(t.db)).toBe(50);
+    expect(dump()).toEqual(before);
+  });
+
+  it('an in-progress participant is not counted, and deleting one changes nothing', () => {
+    seedParticipants(t.db, instrument, { count: 20, seed: 4 });
+    const before = dump();
+    const p = addParticipant(t.db);
+    deleteParticipation(t.db, instrument, p);
+    expect(dump()).toEqual(before);
+  });
+
+  it('a database whose statistics are missing gets them rebuilt when opened', () => {
+    seedParticipants(t.db, instrument, { count: 60, seed: 5 });
+    const kept = dump();
+    clearPeerStats(t.db);
+    expect(ensurePeerStats(t.db, instrument)).toBe(true);
+    expect(dump()).toEqual(kept);
+    expect(ensurePeerStats(t.db, instrument)).toBe(false);
+  });
+});
+
+describe('comparison from the stored statistics', () => {
+  beforeEach(() => {
+    seedParticipants(t.db, instrument, { count: 1500, seed: 21 });
+  });
+
+  it.each(COMPARE_DIMENSIONS)('every quartile of every group by %s equals sorting the scores', (dimension) => {
+    const model = compareGroups(storedStatsSource(t.db), dimension, profileChoices(instrument, dimension), K);
+    const keys = (t.db.$client.prepare(`SELECT ${column[dimension]} AS k, count(*) AS n FROM scores GROUP BY 1`).all() as { k: string; n: number }[]);
+    expect(model.groups.map((g) => g.key).sort()).toEqual(keys.filter((k) => k.n >= K).map((k) => k.k).sort());
+    expect(model.hiddenGroups).toBe(keys.filter((k) => k.n < K).length);
+    for (const g of model.groups) {
+      for (const m of MEASURES) {
+        const values = (t.db.$client.prepare(`SELECT ${measureColumn[m]} AS v FROM scores WHERE ${column[dimension]} = ? AND ${measureColumn[m]} IS NOT NULL`).all(g.key) as { v: number }[]).map((r) => r.v);
+        const expected = values.length >= K ? quartiles(values) : null;
+        if (!expected) expect(g.measures[m]).toBeNull();
+        else {
+          const got = g.measures[m]!;
+          expect(got.n).toBe(expected.n);
+          for (const q of ['min', 'q1', 'median', 'q3', 'max'] as const) expect(got[q]).toBeCloseTo(expected[q], 9);
+        }
+      }
+    }
+  });
+
+  it('top performers: the gaps equal the means of the stored answers of the top and bottom groups', () => {
+    const result = topPerformers(storedStatsSource(t.db), 'all', '', companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: '' })), K, 100);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const rows = t.db.$client.prepare('SELECT participant_id AS id, velocity FROM scores').all() as { id: number; velocity: number }[];
+    const top = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) >= result.split.topFrom);
+    const bottom = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) <= result.split.bottomUpTo);
+    expect(result.split.topN).toBe(top.length);
+    expect(result.split.bottomN).toBe(bottom.length);
+    expect(top.length).toBeGreaterThanOrEqual(rows.length / 4);
+    expect(bottom.length).toBeGreaterThanOrEqual(rows.length / 4);
+    const mean = (group: typeof rows, item: string) => {
+      const s = group.map((r) => scoreItems(instrument, companyItems(instrument), loadAnswers(t.db, r.id)).get(item)).filter((v) => v !== undefined);
+      return s.reduce((a, b) => a + b, 0) / s.length;
+    };
+    expect(result.items.length).toBe(companyItems(instrument).length);
+    for (const item of result.items.slice(0, 3)) {
+      expect(item.top).toBeCloseTo(mean(top, item.itemId), 9);
+      expect(item.bottom).toBeCloseTo(mean(bottom, item.itemId), 9);
+    }
+    // Widest first.
+    for (let i = 1; i < result.items.length; i++) expect(result.items[i - 1]!.gap).toBeGreaterThanOrEqual(result.items[i]!.gap);
+  });
+});
