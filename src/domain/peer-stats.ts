@@ -163,20 +163,32 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
     add(c: StatsContribution, sign: 1 | -1 = 1): void {
       addTo(tallies(c.keys), c.scores, c.itemScores, sign);
     },
+    /**
+     * Non-zero counts in the order of the stored key (scale, dimension, key,
+     * measure, bucket), so that a bulk load appends to the table's B-tree
+     * instead of inserting all over it.
+     */
     countRows(): CountRow[] {
       const rows: CountRow[] = [];
-      for (const g of groups.values()) {
-        for (let m = 0; m < MEASURES.length; m++) {
-          const measure = MEASURES[m]!;
-          const base = m * FINE_BUCKETS;
-          for (let p = 0; p < POINT_BUCKETS; p++) {
-            let sum = 0;
-            for (let h = p * 100; h < Math.min(FINE_BUCKETS, (p + 1) * 100); h++) {
-              const n = g.fine[base + h]!;
-              if (n !== 0) rows.push([g.dimension, g.key, measure, 100, h, n]);
-              sum += n;
+      const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+      const measures = MEASURES.map((measure, m) => ({ measure, m })).sort((a, b) => compareText(a.measure, b.measure));
+      for (const scale of [1, 100] as const) {
+        for (const g of ordered) {
+          for (const { measure, m } of measures) {
+            const base = m * FINE_BUCKETS;
+            for (let p = 0; p < POINT_BUCKETS; p++) {
+              const end = Math.min(FINE_BUCKETS, (p + 1) * 100);
+              if (scale === 1) {
+                let sum = 0;
+                for (let h = p * 100; h < end; h++) sum += g.fine[base + h]!;
+                if (sum !== 0) rows.push([g.dimension, g.key, measure, 1, p, sum]);
+              } else {
+                for (let h = p * 100; h < end; h++) {
+                  const n = g.fine[base + h]!;
+                  if (n !== 0) rows.push([g.dimension, g.key, measure, 100, h, n]);
+                }
+              }
             }
-            if (sum !== 0) rows.push([g.dimension, g.key, measure, 1, p, sum]);
           }
         }
       }
@@ -196,6 +208,11 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
       return rows;
     },
   };
+}
+
+/** SQLite's default (binary) text order, which is how the stored keys sort. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface BucketCount {
@@ -282,7 +299,9 @@ export function quartileSplit(points: readonly BucketCount[], minSize: number): 
   const n = points.reduce((s, c) => s + c.n, 0);
   if (n === 0) return null;
   const bottomUpTo = locate(points, quantilePosition(n, 0.25).lo).bucket;
-  const topFrom = locate(points, quantilePosition(n, 0.75).hi).bucket;
+  const q3 = quantilePosition(n, 0.75);
+  // The first rank at or above the third quartile: when it falls on a rank exactly, that rank itself.
+  const topFrom = locate(points, q3.frac === 0 ? q3.lo : q3.hi).bucket;
   if (bottomUpTo >= topFrom) return null;
   const bottomN = points.filter((c) => c.bucket <= bottomUpTo).reduce((s, c) => s + c.n, 0);
   const topN = points.filter((c) => c.bucket >= topFrom).reduce((s, c) => s + c.n, 0);

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:compare [-- --db path --count N --seed S --runs R]`: the
+ * consultant's peer comparison on a large population (1,000,000 participants
+ * by default; an existing --db is reused as it is). For each of the six
+ * dimensions it measures
+ *  - the comparison as the page computes it (n, quartiles of the Velocity
+ *    Index and the four sub-indices per group, plus the top-performer gaps of
+ *    the whole population) from the stored statistics: median and p95 of R runs;
+ *  - the baseline in the same run: reading every score once and sorting per
+ *    group (what the statistics replace);
+ *  - the server time of GET /consultant/compare on the built site, from its
+ *    Server-Timing header, and the whole HTTP round trip.
+ * Goal (issue 5): 150 ms or less of server time for one dimension.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMPARE_DIMENSIONS, MEASURES } from '../src/domain/peer-stats.ts';
+import { quartiles } from '../src/domain/peers.ts';
+import { hashPassword } from '../src/server/auth/password.ts';
+import { openMigrated } from '../src/server/db.ts';
+import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { participantTotal } from '../src/server/repositories/scores.ts';
+import { comparisonFor } from '../src/server/services/comparison.ts';
+import { seedParticipantsInParallel } from '../src/server/services/seed.ts';
+import { startSite } from '../scripts/site-process.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '42' },
+    db: { type: 'string' },
+    runs: { type: 'string', default: '15' },
+  },
+});
+const runs = Number(args.runs);
+const path = args.db ?? join(mkdtempSync(join(tmpdir(), 'velocity-bench-')), 'bench.sqlite');
+const instrument = loadInstrument();
+const reuse = existsSync(path);
+const db = openMigrated(path);
+if (!reuse || participantTotal(db) === 0) {
+  const t = performance.now();
+  await seedParticipantsInParallel(db, instrument, { count: Number(args.count), seed: Number(args.seed) });
+  console.log(`seeded ${Number(args.count).toLocaleString('en-US')} participants in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+console.log(`participants: ${participantTotal(db).toLocaleString('en-US')}`);
+
+const K = 5;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+// A consultant for the comparison; its id only matters for study ownership, which this run does not use.
+const email = 'bench-compare@example.com';
+const found = db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number } | undefined;
+const password = 'bench-compare-password';
+if (!found) db.$client.prepare('INSERT INTO consultants (email, password_hash) VALUES (?, ?)').run(email, await hashPassword(password));
+else db.$client.prepare('UPDATE consultants SET password_hash = ? WHERE id = ?').run(await hashPassword(password), found.id);
+const consultantId = (db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
+
+const columns: Record<(typeof COMPARE_DIMENSIONS)[number], string> = {
+  industry: 'industry', employees: 'employees', salesTeam: 'sales_team', region: 'region', motion: 'motion', role: 'role',
+};
+const measureColumns = ['velocity', 'value', 'number', 'win_rate', 'cycle'];
+
+/** The baseline: every score of the population read once, grouped and sorted in JavaScript. */
+function bruteForce(dimension: (typeof COMPARE_DIMENSIONS)[number]) {
+  const groups = new Map<string, number[][]>();
+  const rows = db.$client.prepare(`SELECT ${columns[dimension]}, ${measureColumns.join(', ')} FROM scores`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
+  for (const [key, ...values] of rows) {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = MEASURES.map(() => [])));
+    values.forEach((v, i) => v !== null && g[i]!.push(v));
+  }
+  return [...groups].map(([key, g]) => ({ key, q: g.map((vs) => (vs.length >= K ? quartiles(vs) : null)) }));
+}
+
+console.log(`\nComparison per dimension, ${runs} runs each (stored statistics) against one brute-force pass:`);
+const all: number[] = [];
+for (const dimension of COMPARE_DIMENSIONS) {
+  const times: number[] = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    result = comparisonFor(db, instrument, consultantId, { dimension, measure: 'velocity' }, K)!;
+    times.push(performance.now() - t);
+  }
+  all.push(...times);
+  const t = performance.now();
+  const brute = bruteForce(dimension);
+  const bruteMs = performance.now() - t;
+  // The two must agree, or the figure means nothing.
+  for (const g of result!.model.groups) {
+    const b = brute.find((x) => x.key === g.key)!;
+    if (Math.abs(b.q[0]!.median - g.measures.velocity!.median) > 1e-9) throw new Error(`${dimension}/${g.key}: medians differ`);
+  }
+  console.log(
+    `  ${dimension.padEnd(10)} ${String(result!.model.groups.length).padStart(2)} groups: median ${ms(median(times))}, p95 ${ms(p95(times))}; brute force ${ms(bruteMs)} (${(bruteMs / median(times)).toFixed(0)}× slower)`,
+  );
+}
+console.log(`  all dimensions: median ${ms(median(all))}, p95 ${ms(p95(all))} (goal: 150 ms or less)`);
+db.$client.close();
+
+console.log('\nGET /consultant/compare on the built site (server time from Server-Timing, then the whole round trip):');
+const site = await startSite(path);
+try {
+  const signIn = await fetch(`${site.base}/consultant/sign-in`, {
+    method: 'POST',
+    body: new URLSearchParams({ email, password }),
+    headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded' },
+    redirect: 'manual',
+  });
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
+  for (const dimension of COMPARE_DIMENSIONS) {
+    const server: number[] = [];
+    const total: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const res = await fetch(`${site.base}/consultant/compare?dimension=${dimension}`, { headers: { cookie } });
+      await res.text();
+      total.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`compare answered ${res.status}`);
+      server.push(Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]));
+    }
+    console.log(`  ${dimension.padEnd(10)} server ${ms(median(server))} (p95 ${ms(p95(server))}), round trip ${ms(median(total))}`);
+  }
+} finally {
+  await site.stop();
+}
