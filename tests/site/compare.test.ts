@@ -1,0 +1,183 @@
+import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studies } from '../../db/schema.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { createConsultant } from '../../src/server/services/consultants.ts';
+import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { postForm } from '../helpers/forms.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * The peer comparison over HTTP against the built site. The population is
+ * arranged so that one region has exactly k - 1 = 4 participants and one
+ * role inside the study has 4: neither may show up in any view or export of
+ * figures.
+ */
+const tmp = tempDir('velocity-compare-');
+const dbPath = join(tmp.dir, 'compare.sqlite');
+const PASSWORD = 'correct horse battery staple';
+let site: RunningSite;
+let studyId: number;
+let others: number;
+let total: number;
+let studyRoles: Record<string, number>;
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
+  seedParticipants(db, instrument, { count: 400, seed: 9, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  studyId = db.insert(studies).values({ consultantId: a.id, name: 'Regional study', inviteToken: 'compare-study-1' }).returning().get().id;
+  others = db.insert(studies).values({ consultantId: a.id, name: 'Empty study', inviteToken: 'compare-study-2' }).returning().get().id;
+  const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
+  // Middle East and Africa keeps exactly four participants; the rest of it moves to Europe.
+  set("region = 'europe' WHERE region = 'middle-east-africa'");
+  set("region = 'middle-east-africa' WHERE id IN (11, 12, 13, 14)");
+  // The study: 40 participants, of whom exactly four are executives.
+  set('study_id = ? WHERE id BETWEEN 101 AND 140', studyId);
+  set("role = 'rep' WHERE id BETWEEN 101 AND 140 AND role = 'executive'");
+  set("role = 'executive' WHERE id IN (101, 102, 103, 104)");
+  // Scores carry copies of these fields; then the statistics are computed afresh.
+  db.$client.exec('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
+  rebuildPeerStats(db, instrument);
+  total = (db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
+  studyRoles = Object.fromEntries(
+    (db.$client.prepare('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role').all(studyId) as { role: string; n: number }[]).map((r) => [r.role, r.n]),
+  );
+  expect((db.$client.prepare("SELECT count(*) AS n FROM scores WHERE region = 'middle-east-africa'").get() as { n: number }).n).toBe(4);
+  db.$client.close();
+  site = await startSite(dbPath);
+}, 120_000);
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+async function signIn(email: string): Promise<string> {
+  const res = await postForm(site.base, '/consultant/sign-in', { email, password: PASSWORD });
+  expect(res.status).toBe(303);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+const get = (path: string, cookie?: string) => fetch(`${site.base}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+const rowsOf = (csv: string) => parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+/** The group names in the comparison table, in order. */
+const tableGroups = (html: string) =>
+  [...html.matchAll(/<th scope="row"><a [^>]*aria-label="([^"]+): what its top performers do differently"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+
+describe('peer comparison page', () => {
+  it('sends anyone who is not signed in to the sign-in page', async () => {
+    const res = await get('/consultant/compare?dimension=region');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/consultant/sign-in');
+    expect((await get('/consultant/compare.csv?dimension=region')).status).toBe(404);
+  });
+
+  it('compares regions over everyone, leaves the group of four out with a note, and keeps the choice in the address', async () => {
+    const cookie = await signIn('a@example.com');
+    const res = await get('/consultant/compare?dimension=region&measure=winRate', cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toMatch(/^compare;dur=\d+(\.\d+)?$/);
+    const html = await res.text();
+    expect(tableGroups(html)).toEqual(['North America', 'Latin America', 'Europe', 'Asia-Pacific']);
+    expect(html).not.toContain('Middle East and Africa');
+    expect(html).toContain('1 group has fewer than 5 participants and is not shown');
+    // The sizes shown add up to everyone but the hidden four.
+    const sizes = [...html.matchAll(/<td class="n">([\d,]+)<\/td>/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    expect(sizes.reduce((s, n) => s + n, 0)).toBe(total - 4);
+    expect(html).toContain(`${(total - 4).toLocaleString('en')} participants in the groups shown`);
+    expect(html).toContain('Win Rate by region');
+    expect(html).toMatch(/<option value="region" selected/);
+    expect(html).toMatch(/<option value="winRate" selected/);
+    expect(html).toContain('href="/consultant/compare.csv?dimension=region&amp;measure=winRate"');
+  });
+
+  it('exports the same groups as CSV, never the hidden one', async () => {
+    const cookie = await signIn('a@example.com');
+    const res = await get('/consultant/compare.csv?dimension=region', cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toContain('velocity-index-compare-region-all-participants.csv');
+    const rows = rowsOf(await res.text());
+    expect(rows.map((r) => r.key)).toEqual(['north-america', 'latin-america', 'europe', 'asia-pacific']);
+    expect(rows.reduce((s, r) => s + Number(r.participants), 0)).toBe(total - 4);
+    for (const r of rows) {
+      expect(Number(r['Velocity Index q1'])).toBeLessThanOrEqual(Number(r['Velocity Index median']));
+      expect(Number(r['Velocity Index median'])).toBeLessThanOrEqual(Number(r['Velocity Index q3']));
+    }
+  });
+
+  it('shows what top performers do differently, for everyone and inside a group; a hidden group shows nothing', async () => {
+    const cookie = await signIn('a@example.com');
+    const all = await (await get('/consultant/compare?dimension=region', cookie)).text();
+    expect(all).toContain('What top performers do differently');
+    expect(all).toMatch(/Top performers: Velocity Index of \d+ or more \([\d,]+ participants\)/);
+    expect((all.match(/<tr>/g) ?? []).length).toBeGreaterThan(10);
+    const inside = await (await get('/consultant/compare?dimension=region&group=europe', cookie)).text();
+    expect(inside).toContain('Inside one group, <strong>Europe</strong>');
+    const hidden = await (await get('/consultant/compare?dimension=region&group=middle-east-africa', cookie)).text();
+    expect(hidden).toContain('not among the groups shown');
+    expect(hidden).not.toContain('Middle East and Africa');
+    expect(hidden).not.toMatch(/Top performers: Velocity Index of/);
+  });
+
+  it('compares within one of the consultant’s studies: only its participants, its own small groups hidden', async () => {
+    const cookie = await signIn('a@example.com');
+    const html = await (await get(`/consultant/compare?dimension=role&study=${studyId}`, cookie)).text();
+    expect(html).toContain('of participants of “Regional study”');
+    expect(studyRoles.executive).toBe(4);
+    const shown = Object.entries(studyRoles).filter(([, n]) => n >= 5);
+    expect(tableGroups(html)).toHaveLength(shown.length);
+    expect(html).not.toContain('Executive (CEO, CRO, founder)');
+    const csv = rowsOf(await (await get(`/consultant/compare.csv?dimension=role&study=${studyId}`, cookie)).text());
+    expect(Object.fromEntries(csv.map((r) => [r.key, Number(r.participants)]))).toEqual(Object.fromEntries(shown));
+    // The study's 40 cannot be split into quarters of five or more per side for every group, but across the study they can.
+    expect(html).toMatch(/Top performers: Velocity Index of \d+ or more/);
+    const empty = await (await get(`/consultant/compare?dimension=role&study=${others}`, cookie)).text();
+    expect(empty).toContain('No group has 5 or more participants yet');
+    expect(empty).toContain('Too few participants to compare top and bottom performers');
+  });
+
+  it('exports one peer group of the study, and refuses half a group choice', async () => {
+    const cookie = await signIn('a@example.com');
+    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('velocity-index-regional-study-rep-scores.csv');
+    const rows = rowsOf(await res.text());
+    expect(rows).toHaveLength(studyRoles.rep!);
+    expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['rep']));
+    const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`, cookie)).text());
+    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
+    const half = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role`, cookie);
+    expect(half.status).toBe(400);
+    expect(await half.text()).toContain('both dimension');
+    expect((await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=shoe-size&group=9`, cookie)).status).toBe(400);
+  });
+
+  it('answers a bad choice with 400 and a message that says what is allowed', async () => {
+    const cookie = await signIn('a@example.com');
+    const res = await get('/consultant/compare?dimension=shoe-size', cookie);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Compare by must be one of: industry, employees, salesTeam, region, motion, role.');
+    expect(html).not.toContain('What top performers do differently');
+    for (const bad of ['measure=height', 'study=abc', 'study=-3', `group=${'x'.repeat(200)}`]) {
+      expect((await get(`/consultant/compare?${bad}`, cookie)).status, bad).toBe(400);
+      expect((await get(`/consultant/compare.csv?${bad}`, cookie)).status, bad).toBe(400);
+    }
+  });
+
+  it('another consultant’s study reads as missing in the comparison, its export and its group export', async () => {
+    const cookie = await signIn('b@example.com');
+    expect((await get(`/consultant/compare?study=${studyId}`, cookie)).status).toBe(404);
+    expect((await get(`/consultant/compare.csv?study=${studyId}`, cookie)).status).toBe(404);
+    expect((await get(`/consultant/compare?study=999999`, cookie)).status).toBe(404);
+    expect((await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`, cookie)).status).toBe(404);
+    // Their own comparison over everyone works and does not list A's study.
+    const html = await (await get('/consultant/compare', cookie)).text();
+    expect(html).not.toContain('Regional study');
+  });
+});
