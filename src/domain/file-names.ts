@@ -3,9 +3,13 @@ export function slug(text: string): string {
   const s = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/ł/g, 'l')
-    .replace(/Ł/g, 'L')
     .toLowerCase()
+    // Latin letters that do not decompose into a base letter and a mark.
+    .replace(/[łøđħı]/g, (c) => ({ ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i' })[c]!)
+    .replace(/æ/g, 'ae')
+    .replace(/œ/g, 'oe')
+    .replace(/ß/g, 'ss')
+    .replace(/þ/g, 'th')
     .replace(/['’]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

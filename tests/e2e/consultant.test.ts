@@ -1,9 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import { companies, studies } from '../../db/schema.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
+import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { instrument } from '../helpers/instrument.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
@@ -15,6 +20,15 @@ beforeAll(async () => {
   const dbPath = join(tmp.dir, 'c.sqlite');
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'consultant@example.com', password: 'a long enough password' });
+  // A benchmark of 300 and an earlier study with one company of three respondents, for comparing and drilling down.
+  seedParticipants(db, instrument, { count: 300, seed: 12 });
+  const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
+  const study = db.insert(studies).values({ consultantId, name: 'Benelux 2026', inviteToken: 'e2e-benelux-2026' }).returning().get();
+  const company = db.insert(companies).values({ studyId: study.id, name: 'Zoë Ørsted Logistics', inviteToken: 'e2e-benelux-company' }).returning().get();
+  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
+  db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id IN (1, 2, 3)').run(company.id, company.name);
+  db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
+  rebuildPeerStats(db, instrument);
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
@@ -57,5 +71,56 @@ describe('the consultant area in Chromium', () => {
     await page.click('text=Sign out');
     await page.waitForURL(/\/consultant\/sign-in$/);
     expect((await page.goto(`${site.base}/consultant`))?.url()).toMatch(/\/consultant\/sign-in$/);
+  });
+
+  it('compares peer groups, looks inside one, then opens a company report and downloads its PDF', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+    await page.goto(`${site.base}/consultant/sign-in`);
+    await page.fill('#email', 'consultant@example.com');
+    await page.fill('#password', 'a long enough password');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/consultant$/);
+    await page.click('text=Benelux 2026');
+    await page.waitForURL(/\/consultant\/studies\/\d+$/);
+    const studyUrl = page.url();
+
+    await page.click('text=Compare peer groups in this study');
+    await page.waitForURL(/\/consultant\/compare\?study=\d+$/);
+    expect(await page.textContent('#spread-heading')).toBe('Velocity Index by industry');
+    // Over the whole benchmark, by region, charting Win Rate: the choice goes into the address.
+    await page.selectOption('#study', '');
+    await page.selectOption('#dimension', 'region');
+    await page.selectOption('#measure', 'winRate');
+    await page.click('button:has-text("Compare")');
+    await page.waitForURL(/dimension=region/);
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ dimension: 'region', study: '', measure: 'winRate' });
+    expect(await page.textContent('#spread-heading')).toBe('Win Rate by region');
+    const rows = await page.$$eval('.compare-table:not(.gaps) tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')!.textContent!.trim(), Number(tr.querySelector('td')!.textContent!.replace(/,/g, ''))] as const));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.reduce((s, [, n]) => s + n, 0)).toBe(300);
+    expect(await page.$$eval('.boxplot-rows li', (lis) => lis.length)).toBe(rows.length);
+    await expectAccessible(page, 'compare');
+    await screenshots(page, '22-consultant-compare');
+
+    // Looking inside the first group keeps the choice and adds the group.
+    await page.click(`.compare-table tbody th a >> nth=0`);
+    await page.waitForURL(/group=/);
+    expect(await page.textContent('#top-performers')).toContain(`Inside one group, ${rows[0]![0]}`);
+    expect(await page.$$eval('.gaps tbody tr', (trs) => trs.length)).toBe(10);
+
+    // Back to the study: the company report as a page, then its PDF.
+    await page.goto(studyUrl);
+    await page.click('text=Company report (3 completed)');
+    await page.waitForURL(/\/companies\/\d+$/);
+    expect(await page.textContent('main')).toContain('Zoë Ørsted Logistics');
+    await expectAccessible(page, 'company report');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the PDF')]);
+    expect(download.suggestedFilename()).toMatch(/^velocity-index-zoe-orsted-logistics-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const file = join(tmp.dir, download.suggestedFilename());
+    await download.saveAs(file);
+    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Zoë Ørsted Logistics');
+    expect(text).toContain('Executive summary');
   });
 });
