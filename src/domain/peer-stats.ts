@@ -54,6 +54,8 @@ export interface StatsContribution {
 export type CountRow = [dimension: StatDimension, key: string, measure: Measure, scale: Scale, bucket: number, n: number];
 export type ItemSumRow = [dimension: StatDimension, key: string, itemId: string, bucket: number, n: number, total: number];
 
+export type TallySnapshot = GroupTally;
+
 interface GroupTally {
   dimension: StatDimension;
   key: string;
@@ -93,20 +95,77 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
     return [group('all', ''), ...COMPARE_DIMENSIONS.map((d) => group(d, keys[d]))];
   }
 
-  function addTo(targets: readonly GroupTally[], scores: StatsContribution['scores'], itemScores: ArrayLike<number | null>, sign: 1 | -1): void {
-    const velocity = scores.velocity;
-    const point = velocity === null ? -1 : wholePoint(velocity);
+  /**
+   * The hot loop of a bulk load: `measures` in MEASURES order and
+   * `itemScores` in item order, NaN where there is none.
+   */
+  // Positions worked out once per participant, then added to each of its seven groups.
+  const fineAt = new Int32Array(MEASURES.length);
+  const itemAt = new Int32Array(items);
+
+  function addTo(targets: readonly GroupTally[], measures: ArrayLike<number>, itemScores: ArrayLike<number>, sign: 1 | -1): void {
+    let scored = 0;
+    for (let m = 0; m < MEASURES.length; m++) {
+      const v = measures[m]!;
+      if (!Number.isNaN(v)) fineAt[scored++] = m * FINE_BUCKETS + hundredths(v);
+    }
+    const velocity = measures[0]!;
+    let answered = 0;
+    if (!Number.isNaN(velocity)) {
+      const point = wholePoint(velocity);
+      for (let i = 0; i < items; i++) if (!Number.isNaN(itemScores[i]!)) itemAt[answered++] = i;
+      for (let a = 0; a < answered; a++) itemAt[a] = itemAt[a]! * POINT_BUCKETS + point;
+    }
     for (const g of targets) {
-      for (let m = 0; m < MEASURES.length; m++) {
-        const v = scores[MEASURES[m]!];
-        if (v !== null && !Number.isNaN(v)) g.fine[m * FINE_BUCKETS + hundredths(v)]! += sign;
+      const fine = g.fine;
+      for (let k = 0; k < scored; k++) fine[fineAt[k]!]! += sign;
+      const itemN = g.itemN;
+      const itemTotal = g.itemTotal;
+      for (let a = 0; a < answered; a++) {
+        const at = itemAt[a]!;
+        itemN[at]! += sign;
+        itemTotal[at]! += sign * itemScores[Math.floor(at / POINT_BUCKETS)]!;
       }
-      if (point < 0) continue;
-      for (let i = 0; i < items; i++) {
-        const s = itemScores[i];
-        if (s === null || s === undefined || Number.isNaN(s)) continue;
-        g.itemN[i * POINT_BUCKETS + point]! += sign;
-        g.itemTotal[i * POINT_BUCKETS + point]! += sign * s;
+    }
+  }
+
+  /** Non-zero counts in stored-key order (scale, dimension, key, measure, bucket), so that a bulk load appends. */
+  function forEachCount(visit: (dimension: StatDimension, key: string, measure: Measure, scale: Scale, bucket: number, n: number) => void): void {
+    const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+    const measures = MEASURES.map((measure, m) => ({ measure, m })).sort((a, b) => compareText(a.measure, b.measure));
+    for (const scale of [1, 100] as const) {
+      for (const g of ordered) {
+        for (const { measure, m } of measures) {
+          const base = m * FINE_BUCKETS;
+          for (let p = 0; p < POINT_BUCKETS; p++) {
+            const end = Math.min(FINE_BUCKETS, (p + 1) * 100);
+            if (scale === 1) {
+              let sum = 0;
+              for (let h = p * 100; h < end; h++) sum += g.fine[base + h]!;
+              if (sum !== 0) visit(g.dimension, g.key, measure, 1, p, sum);
+            } else {
+              for (let h = p * 100; h < end; h++) {
+                const n = g.fine[base + h]!;
+                if (n !== 0) visit(g.dimension, g.key, measure, 100, h, n);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Non-zero item sums in stored-key order (dimension, key, item, bucket). */
+  function forEachItemSum(visit: (dimension: StatDimension, key: string, itemId: string, bucket: number, n: number, total: number) => void): void {
+    const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+    const byId = itemIds.map((id, i) => ({ id, i })).sort((a, b) => compareText(a.id, b.id));
+    for (const g of ordered) {
+      for (const { id, i } of byId) {
+        for (let p = 0; p < POINT_BUCKETS; p++) {
+          const n = g.itemN[i * POINT_BUCKETS + p]!;
+          const total = g.itemTotal[i * POINT_BUCKETS + p]!;
+          if (n !== 0 || total !== 0) visit(g.dimension, g.key, id, p, n, total);
+        }
       }
     }
   }
@@ -156,59 +215,47 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
   };
 
   return {
+    group,
     tallies,
     addTo,
+    /** The tallies as plain typed arrays, to hand to another thread (transfer their buffers). */
+    snapshot(): TallySnapshot[] {
+      return [...groups.values()].map((g) => ({ ...g }));
+    },
+    /** Adds tallies made elsewhere, such as in a worker thread. */
+    merge(snapshots: readonly TallySnapshot[]): void {
+      for (const s of snapshots) {
+        const g = group(s.dimension, s.key);
+        for (let i = 0; i < g.fine.length; i++) g.fine[i]! += s.fine[i]!;
+        for (let i = 0; i < g.itemN.length; i++) {
+          g.itemN[i]! += s.itemN[i]!;
+          g.itemTotal[i]! += s.itemTotal[i]!;
+        }
+      }
+    },
+    forEachCount,
+    forEachItemSum,
     /** The tallies so far, read the same way as the stored statistics. */
     source,
     add(c: StatsContribution, sign: 1 | -1 = 1): void {
-      addTo(tallies(c.keys), c.scores, c.itemScores, sign);
+      const measures = MEASURES.map((m) => c.scores[m] ?? NaN);
+      const itemScores = Array.from({ length: items }, (_, i) => c.itemScores[i] ?? NaN);
+      addTo(tallies(c.keys), measures, itemScores, sign);
     },
-    /**
-     * Non-zero counts in the order of the stored key (scale, dimension, key,
-     * measure, bucket), so that a bulk load appends to the table's B-tree
-     * instead of inserting all over it.
-     */
     countRows(): CountRow[] {
       const rows: CountRow[] = [];
-      const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
-      const measures = MEASURES.map((measure, m) => ({ measure, m })).sort((a, b) => compareText(a.measure, b.measure));
-      for (const scale of [1, 100] as const) {
-        for (const g of ordered) {
-          for (const { measure, m } of measures) {
-            const base = m * FINE_BUCKETS;
-            for (let p = 0; p < POINT_BUCKETS; p++) {
-              const end = Math.min(FINE_BUCKETS, (p + 1) * 100);
-              if (scale === 1) {
-                let sum = 0;
-                for (let h = p * 100; h < end; h++) sum += g.fine[base + h]!;
-                if (sum !== 0) rows.push([g.dimension, g.key, measure, 1, p, sum]);
-              } else {
-                for (let h = p * 100; h < end; h++) {
-                  const n = g.fine[base + h]!;
-                  if (n !== 0) rows.push([g.dimension, g.key, measure, 100, h, n]);
-                }
-              }
-            }
-          }
-        }
-      }
+      forEachCount((...row) => rows.push(row));
       return rows;
     },
     itemRows(): ItemSumRow[] {
       const rows: ItemSumRow[] = [];
-      for (const g of groups.values()) {
-        for (let i = 0; i < items; i++) {
-          for (let p = 0; p < POINT_BUCKETS; p++) {
-            const n = g.itemN[i * POINT_BUCKETS + p]!;
-            const total = g.itemTotal[i * POINT_BUCKETS + p]!;
-            if (n !== 0 || total !== 0) rows.push([g.dimension, g.key, itemIds[i]!, p, n, total]);
-          }
-        }
-      }
+      forEachItemSum((...row) => rows.push(row));
       return rows;
     },
   };
 }
+
+export type StatsAccumulator = ReturnType<typeof createStatsAccumulator>;
 
 /** SQLite's default (binary) text order, which is how the stored keys sort. */
 function compareText(a: string, b: string): number {

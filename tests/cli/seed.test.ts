@@ -42,7 +42,7 @@ describe('velocity seed', () => {
     expect(read(a, 'SELECT * FROM answers ORDER BY participant_id, item_id')).toEqual(read(b, 'SELECT * FROM answers ORDER BY participant_id, item_id'));
   });
 
-  it('seeds, through its worker thread, the rows seedParticipants writes in process', () => {
+  it('seeds, through its worker thread, the rows and peer statistics seedParticipants writes in process', () => {
     const t = openTempDb();
     try {
       seedParticipants(t.db, instrument, { count: 50, seed: 3 });
@@ -51,6 +51,9 @@ describe('velocity seed', () => {
         'SELECT participant_id, velocity, value, number, win_rate, cycle, personal, industry, employees, region FROM scores ORDER BY participant_id',
         'SELECT * FROM answers ORDER BY participant_id, item_id',
         'SELECT * FROM participant_numbers ORDER BY participant_id',
+        // Peer statistics: tallied in the worker and handed back, or tallied in process.
+        'SELECT * FROM peer_score_counts ORDER BY scale, dimension, key, measure, bucket',
+        'SELECT dimension, key, item_id, bucket, n, round(total, 9) FROM peer_item_sums ORDER BY dimension, key, item_id, bucket',
       ]) {
         expect(read(a, sql), sql).toEqual(read(t.path, sql));
       }

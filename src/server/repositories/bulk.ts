@@ -1,7 +1,6 @@
 import type { Db } from '../../../db/client.ts';
-import { NumberFieldIds, type Instrument } from '../../domain/instrument.ts';
-import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES } from '../../domain/peer-stats.ts';
-import { companyItems, itemScore } from '../../domain/scoring.ts';
+import { NumberFieldIds } from '../../domain/instrument.ts';
+import type { StatsAccumulator } from '../../domain/peer-stats.ts';
 import { addPeerStats } from './peer-stats.ts';
 import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/seed-batch.ts';
 
@@ -44,7 +43,7 @@ const SCORE_COLUMNS = [
   'instrument_version', 'computed_at',
 ] as const;
 
-export function createBulkWriter(db: Db, instrument: Instrument) {
+export function createBulkWriter(db: Db) {
   const participantsIns = multiInsert(db, 'participants', [
     'id', 'role', 'company_name', 'industry', 'employees', 'sales_team', 'region', 'motion',
     'instrument_id', 'instrument_version', 'status', 'resume_token_hash', 'created_at', 'updated_at', 'completed_at',
@@ -60,44 +59,7 @@ export function createBulkWriter(db: Db, instrument: Instrument) {
   const currencyAt = NumberFieldIds.indexOf('currency');
   const nullable = (x: number) => (Number.isNaN(x) ? null : x);
 
-  // Peer statistics are tallied in memory while rows are written and stored once at the end.
-  const statsItems = companyItems(instrument);
-  const stats = createStatsAccumulator(statsItems.map((i) => i.id));
-  const scoreAt = new Map(SCORE_FIELDS.map((f, c) => [f, c]));
-  const measureColumns = MEASURES.map((m) => scoreAt.get(m)!);
-  const profileAt = new Map(PROFILE_COLUMNS.map((f, c) => [f, c]));
-  const dimensionColumns = COMPARE_DIMENSIONS.map((d) => profileAt.get(d)!);
-
-  function tallyBatch(b: EncodedBatch): void {
-    const items = b.itemIds.length;
-    const columns = statsItems.map((item) => b.itemIds.indexOf(item.id));
-    // Score of each answer code of each item, worked out once per batch: codes are few, rows many.
-    const byCode = columns.map((k, s) => Float64Array.from([NaN, ...(k < 0 ? [] : b.answerDict[k]!.map((v) => itemScore(instrument, statsItems[s]!, v) ?? NaN))]));
-    const talliesOf = new Map<number, ReturnType<typeof stats.tallies>>();
-    const itemScores = new Float64Array(statsItems.length);
-    const scores = Object.fromEntries(MEASURES.map((m) => [m, null])) as Record<(typeof MEASURES)[number], number | null>;
-    for (let i = 0; i < b.size; i++) {
-      let code = 0;
-      for (const c of dimensionColumns) code = code * 256 + b.profile[i * P + c]!;
-      let tallies = talliesOf.get(code);
-      if (!tallies) {
-        const keys = Object.fromEntries(COMPARE_DIMENSIONS.map((d, j) => [d, b.profileDict[dimensionColumns[j]!]![b.profile[i * P + dimensionColumns[j]!]!]!]));
-        talliesOf.set(code, (tallies = stats.tallies(keys as Record<(typeof COMPARE_DIMENSIONS)[number], string>)));
-      }
-      MEASURES.forEach((m, j) => {
-        const v = b.scores[i * S + measureColumns[j]!]!;
-        scores[m] = Number.isNaN(v) ? null : v;
-      });
-      for (let s = 0; s < columns.length; s++) {
-        const k = columns[s]!;
-        itemScores[s] = k < 0 ? NaN : byCode[s]![b.answers[i * items + k]!]!;
-      }
-      stats.addTo(tallies, scores, itemScores, 1);
-    }
-  }
-
   const writeBatch = db.$client.transaction((b: EncodedBatch) => {
-    tallyBatch(b);
     const items = b.itemIds.length;
     const at = (i: number, c: number) => b.profileDict[c]![b.profile[i * P + c]!]!;
     // Synthetic resume "hashes" are zero-padded so that they sort, and append, in id order.
@@ -149,9 +111,9 @@ export function createBulkWriter(db: Db, instrument: Instrument) {
       for (const r of rows) db.$client.exec(`DROP INDEX "${r.name}"`);
       return rows.map((r) => r.sql);
     },
-    /** Stores the peer statistics of everything written, added to what was there. */
-    writeStats(): void {
-      db.$client.transaction(() => addPeerStats(db, stats.countRows(), stats.itemRows()))();
+    /** Stores peer statistics tallied over the batches written, added to what was there. */
+    writeStats(stats: StatsAccumulator): void {
+      db.$client.transaction(() => addPeerStats(db, stats))();
     },
     createIndexes(statements: readonly string[]): void {
       db.$client.transaction(() => statements.forEach((sql) => db.$client.exec(sql)))();

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.ts';
-import type { BucketCount, CountRow, ItemBucketSum, ItemSumRow, Measure, StatDimension, StatsSource } from '../../domain/peer-stats.ts';
+import type { BucketCount, ItemBucketSum, Measure, StatDimension, StatsAccumulator, StatsSource } from '../../domain/peer-stats.ts';
 
 /**
  * Storage of the peer statistics. Rows are added with "n = n + excluded.n",
@@ -7,39 +7,63 @@ import type { BucketCount, CountRow, ItemBucketSum, ItemSumRow, Measure, StatDim
  * that fall to zero are deleted so that the tables only hold what exists.
  * Plain prepared statements: the bulk load writes a million-odd rows.
  */
-const ROWS_PER_STATEMENT = 100;
+const ROWS_PER_STATEMENT = 500;
 
-const COUNT_COLUMNS = '(scale, dimension, key, measure, bucket, n)';
-const ITEM_COLUMNS = '(dimension, key, item_id, bucket, n, total)';
-
-function upserter(db: Db, table: string, columns: string, width: number, conflict: string, update: string) {
+/** Rows buffered flat and written many per statement; `flush` writes the rest. */
+function upserter(db: Db, table: string, columns: readonly string[], key: readonly string[], update: string) {
+  const width = columns.length;
   const statement = (rows: number) =>
     db.$client.prepare(
-      `INSERT INTO ${table} ${columns} VALUES ${Array(rows).fill(`(${Array(width).fill('?').join(',')})`).join(',')} ` +
-        `ON CONFLICT ${conflict} DO UPDATE SET ${update}`,
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(rows).fill(`(${Array(width).fill('?').join(',')})`).join(',')} ` +
+        `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update}`,
     );
   const full = statement(ROWS_PER_STATEMENT);
-  return (rows: readonly unknown[][]) => {
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      (chunk.length === ROWS_PER_STATEMENT ? full : statement(chunk.length)).run(chunk.flat());
-    }
+  let buffer: unknown[] = [];
+  return {
+    add(...values: unknown[]) {
+      for (const v of values) buffer.push(v);
+      if (buffer.length === ROWS_PER_STATEMENT * width) {
+        full.run(buffer);
+        buffer = [];
+      }
+    },
+    flush() {
+      if (buffer.length) statement(buffer.length / width).run(buffer);
+      buffer = [];
+    },
   };
 }
 
-/** Adds counts and item sums (negative ones remove); call inside the transaction that changes the scores. */
-export function addPeerStats(db: Db, counts: readonly CountRow[], items: readonly ItemSumRow[]): void {
-  upserter(db, 'peer_score_counts', COUNT_COLUMNS, 6, '(scale, dimension, key, measure, bucket)', 'n = n + excluded.n')(
-    counts.map(([dimension, key, measure, scale, bucket, n]) => [scale, dimension, key, measure, bucket, n]),
-  );
-  upserter(db, 'peer_item_sums', ITEM_COLUMNS, 6, '(dimension, key, item_id, bucket)', 'n = n + excluded.n, total = total + excluded.total')(items);
-  if (counts.some((r) => r[5] < 0)) {
-    const drop = db.$client.prepare('DELETE FROM peer_score_counts WHERE scale = ? AND dimension = ? AND key = ? AND measure = ? AND bucket = ? AND n = 0');
-    for (const [dimension, key, measure, scale, bucket] of counts) drop.run(scale, dimension, key, measure, bucket);
-  }
-  if (items.some((r) => r[4] < 0)) {
-    const drop = db.$client.prepare('DELETE FROM peer_item_sums WHERE dimension = ? AND key = ? AND item_id = ? AND bucket = ? AND n = 0');
-    for (const [dimension, key, itemId, bucket] of items) drop.run(dimension, key, itemId, bucket);
+const COUNT_KEY = ['scale', 'dimension', 'key', 'measure', 'bucket'] as const;
+const ITEM_KEY = ['dimension', 'key', 'item_id', 'bucket'] as const;
+
+/** What can be written: the accumulator of src/domain/peer-stats.ts. */
+type StatsRows = Pick<StatsAccumulator, 'forEachCount' | 'forEachItemSum'>;
+
+/**
+ * Adds counts and item sums (negative ones remove); call inside the
+ * transaction that changes the scores. Rows that fall to zero are deleted.
+ */
+export function addPeerStats(db: Db, stats: StatsRows): void {
+  const counts = upserter(db, 'peer_score_counts', [...COUNT_KEY, 'n'], COUNT_KEY, 'n = n + excluded.n');
+  const sums = upserter(db, 'peer_item_sums', [...ITEM_KEY, 'n', 'total'], ITEM_KEY, 'n = n + excluded.n, total = total + excluded.total');
+  let removed = false;
+  stats.forEachCount((dimension, key, measure, scale, bucket, n) => {
+    counts.add(scale, dimension, key, measure, bucket, n);
+    removed ||= n < 0;
+  });
+  stats.forEachItemSum((dimension, key, itemId, bucket, n, total) => {
+    sums.add(dimension, key, itemId, bucket, n, total);
+    removed ||= n < 0;
+  });
+  counts.flush();
+  sums.flush();
+  if (removed) {
+    // Only a removal can bring a row to zero, and it touches few rows: delete exactly those.
+    const dropCount = db.$client.prepare('DELETE FROM peer_score_counts WHERE scale = ? AND dimension = ? AND key = ? AND measure = ? AND bucket = ? AND n = 0');
+    stats.forEachCount((dimension, key, measure, scale, bucket) => dropCount.run(scale, dimension, key, measure, bucket));
+    const dropSum = db.$client.prepare('DELETE FROM peer_item_sums WHERE dimension = ? AND key = ? AND item_id = ? AND bucket = ? AND n = 0');
+    stats.forEachItemSum((dimension, key, itemId, bucket) => dropSum.run(dimension, key, itemId, bucket));
   }
 }
 

@@ -31,7 +31,7 @@ export function contributionOf(instrument: Instrument, row: ScoreRow, answers: A
 export function recordPeerStats(db: Db, instrument: Instrument, row: ScoreRow, sign: 1 | -1): void {
   const acc = createStatsAccumulator(statsItemIds(instrument));
   acc.add(contributionOf(instrument, row, loadAnswers(db, row.participantId)), sign);
-  addPeerStats(db, acc.countRows(), acc.itemRows());
+  addPeerStats(db, acc);
 }
 
 const REBUILD_CHUNK = 20_000;
@@ -60,7 +60,7 @@ export function rebuildPeerStats(db: Db, instrument: Instrument): number {
   }
   db.$client.transaction(() => {
     clearPeerStats(db);
-    addPeerStats(db, acc.countRows(), acc.itemRows());
+    addPeerStats(db, acc);
   })();
   return total;
 }

@@ -1,5 +1,6 @@
 import { NumberFieldIds, type Instrument } from '../../domain/instrument.ts';
-import { allItems, scoreParticipant } from '../../domain/scoring.ts';
+import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type TallySnapshot } from '../../domain/peer-stats.ts';
+import { allItems, companyItems, itemScore, scoreParticipant } from '../../domain/scoring.ts';
 import { createSyntheticGenerator } from '../../domain/synthetic.ts';
 
 /**
@@ -110,4 +111,46 @@ export function syntheticBatchEncoder(instrument: Instrument, seed: number, firs
 /** The buffers to transfer rather than copy when a batch crosses threads. */
 export function transferables(b: EncodedBatch): ArrayBuffer[] {
   return [b.profile, b.answers, b.hasNumbers, b.numbers, b.scores, b.createdAt].map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * Peer statistics of encoded batches, tallied where the batches are made (a
+ * worker thread, when seeding in parallel) so that the thread writing rows
+ * does not also do this arithmetic.
+ */
+export function createBatchTally(instrument: Instrument) {
+  const statsItems = companyItems(instrument);
+  const stats = createStatsAccumulator(statsItems.map((i) => i.id));
+  const measureColumns = MEASURES.map((m) => SCORE_FIELDS.indexOf(m));
+  const dimensionColumns = COMPARE_DIMENSIONS.map((d) => PROFILE_COLUMNS.indexOf(d));
+  const P = PROFILE_COLUMNS.length;
+  const S = SCORE_FIELDS.length;
+  return {
+    stats,
+    tally(b: EncodedBatch): void {
+      const items = b.itemIds.length;
+      const columns = statsItems.map((item) => b.itemIds.indexOf(item.id));
+      // Score of each answer code of each item, worked out once per batch: codes are few, rows many.
+      const byCode = columns.map((k, s) => Float64Array.from([NaN, ...(k < 0 ? [] : b.answerDict[k]!.map((v) => itemScore(instrument, statsItems[s]!, v) ?? NaN))]));
+      // The tally of each dictionary code of each dimension, so that rows look their groups up by number.
+      const tallyOf = dimensionColumns.map((c, j) => b.profileDict[c]!.map((key) => stats.group(COMPARE_DIMENSIONS[j]!, key)));
+      const targets = [stats.group('all', ''), ...dimensionColumns.map(() => stats.group('all', ''))];
+      const measures = new Float64Array(MEASURES.length);
+      const itemScores = new Float64Array(statsItems.length);
+      for (let i = 0; i < b.size; i++) {
+        for (let j = 0; j < dimensionColumns.length; j++) targets[j + 1] = tallyOf[j]![b.profile[i * P + dimensionColumns[j]!]!]!;
+        for (let m = 0; m < measureColumns.length; m++) measures[m] = b.scores[i * S + measureColumns[m]!]!;
+        for (let s = 0; s < columns.length; s++) {
+          const k = columns[s]!;
+          itemScores[s] = k < 0 ? NaN : byCode[s]![b.answers[i * items + k]!]!;
+        }
+        stats.addTo(targets, measures, itemScores, 1);
+      }
+    },
+  };
+}
+
+/** The buffers to transfer rather than copy when tallies cross threads. */
+export function snapshotTransferables(snapshots: readonly TallySnapshot[]): ArrayBuffer[] {
+  return snapshots.flatMap((s) => [s.fine.buffer, s.itemN.buffer, s.itemTotal.buffer] as ArrayBuffer[]);
 }

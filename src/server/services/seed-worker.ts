@@ -1,11 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadInstrument } from '../instrument-loader.ts';
-import { syntheticBatchEncoder, transferables } from './seed-batch.ts';
+import type { WorkerRequest } from './seed.ts';
+import { createBatchTally, snapshotTransferables, syntheticBatchEncoder, transferables } from './seed-batch.ts';
 
-/** Worker side of seedParticipantsInParallel: answers each { start, size } with that batch. */
+/**
+ * Worker side of seedParticipantsInParallel: answers each { start, size }
+ * with that batch, tallying its peer statistics before handing it over, and
+ * { stats } with the tallies of every batch it made.
+ */
 const { instrumentId, seed, first, now } = workerData as { instrumentId: string; seed: number; first: number; now: number };
-const batchAt = syntheticBatchEncoder(loadInstrument(instrumentId), seed, first, now);
-parentPort!.on('message', ({ start, size }: { start: number; size: number }) => {
-  const batch = batchAt(start, size);
+const instrument = loadInstrument(instrumentId);
+const batchAt = syntheticBatchEncoder(instrument, seed, first, now);
+const tally = createBatchTally(instrument);
+parentPort!.on('message', (request: WorkerRequest) => {
+  if ('stats' in request) {
+    const snapshot = tally.stats.snapshot();
+    parentPort!.postMessage(snapshot, snapshotTransferables(snapshot));
+    return;
+  }
+  const batch = batchAt(request.start, request.size);
+  tally.tally(batch);
   parentPort!.postMessage(batch, transferables(batch));
 });

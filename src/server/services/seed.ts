@@ -3,7 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../../../db/client.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { createBulkWriter } from '../repositories/bulk.ts';
-import { syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
+import type { TallySnapshot } from '../../domain/peer-stats.ts';
+import { createBatchTally, syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
+
+/** What the main thread asks a seed worker: a batch, or its tallies once every batch is made. */
+export type WorkerRequest = { start: number; size: number } | { stats: true };
 
 export interface SeedOptions {
   count: number;
@@ -23,7 +27,8 @@ export interface SeedOptions {
  * rebuild their secondary indexes once at the end.
  */
 function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
-  const writer = createBulkWriter(db, instrument);
+  const writer = createBulkWriter(db);
+  const tally = createBatchTally(instrument);
   const cacheSize = db.$client.pragma('cache_size', { simple: true });
   db.$client.pragma('synchronous = OFF');
   db.$client.pragma('foreign_keys = OFF');
@@ -31,8 +36,10 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
   const deferred = dropIndexes ? writer.dropSecondaryIndexes() : [];
   return {
     writer,
+    /** Peer statistics of what is written: batches tallied here, or tallies merged from the workers that made them. */
+    tally,
     end() {
-      writer.writeStats();
+      writer.writeStats(tally.stats);
       writer.createIndexes(deferred);
       db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
       db.$client.pragma('foreign_keys = ON');
@@ -56,6 +63,7 @@ export function seedParticipants(db: Db, instrument: Instrument, options: SeedOp
   try {
     for (let done = 0; done < options.count; ) {
       const batch = batchAt(done, Math.min(batchSize, options.count - done));
+      bulk.tally.tally(batch);
       bulk.writer.write(batch);
       done += batch.size;
       options.onProgress?.(done);
@@ -84,16 +92,19 @@ export async function seedParticipantsInParallel(
   const workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, () => {
     const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { workerData });
     // Replies come back in the order asked, so a queue of resolvers pairs them up.
-    const waiting: { resolve: (b: EncodedBatch) => void; reject: (e: unknown) => void }[] = [];
-    worker.on('message', (batch: EncodedBatch) => waiting.shift()?.resolve(batch));
+    const waiting: { resolve: (reply: unknown) => void; reject: (e: unknown) => void }[] = [];
+    worker.on('message', (reply: unknown) => waiting.shift()?.resolve(reply));
     worker.on('error', (e) => waiting.splice(0).forEach((w) => w.reject(e)));
+    const request = <T>(message: WorkerRequest) =>
+      new Promise<T>((resolve, reject) => {
+        waiting.push({ resolve: resolve as (reply: unknown) => void, reject });
+        worker.postMessage(message);
+      });
     return {
       worker,
-      ask: (start: number) =>
-        new Promise<EncodedBatch>((resolve, reject) => {
-          waiting.push({ resolve, reject });
-          worker.postMessage({ start, size: Math.min(batchSize, options.count - start) });
-        }),
+      ask: (start: number) => request<EncodedBatch>({ start, size: Math.min(batchSize, options.count - start) }),
+      /** The worker's tallies of every batch it made; asked once, after the last batch. */
+      stats: () => request<TallySnapshot[]>({ stats: true }),
     };
   });
   const batches = Math.ceil(options.count / batchSize);
@@ -112,6 +123,7 @@ export async function seedParticipantsInParallel(
       done += batch.size;
       options.onProgress?.(done);
     }
+    for (const w of workers) bulk.tally.stats.merge(await w.stats());
   } finally {
     await Promise.all(workers.map((w) => w.worker.terminate()));
     bulk.end();
