@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -194,33 +194,37 @@ export type Consultant = typeof consultants.$inferSelect;
 
 /**
  * Peer statistics as counts (see src/domain/peer-stats.ts): participants per
- * (group, score, bucket), at whole points (scale 1) and at hundredths (scale
- * 100). Kept in step with `scores` in the same transaction, so comparing
- * peer groups never reads the population. dimension "all" is everyone.
+ * group, score and whole point, with the counts of the point's 100
+ * hundredths in `hundredths` (100 little-endian int32). Kept in step with
+ * `scores` in the same transaction, so comparing peer groups never reads
+ * the population. dimension "all" with key "" is everyone.
  */
 export const peerScoreCounts = sqliteTable(
   'peer_score_counts',
   {
-    scale: integer('scale').notNull(),
     dimension: text('dimension').notNull(),
     key: text('key').notNull(),
     measure: text('measure').notNull(),
-    bucket: integer('bucket').notNull(),
+    point: integer('point').notNull(),
     n: integer('n').notNull(),
+    hundredths: blob('hundredths', { mode: 'buffer' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.scale, t.dimension, t.key, t.measure, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.dimension, t.key, t.measure, t.point] })],
 );
 
-/** Sums of company item scores per group and whole point of the Velocity Index: top against bottom performers. */
+/**
+ * Company item scores per group: for each whole point of the Velocity Index,
+ * how many answered the item (`n`, 101 little-endian int32) and the sum of
+ * their scores (`total`, 101 little-endian float64). Top against bottom performers.
+ */
 export const peerItemSums = sqliteTable(
   'peer_item_sums',
   {
     dimension: text('dimension').notNull(),
     key: text('key').notNull(),
     itemId: text('item_id').notNull(),
-    bucket: integer('bucket').notNull(),
-    n: integer('n').notNull(),
-    total: real('total').notNull(),
+    n: blob('n', { mode: 'buffer' }).notNull(),
+    total: blob('total', { mode: 'buffer' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.dimension, t.key, t.itemId, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.dimension, t.key, t.itemId] })],
 );

@@ -5,10 +5,12 @@ import { interpolate, quantilePosition, type Quartiles } from './peers.ts';
  *
  * Scores are stored at two decimals, so a score is exactly one of 10,001
  * "hundredths" buckets: counting participants per bucket loses nothing, and
- * any quantile follows from cumulative counts. Counts per whole point (101
- * buckets) find the right point quickly; the hundredths inside that point
- * give the exact value. Item sums per whole point of the Velocity Index give
- * the mean item scores of the top and bottom of a group.
+ * any quantile follows from cumulative counts. Counts are kept per whole
+ * point (101 of them per group and score), each with the counts of its 100
+ * hundredths beside it: the whole points find the right point quickly, the
+ * hundredths inside it give the exact value. Item sums per whole point of
+ * the Velocity Index give the mean item scores of the top and bottom of a
+ * group.
  */
 
 /** Peer dimensions a consultant can compare by, in the order offered. */
@@ -24,8 +26,6 @@ export type Measure = (typeof MEASURES)[number];
 
 export const FINE_BUCKETS = 10_001;
 export const POINT_BUCKETS = 101;
-/** Scale of a count row: 1 counts per whole point, 100 per hundredth. */
-export type Scale = 1 | 100;
 
 export function hundredths(score: number): number {
   return Math.min(FINE_BUCKETS - 1, Math.max(0, Math.round(score * 100)));
@@ -51,8 +51,25 @@ export interface StatsContribution {
   itemScores: readonly (number | null)[];
 }
 
-export type CountRow = [dimension: StatDimension, key: string, measure: Measure, scale: Scale, bucket: number, n: number];
-export type ItemSumRow = [dimension: StatDimension, key: string, itemId: string, bucket: number, n: number, total: number];
+/** One whole point of one score in one group: how many, and how many at each of its hundredths. */
+export interface PointCount {
+  dimension: StatDimension;
+  key: string;
+  measure: Measure;
+  point: number;
+  n: number;
+  /** 100 counts (only the first is used for the point 100, which holds the score 100.00 alone). */
+  hundredths: Int32Array;
+}
+
+/** One item in one group: per whole point of the Velocity Index, how many answered it and the sum of their scores. */
+export interface ItemSums {
+  dimension: StatDimension;
+  key: string;
+  itemId: string;
+  n: Int32Array;
+  total: Float64Array;
+}
 
 export type TallySnapshot = GroupTally;
 
@@ -129,43 +146,36 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
     }
   }
 
-  /** Non-zero counts in stored-key order (scale, dimension, key, measure, bucket), so that a bulk load appends. */
-  function forEachCount(visit: (dimension: StatDimension, key: string, measure: Measure, scale: Scale, bucket: number, n: number) => void): void {
-    const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+  const ordered = () => [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+
+  /** Whole points with anyone in them, in stored-key order (dimension, key, measure, point), so that a bulk load appends. */
+  function forEachPoint(visit: (c: PointCount) => void): void {
     const measures = MEASURES.map((measure, m) => ({ measure, m })).sort((a, b) => compareText(a.measure, b.measure));
-    for (const scale of [1, 100] as const) {
-      for (const g of ordered) {
-        for (const { measure, m } of measures) {
-          const base = m * FINE_BUCKETS;
-          for (let p = 0; p < POINT_BUCKETS; p++) {
-            const end = Math.min(FINE_BUCKETS, (p + 1) * 100);
-            if (scale === 1) {
-              let sum = 0;
-              for (let h = p * 100; h < end; h++) sum += g.fine[base + h]!;
-              if (sum !== 0) visit(g.dimension, g.key, measure, 1, p, sum);
-            } else {
-              for (let h = p * 100; h < end; h++) {
-                const n = g.fine[base + h]!;
-                if (n !== 0) visit(g.dimension, g.key, measure, 100, h, n);
-              }
-            }
+    for (const g of ordered()) {
+      for (const { measure, m } of measures) {
+        for (let point = 0; point < POINT_BUCKETS; point++) {
+          const from = m * FINE_BUCKETS + point * 100;
+          const hundredths = g.fine.subarray(from, from + Math.min(100, FINE_BUCKETS - point * 100));
+          let n = 0;
+          let any = false;
+          for (let h = 0; h < hundredths.length; h++) {
+            n += hundredths[h]!;
+            any ||= hundredths[h] !== 0;
           }
+          if (any) visit({ dimension: g.dimension, key: g.key, measure, point, n, hundredths });
         }
       }
     }
   }
 
-  /** Non-zero item sums in stored-key order (dimension, key, item, bucket). */
-  function forEachItemSum(visit: (dimension: StatDimension, key: string, itemId: string, bucket: number, n: number, total: number) => void): void {
-    const ordered = [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+  /** Items anyone answered, per group, in stored-key order (dimension, key, item). */
+  function forEachItem(visit: (s: ItemSums) => void): void {
     const byId = itemIds.map((id, i) => ({ id, i })).sort((a, b) => compareText(a.id, b.id));
-    for (const g of ordered) {
+    for (const g of ordered()) {
       for (const { id, i } of byId) {
-        for (let p = 0; p < POINT_BUCKETS; p++) {
-          const n = g.itemN[i * POINT_BUCKETS + p]!;
-          const total = g.itemTotal[i * POINT_BUCKETS + p]!;
-          if (n !== 0 || total !== 0) visit(g.dimension, g.key, id, p, n, total);
-        }
+        const n = g.itemN.subarray(i * POINT_BUCKETS, (i + 1) * POINT_BUCKETS);
+        const total = g.itemTotal.subarray(i * POINT_BUCKETS, (i + 1) * POINT_BUCKETS);
+        if (n.some((x) => x !== 0) || total.some((x) => x !== 0)) visit({ dimension: g.dimension, key: g.key, itemId: id, n, total });
       }
     }
   }
@@ -233,24 +243,14 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
         }
       }
     },
-    forEachCount,
-    forEachItemSum,
+    forEachPoint,
+    forEachItem,
     /** The tallies so far, read the same way as the stored statistics. */
     source,
     add(c: StatsContribution, sign: 1 | -1 = 1): void {
       const measures = MEASURES.map((m) => c.scores[m] ?? NaN);
       const itemScores = Array.from({ length: items }, (_, i) => c.itemScores[i] ?? NaN);
       addTo(tallies(c.keys), measures, itemScores, sign);
-    },
-    countRows(): CountRow[] {
-      const rows: CountRow[] = [];
-      forEachCount((...row) => rows.push(row));
-      return rows;
-    },
-    itemRows(): ItemSumRow[] {
-      const rows: ItemSumRow[] = [];
-      forEachItemSum((...row) => rows.push(row));
-      return rows;
     },
   };
 }

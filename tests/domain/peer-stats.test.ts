@@ -137,24 +137,56 @@ describe('quartileSplit and itemGaps', () => {
 });
 
 describe('the accumulator as a source', () => {
+  /** Every stored row of an accumulator, as plain values. */
+  const rowsOf = (acc: ReturnType<typeof createStatsAccumulator>) => {
+    const points: [string, string, string, number, number, Record<number, number>][] = [];
+    acc.forEachPoint((c) => {
+      const nonZero = Object.fromEntries([...c.hundredths].flatMap((n, h) => (n ? [[h, n]] : [])));
+      points.push([c.dimension, c.key, c.measure, c.point, c.n, nonZero]);
+    });
+    const items: [string, string, string, Record<number, [number, number]>][] = [];
+    acc.forEachItem((s) => items.push([s.dimension, s.key, s.itemId, Object.fromEntries([...s.n].flatMap((n, p) => (n ? [[p, [n, s.total[p]!]]] : [])))]));
+    return { points, items };
+  };
+
   it('adding then removing leaves nothing behind', () => {
     const acc = createStatsAccumulator(['x', 'y']);
     acc.add(contribution(40, {}, [0.5, null]));
     acc.add(contribution(40, {}, [0.5, null]), -1);
-    expect(acc.countRows()).toEqual([]);
-    expect(acc.itemRows()).toEqual([]);
+    expect(rowsOf(acc)).toEqual({ points: [], items: [] });
   });
 
-  it('counts each score at both scales, for the population and every dimension, skipping empty sub-indices', () => {
+  it('counts each score at its whole point and hundredth, for the population and every dimension, skipping empty sub-indices', () => {
     const acc = createStatsAccumulator(['x']);
     acc.add(contribution(47.93, {}, [0.25]));
-    const rows = acc.countRows();
-    // 7 groups × 4 scored measures × 2 scales.
-    expect(rows).toHaveLength(56);
-    expect(rows).toContainEqual(['all', '', 'velocity', 100, 4793, 1]);
-    expect(rows).toContainEqual(['industry', 'software', 'velocity', 1, 47, 1]);
-    expect(rows.some((r) => r[2] === 'number')).toBe(false);
-    expect(acc.itemRows()).toContainEqual(['role', 'rep', 'x', 47, 1, 0.25]);
+    const { points, items } = rowsOf(acc);
+    // 7 groups × 4 scored measures.
+    expect(points).toHaveLength(28);
+    expect(points).toContainEqual(['all', '', 'velocity', 47, 1, { 93: 1 }]);
+    expect(points).toContainEqual(['industry', 'software', 'cycle', 47, 1, { 93: 1 }]);
+    expect(points.some((r) => r[2] === 'number')).toBe(false);
+    expect(items).toContainEqual(['role', 'rep', 'x', { 47: [1, 0.25] }]);
+    // In stored-key order, so that a bulk load appends.
+    const keys = points.map((r) => JSON.stringify(r.slice(0, 3)) + String(r[3]).padStart(3, '0'));
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it('a score of 100 is the only hundredth of the point 100', () => {
+    const acc = createStatsAccumulator([]);
+    acc.add(contribution(100));
+    expect(rowsOf(acc).points).toContainEqual(['all', '', 'velocity', 100, 1, { 0: 1 }]);
+  });
+
+  it('merges tallies made elsewhere as if they were made here', () => {
+    const here = createStatsAccumulator(['x']);
+    const there = createStatsAccumulator(['x']);
+    const both = createStatsAccumulator(['x']);
+    here.add(contribution(10, {}, [0.1]));
+    there.add(contribution(90, { region: 'asia' }, [0.9]));
+    both.add(contribution(10, {}, [0.1]));
+    both.add(contribution(90, { region: 'asia' }, [0.9]));
+    here.merge(there.snapshot());
+    expect(rowsOf(here)).toEqual(rowsOf(both));
   });
 
   it('compareGroups hides groups below k, says how many, and never reports their figures', () => {

@@ -23,13 +23,19 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-/** Both statistics tables, sorted, for comparing what is stored with a rebuild from scratch. */
+/** Both statistics tables, sorted and decoded, for comparing what is stored with a rebuild from scratch. */
 function dump() {
-  const counts = t.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY scale, dimension, key, measure, bucket').raw().all();
-  const sums = (t.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id, bucket').raw().all() as unknown[][]).map((r) =>
-    // Sums of floats added in another order differ in the last bits only.
-    r.map((v, i) => (i === 5 ? Math.round((v as number) * 1e6) / 1e6 : v)),
+  const ints = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4));
+  // Sums of floats added in another order differ in the last bits only.
+  const doubles = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => Math.round(b.readDoubleLE(i * 8) * 1e6) / 1e6);
+  const counts = (t.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point').all() as { hundredths: Buffer }[]).map(
+    (r) => ({ ...r, hundredths: ints(r.hundredths) }),
   );
+  const sums = (t.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id').all() as { n: Buffer; total: Buffer }[]).map((r) => ({
+    ...r,
+    n: ints(r.n),
+    total: doubles(r.total),
+  }));
   return { counts, sums };
 }
 

@@ -1,70 +1,88 @@
 import type { Db } from '../../../db/client.ts';
-import type { BucketCount, ItemBucketSum, Measure, StatDimension, StatsAccumulator, StatsSource } from '../../domain/peer-stats.ts';
+import {
+  POINT_BUCKETS,
+  type BucketCount,
+  type ItemBucketSum,
+  type Measure,
+  type StatDimension,
+  type StatsAccumulator,
+  type StatsSource,
+} from '../../domain/peer-stats.ts';
 
 /**
- * Storage of the peer statistics. Rows are added with "n = n + excluded.n",
- * so removing a participant writes the same rows with negative counts; rows
- * that fall to zero are deleted so that the tables only hold what exists.
- * Plain prepared statements: the bulk load writes a million-odd rows.
+ * Storage of the peer statistics: one row per group, score and whole point
+ * (its count, and the counts of its hundredths as a blob), and one row per
+ * group and item (answer counts and score sums per whole point, as blobs).
+ * A few thousand rows however large the population, so a bulk load writes
+ * them in a blink and a finish touches 35.
  */
-const ROWS_PER_STATEMENT = 500;
 
-/** Rows buffered flat and written many per statement; `flush` writes the rest. */
-function upserter(db: Db, table: string, columns: readonly string[], key: readonly string[], update: string) {
-  const width = columns.length;
-  const statement = (rows: number) =>
-    db.$client.prepare(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(rows).fill(`(${Array(width).fill('?').join(',')})`).join(',')} ` +
-        `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update}`,
-    );
-  const full = statement(ROWS_PER_STATEMENT);
-  let buffer: unknown[] = [];
-  return {
-    add(...values: unknown[]) {
-      for (const v of values) buffer.push(v);
-      if (buffer.length === ROWS_PER_STATEMENT * width) {
-        full.run(buffer);
-        buffer = [];
-      }
-    },
-    flush() {
-      if (buffer.length) statement(buffer.length / width).run(buffer);
-      buffer = [];
-    },
-  };
+function int32s(values: ArrayLike<number>): Buffer {
+  const out = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) out.writeInt32LE(values[i]!, i * 4);
+  return out;
 }
 
-const COUNT_KEY = ['scale', 'dimension', 'key', 'measure', 'bucket'] as const;
-const ITEM_KEY = ['dimension', 'key', 'item_id', 'bucket'] as const;
+function float64s(values: ArrayLike<number>): Buffer {
+  const out = Buffer.alloc(values.length * 8);
+  for (let i = 0; i < values.length; i++) out.writeDoubleLE(values[i]!, i * 8);
+  return out;
+}
+
+function readInt32s(blob: Buffer): Int32Array {
+  const out = new Int32Array(blob.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = blob.readInt32LE(i * 4);
+  return out;
+}
+
+function readFloat64s(blob: Buffer): Float64Array {
+  const out = new Float64Array(blob.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = blob.readDoubleLE(i * 8);
+  return out;
+}
 
 /** What can be written: the accumulator of src/domain/peer-stats.ts. */
-type StatsRows = Pick<StatsAccumulator, 'forEachCount' | 'forEachItemSum'>;
+type StatsRows = Pick<StatsAccumulator, 'forEachPoint' | 'forEachItem'>;
 
 /**
- * Adds counts and item sums (negative ones remove); call inside the
- * transaction that changes the scores. Rows that fall to zero are deleted.
+ * Adds tallies to what is stored (negative tallies remove); call inside the
+ * transaction that changes the scores. A row that comes to nothing is deleted.
  */
 export function addPeerStats(db: Db, stats: StatsRows): void {
-  const counts = upserter(db, 'peer_score_counts', [...COUNT_KEY, 'n'], COUNT_KEY, 'n = n + excluded.n');
-  const sums = upserter(db, 'peer_item_sums', [...ITEM_KEY, 'n', 'total'], ITEM_KEY, 'n = n + excluded.n, total = total + excluded.total');
-  let removed = false;
-  stats.forEachCount((dimension, key, measure, scale, bucket, n) => {
-    counts.add(scale, dimension, key, measure, bucket, n);
-    removed ||= n < 0;
+  const c = db.$client;
+  const pointAt = c.prepare('SELECT n, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ? AND point = ?');
+  const putPoint = c.prepare(
+    'INSERT INTO peer_score_counts (dimension, key, measure, point, n, hundredths) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (dimension, key, measure, point) DO UPDATE SET n = excluded.n, hundredths = excluded.hundredths',
+  );
+  const dropPoint = c.prepare('DELETE FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ? AND point = ?');
+  stats.forEachPoint(({ dimension, key, measure, point, n, hundredths }) => {
+    const stored = pointAt.get(dimension, key, measure, point) as { n: number; hundredths: Buffer } | undefined;
+    const counts = stored ? readInt32s(stored.hundredths) : new Int32Array(hundredths.length);
+    for (let h = 0; h < hundredths.length; h++) counts[h]! += hundredths[h]!;
+    const total = (stored?.n ?? 0) + n;
+    if (counts.every((x) => x === 0)) dropPoint.run(dimension, key, measure, point);
+    else putPoint.run(dimension, key, measure, point, total, int32s(counts));
   });
-  stats.forEachItemSum((dimension, key, itemId, bucket, n, total) => {
-    sums.add(dimension, key, itemId, bucket, n, total);
-    removed ||= n < 0;
+
+  const itemAt = c.prepare('SELECT n, total FROM peer_item_sums WHERE dimension = ? AND key = ? AND item_id = ?');
+  const putItem = c.prepare(
+    'INSERT INTO peer_item_sums (dimension, key, item_id, n, total) VALUES (?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (dimension, key, item_id) DO UPDATE SET n = excluded.n, total = excluded.total',
+  );
+  const dropItem = c.prepare('DELETE FROM peer_item_sums WHERE dimension = ? AND key = ? AND item_id = ?');
+  stats.forEachItem(({ dimension, key, itemId, n, total }) => {
+    const stored = itemAt.get(dimension, key, itemId) as { n: Buffer; total: Buffer } | undefined;
+    const counts = stored ? readInt32s(stored.n) : new Int32Array(POINT_BUCKETS);
+    const sums = stored ? readFloat64s(stored.total) : new Float64Array(POINT_BUCKETS);
+    for (let p = 0; p < POINT_BUCKETS; p++) {
+      counts[p]! += n[p]!;
+      // A point nobody is left in sums to exactly zero, not to the rounding left over from adding and removing.
+      sums[p] = counts[p] === 0 ? 0 : sums[p]! + total[p]!;
+    }
+    if (counts.every((x) => x === 0)) dropItem.run(dimension, key, itemId);
+    else putItem.run(dimension, key, itemId, int32s(counts), float64s(sums));
   });
-  counts.flush();
-  sums.flush();
-  if (removed) {
-    // Only a removal can bring a row to zero, and it touches few rows: delete exactly those.
-    const dropCount = db.$client.prepare('DELETE FROM peer_score_counts WHERE scale = ? AND dimension = ? AND key = ? AND measure = ? AND bucket = ? AND n = 0');
-    stats.forEachCount((dimension, key, measure, scale, bucket) => dropCount.run(scale, dimension, key, measure, bucket));
-    const dropSum = db.$client.prepare('DELETE FROM peer_item_sums WHERE dimension = ? AND key = ? AND item_id = ? AND bucket = ? AND n = 0');
-    stats.forEachItemSum((dimension, key, itemId, bucket) => dropSum.run(dimension, key, itemId, bucket));
-  }
 }
 
 export function clearPeerStats(db: Db): void {
@@ -74,18 +92,16 @@ export function clearPeerStats(db: Db): void {
 /** Participants the statistics count: equal to the number of score rows when they are in step. */
 export function peerStatsTotal(db: Db): number {
   const row = db.$client
-    .prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE scale = 1 AND dimension = 'all' AND key = '' AND measure = 'velocity'")
+    .prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'")
     .get() as { n: number };
   return row.n;
 }
 
 /** The stored statistics as a source for comparisons. */
 export function storedStatsSource(db: Db): StatsSource {
-  const points = db.$client.prepare('SELECT key, measure, bucket, n FROM peer_score_counts WHERE scale = 1 AND dimension = ? ORDER BY key, measure, bucket').raw();
-  const fine = db.$client.prepare(
-    'SELECT bucket, n FROM peer_score_counts WHERE scale = 100 AND dimension = ? AND key = ? AND measure = ? AND bucket BETWEEN ? AND ? ORDER BY bucket',
-  );
-  const sums = db.$client.prepare('SELECT item_id AS itemId, bucket, n, total FROM peer_item_sums WHERE dimension = ? AND key = ?');
+  const points = db.$client.prepare('SELECT key, measure, point, n FROM peer_score_counts WHERE dimension = ? ORDER BY key, measure, point').raw();
+  const fine = db.$client.prepare('SELECT hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ? AND point = ?').pluck();
+  const sums = db.$client.prepare('SELECT item_id AS itemId, n, total FROM peer_item_sums WHERE dimension = ? AND key = ?');
   return {
     points(dimension: StatDimension) {
       const out = new Map<string, Map<Measure, BucketCount[]>>();
@@ -99,10 +115,20 @@ export function storedStatsSource(db: Db): StatsSource {
       return out;
     },
     hundredthsIn(dimension, key, measure, point) {
-      return fine.all(dimension, key, measure, point * 100, point * 100 + 99) as BucketCount[];
+      const blob = fine.get(dimension, key, measure, point) as Buffer | undefined;
+      const counts: BucketCount[] = [];
+      if (!blob) return counts;
+      readInt32s(blob).forEach((n, h) => n !== 0 && counts.push({ bucket: point * 100 + h, n }));
+      return counts;
     },
     itemSums(dimension, key) {
-      return sums.all(dimension, key) as ItemBucketSum[];
+      const out: ItemBucketSum[] = [];
+      for (const row of sums.all(dimension, key) as { itemId: string; n: Buffer; total: Buffer }[]) {
+        const n = readInt32s(row.n);
+        const total = readFloat64s(row.total);
+        n.forEach((count, bucket) => count !== 0 && out.push({ itemId: row.itemId, bucket, n: count, total: total[bucket]! }));
+      }
+      return out;
     },
   };
 }
