@@ -22,7 +22,7 @@ import { hashPassword } from '../src/server/auth/password.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
-import { comparisonFor } from '../src/server/services/comparison.ts';
+import { comparisonFor, studyStatsSource } from '../src/server/services/comparison.ts';
 import { seedParticipantsInParallel } from '../src/server/services/seed.ts';
 import { startSite } from '../scripts/site-process.ts';
 
@@ -47,6 +47,7 @@ if (!reuse || participantTotal(db) === 0) {
 console.log(`participants: ${participantTotal(db).toLocaleString('en-US')}`);
 
 const K = 5;
+const DIMENSIONS = COMPARE_DIMENSIONS;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
@@ -101,6 +102,32 @@ for (const dimension of COMPARE_DIMENSIONS) {
   );
 }
 console.log(`  all dimensions: median ${ms(median(all))}, p95 ${ms(p95(all))} (goal: 150 ms or less)`);
+
+// Within one study the population is tallied on the spot (scores and answers of its participants).
+const studySize = 10_000;
+const studyToken = 'bench-compare-study';
+let study = db.$client.prepare('SELECT id FROM studies WHERE invite_token = ?').get(studyToken) as { id: number } | undefined;
+if (!study) {
+  study = db.$client.prepare('INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, ?, ?) RETURNING id').get(consultantId, 'Bench study', studyToken) as { id: number };
+  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id <= ?').run(study.id, studySize);
+  db.$client.prepare('UPDATE scores SET study_id = ? WHERE participant_id <= ?').run(study.id, studySize);
+}
+const tallied: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  studyStatsSource(db, instrument, study.id);
+  tallied.push(performance.now() - t);
+}
+const inStudy: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const t = performance.now();
+  comparisonFor(db, instrument, consultantId, { dimension: DIMENSIONS[i % DIMENSIONS.length]!, measure: 'velocity', study: study.id }, K);
+  inStudy.push(performance.now() - t);
+}
+console.log(
+  `  within a study of ${studySize.toLocaleString('en-US')} participants: tallying the study ${ms(median(tallied))} (median of 5, first view), ` +
+    `then each dimension ${ms(median(inStudy))} (median of ${runs}, tallies kept while the study's participants are unchanged)`,
+);
 db.$client.close();
 
 console.log('\nGET /consultant/compare on the built site (server time from Server-Timing, then the whole round trip):');

@@ -1,15 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { answers, scores, type Study } from '../../../db/schema.ts';
+import type { Study } from '../../../db/schema.ts';
 import { compareGroups, topPerformers, type ComparisonModel, type TopPerformers } from '../../domain/comparison.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type StatsSource } from '../../domain/peer-stats.ts';
 import { profileChoices } from '../../domain/profile.ts';
-import { companyItems } from '../../domain/scoring.ts';
+import { companyItems, itemScore } from '../../domain/scoring.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
 import { studyOf } from '../repositories/studies.ts';
-import { contributionOf, statsItemIds } from './peer-stats.ts';
 
 /** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
 export const ComparisonQuerySchema = z.object({
@@ -56,7 +54,7 @@ export interface Comparison {
 export function comparisonFor(db: Db, instrument: Instrument, consultantId: number, query: ComparisonQuery, minSize: number): Comparison | undefined {
   const study = query.study === undefined ? null : (studyOf(db, consultantId, query.study) ?? undefined);
   if (study === undefined) return undefined;
-  const source = study ? studyStatsSource(db, instrument, study.id) : storedStatsSource(db);
+  const source = study ? cachedStudySource(db, instrument, study.id) : storedStatsSource(db);
   const model = compareGroups(source, query.dimension, profileChoices(instrument, query.dimension), minSize);
   const shownGroup = query.group === undefined ? undefined : model.groups.find((g) => g.key === query.group);
   const items = companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: sectionTitleOf(instrument, i.id) }));
@@ -74,22 +72,74 @@ function sectionTitleOf(instrument: Instrument, itemId: string): string {
   return instrument.company.sections.find((s) => s.items.some((i) => i.id === itemId))?.title ?? '';
 }
 
-/** The same statistics as the stored ones, tallied over one study's completed participants. */
-export function studyStatsSource(db: Db, instrument: Instrument, studyId: number): StatsSource {
-  const acc = createStatsAccumulator(statsItemIds(instrument));
-  const rows = db.select().from(scores).where(eq(scores.studyId, studyId)).all();
-  const byParticipant = new Map<number, Record<string, string>>();
-  const studyAnswers = db
-    .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
-    .from(answers)
-    .innerJoin(scores, eq(scores.participantId, answers.participantId))
-    .where(eq(scores.studyId, studyId))
-    .all();
-  for (const a of studyAnswers) {
-    let m = byParticipant.get(a.participantId);
-    if (!m) byParticipant.set(a.participantId, (m = {}));
-    m[a.itemId] = a.value;
+const STUDY_CACHE_LIMIT = 4;
+const studySources = new Map<string, StatsSource>();
+
+/**
+ * A study's tallies are kept while the study's completed participants stay
+ * the same: scores never change after completion, so the set of ids (count
+ * and sum, read from the covering index) says whether a tally is current.
+ */
+function cachedStudySource(db: Db, instrument: Instrument, studyId: number): StatsSource {
+  const { n, ids } = db.$client.prepare('SELECT count(*) AS n, coalesce(sum(participant_id), 0) AS ids FROM scores WHERE study_id = ?').get(studyId) as {
+    n: number;
+    ids: number;
+  };
+  const key = `${instrument.id}@${instrument.version}:${studyId}:${n}:${ids}`;
+  let source = studySources.get(key);
+  if (!source) {
+    source = studyStatsSource(db, instrument, studyId);
+    studySources.set(key, source);
+    if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
   }
-  for (const row of rows) acc.add(contributionOf(instrument, row, byParticipant.get(row.participantId) ?? {}));
+  return source;
+}
+
+/**
+ * The same statistics as the stored ones, tallied over one study's completed
+ * participants: two raw reads in participant order and each distinct answer
+ * scored once, since a study can hold thousands.
+ */
+export function studyStatsSource(db: Db, instrument: Instrument, studyId: number): StatsSource {
+  const items = companyItems(instrument);
+  const acc = createStatsAccumulator(items.map((i) => i.id));
+  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
+  const scoreOf = items.map((item) => {
+    const known = new Map<string, number>();
+    return (value: string) => {
+      let s = known.get(value);
+      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
+      return s;
+    };
+  });
+  const rows = db.$client
+    .prepare(
+      'SELECT participant_id, velocity, value, number, win_rate, cycle, industry, employees, sales_team, region, motion, role FROM scores WHERE study_id = ? ORDER BY participant_id',
+    )
+    .raw()
+    .all(studyId) as [number, number, number | null, number | null, number | null, number | null, string, string, string, string, string, string][];
+  // Scores first, so that the (study, participant) index hands participants over in order and no sort is needed.
+  const answers = db.$client
+    .prepare(
+      `SELECT a.participant_id, a.item_id, a.value FROM scores s JOIN answers a ON a.participant_id = s.participant_id
+       WHERE s.study_id = ? AND a.item_id IN (${items.map(() => '?').join(', ')}) ORDER BY s.participant_id`,
+    )
+    .raw()
+    .iterate(studyId, ...items.map((i) => i.id)) as IterableIterator<[number, string, string]>;
+  let next = answers.next();
+  const measures = new Float64Array(MEASURES.length);
+  const itemScores = new Float64Array(items.length);
+  for (const [id, velocity, value, number, winRate, cycle, industry, employees, salesTeam, region, motion, role] of rows) {
+    itemScores.fill(NaN);
+    // Both reads are in participant order, so the answers are walked once alongside the scores.
+    while (!next.done && next.value[0] < id) next = answers.next();
+    while (!next.done && next.value[0] === id) {
+      const at = itemIndex.get(next.value[1]);
+      if (at !== undefined) itemScores[at] = scoreOf[at]!(next.value[2]);
+      next = answers.next();
+    }
+    measures.set([velocity, value ?? NaN, number ?? NaN, winRate ?? NaN, cycle ?? NaN]);
+    acc.addTo(acc.tallies({ industry, employees, salesTeam, region, motion, role }), measures, itemScores, 1);
+  }
   return acc.source;
 }
