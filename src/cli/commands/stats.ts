@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { loadInstrument } from '../../server/instrument-loader.ts';
+import { rebuildPeerStats } from '../../server/services/peer-stats.ts';
+import { databasePath, openDb } from '../context.ts';
+
+/**
+ * `stats rebuild`: recomputes the peer statistics behind the consultant's
+ * comparison from the stored scores and answers. They are kept in step on
+ * every finish and delete, and rebuilt automatically when they do not add up
+ * to the score rows; this is for a database whose scores were changed by
+ * hand in a way that keeps the total.
+ */
+export function statsCommand() {
+  const stats = new Command('stats').description('Peer statistics behind the consultant comparison.');
+  stats
+    .command('rebuild')
+    .description('Recompute the peer statistics from every stored score.')
+    .action((_opts, cmd: Command) => {
+      const db = openDb(cmd);
+      const started = performance.now();
+      const counted = rebuildPeerStats(db, loadInstrument());
+      db.$client.close();
+      console.log(
+        `Rebuilt the peer statistics of ${databasePath(cmd)} from ${counted.toLocaleString('en-US')} scored participant${counted === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+      );
+    });
+  return stats;
+}
