@@ -2,6 +2,7 @@ import { Font } from '@react-pdf/renderer';
 import * as fontkit from 'fontkit';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { memoiseShaping } from './shaping-cache.ts';
 
 /**
  * DejaVu Sans (open licence, from the npm registry), registered once per
@@ -19,6 +20,19 @@ Font.register({
 });
 
 const faces = FILES.map((f) => fontkit.openSync(f) as fontkit.Font);
+const shaping = faces.map((face) => memoiseShaping(face));
+/** Hits and misses of the shaping cache, per face (regular, bold): for tests and benchmarks. */
+export const shapingStats = () => shaping.map(({ hits, misses, size }) => ({ hits, misses, size: size() }));
+
+// react-pdf would parse both files a second time (fontkit.open) on the first
+// render: hand it these faces, already parsed and memoised, instead. Its font
+// store keeps one FontSource per registered face, loaded once per process.
+for (const source of Font.getRegisteredFonts()[FONT]!.sources) {
+  const face = faces[FILES.indexOf(source.src)];
+  if (!face) throw new Error(`react-pdf registered an unexpected font source: ${source.src}`);
+  source.data = face;
+  source.loadResultPromise = Promise.resolve();
+}
 const REPLACEMENT = '?';
 
 /**
