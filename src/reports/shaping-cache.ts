@@ -76,10 +76,16 @@ export function memoiseShaping(font: fontkit.Font): ShapingStats {
 function copyRun(run: GlyphRun): GlyphRun {
   const copy = Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run);
   copy.glyphs = run.glyphs.slice();
-  copy.positions = run.positions.map(copyPosition);
+  const positions = run.positions;
+  const copied = new Array<Position>(positions.length);
+  if (positions.length) {
+    // fontkit's GlyphPosition(xAdvance, yAdvance, xOffset, yOffset): four numbers, nothing else.
+    const GlyphPosition = positions[0]!.constructor as new (xAdvance: number, yAdvance: number, xOffset: number, yOffset: number) => Position;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      copied[i] = new GlyphPosition(p.xAdvance, p.yAdvance, p.xOffset, p.yOffset);
+    }
+  }
+  copy.positions = copied;
   return copy;
-}
-
-function copyPosition(p: Position): Position {
-  return Object.assign(Object.create(Object.getPrototypeOf(p) as object) as Position, p);
 }

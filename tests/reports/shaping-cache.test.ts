@@ -43,7 +43,10 @@ describe('memoiseShaping', () => {
         }
       }
     }
-    expect(stats.misses).toBe(TEXTS.length * 3);
+    const run = face.layout('AVA');
+    expect(Object.keys(run.positions[0]!)).toEqual(Object.keys(reference.layout('AVA').positions[0]!));
+    expect(run.positions[0]).toBeInstanceOf(reference.layout('AVA').positions[0]!.constructor);
+    expect(stats.misses).toBe(TEXTS.length * 3 + 1);
     expect(stats.hits).toBe(TEXTS.length * 3);
     expect(face.unitsPerEm).toBe(reference.unitsPerEm);
     for (const cp of [0x41, 0x0a, 0x3b1, 0x55b6, 0x1f680]) expect(face.hasGlyphForCodePoint(cp)).toBe(reference.hasGlyphForCodePoint(cp));
