@@ -34,19 +34,30 @@ for (const source of Font.getRegisteredFonts()[FONT]!.sources) {
   source.loadResultPromise = Promise.resolve();
 }
 const REPLACEMENT = '?';
+/** Most report text is plain ASCII, which both faces cover: such strings skip the per-character check. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const asciiCovered = faces.every((f) => Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i).every((cp) => cp === 0x20 || f.hasGlyphForCodePoint(cp)));
 
 /**
  * Replaces every character some face lacks (CJK, emoji …) with "?": react-pdf
  * would otherwise switch to a standard font it does not embed. Whitespace
- * passes untouched.
+ * passes untouched. Report text repeats from one report to the next, so
+ * answers are remembered (up to SAFE_CACHE_LIMIT strings, then forgotten at once).
  */
 export function fontSafe(text: string): string {
-  let out = '';
+  if (asciiCovered && PRINTABLE_ASCII.test(text)) return text;
+  let out = safeCache.get(text);
+  if (out !== undefined) return out;
+  out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     out += /\s/.test(ch) || faces.every((f) => f.hasGlyphForCodePoint(cp)) ? ch : REPLACEMENT;
   }
+  if (safeCache.size >= SAFE_CACHE_LIMIT) safeCache.clear();
+  safeCache.set(text, out);
   return out;
 }
+const SAFE_CACHE_LIMIT = 10_000;
+const safeCache = new Map<string, string>();
 // Whole words only: react-pdf's default hyphenation splits names and numbers.
 Font.registerHyphenationCallback((word) => [word]);
