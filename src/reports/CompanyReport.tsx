@@ -31,7 +31,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${m.meta.peerSize?.toLocaleString('en-US')} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
           ]}
         />
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} cover />
       </Page>
 
       {page(

@@ -19,7 +19,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
           tagline={m.intro}
           lines={[`Date: ${m.meta.date}`, `Role: ${m.meta.role}`]}
         />
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} cover />
       </Page>
       <Page size="A4" style={styles.page}>
         <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />

@@ -2,6 +2,7 @@ import { Font } from '@react-pdf/renderer';
 import * as fontkit from 'fontkit';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { memoiseShaping } from './shaping-cache.ts';
 
 /**
  * DejaVu Sans (open licence, from the npm registry), registered once per
@@ -19,20 +20,44 @@ Font.register({
 });
 
 const faces = FILES.map((f) => fontkit.openSync(f) as fontkit.Font);
+const shaping = faces.map((face) => memoiseShaping(face));
+/** Hits and misses of the shaping cache, per face (regular, bold): for tests and benchmarks. */
+export const shapingStats = () => shaping.map(({ hits, misses, size }) => ({ hits, misses, size: size() }));
+
+// react-pdf would parse both files a second time (fontkit.open) on the first
+// render: hand it these faces, already parsed and memoised, instead. Its font
+// store keeps one FontSource per registered face, loaded once per process.
+for (const source of Font.getRegisteredFonts()[FONT]!.sources) {
+  const face = faces[FILES.indexOf(source.src)];
+  if (!face) throw new Error(`react-pdf registered an unexpected font source: ${source.src}`);
+  source.data = face;
+  source.loadResultPromise = Promise.resolve();
+}
 const REPLACEMENT = '?';
+/** Most report text is plain ASCII, which both faces cover: such strings skip the per-character check. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const asciiCovered = faces.every((f) => Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i).every((cp) => cp === 0x20 || f.hasGlyphForCodePoint(cp)));
 
 /**
  * Replaces every character some face lacks (CJK, emoji …) with "?": react-pdf
  * would otherwise switch to a standard font it does not embed. Whitespace
- * passes untouched.
+ * passes untouched. Report text repeats from one report to the next, so
+ * answers are remembered (up to SAFE_CACHE_LIMIT strings, then forgotten at once).
  */
 export function fontSafe(text: string): string {
-  let out = '';
+  if (asciiCovered && PRINTABLE_ASCII.test(text)) return text;
+  let out = safeCache.get(text);
+  if (out !== undefined) return out;
+  out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     out += /\s/.test(ch) || faces.every((f) => f.hasGlyphForCodePoint(cp)) ? ch : REPLACEMENT;
   }
+  if (safeCache.size >= SAFE_CACHE_LIMIT) safeCache.clear();
+  safeCache.set(text, out);
   return out;
 }
+const SAFE_CACHE_LIMIT = 10_000;
+const safeCache = new Map<string, string>();
 // Whole words only: react-pdf's default hyphenation splits names and numbers.
 Font.registerHyphenationCallback((word) => [word]);

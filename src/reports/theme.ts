@@ -22,7 +22,8 @@ export const colors = {
 export const styles = StyleSheet.create({
   page: { fontFamily: FONT, fontSize: 10, color: colors.ink, paddingTop: 56, paddingBottom: 52, paddingHorizontal: 48, lineHeight: 1.45 },
   header: { position: 'absolute', top: 22, left: 48, right: 48 },
-  headerLine: { fontSize: 8, color: colors.soft, borderBottomWidth: 0.5, borderBottomColor: colors.line, paddingBottom: 4 },
+  // No rule under the header: react-pdf never drew the border this style once asked for (the header was a render prop).
+  headerLine: { fontSize: 8, color: colors.soft, paddingBottom: 4 },
   footer: { position: 'absolute', bottom: 22, left: 48, right: 48, flexDirection: 'row', justifyContent: 'space-between', fontSize: 8, color: colors.soft },
   h1: { fontSize: 22, fontWeight: 'bold', marginBottom: 10, lineHeight: 1.25 },
   h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, marginTop: 4, color: colors.ink, lineHeight: 1.3 },

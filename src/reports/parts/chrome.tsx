@@ -1,11 +1,19 @@
 import { Text, View } from '@react-pdf/renderer';
 import { styles } from '../theme.ts';
 
-/** Running header (report, company, date) on every page after the cover, and page numbers in the footer. */
-export function Chrome({ title, company, date }: { title: string; company: string; date: string }) {
+/**
+ * Running header (report, company, date) on every page after the cover, and page numbers in the footer.
+ * The header is plain content (the cover, always page 1, leaves it out): only the page numbers need a
+ * render prop, and react-pdf lays every render-prop node out again on each page break.
+ */
+export function Chrome({ title, company, date, cover = false }: { title: string; company: string; date: string; cover?: boolean }) {
   return (
     <>
-      <View style={styles.header} fixed render={({ pageNumber }) => (pageNumber > 1 ? <Text style={styles.headerLine}>{`${title}   ·   ${company}   ·   ${date}`}</Text> : null)} />
+      {cover ? null : (
+        <View style={styles.header} fixed>
+          <Text style={styles.headerLine}>{`${title}   ·   ${company}   ·   ${date}`}</Text>
+        </View>
+      )}
       <View style={styles.footer} fixed>
         <Text>Velocity Index</Text>
         <Text render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
