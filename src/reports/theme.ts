@@ -19,12 +19,18 @@ export const colors = {
   stopBg: '#fde8e6',
 };
 
+/** 22 pt above the foot of an A4 page for one 8 pt line. */
+const FOOTER_TOP = 808;
+
 export const styles = StyleSheet.create({
   page: { fontFamily: FONT, fontSize: 10, color: colors.ink, paddingTop: 56, paddingBottom: 52, paddingHorizontal: 48, lineHeight: 1.45 },
   header: { position: 'absolute', top: 22, left: 48, right: 48 },
   // No rule under the header: react-pdf never drew the border this style once asked for (the header was a render prop).
   headerLine: { fontSize: 8, color: colors.soft, paddingBottom: 4 },
-  footer: { position: 'absolute', bottom: 22, left: 48, right: 48, flexDirection: 'row', justifyContent: 'space-between', fontSize: 8, color: colors.soft },
+  // Placed from the top of the A4 page (841.89 pt): a render-prop text placed from the bottom of a page with a
+  // line height is laid out far above the page, so react-pdf never drew the page numbers.
+  footerBrand: { position: 'absolute', top: FOOTER_TOP, left: 48, width: 200, fontSize: 8, color: colors.soft },
+  pageNumber: { position: 'absolute', top: FOOTER_TOP, right: 48, width: 120, textAlign: 'right', fontSize: 8, color: colors.soft },
   h1: { fontSize: 22, fontWeight: 'bold', marginBottom: 10, lineHeight: 1.25 },
   h2: { fontSize: 15, fontWeight: 'bold', marginBottom: 8, marginTop: 4, color: colors.ink, lineHeight: 1.3 },
   h3: { fontSize: 11.5, fontWeight: 'bold', marginBottom: 3, marginTop: 8 },

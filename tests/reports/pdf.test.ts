@@ -18,6 +18,22 @@ const NAME = "Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα М�
 let t: TempDb;
 let db: Db;
 
+/** Page n of the PDF as text, one line per line. */
+function pageText(pdf: Buffer, name: string, page: number): string {
+  const file = join(t.path, '..', `${name}-page.pdf`);
+  writeFileSync(file, pdf);
+  return spawnSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), file, '-'], { encoding: 'utf8' }).stdout;
+}
+
+/** Every page ends with "Velocity Index … Page n of N", and every page after the cover starts with the running header. */
+function expectPageChrome(pdf: Buffer, name: string, pages: number, header: string) {
+  for (let n = 1; n <= pages; n++) {
+    const lines = pageText(pdf, name, n).split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(lines.at(-1), `${name} page ${n}`).toMatch(new RegExp(`^Velocity Index\\s+Page ${n} of ${pages}$`));
+    if (n > 1) expect(lines[0], `${name} page ${n}`).toContain(header);
+  }
+}
+
 function pdfText(pdf: Buffer, name: string): { text: string; pages: number; fonts: string } {
   const file = join(t.path, '..', `${name}.pdf`);
   writeFileSync(file, pdf);
@@ -66,10 +82,12 @@ describe('the company PDF', () => {
     const p = findParticipant(db, single)!;
     const model = companyReportFor(db, p, K, new Date('2026-11-23T12:00:00Z'))!;
     const stored = findScore(db, single)!;
-    const { text, pages, fonts } = pdfText(await renderReport({ kind: 'company', model }), 'company');
+    const pdf = await renderReport({ kind: 'company', model });
+    const { text, pages, fonts } = pdfText(pdf, 'company');
     expect(pages).toBeGreaterThanOrEqual(8);
     expect(pages).toBeLessThanOrEqual(16);
     expectAllEmbedded(fonts);
+    expectPageChrome(pdf, 'company', pages, 'Velocity Index — Company report');
     for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
       expect(text).toContain(heading);
     }
@@ -117,10 +135,12 @@ describe('the company PDF', () => {
 describe('the personal PDF', () => {
   it('shows the Personal Index, its category, approach against execution and three suggestions', async () => {
     const model = personalReportFor(db, findParticipant(db, single)!, K)!;
-    const { text, pages, fonts } = pdfText(await renderReport({ kind: 'personal', model }), 'personal');
+    const pdf = await renderReport({ kind: 'personal', model });
+    const { text, pages, fonts } = pdfText(pdf, 'personal');
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(pages).toBeLessThanOrEqual(7);
     expectAllEmbedded(fonts);
+    expectPageChrome(pdf, 'personal', pages, 'Velocity Index — Personal report');
     expect(text).toContain('Your Personal Index');
     expect(text).toContain(model.index.category);
     expect(text).toContain('Approach and execution');

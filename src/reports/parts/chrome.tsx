@@ -14,10 +14,10 @@ export function Chrome({ title, company, date, cover = false }: { title: string;
           <Text style={styles.headerLine}>{`${title}   ·   ${company}   ·   ${date}`}</Text>
         </View>
       )}
-      <View style={styles.footer} fixed>
-        <Text>Velocity Index</Text>
-        <Text render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
-      </View>
+      <Text style={styles.footerBrand} fixed>
+        Velocity Index
+      </Text>
+      <Text style={styles.pageNumber} fixed render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
     </>
   );
 }
