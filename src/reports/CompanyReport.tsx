@@ -1,4 +1,5 @@
 import { Document, Page, Text, View } from '@react-pdf/renderer';
+import { Fragment } from 'react';
 import type { CompanyReportModel } from '../domain/report-model.ts';
 import { BAR_WIDTH } from '../domain/report-model.ts';
 import { Chrome } from './parts/chrome.tsx';
@@ -173,11 +174,15 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         <>
           <Text style={styles.h1}>Detailed analysis</Text>
           <Text style={styles.p}>{m.detail.intro}</Text>
-          {m.detail.sections.map((s) => (
+          {m.detail.sections.slice(0, 1).map((s) => (
             <DetailSection key={s.title} section={s} />
           ))}
         </>,
       )}
+      {/* One page element per section: react-pdf lays a page element out again at each of its page breaks, so eight pages in one element cost far more than eight elements. */}
+      {m.detail.sections.slice(1).map((s) => (
+        <Fragment key={s.title}>{page(<DetailSection section={s} />)}</Fragment>
+      ))}
 
       {m.disagreement
         ? page(

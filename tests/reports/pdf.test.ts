@@ -84,8 +84,8 @@ describe('the company PDF', () => {
     const stored = findScore(db, single)!;
     const pdf = await renderReport({ kind: 'company', model });
     const { text, pages, fonts } = pdfText(pdf, 'company');
-    expect(pages).toBeGreaterThanOrEqual(8);
-    expect(pages).toBeLessThanOrEqual(16);
+    expect(pages).toBeGreaterThanOrEqual(12);
+    expect(pages).toBeLessThanOrEqual(18);
     expectAllEmbedded(fonts);
     expectPageChrome(pdf, 'company', pages, 'Velocity Index — Company report');
     for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
@@ -123,8 +123,13 @@ describe('the company PDF', () => {
     const where = model.meta.peerLabel!.startsWith('All participants') ? '1 = 1' : model.meta.peerLabel!.includes('employees') && !model.meta.peerLabel!.startsWith('All industries') ? 'industry = @industry AND employees = @employees' : model.meta.peerLabel!.startsWith('All industries') ? 'employees = @employees' : 'industry = @industry';
     const outside = db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
     expect(model.meta.peerSize).toBe(outside.n);
-    const { text, fonts } = pdfText(await renderReport({ kind: 'company', model }), 'team');
+    const pdf = await renderReport({ kind: 'company', model });
+    const { text, fonts, pages } = pdfText(pdf, 'team');
     expectAllEmbedded(fonts);
+    // Every part of the report, each detailed-analysis section on a page of its own, and the team pages.
+    expect(pages).toBeGreaterThanOrEqual(14);
+    expect(pages).toBeLessThanOrEqual(20);
+    expectPageChrome(pdf, 'team', pages, 'Velocity Index — Company report');
     expect(text).toContain('Where your team disagrees');
     expect(text).toContain('Respondents: 3');
     // Latin Extended, Greek and Cyrillic come back as written; markup stays text.
