@@ -15,8 +15,17 @@ const { openMigrated } = await import('../src/server/db.ts');
 const { findParticipant } = await import('../src/server/repositories/participants.ts');
 const { companyReportFor } = await import('../src/server/services/reports.ts');
 const { renderReport } = await import('../src/reports/render.ts');
+const imported = performance.now();
 const db = openMigrated(dbPath!);
 const model = companyReportFor(db, findParticipant(db, Number(id))!, 5)!;
+const modelled = performance.now();
 const pdf = await renderReport({ kind: 'company', model });
 const done = performance.now();
-console.log(JSON.stringify({ ms: done - started, sinceProcessStart: done, bytes: pdf.length }));
+console.log(
+  JSON.stringify({
+    ms: done - started,
+    sinceProcessStart: done,
+    bytes: pdf.length,
+    parts: { start: started, imports: imported - started, model: modelled - imported, render: done - modelled },
+  }),
+);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheDir } from '../src/server/paths.ts';
 
 /** The built server's entry point under `root`. */
 export const serverEntry = (root: string) => join(root, 'dist', 'server', 'entry.mjs');
@@ -26,4 +27,13 @@ export function buildIsStale(root: string): boolean {
 export function buildSite(root: string, stdio: 'inherit' | 'pipe' = 'inherit'): string | null {
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: root, stdio, encoding: 'utf8' });
   return r.status === 0 ? null : `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+}
+
+/**
+ * The environment the built server runs with (npm start, tests, benchmarks):
+ * Node keeps the code it compiles on disk and reuses it on the next start,
+ * which takes about a tenth off the first report after a restart.
+ */
+export function serverRuntimeEnv(): Record<string, string> {
+  return { NODE_COMPILE_CACHE: cacheDir() + '/compile' };
 }

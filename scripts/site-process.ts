@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { serverEntry } from './build-state.ts';
+import { serverEntry, serverRuntimeEnv } from './build-state.ts';
 import { projectRoot } from '../src/server/paths.ts';
 
 export interface RunningSite {
@@ -28,7 +28,7 @@ export async function startSite(databasePath: string, env: Record<string, string
   let output = '';
   const server: ChildProcess = spawn(process.execPath, [serverEntry(projectRoot())], {
     cwd: projectRoot(),
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, ...serverRuntimeEnv(), HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: databasePath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (d) => (output += d));

@@ -5,7 +5,7 @@
  * before anything else happens.
  */
 import { spawn } from 'node:child_process';
-import { buildIsStale, buildSite, serverEntry } from './build-state.ts';
+import { buildIsStale, buildSite, serverEntry, serverRuntimeEnv } from './build-state.ts';
 import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
@@ -48,7 +48,7 @@ const cfg = config();
 const server = spawn(process.execPath, [entry], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, HOST: cfg.HOST, PORT: String(cfg.PORT) },
+  env: { ...process.env, ...serverRuntimeEnv(), HOST: cfg.HOST, PORT: String(cfg.PORT) },
 });
 console.log(`Serving http://${cfg.HOST}:${cfg.PORT}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));

@@ -19,3 +19,6 @@ export function projectRoot(): string {
 export const templatesDir = () => join(projectRoot(), 'templates');
 export const migrationsDir = () => join(projectRoot(), 'db', 'migrations');
 export const resolveFromRoot = (p: string) => resolve(projectRoot(), p);
+
+/** Caches that can be thrown away at any time (parsed templates, Node's compiled code). */
+export const cacheDir = () => join(projectRoot(), 'node_modules', '.cache', 'velocity');
