@@ -18,7 +18,6 @@ export const COMPARE_DIMENSIONS = ['industry', 'employees', 'salesTeam', 'region
 export type CompareDimension = (typeof COMPARE_DIMENSIONS)[number];
 /** "all" is the whole population, with the empty key. */
 export type StatDimension = 'all' | CompareDimension;
-export const STAT_DIMENSIONS: readonly StatDimension[] = ['all', ...COMPARE_DIMENSIONS];
 
 /** The Velocity Index and its four sub-indices. */
 export const MEASURES = ['velocity', 'value', 'number', 'winRate', 'cycle'] as const;
@@ -33,14 +32,6 @@ export function hundredths(score: number): number {
 
 export function wholePoint(score: number): number {
   return Math.floor(hundredths(score) / 100);
-}
-
-export function isCompareDimension(value: unknown): value is CompareDimension {
-  return typeof value === 'string' && (COMPARE_DIMENSIONS as readonly string[]).includes(value);
-}
-
-export function isMeasure(value: unknown): value is Measure {
-  return typeof value === 'string' && (MEASURES as readonly string[]).includes(value);
 }
 
 /** What a participant contributes: its group keys, its scores and its item scores. */
@@ -58,7 +49,7 @@ export interface PointCount {
   measure: Measure;
   point: number;
   n: number;
-  /** 100 counts (only the first is used for the point 100, which holds the score 100.00 alone). */
+  /** The counts of the point's 100 hundredths (a single one for the point 100, which holds only 100.00). */
   hundredths: Int32Array;
 }
 
@@ -84,8 +75,8 @@ interface GroupTally {
 /**
  * Adds and removes participants' contributions in typed arrays, so that a
  * million participants cost tens of millions of array increments rather
- * than map updates, then lists the non-zero rows to store. Removals are
- * negative counts: written with "n = n + excluded.n" they undo an addition.
+ * than map updates, then lists what to store. Removals are negative
+ * counts: added to what is stored, they undo an addition.
  */
 export function createStatsAccumulator(itemIds: readonly string[]) {
   const groups = new Map<string, GroupTally>();
