@@ -15,7 +15,7 @@ export function db(): Db {
 /** Opens and migrates a database at an explicit path (CLI, tests, benchmarks). */
 export function openMigrated(path: string): Db {
   const db = openDatabase(path, { migrationsFolder: migrationsDir() });
-  // A database from before the peer statistics, or one edited by hand, gets them (re)computed once.
+  // A database whose peer statistics do not add up to its scores (one from before them, say) gets them recomputed once.
   ensurePeerStats(db, loadInstrument());
   return db;
 }
