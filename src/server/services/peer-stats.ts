@@ -42,14 +42,17 @@ export function rebuildPeerStats(db: Db, instrument: Instrument): number {
   const scoresFrom = db.$client.prepare(
     'SELECT participant_id AS participantId, velocity, value, number, win_rate AS winRate, cycle, industry, employees, sales_team AS salesTeam, region, motion, role FROM scores WHERE participant_id > ? ORDER BY participant_id LIMIT ?',
   );
-  const answersBetween = db.$client.prepare('SELECT participant_id AS id, item_id AS itemId, value FROM answers WHERE participant_id BETWEEN ? AND ?');
+  const itemIds = statsItemIds(instrument);
+  const answersBetween = db.$client.prepare(
+    `SELECT participant_id AS id, item_id AS itemId, value FROM answers WHERE participant_id BETWEEN ? AND ? AND item_id IN (${itemIds.map(() => '?').join(', ')})`,
+  );
   let after = 0;
   let total = 0;
   for (;;) {
     const rows = scoresFrom.all(after, REBUILD_CHUNK) as ScoreRow[];
     if (rows.length === 0) break;
     const answers = new Map<number, Record<string, string>>();
-    for (const a of answersBetween.all(rows[0]!.participantId, rows.at(-1)!.participantId) as { id: number; itemId: string; value: string }[]) {
+    for (const a of answersBetween.all(rows[0]!.participantId, rows.at(-1)!.participantId, ...itemIds) as { id: number; itemId: string; value: string }[]) {
       let m = answers.get(a.id);
       if (!m) answers.set(a.id, (m = {}));
       m[a.itemId] = a.value;
