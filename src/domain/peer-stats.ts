@@ -110,6 +110,7 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
   // Positions worked out once per participant, then added to each of its seven groups.
   const fineAt = new Int32Array(MEASURES.length);
   const itemAt = new Int32Array(items);
+  const itemScore = new Float64Array(items);
 
   function addTo(targets: readonly GroupTally[], measures: ArrayLike<number>, itemScores: ArrayLike<number>, sign: 1 | -1): void {
     let scored = 0;
@@ -121,8 +122,12 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
     let answered = 0;
     if (!Number.isNaN(velocity)) {
       const point = wholePoint(velocity);
-      for (let i = 0; i < items; i++) if (!Number.isNaN(itemScores[i]!)) itemAt[answered++] = i;
-      for (let a = 0; a < answered; a++) itemAt[a] = itemAt[a]! * POINT_BUCKETS + point;
+      for (let i = 0; i < items; i++) {
+        const s = itemScores[i]!;
+        if (Number.isNaN(s)) continue;
+        itemAt[answered] = i * POINT_BUCKETS + point;
+        itemScore[answered++] = s;
+      }
     }
     for (const g of targets) {
       const fine = g.fine;
@@ -130,23 +135,31 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
       const itemN = g.itemN;
       const itemTotal = g.itemTotal;
       for (let a = 0; a < answered; a++) {
-        const at = itemAt[a]!;
-        itemN[at]! += sign;
-        itemTotal[at]! += sign * itemScores[Math.floor(at / POINT_BUCKETS)]!;
+        itemN[itemAt[a]!]! += sign;
+        itemTotal[itemAt[a]!]! += sign * itemScore[a]!;
       }
     }
   }
 
-  const ordered = () => [...groups.values()].sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+  /** Groups in stored-key order, those of one dimension only when asked. */
+  const ordered = (dimension?: StatDimension) =>
+    [...groups.values()]
+      .filter((g) => dimension === undefined || g.dimension === dimension)
+      .sort((a, b) => compareText(a.dimension, b.dimension) || compareText(a.key, b.key));
+
+  /** The counts of one whole point's hundredths (a single one for the point 100). */
+  const hundredthsOf = (g: GroupTally, m: number, point: number) => {
+    const from = m * FINE_BUCKETS + point * 100;
+    return g.fine.subarray(from, from + Math.min(100, FINE_BUCKETS - point * 100));
+  };
 
   /** Whole points with anyone in them, in stored-key order (dimension, key, measure, point), so that a bulk load appends. */
-  function forEachPoint(visit: (c: PointCount) => void): void {
+  function forEachPoint(visit: (c: PointCount) => void, dimension?: StatDimension): void {
     const measures = MEASURES.map((measure, m) => ({ measure, m })).sort((a, b) => compareText(a.measure, b.measure));
-    for (const g of ordered()) {
+    for (const g of ordered(dimension)) {
       for (const { measure, m } of measures) {
         for (let point = 0; point < POINT_BUCKETS; point++) {
-          const from = m * FINE_BUCKETS + point * 100;
-          const hundredths = g.fine.subarray(from, from + Math.min(100, FINE_BUCKETS - point * 100));
+          const hundredths = hundredthsOf(g, m, point);
           let n = 0;
           let any = false;
           for (let h = 0; h < hundredths.length; h++) {
@@ -160,9 +173,10 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
   }
 
   /** Items anyone answered, per group, in stored-key order (dimension, key, item). */
-  function forEachItem(visit: (s: ItemSums) => void): void {
+  function forEachItem(visit: (s: ItemSums) => void, dimension?: StatDimension, key?: string): void {
     const byId = itemIds.map((id, i) => ({ id, i })).sort((a, b) => compareText(a.id, b.id));
-    for (const g of ordered()) {
+    for (const g of ordered(dimension)) {
+      if (key !== undefined && g.key !== key) continue;
       for (const { id, i } of byId) {
         const n = g.itemN.subarray(i * POINT_BUCKETS, (i + 1) * POINT_BUCKETS);
         const total = g.itemTotal.subarray(i * POINT_BUCKETS, (i + 1) * POINT_BUCKETS);
@@ -171,46 +185,22 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
     }
   }
 
+  // Read through the same walks as what is stored, so that both sources see the same rows.
   const source: StatsSource = {
     points(dimension) {
-      const out = new Map<string, Map<Measure, BucketCount[]>>();
-      for (const g of groups.values()) {
-        if (g.dimension !== dimension) continue;
-        const byMeasure = new Map<Measure, BucketCount[]>();
-        MEASURES.forEach((measure, m) => {
-          const counts: BucketCount[] = [];
-          for (let p = 0; p < POINT_BUCKETS; p++) {
-            let n = 0;
-            for (let h = p * 100; h < Math.min(FINE_BUCKETS, (p + 1) * 100); h++) n += g.fine[m * FINE_BUCKETS + h]!;
-            if (n !== 0) counts.push({ bucket: p, n });
-          }
-          byMeasure.set(measure, counts);
-        });
-        out.set(g.key, byMeasure);
-      }
+      const out: PointsByKey = new Map();
+      forEachPoint(({ key, measure, point, n }) => addPoint(out, key, measure, point, n), dimension);
       return out;
     },
     hundredthsIn(dimension, key, measure, point) {
       const g = groups.get(`${dimension}\u0000${key}`);
       const counts: BucketCount[] = [];
-      if (!g) return counts;
-      const base = MEASURES.indexOf(measure) * FINE_BUCKETS;
-      for (let h = point * 100; h < Math.min(FINE_BUCKETS, (point + 1) * 100); h++) {
-        const n = g.fine[base + h]!;
-        if (n !== 0) counts.push({ bucket: h, n });
-      }
+      if (g) hundredthsOf(g, MEASURES.indexOf(measure), point).forEach((n, h) => n !== 0 && counts.push({ bucket: point * 100 + h, n }));
       return counts;
     },
     itemSums(dimension, key) {
-      const g = groups.get(`${dimension}\u0000${key}`);
       const sums: ItemBucketSum[] = [];
-      if (!g) return sums;
-      for (let i = 0; i < items; i++) {
-        for (let p = 0; p < POINT_BUCKETS; p++) {
-          const n = g.itemN[i * POINT_BUCKETS + p]!;
-          if (n !== 0) sums.push({ itemId: itemIds[i]!, bucket: p, n, total: g.itemTotal[i * POINT_BUCKETS + p]! });
-        }
-      }
+      forEachItem(({ itemId, n, total }) => n.forEach((count, bucket) => count !== 0 && sums.push({ itemId, bucket, n: count, total: total[bucket]! })), dimension, key);
       return sums;
     },
   };
@@ -258,10 +248,22 @@ export interface BucketCount {
   n: number;
 }
 
+/** Counts per whole point of every group of a dimension: key → measure → counts in ascending order. */
+export type PointsByKey = Map<string, Map<Measure, BucketCount[]>>;
+
+/** Appends one whole point's count; points must come in ascending order per key and measure. */
+export function addPoint(out: PointsByKey, key: string, measure: Measure, point: number, n: number): void {
+  let byMeasure = out.get(key);
+  if (!byMeasure) out.set(key, (byMeasure = new Map()));
+  let counts = byMeasure.get(measure);
+  if (!counts) byMeasure.set(measure, (counts = []));
+  counts.push({ bucket: point, n });
+}
+
 /** Where comparisons read counts from: the stored statistics, or tallies made on the spot for one study. */
 export interface StatsSource {
-  /** Counts per whole point of every group of a dimension: key → measure → counts in ascending order. */
-  points(dimension: StatDimension): Map<string, Map<Measure, BucketCount[]>>;
+  /** Counts per whole point of every group of a dimension. */
+  points(dimension: StatDimension): PointsByKey;
   /** Counts per hundredth inside one whole point, ascending. */
   hundredthsIn(dimension: StatDimension, key: string, measure: Measure, point: number): BucketCount[];
   /** Item score sums per whole point of the Velocity Index. */

@@ -1,6 +1,8 @@
 import type { Db } from '../../../db/client.ts';
 import {
+  addPoint,
   POINT_BUCKETS,
+  type PointsByKey,
   type BucketCount,
   type ItemBucketSum,
   type Measure,
@@ -104,14 +106,8 @@ export function storedStatsSource(db: Db): StatsSource {
   const sums = db.$client.prepare('SELECT item_id AS itemId, n, total FROM peer_item_sums WHERE dimension = ? AND key = ?');
   return {
     points(dimension: StatDimension) {
-      const out = new Map<string, Map<Measure, BucketCount[]>>();
-      for (const [key, measure, bucket, n] of points.all(dimension) as [string, Measure, number, number][]) {
-        let byMeasure = out.get(key);
-        if (!byMeasure) out.set(key, (byMeasure = new Map()));
-        let counts = byMeasure.get(measure);
-        if (!counts) byMeasure.set(measure, (counts = []));
-        counts.push({ bucket, n });
-      }
+      const out: PointsByKey = new Map();
+      for (const [key, measure, point, n] of points.all(dimension) as [string, Measure, number, number][]) addPoint(out, key, measure, point, n);
       return out;
     },
     hundredthsIn(dimension, key, measure, point) {
