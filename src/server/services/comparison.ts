@@ -5,9 +5,10 @@ import { compareGroups, topPerformers, type ComparisonModel, type TopPerformers 
 import type { Instrument } from '../../domain/instrument.ts';
 import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type StatsSource } from '../../domain/peer-stats.ts';
 import { profileChoices } from '../../domain/profile.ts';
-import { companyItems, itemScore } from '../../domain/scoring.ts';
+import { companyItems } from '../../domain/scoring.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
 import { studyOf } from '../repositories/studies.ts';
+import { statsItemIds, tallyStoredScores } from './peer-stats.ts';
 
 /** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
 export const ComparisonQuerySchema = z.object({
@@ -95,51 +96,9 @@ function cachedStudySource(db: Db, instrument: Instrument, studyId: number): Sta
   return source;
 }
 
-/**
- * The same statistics as the stored ones, tallied over one study's completed
- * participants: two raw reads in participant order and each distinct answer
- * scored once, since a study can hold thousands.
- */
+/** The same statistics as the stored ones, tallied over one study's completed participants. */
 export function studyStatsSource(db: Db, instrument: Instrument, studyId: number): StatsSource {
-  const items = companyItems(instrument);
-  const acc = createStatsAccumulator(items.map((i) => i.id));
-  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
-  const scoreOf = items.map((item) => {
-    const known = new Map<string, number>();
-    return (value: string) => {
-      let s = known.get(value);
-      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
-      return s;
-    };
-  });
-  const rows = db.$client
-    .prepare(
-      'SELECT participant_id, velocity, value, number, win_rate, cycle, industry, employees, sales_team, region, motion, role FROM scores WHERE study_id = ? ORDER BY participant_id',
-    )
-    .raw()
-    .all(studyId) as [number, number, number | null, number | null, number | null, number | null, string, string, string, string, string, string][];
-  // Scores first, so that the (study, participant) index hands participants over in order and no sort is needed.
-  const answers = db.$client
-    .prepare(
-      `SELECT a.participant_id, a.item_id, a.value FROM scores s JOIN answers a ON a.participant_id = s.participant_id
-       WHERE s.study_id = ? AND a.item_id IN (${items.map(() => '?').join(', ')}) ORDER BY s.participant_id`,
-    )
-    .raw()
-    .iterate(studyId, ...items.map((i) => i.id)) as IterableIterator<[number, string, string]>;
-  let next = answers.next();
-  const measures = new Float64Array(MEASURES.length);
-  const itemScores = new Float64Array(items.length);
-  for (const [id, velocity, value, number, winRate, cycle, industry, employees, salesTeam, region, motion, role] of rows) {
-    itemScores.fill(NaN);
-    // Both reads are in participant order, so the answers are walked once alongside the scores.
-    while (!next.done && next.value[0] < id) next = answers.next();
-    while (!next.done && next.value[0] === id) {
-      const at = itemIndex.get(next.value[1]);
-      if (at !== undefined) itemScores[at] = scoreOf[at]!(next.value[2]);
-      next = answers.next();
-    }
-    measures.set([velocity, value ?? NaN, number ?? NaN, winRate ?? NaN, cycle ?? NaN]);
-    acc.addTo(acc.tallies({ industry, employees, salesTeam, region, motion, role }), measures, itemScores, 1);
-  }
+  const acc = createStatsAccumulator(statsItemIds(instrument));
+  tallyStoredScores(db, instrument, acc, studyId);
   return acc.source;
 }

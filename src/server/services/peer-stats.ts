@@ -1,8 +1,8 @@
 import type { Db } from '../../../db/client.ts';
 import type { ScoreRow } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
-import { createStatsAccumulator, type StatsContribution } from '../../domain/peer-stats.ts';
-import { companyItems, scoreItems } from '../../domain/scoring.ts';
+import { createStatsAccumulator, MEASURES, type StatsAccumulator, type StatsContribution } from '../../domain/peer-stats.ts';
+import { companyItems, itemScore, scoreItems } from '../../domain/scoring.ts';
 import type { Answers } from '../../domain/answers.ts';
 import { loadAnswers } from '../repositories/participants.ts';
 import { addPeerStats, clearPeerStats, peerStatsTotal } from '../repositories/peer-stats.ts';
@@ -34,33 +34,70 @@ export function recordPeerStats(db: Db, instrument: Instrument, row: ScoreRow, s
   addPeerStats(db, acc);
 }
 
-const REBUILD_CHUNK = 20_000;
+const CHUNK = 20_000;
 
-/** Recomputes the statistics from every stored score, in chunks of participants so memory stays flat. */
-export function rebuildPeerStats(db: Db, instrument: Instrument): number {
-  const acc = createStatsAccumulator(statsItemIds(instrument));
-  const scoresFrom = db.$client.prepare(
-    'SELECT participant_id AS participantId, velocity, value, number, win_rate AS winRate, cycle, industry, employees, sales_team AS salesTeam, region, motion, role FROM scores WHERE participant_id > ? ORDER BY participant_id LIMIT ?',
-  );
-  const itemIds = statsItemIds(instrument);
-  const answersBetween = db.$client.prepare(
-    `SELECT participant_id AS id, item_id AS itemId, value FROM answers WHERE participant_id BETWEEN ? AND ? AND item_id IN (${itemIds.map(() => '?').join(', ')})`,
-  );
+type ScoreTuple = [number, number, number | null, number | null, number | null, number | null, string, string, string, string, string, string];
+
+/**
+ * Adds every stored score with its company answers to `acc`, or only one
+ * study's: chunks of participants in id order, each with one ordered read of
+ * its answers walked alongside, and each distinct answer scored once.
+ * Returns how many participants were added.
+ */
+export function tallyStoredScores(db: Db, instrument: Instrument, acc: StatsAccumulator, studyId?: number): number {
+  const items = companyItems(instrument);
+  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
+  const scoreOf = items.map((item) => {
+    const known = new Map<string, number>();
+    return (value: string) => {
+      let s = known.get(value);
+      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
+      return s;
+    };
+  });
+  const inStudy = studyId === undefined ? [] : [studyId];
+  const scoresFrom = db.$client
+    .prepare(
+      `SELECT participant_id, velocity, value, number, win_rate, cycle, industry, employees, sales_team, region, motion, role FROM scores
+       WHERE participant_id > ? ${studyId === undefined ? '' : 'AND study_id = ?'} ORDER BY participant_id LIMIT ?`,
+    )
+    .raw();
+  // Scores first, so that the scores' key (or the (study, participant) index) hands participants over in order, unsorted.
+  const answersOf = db.$client
+    .prepare(
+      `SELECT a.participant_id, a.item_id, a.value FROM scores s JOIN answers a ON a.participant_id = s.participant_id
+       WHERE s.participant_id BETWEEN ? AND ? ${studyId === undefined ? '' : 'AND s.study_id = ?'}
+       AND a.item_id IN (${items.map(() => '?').join(', ')}) ORDER BY s.participant_id`,
+    )
+    .raw();
+  const measures = new Float64Array(MEASURES.length);
+  const itemScores = new Float64Array(items.length);
   let after = 0;
   let total = 0;
   for (;;) {
-    const rows = scoresFrom.all(after, REBUILD_CHUNK) as ScoreRow[];
+    const rows = scoresFrom.all(after, ...inStudy, CHUNK) as ScoreTuple[];
     if (rows.length === 0) break;
-    const answers = new Map<number, Record<string, string>>();
-    for (const a of answersBetween.all(rows[0]!.participantId, rows.at(-1)!.participantId, ...itemIds) as { id: number; itemId: string; value: string }[]) {
-      let m = answers.get(a.id);
-      if (!m) answers.set(a.id, (m = {}));
-      m[a.itemId] = a.value;
+    const answers = answersOf.all(rows[0]![0], rows.at(-1)![0], ...inStudy, ...items.map((i) => i.id)) as [number, string, string][];
+    let a = 0;
+    for (const [id, velocity, value, number, winRate, cycle, industry, employees, salesTeam, region, motion, role] of rows) {
+      itemScores.fill(NaN);
+      for (; a < answers.length && answers[a]![0] === id; a++) {
+        const at = itemIndex.get(answers[a]![1])!;
+        itemScores[at] = scoreOf[at]!(answers[a]![2]);
+      }
+      measures.set([velocity, value ?? NaN, number ?? NaN, winRate ?? NaN, cycle ?? NaN]);
+      acc.addTo(acc.tallies({ industry, employees, salesTeam, region, motion, role }), measures, itemScores, 1);
     }
-    for (const row of rows) acc.add(contributionOf(instrument, row, answers.get(row.participantId) ?? {}));
     total += rows.length;
-    after = rows.at(-1)!.participantId;
+    after = rows.at(-1)![0];
   }
+  return total;
+}
+
+/** Recomputes the statistics from every stored score. */
+export function rebuildPeerStats(db: Db, instrument: Instrument): number {
+  const acc = createStatsAccumulator(statsItemIds(instrument));
+  const total = tallyStoredScores(db, instrument, acc);
   db.$client.transaction(() => {
     clearPeerStats(db);
     addPeerStats(db, acc);
