@@ -1,10 +1,10 @@
-import { Document, Page, Text, View } from '@react-pdf/renderer';
+import { Text, View } from '@react-pdf/renderer';
 import { Fragment } from 'react';
 import type { CompanyReportModel } from '../domain/report-model.ts';
 import { BAR_WIDTH } from '../domain/report-model.ts';
-import { Chrome } from './parts/chrome.tsx';
+import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart, formatCount } from './parts/charts.tsx';
-import { ActionList, Cover, DetailSection, Methodology } from './parts/blocks.tsx';
+import { ActionList, DetailSection, Methodology } from './parts/blocks.tsx';
 import { styles } from './theme.ts';
 
 const TITLE = 'Velocity Index — Company report';
@@ -13,28 +13,26 @@ const pct1 = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)
 
 export function CompanyReport({ m }: { m: CompanyReportModel }) {
   const money = (v: number) => `${m.numbers?.currency ? `${m.numbers.currency} ` : ''}${Math.round(v).toLocaleString('en-US')}`;
+  const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
   const page = (children: React.ReactNode, opts: { wrap?: boolean } = {}) => (
-    <Page size="A4" style={styles.page} wrap={opts.wrap ?? true}>
-      <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+    <ReportPage id={id} wrap={opts.wrap}>
       {children}
-    </Page>
+    </ReportPage>
   );
   return (
-    <Document title={`${TITLE}: ${m.meta.company}`} author="Velocity Index" subject="Sales benchmark study" language="en">
-      <Page size="A4" style={styles.page}>
-        <Cover
-          title="Company report"
-          name={m.meta.company}
-          tagline={m.cover.tagline}
-          lines={[
-            `Date: ${m.meta.date}`,
-            `Respondents: ${m.meta.respondents}`,
-            m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${m.meta.peerSize?.toLocaleString('en-US')} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
-          ]}
-        />
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} cover />
-      </Page>
-
+    <ReportDocument
+      id={id}
+      cover={{
+        title: 'Company report',
+        name: m.meta.company,
+        tagline: m.cover.tagline,
+        lines: [
+          `Date: ${m.meta.date}`,
+          `Respondents: ${m.meta.respondents}`,
+          m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${m.meta.peerSize?.toLocaleString('en-US')} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
+        ],
+      }}
+    >
       {page(
         <>
           <Text style={styles.h1}>Summary</Text>
@@ -214,7 +212,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         : null}
 
       {page(<Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />)}
-    </Document>
+    </ReportDocument>
   );
 }
 

@@ -1,28 +1,19 @@
-import { Document, Page, Text, View } from '@react-pdf/renderer';
+import { Text, View } from '@react-pdf/renderer';
 import type { PersonalReportModel } from '../domain/report-model.ts';
 import { BAR_WIDTH } from '../domain/report-model.ts';
-import { Chrome } from './parts/chrome.tsx';
+import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
-import { Cover, DetailSection, Methodology } from './parts/blocks.tsx';
+import { DetailSection, Methodology } from './parts/blocks.tsx';
 import { styles } from './theme.ts';
 
 const TITLE = 'Velocity Index — Personal report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
 
 export function PersonalReport({ m }: { m: PersonalReportModel }) {
+  const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
   return (
-    <Document title={`${TITLE}: ${m.meta.company}`} author="Velocity Index" subject="Sales benchmark study" language="en">
-      <Page size="A4" style={styles.page}>
-        <Cover
-          title="Personal report"
-          name={m.meta.company}
-          tagline={m.intro}
-          lines={[`Date: ${m.meta.date}`, `Role: ${m.meta.role}`]}
-        />
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} cover />
-      </Page>
-      <Page size="A4" style={styles.page}>
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+    <ReportDocument id={id} cover={{ title: 'Personal report', name: m.meta.company, tagline: m.intro, lines: [`Date: ${m.meta.date}`, `Role: ${m.meta.role}`] }}>
+      <ReportPage id={id}>
         <Text style={styles.h1}>Your Personal Index</Text>
         <View style={[styles.row, { gap: 14 }]}>
           <View style={[styles.card, { width: 240, flexShrink: 0, alignItems: 'center' }]}>
@@ -64,18 +55,16 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
             <Text>{s.text}</Text>
           </View>
         ))}
-      </Page>
-      <Page size="A4" style={styles.page}>
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+      </ReportPage>
+      <ReportPage id={id}>
         <Text style={styles.h1}>Section by section</Text>
         {m.sections.map((s) => (
           <DetailSection key={s.title} section={{ ...s, title: `${s.title}${s.score === null ? '' : ` — ${s.score} / 100`}` }} />
         ))}
-      </Page>
-      <Page size="A4" style={styles.page}>
-        <Chrome title={TITLE} company={m.meta.company} date={m.meta.date} />
+      </ReportPage>
+      <ReportPage id={id}>
         <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
-      </Page>
-    </Document>
+      </ReportPage>
+    </ReportDocument>
   );
 }
