@@ -12,7 +12,7 @@ import { startSite } from '../scripts/site-process.ts';
 import { projectRoot } from '../src/server/paths.ts';
 
 const root = projectRoot();
-if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('astro build failed');
+if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('the site build failed');
 const dir = mkdtempSync(join(tmpdir(), 'velocity-weight-'));
 const site = await startSite(join(dir, 'weight.sqlite'), { DEMO_PARTICIPANTS: '0' });
 try {

@@ -4,8 +4,9 @@
  * script (before loading the renderer and the project's modules), and
  * `sinceProcessStart` from the start of the process (performance.now() counts
  * from there), which adds Node's own start and, under tsx, tsx's.
- * bench/pdf.ts runs it twice: under tsx, and compiled into one file by esbuild
- * with the dependencies left in node_modules, as the built server runs.
+ * bench/pdf.ts runs it under tsx, and compiled into one file by esbuild with
+ * the dependencies left in node_modules, as the built server runs, with the
+ * caches a started site has or with none (VELOCITY_CACHE_DIR, NODE_COMPILE_CACHE).
  */
 export {};
 

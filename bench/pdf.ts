@@ -1,8 +1,9 @@
 /**
  * `npm run bench:pdf`: the company and the personal report rendered 30 times
  * each with react-pdf after a warm-up (median, p95, peak memory), the first
- * report in a fresh process (under tsx, and compiled as the built server runs
- * it), and — the baseline, in the same run — the same report as an HTML page
+ * report in a fresh process (compiled as the built server runs it, with the
+ * caches a started site has, without the shaping cache, with no cache at all,
+ * and under tsx), the first download from the built server, and — the baseline, in the same run — the same report as an HTML page
  * printed to PDF by headless Chromium (page.pdf on a browser already running),
  * plus Chromium's launch-to-first-PDF time.
  * The PDF cache is bypassed: every render here is a real one. The renderer's
@@ -94,7 +95,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 type Cold = { ms: number; sinceProcessStart: number; parts: Record<'start' | 'imports' | 'model' | 'render', number> };
-const runCold = (args: string[], env: Record<string, string> = {}) => {
+const runCold = (args: string[], env: Record<string, string>) => {
   const r = spawnSync(process.execPath, [...args, dbPath, String(subject.id)], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`pdf-cold failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Cold;
@@ -122,27 +123,37 @@ await build({
     },
   ],
 });
-// Fresh processes, alternately, several times each: the medians are printed.
-// The compiled runs use Node's compile cache the way the server runs (scripts/build-state.ts), in a folder of this
-// benchmark's own: one run fills it, the timed ones reuse it, as a restarted server does. The first-ever start, with
-// an empty cache, is timed too.
-const compileCache = mkdtempSync(join(tmpdir(), 'velocity-compile-cache-'));
-runCold([compiledCold], { NODE_COMPILE_CACHE: compileCache });
+// The caches a site has after `npm start` built it and served once, in folders of this benchmark's own: the shaping
+// cache primed from synthetic participants by the build (`shaping prime`; none of them is the subject, whose report
+// still shapes its own names and figures), parsed templates and Node's compile cache, filled by one untimed run.
+// The same without the shaping cache shows what priming is worth; a first start ever has no cache at all.
+const caches = mkdtempSync(join(tmpdir(), 'velocity-caches-'));
+const compileCache = join(caches, 'compile');
+const primed = join(caches, 'primed');
+const unprimed = join(caches, 'unprimed');
+const prime = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'main.ts'), 'shaping', 'prime'], { cwd: root, encoding: 'utf8', env: { ...process.env, VELOCITY_CACHE_DIR: primed } });
+if (prime.status !== 0) throw new Error(`shaping prime failed: ${prime.stderr}`);
+const asStarted = { NODE_COMPILE_CACHE: compileCache, VELOCITY_CACHE_DIR: primed };
+const withoutShaping = { NODE_COMPILE_CACHE: compileCache, VELOCITY_CACHE_DIR: unprimed };
+runCold([compiledCold], asStarted);
+runCold([compiledCold], withoutShaping);
 const coldTsx: Cold[] = [];
 const coldCompiled: Cold[] = [];
+const coldUnprimed: Cold[] = [];
 const coldFirstEver: Cold[] = [];
-for (let i = 0; i < 5; i++) {
-  coldTsx.push(runCold(['--import', 'tsx', join(root, 'bench', 'pdf-cold.ts')]));
-  coldCompiled.push(runCold([compiledCold], { NODE_COMPILE_CACHE: compileCache }));
-  const empty = mkdtempSync(join(tmpdir(), 'velocity-compile-cache-'));
-  coldFirstEver.push(runCold([compiledCold], { NODE_COMPILE_CACHE: empty }));
-  rmSync(empty, { recursive: true, force: true });
+// Fresh processes, alternately, several times each: the medians are printed.
+for (let i = 0; i < 7; i++) {
+  coldTsx.push(runCold(['--import', 'tsx', join(root, 'bench', 'pdf-cold.ts')], { VELOCITY_CACHE_DIR: primed }));
+  coldCompiled.push(runCold([compiledCold], asStarted));
+  coldUnprimed.push(runCold([compiledCold], withoutShaping));
+  const nothing = mkdtempSync(join(tmpdir(), 'velocity-no-cache-'));
+  coldFirstEver.push(runCold([compiledCold], { NODE_COMPILE_CACHE: join(nothing, 'compile'), VELOCITY_CACHE_DIR: nothing }));
+  rmSync(nothing, { recursive: true, force: true });
 }
-rmSync(compileCache, { recursive: true, force: true });
-const cold = { ms: median(coldTsx.map((x) => x.ms)), sinceProcessStart: median(coldTsx.map((x) => x.sinceProcessStart)) };
-const compiled = { sinceProcessStart: median(coldCompiled.map((x) => x.sinceProcessStart)) };
+rmSync(caches, { recursive: true, force: true });
+const coldMedian = (runs: Cold[]) => median(runs.map((x) => x.sinceProcessStart)).toFixed(0);
 
-if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('astro build failed');
+if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('the site build failed');
 db.$client.close();
 const site = await startSite(dbPath);
 // The built server: its first request starts the renderer's warm-up; then the first real download.
@@ -181,12 +192,13 @@ row('company report', c.times, `  ${c.pages} pages, ${Math.round(c.bytes / 1024)
 row('personal report', p.times, `  ${p.pages} pages, ${Math.round(p.bytes / 1024)} KB   (goal ≤ 60 ms)`);
 row(`company, ${distinct.length} other participants`, distinct, '  (each rendered once: other figures and narratives)');
 console.log(`peak memory (RSS) while rendering       ${Math.round(peak / 1024 / 1024)} MB`);
-console.log(`first company report in a fresh process (median of ${coldTsx.length} each; goal < 600 ms):`);
-console.log(`  under tsx, from the script's first line  ${cold.ms.toFixed(0)} ms   (${cold.sinceProcessStart.toFixed(0)} ms from process start)`);
-console.log(`  compiled, from process start            ${compiled.sinceProcessStart.toFixed(0)} ms   (bundled by esbuild like the server build; Node's compile cache filled, as after a restart)`);
-console.log(`  compiled, first start ever               ${median(coldFirstEver.map((x) => x.sinceProcessStart)).toFixed(0)} ms   (empty compile cache)`);
+console.log(`first company report in a fresh process, from process start (median of ${coldCompiled.length} each; goal < 600 ms):`);
+console.log(`  compiled, caches as npm start leaves them  ${coldMedian(coldCompiled)} ms   (bundled by esbuild like the server build; shaping cache primed, compile cache filled)`);
 const part = (k: keyof Cold['parts']) => median(coldCompiled.map((x) => x.parts[k])).toFixed(0);
-console.log(`    of which: Node start ${part('start')} ms, loading modules ${part('imports')} ms, database and model ${part('model')} ms, first render ${part('render')} ms`);
+console.log(`    of which: Node and packages ${part('start')} ms, project modules ${part('imports')} ms, database and model ${part('model')} ms, render ${part('render')} ms`);
+console.log(`  compiled, without the shaping cache        ${coldMedian(coldUnprimed)} ms`);
+console.log(`  compiled, first start ever (no cache)      ${coldMedian(coldFirstEver)} ms`);
+console.log(`  under tsx, shaping cache primed           ${coldMedian(coldTsx)} ms`);
 console.log(`first download from the built server      ${firstDownloadMs.toFixed(0)} ms   (renderer warmed at its first request; status ${firstPdf.status})`);
 console.log(`unchanged report again (model + cache)   median ${median(cachedRuns).toFixed(2)} ms   (goal ≤ 5 ms)`);
 console.log(`\nbaseline: headless Chromium page.pdf of the same report page (browser already running, includes page load):`);

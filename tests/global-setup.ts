@@ -6,5 +6,5 @@ export default function setup(): void {
   const root = projectRoot();
   if (!buildIsStale(root)) return;
   const failure = buildSite(root, 'pipe');
-  if (failure) throw new Error(`astro build failed:\n${failure}`);
+  if (failure) throw new Error(`the site build failed:\n${failure}`);
 }

@@ -10,6 +10,7 @@ import { numbersCommand } from './commands/numbers.ts';
 import { reportCommand } from './commands/report.ts';
 import { scoreCommand } from './commands/score.ts';
 import { seedCommand } from './commands/seed.ts';
+import { shapingCommand } from './commands/shaping.ts';
 import { statsCommand } from './commands/stats.ts';
 import { userCommand } from './commands/user.ts';
 import { UsageError } from './errors.ts';
@@ -21,7 +22,7 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand]) {
+for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand]) {
   program.addCommand(make());
 }
 for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(false);

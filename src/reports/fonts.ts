@@ -1,8 +1,11 @@
 import { Font } from '@react-pdf/renderer';
 import * as fontkit from 'fontkit';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { cacheDir } from '../server/paths.ts';
 import { memoiseShaping } from './shaping-cache.ts';
+import { loadShapedRuns, saveShapedRuns, shapingFile } from './shaping-store.ts';
 
 /**
  * DejaVu Sans (open licence, from the npm registry), registered once per
@@ -19,10 +22,37 @@ Font.register({
   fonts: [{ src: FILES[0]! }, { src: FILES[1]!, fontWeight: 'bold' }],
 });
 
-const faces = FILES.map((f) => fontkit.openSync(f) as fontkit.Font);
+const bytes = FILES.map((f) => readFileSync(f));
+const faces = bytes.map((b) => fontkit.create(b) as fontkit.Font);
 const shaping = faces.map((face) => memoiseShaping(face));
-/** Hits and misses of the shaping cache, per face (regular, bold): for tests and benchmarks. */
-export const shapingStats = () => shaping.map(({ hits, misses, size }) => ({ hits, misses, size: size() }));
+const stored = faces.map((face, i) => shapingFile(join(cacheDir(), 'shaping'), face, bytes[i]!.length));
+const restored = shaping.map((cache, i) => loadShapedRuns(stored[i]!, cache));
+/** Hits and misses of the shaping cache, per face (regular, bold), and how many runs came from disk: for tests and benchmarks. */
+export const shapingStats = () => shaping.map(({ hits, misses, size }, i) => ({ hits, misses, size: size(), restored: restored[i]! }));
+
+/**
+ * Report text shaped by this process replaces what is on disk for the next
+ * one (see shaping-store.ts). Only the priming command calls these, on
+ * synthetic participants: text shaped for real reports (names, companies,
+ * figures) stays in memory and is never written anywhere.
+ */
+export function clearShapingCache(): void {
+  for (const cache of shaping) cache.clear();
+}
+export async function saveShapingCache(): Promise<boolean[]> {
+  return Promise.all(shaping.map((cache, i) => saveShapedRuns(stored[i]!, faces[i]!.postscriptName, cache)));
+}
+/** Where each face's runs are stored: for the priming command and tests. */
+export const shapingFiles = () => [...stored];
+
+/**
+ * Sets up fontkit's shaper (it reads the fonts' substitution and positioning
+ * tables on first use) without adding to the cache, so that a server warming
+ * up pays for it rather than the first download, whose text is mostly cached.
+ */
+export function warmShaper(): void {
+  for (const face of faces) (Object.getPrototypeOf(face) as fontkit.Font).layout.call(face, 'Velocity Index 0123456789 %', [], undefined, undefined, 'ltr');
+}
 
 // react-pdf would parse both files a second time (fontkit.open) on the first
 // render: hand it these faces, already parsed and memoised, instead. Its font

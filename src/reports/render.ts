@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createElement } from 'react';
 import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
 import { CompanyReport } from './CompanyReport.tsx';
-import { FONT, fontSafe } from './fonts.ts';
+import { FONT, fontSafe, warmShaper } from './fonts.ts';
 import './pdfkit-font-reuse.ts';
 import { PersonalReport } from './PersonalReport.tsx';
 
@@ -54,24 +54,28 @@ function mapStrings<T>(value: T, fn: (s: string) => string): T {
 let warming: Promise<void> | undefined;
 
 /**
- * Loads Yoga and both font faces by rendering a one-line document through the
- * same queue, so that the first real download does not pay about a second for
- * it. Called without waiting when the server answers its first request.
+ * Loads Yoga, sets up the shaper and runs react-pdf's pipeline once by
+ * rendering a one-line document through the same queue, so that the first
+ * real download does not pay for it. Called without waiting when the server
+ * answers its first request.
  */
 export function warmRenderer(): Promise<void> {
-  warming ??= (queue = queue.then(() =>
-    renderToBuffer(
-      createElement(
-        Document,
-        null,
+  warming ??= queue = queue
+    .then(async () => {
+      warmShaper();
+      await renderToBuffer(
         createElement(
-          Page,
-          { size: 'A4' },
-          createElement(Text, { style: { fontFamily: FONT } }, 'Velocity Index'),
-          createElement(Text, { style: { fontFamily: FONT, fontWeight: 'bold' } }, 'Velocity Index'),
+          Document,
+          null,
+          createElement(
+            Page,
+            { size: 'A4' },
+            createElement(Text, { style: { fontFamily: FONT } }, 'Velocity Index'),
+            createElement(Text, { style: { fontFamily: FONT, fontWeight: 'bold' } }, 'Velocity Index'),
+          ),
         ),
-      ),
-    ).catch(() => undefined),
-  )).then(() => undefined);
+      );
+    })
+    .catch(() => undefined);
   return warming;
 }

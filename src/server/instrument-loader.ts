@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { checkInstrument, type InstrumentResult } from '../domain/instrument-check.ts';
 import type { Instrument } from '../domain/instrument.ts';
-import { cacheDir, templatesDir } from './paths.ts';
+import { templatesDir } from './paths.ts';
+import { isYamlSyntaxError, parseYamlCached } from './yaml-cache.ts';
 
 export const CURRENT_INSTRUMENT = 'velocity-v1';
 
@@ -22,39 +21,15 @@ export function readInstrumentFile(file: string): InstrumentResult {
   }
   let data: unknown;
   try {
-    data = parsedYaml(text);
+    data = parseYamlCached(text);
   } catch (e) {
-    if (e instanceof YAMLParseError) {
+    if (isYamlSyntaxError(e)) {
       // The parser's first line already names the line and column.
       return { ok: false, errors: [`${file} is not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`] };
     }
     throw e;
   }
   return checkInstrument(data);
-}
-
-/**
- * The YAML parsed to plain data, remembered on disk as JSON under a hash of
- * the text: parsing the instrument's 100 KB of YAML is most of a cold start's
- * instrument load (about 50 ms), reading JSON a millisecond. The data is still
- * validated on every load; only the parse is skipped. A cache that cannot be
- * read or written is simply not used.
- */
-function parsedYaml(text: string): unknown {
-  const file = join(cacheDir(), 'yaml', `${createHash('sha256').update(text).digest('hex')}.json`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // Not cached yet, or unreadable: parse.
-  }
-  const data: unknown = parseYaml(text, { prettyErrors: true });
-  try {
-    mkdirSync(join(cacheDir(), 'yaml'), { recursive: true });
-    writeFileSync(file, JSON.stringify(data));
-  } catch {
-    // A read-only install parses every time.
-  }
-  return data;
 }
 
 export class InstrumentError extends Error {

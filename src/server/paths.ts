@@ -20,5 +20,9 @@ export const templatesDir = () => join(projectRoot(), 'templates');
 export const migrationsDir = () => join(projectRoot(), 'db', 'migrations');
 export const resolveFromRoot = (p: string) => resolve(projectRoot(), p);
 
-/** Caches that can be thrown away at any time (parsed templates, Node's compiled code). */
-export const cacheDir = () => join(projectRoot(), 'node_modules', '.cache', 'velocity');
+/**
+ * Caches that can be thrown away at any time (parsed templates, shaped text,
+ * Node's compiled code). VELOCITY_CACHE_DIR moves them, e.g. to time a first
+ * start with nothing cached.
+ */
+export const cacheDir = () => process.env.VELOCITY_CACHE_DIR || join(projectRoot(), 'node_modules', '.cache', 'velocity');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { formatIssues } from '../domain/instrument-check.ts';
 import { ReportCopySchema, type ReportCopy } from '../domain/report-copy.ts';
 import { templatesDir } from './paths.ts';
+import { parseYamlCached } from './yaml-cache.ts';
 
 let cached: ReportCopy | undefined;
 
@@ -11,7 +11,7 @@ let cached: ReportCopy | undefined;
 export function loadReportCopy(): ReportCopy {
   if (cached) return cached;
   const file = join(templatesDir(), 'reports', 'copy.yaml');
-  const data: unknown = parseYaml(readFileSync(file, 'utf8'));
+  const data: unknown = parseYamlCached(readFileSync(file, 'utf8'));
   const parsed = ReportCopySchema.safeParse(data);
   if (!parsed.success) throw new Error(`${file} is not valid report copy:\n  ${formatIssues(data, parsed.error).join('\n  ')}`);
   cached = parsed.data;
