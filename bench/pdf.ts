@@ -43,7 +43,7 @@ db.update(participants).set({ resumeTokenHash: hashToken(token) }).where(eq(part
 const company = companyReportFor(db, subject, 5)!;
 const personal = personalReportFor(db, subject, 5)!;
 // Other participants with numbers (as many pages as the subject's report), for reports whose content differs.
-const others = db
+const otherIds = db
   .select({ id: participants.id })
   .from(participants)
   .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
@@ -51,7 +51,12 @@ const others = db
   .orderBy(participants.id)
   .limit(RUNS + 1)
   .all()
-  .map((r) => companyReportFor(db, findParticipant(db, r.id)!, 5)!);
+  .map((r) => r.id);
+const others = otherIds.map((id) => companyReportFor(db, findParticipant(db, id)!, 5)!);
+// The built server's first download is another participant's report than the subject, whose report (as the
+// landing page's sample) the server renders while it warms up.
+const firstToken = newToken();
+db.update(participants).set({ resumeTokenHash: hashToken(firstToken) }).where(eq(participants.id, otherIds.at(-1)!)).run();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
@@ -156,10 +161,11 @@ const coldMedian = (runs: Cold[]) => median(runs.map((x) => x.sinceProcessStart)
 if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('the site build failed');
 db.$client.close();
 const site = await startSite(dbPath);
-// The built server: its first request starts the renderer's warm-up; then the first real download.
-await new Promise((r) => setTimeout(r, 2000));
+// The built server: its first request starts the renderer's warm-up (a one-line document, then the sample report);
+// a few seconds later, as a participant would, the first real download.
+await new Promise((r) => setTimeout(r, 3000));
 const firstDownload = performance.now();
-const firstPdf = await fetch(`${site.base}/r/${token}/report/company.pdf`);
+const firstPdf = await fetch(`${site.base}/r/${firstToken}/report/company.pdf`);
 await firstPdf.arrayBuffer();
 const firstDownloadMs = performance.now() - firstDownload;
 const launchStart = performance.now();
@@ -199,7 +205,7 @@ console.log(`    of which: Node and packages ${part('start')} ms, project module
 console.log(`  compiled, without the shaping cache        ${coldMedian(coldUnprimed)} ms`);
 console.log(`  compiled, first start ever (no cache)      ${coldMedian(coldFirstEver)} ms`);
 console.log(`  under tsx, shaping cache primed           ${coldMedian(coldTsx)} ms`);
-console.log(`first download from the built server      ${firstDownloadMs.toFixed(0)} ms   (renderer warmed at its first request; status ${firstPdf.status})`);
+console.log(`first download from the built server      ${firstDownloadMs.toFixed(0)} ms   (3 s after its first request, which warms the renderer; status ${firstPdf.status})`);
 console.log(`unchanged report again (model + cache)   median ${median(cachedRuns).toFixed(2)} ms   (goal ≤ 5 ms)`);
 console.log(`\nbaseline: headless Chromium page.pdf of the same report page (browser already running, includes page load):`);
 row('company report (Chromium)', chromium, `  ${chromiumPages} pages`);

@@ -24,8 +24,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.consultant = consultantFor(db(), context.cookies.get(SESSION_COOKIE)?.value);
   if (!warmed) {
     warmed = true;
-    // Not awaited: the PDF renderer loads in the background while this request is answered.
-    void import('./reports/render.ts').then((m) => m.warmRenderer());
+    // Not awaited: the PDF renderer loads and warms up in the background while this request is answered.
+    void import('./server/renderer-warm-up.ts').then((m) => m.warmUpRenderer()).catch(() => undefined);
   }
   const response = await next();
   const h = response.headers;

@@ -6,13 +6,14 @@ import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart, formatCount } from './parts/charts.tsx';
 import { ActionList, DetailSection, Methodology } from './parts/blocks.tsx';
 import { styles } from './theme.ts';
+import { groupThousands } from '../domain/number-format.ts';
 
 const TITLE = 'Velocity Index — Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
 const pct1 = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 export function CompanyReport({ m }: { m: CompanyReportModel }) {
-  const money = (v: number) => `${m.numbers?.currency ? `${m.numbers.currency} ` : ''}${Math.round(v).toLocaleString('en-US')}`;
+  const money = (v: number) => `${m.numbers?.currency ? `${m.numbers.currency} ` : ''}${groupThousands(v)}`;
   const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
   const page = (children: React.ReactNode, opts: { wrap?: boolean } = {}) => (
     <ReportPage id={id} wrap={opts.wrap}>
@@ -29,7 +30,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         lines: [
           `Date: ${m.meta.date}`,
           `Respondents: ${m.meta.respondents}`,
-          m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${m.meta.peerSize?.toLocaleString('en-US')} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
+          m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${groupThousands(m.meta.peerSize ?? 0)} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
         ],
       }}
     >
@@ -50,7 +51,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
                 <>
                   <Text style={styles.big}>{fmt(m.summary.relative)} %</Text>
                   <Text style={styles.small}>
-                    of {m.meta.peerLabel} ({m.meta.peerSize?.toLocaleString('en-US')} participants) did not score higher.
+                    of {m.meta.peerLabel} ({groupThousands(m.meta.peerSize ?? 0)} participants) did not score higher.
                   </Text>
                 </>
               ) : (

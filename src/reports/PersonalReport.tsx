@@ -5,6 +5,7 @@ import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
 import { DetailSection, Methodology } from './parts/blocks.tsx';
 import { styles } from './theme.ts';
+import { groupThousands } from '../domain/number-format.ts';
 
 const TITLE = 'Velocity Index — Personal report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
@@ -28,7 +29,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
               <>
                 <Text style={styles.big}>{fmt(m.position.relative)} %</Text>
                 <Text style={styles.small}>
-                  of {m.position.label} ({m.position.size.toLocaleString('en-US')} people) did not score higher.
+                  of {m.position.label} ({groupThousands(m.position.size)} people) did not score higher.
                 </Text>
               </>
             ) : (

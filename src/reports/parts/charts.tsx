@@ -2,6 +2,7 @@ import { Line, Path, Rect, Svg, Text as SvgText, View, Text } from '@react-pdf/r
 import type { ColumnPair, Funnel, Gauge, Histogram, ScoreBar } from '../../domain/chart-geometry.ts';
 import { FONT } from '../fonts.ts';
 import { colors, styles } from '../theme.ts';
+import { groupThousands } from '../../domain/number-format.ts';
 
 export function GaugeChart({ g, score }: { g: Gauge; score: number }) {
   return (
@@ -81,4 +82,4 @@ export function FunnelChart({ f }: { f: Funnel }) {
   );
 }
 
-export const formatCount = (v: number) => (v >= 10 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 10) / 10));
+export const formatCount = (v: number) => (v >= 10 ? groupThousands(v) : String(Math.round(v * 10) / 10));

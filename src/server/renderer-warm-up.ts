@@ -1,0 +1,23 @@
+import { warmRenderer } from '../reports/render.ts';
+import { db } from './db.ts';
+import { reportDownload } from './handlers/report-download.ts';
+import { sampleParticipant } from './services/sample-report.ts';
+
+/**
+ * Run once, in the background, when the server answers its first request:
+ * loads and sets up the PDF renderer, then renders the sample company report
+ * the landing page links. A process's first full report runs all of
+ * react-pdf's code cold, three to four times slower than later ones; after
+ * this, a participant's first download costs about what any other does, and
+ * the sample opens from the PDF cache. Failures are swallowed: the real
+ * download that follows reports its own.
+ */
+export async function warmUpRenderer(): Promise<void> {
+  try {
+    await warmRenderer();
+    const sample = sampleParticipant(db());
+    if (sample) await reportDownload(sample, 'company', { disposition: 'inline' });
+  } catch {
+    // Nothing to do: this only saves time.
+  }
+}
