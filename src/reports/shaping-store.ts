@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as fontkit from 'fontkit';
 import { z } from 'zod';
-import type { ExportedRun, ShapingStats } from './shaping-cache.ts';
+import type { ShapingStats } from './shaping-cache.ts';
+import type { ExportedRun } from './shaping-codec.ts';
 
 /**
  * The shaping cache on disk, one file per font face, so that a fresh process
