@@ -25,7 +25,11 @@ const program = new Command('velocity')
 for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand]) {
   program.addCommand(make());
 }
-for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(false);
+// Subcommands of subcommands too (`stats rebuild`, `shaping prime`): otherwise commander exits with 1 itself.
+const overrideExits = (cmd: Command): void => {
+  for (const sub of cmd.commands) overrideExits(sub.exitOverride().showHelpAfterError(false));
+};
+overrideExits(program);
 
 const OPERATOR_ERRORS = [UsageError, DatabaseOpenError, ConfigError, InstrumentError, ConsultantExistsError];
 

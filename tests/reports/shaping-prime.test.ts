@@ -4,12 +4,12 @@
  * its text is served from them rather than shaped.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { expectUsageError, ROOT, runCli } from '../helpers/cli.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
@@ -21,8 +21,10 @@ const dbPath = join(tmp.dir, 'study.sqlite');
 const COMPANY = 'Quillfeather Lumber Økonomi';
 let primeOutput = '';
 
+const spawn = (args: string[], cacheDir: string) =>
+  spawnSync(TSX, args, { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, VELOCITY_CACHE_DIR: cacheDir, DATABASE_PATH: join(tmp.dir, 'unused.sqlite') } });
 const run = (args: string[], cacheDir: string) => {
-  const r = spawnSync(TSX, args, { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, VELOCITY_CACHE_DIR: cacheDir, DATABASE_PATH: join(tmp.dir, 'unused.sqlite') } });
+  const r = spawn(args, cacheDir);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 };
@@ -70,5 +72,17 @@ describe('shaping prime', () => {
     const pages = readdirSync(tmp.dir).filter((f) => f.startsWith('primed-') && f.endsWith('.png')).sort();
     expect(pages.length).toBeGreaterThan(10);
     for (const page of pages) expect(readFileSync(join(tmp.dir, page)).equals(readFileSync(join(tmp.dir, page.replace('primed-', 'plain-')))), page).toBe(true);
+  });
+
+  it('refuses a bad participant count in one line, and says so when it cannot write the cache', () => {
+    expectUsageError(runCli(['shaping', 'prime', '--participants', '0']), '--participants must be a whole number from 1 to 200');
+    expectUsageError(runCli(['shaping', 'prime', '--participants', 'many']), '--participants');
+    // A cache folder that is a file: nothing can be written, the command says so and still succeeds.
+    const blocked = join(tmp.dir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const r = spawn([join(ROOT, 'src', 'cli', 'main.ts'), 'shaping', 'prime', '--participants', '1'], blocked);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Could not write every file of the shaping cache');
+    expect(readFileSync(blocked, 'utf8')).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { relative } from 'node:path';
 import { primeShapingCache } from '../../server/services/shaping-prime.ts';
 import { numberOption } from '../errors.ts';
 
@@ -11,15 +12,14 @@ export function shapingCommand() {
   const shaping = new Command('shaping').description("The PDF renderer's cache of shaped report text.");
   shaping
     .command('prime')
-    .description('Shape the text of synthetic participants\' reports and store it for fresh processes (replaces the stored cache).')
+    .description("Render synthetic participants' reports (from a database in memory; --db is not read) and store their shaped text for fresh processes, replacing what was stored.")
     .option('--participants <n>', 'synthetic participants whose two reports are rendered', numberOption('--participants', { min: 1, max: 200, integer: true }), 24)
     .action(async (opts: { participants: number }) => {
       const started = performance.now();
       const r = await primeShapingCache(opts.participants);
-      if (r.written.some((w) => !w)) console.warn(`Could not write every file of the shaping cache (${r.files.join(', ')}); fresh processes will shape report text on their first render.`);
-      console.log(
-        `Shaped ${r.reports} reports of ${r.participants} synthetic participants in ${((performance.now() - started) / 1000).toFixed(1)} s: ${r.runs.join(' + ')} text runs stored in ${r.files.join(', ')}.`,
-      );
+      const files = r.files.map((f) => relative(process.cwd(), f)).join(', ');
+      if (r.written.some((w) => !w)) console.warn(`Could not write every file of the shaping cache (${files}); fresh processes will shape report text on their first render.`);
+      console.log(`Shaped ${r.reports} reports of ${r.participants} synthetic participants in ${((performance.now() - started) / 1000).toFixed(1)} s: ${r.runs.join(' + ')} text runs stored in ${files}.`);
     });
   return shaping;
 }
