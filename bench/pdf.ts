@@ -131,7 +131,8 @@ await build({
 // The caches a site has after `npm start` built it and served once, in folders of this benchmark's own: the shaping
 // cache primed from synthetic participants by the build (`shaping prime`; none of them is the subject, whose report
 // still shapes its own names and figures), parsed templates and Node's compile cache, filled by one untimed run.
-// The same without the shaping cache shows what priming is worth; a first start ever has no cache at all.
+// The same without the shaping cache shows what priming is worth; the first start after a build has the primed
+// shaping cache but no compiled code yet; a first start ever has no cache at all.
 const caches = mkdtempSync(join(tmpdir(), 'velocity-caches-'));
 const compileCache = join(caches, 'compile');
 const primed = join(caches, 'primed');
@@ -145,6 +146,7 @@ runCold([compiledCold], withoutShaping);
 const coldTsx: Cold[] = [];
 const coldCompiled: Cold[] = [];
 const coldUnprimed: Cold[] = [];
+const coldAfterBuild: Cold[] = [];
 const coldFirstEver: Cold[] = [];
 // Fresh processes, alternately, several times each: the medians are printed.
 for (let i = 0; i < 7; i++) {
@@ -152,6 +154,8 @@ for (let i = 0; i < 7; i++) {
   coldCompiled.push(runCold([compiledCold], asStarted));
   coldUnprimed.push(runCold([compiledCold], withoutShaping));
   const nothing = mkdtempSync(join(tmpdir(), 'velocity-no-cache-'));
+  coldAfterBuild.push(runCold([compiledCold], { NODE_COMPILE_CACHE: join(nothing, 'compile'), VELOCITY_CACHE_DIR: primed }));
+  rmSync(join(nothing, 'compile'), { recursive: true, force: true });
   coldFirstEver.push(runCold([compiledCold], { NODE_COMPILE_CACHE: join(nothing, 'compile'), VELOCITY_CACHE_DIR: nothing }));
   rmSync(nothing, { recursive: true, force: true });
 }
@@ -203,6 +207,7 @@ console.log(`  compiled, caches as npm start leaves them  ${coldMedian(coldCompi
 const part = (k: keyof Cold['parts']) => median(coldCompiled.map((x) => x.parts[k])).toFixed(0);
 console.log(`    of which: Node and packages ${part('start')} ms, project modules ${part('imports')} ms, database and model ${part('model')} ms, render ${part('render')} ms`);
 console.log(`  compiled, without the shaping cache        ${coldMedian(coldUnprimed)} ms`);
+console.log(`  compiled, first start after a build        ${coldMedian(coldAfterBuild)} ms   (shaping cache primed, compile cache empty)`);
 console.log(`  compiled, first start ever (no cache)      ${coldMedian(coldFirstEver)} ms`);
 console.log(`  under tsx, shaping cache primed           ${coldMedian(coldTsx)} ms`);
 console.log(`first download from the built server      ${firstDownloadMs.toFixed(0)} ms   (3 s after its first request, which warms the renderer; status ${firstPdf.status})`);
