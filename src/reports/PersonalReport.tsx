@@ -4,8 +4,8 @@ import { BAR_WIDTH } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
 import { DetailSection, Methodology } from './parts/blocks.tsx';
-import { styles } from './theme.ts';
 import { groupThousands } from '../domain/number-format.ts';
+import { styles } from './theme.ts';
 
 const TITLE = 'Velocity Index — Personal report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
@@ -56,9 +56,10 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
             <Text>{s.text}</Text>
           </View>
         ))}
-      </ReportPage>
-      <ReportPage id={id}>
-        <Text style={styles.h1}>Section by section</Text>
+        {/* Flows on from the suggestions: a page break here left a page holding only a suggestion that did not fit. */}
+        <Text style={[styles.h1, { marginTop: 16 }]} minPresenceAhead={160}>
+          Section by section
+        </Text>
         {m.sections.map((s) => (
           <DetailSection key={s.title} section={{ ...s, title: `${s.title}${s.score === null ? '' : ` — ${s.score} / 100`}` }} />
         ))}

@@ -34,6 +34,18 @@ function expectPageChrome(pdf: Buffer, name: string, pages: number, header: stri
   }
 }
 
+/**
+ * No page between the cover and the last holds only a few lines: a block that did not fit used to be carried to a
+ * page of its own (the personal report once had a page with nothing but its third suggestion).
+ */
+function expectNoNearlyEmptyPage(pdf: Buffer, name: string, pages: number) {
+  for (let n = 2; n < pages; n++) {
+    const lines = pageText(pdf, name, n).split('\n').filter((l) => l.trim());
+    // Header and footer lines aside.
+    expect(lines.length - 2, `${name} page ${n}`).toBeGreaterThanOrEqual(12);
+  }
+}
+
 function pdfText(pdf: Buffer, name: string): { text: string; pages: number; fonts: string } {
   const file = join(t.path, '..', `${name}.pdf`);
   writeFileSync(file, pdf);
@@ -88,6 +100,7 @@ describe('the company PDF', () => {
     expect(pages).toBeLessThanOrEqual(18);
     expectAllEmbedded(fonts);
     expectPageChrome(pdf, 'company', pages, 'Velocity Index — Company report');
+    expectNoNearlyEmptyPage(pdf, 'company', pages);
     for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
       expect(text).toContain(heading);
     }
@@ -146,6 +159,7 @@ describe('the personal PDF', () => {
     expect(pages).toBeLessThanOrEqual(7);
     expectAllEmbedded(fonts);
     expectPageChrome(pdf, 'personal', pages, 'Velocity Index — Personal report');
+    expectNoNearlyEmptyPage(pdf, 'personal', pages);
     expect(text).toContain('Your Personal Index');
     expect(text).toContain(model.index.category);
     expect(text).toContain('Approach and execution');

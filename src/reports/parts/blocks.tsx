@@ -45,10 +45,14 @@ export function ActionList({ items }: { items: { kind: keyof typeof TAGS; title:
   );
 }
 
+/**
+ * One section of the detailed analysis, as the page's own children rather than inside a View: react-pdf moved a
+ * section View that did not fit the rest of a page whole to the next page, leaving the page above it empty.
+ */
 export function DetailSection({ section }: { section: { title: string; intro: string; items: DetailItem[] } }) {
   return (
-    <View style={{ marginBottom: 8 }}>
-      <Text style={styles.h2} minPresenceAhead={80}>
+    <>
+      <Text style={[styles.h2, { marginTop: 12 }]} minPresenceAhead={80}>
         {section.title}
       </Text>
       <Text style={[styles.p, styles.soft]}>{section.intro}</Text>
@@ -61,7 +65,7 @@ export function DetailSection({ section }: { section: { title: string; intro: st
           {item.narrative ? <Text>{item.narrative}</Text> : null}
         </View>
       ))}
-    </View>
+    </>
   );
 }
 
