@@ -10,13 +10,15 @@ import type { ExportedRun } from './shaping-codec.ts';
 
 /**
  * The shaping cache on disk, one file per font face, so that a fresh process
- * (a restarted server, each CLI run) starts with the text it shaped before:
- * shaping is about a fifth of a first render, and the reports repeat most of
- * their text. The file name holds a hash of the font file, fontkit's version
- * and this format's version, so another font or another shaper never reads
- * runs that are not its own. Like the other caches under cacheDir() it can be
- * deleted at any time; a file that cannot be read, parsed or written is
- * ignored, and an entry that does not decode is shaped again.
+ * (a restarted server, each CLI run) starts with the reports' common text
+ * already shaped: shaping was about a fifth of a first render. Only `shaping
+ * prime` writes the files, from synthetic participants (see
+ * src/server/services/shaping-prime.ts). The file name is derived from the
+ * face, fontkit's version and this format's version, so another font or
+ * another shaper never reads runs that are not its own. Like the other caches
+ * under cacheDir() it can be deleted at any time; a file that cannot be read,
+ * parsed or written is ignored, and an entry that does not decode is shaped
+ * again.
  */
 const FORMAT = 3;
 
