@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module';
 import { warmRenderer } from '../reports/render.ts';
 import { db } from './db.ts';
 import { reportDownload } from './handlers/report-download.ts';
@@ -11,6 +12,11 @@ import { sampleParticipant } from './services/sample-report.ts';
  * this, a participant's first download costs about what any other does, and
  * the sample opens from the PDF cache. Failures are swallowed: the real
  * download that follows reports its own.
+ *
+ * Then it writes Node's compile cache (NODE_COMPILE_CACHE, set by
+ * scripts/build-state.ts): Node writes it only when a process exits normally,
+ * and a server ends by a signal, so without this the next start would compile
+ * everything again.
  */
 export async function warmUpRenderer(): Promise<void> {
   try {
@@ -20,4 +26,5 @@ export async function warmUpRenderer(): Promise<void> {
   } catch {
     // Nothing to do: this only saves time.
   }
+  flushCompileCache();
 }
