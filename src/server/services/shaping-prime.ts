@@ -28,7 +28,8 @@ export async function primeShapingCache(participants = 24): Promise<PrimeResult>
   const db = openMigrated(':memory:');
   try {
     const instrument = loadInstrument();
-    seedParticipants(db, instrument, { count: Math.max(POPULATION, participants), seed: PRIME_SEED });
+    // A fixed clock too, so that priming twice stores the same runs.
+    seedParticipants(db, instrument, { count: Math.max(POPULATION, participants), seed: PRIME_SEED, now: new Date('2026-01-01T00:00:00Z') });
     const k = config().PEER_MIN_GROUP;
     clearShapingCache();
     let reports = 0;
