@@ -9,3 +9,9 @@ export function groupThousands(value: number): string {
   const digits = String(Math.abs(rounded));
   return `${rounded < 0 ? '-' : ''}${digits.replace(/\B(?=(\d{3})+$)/g, ',')}`;
 }
+
+/** A stage count or ratio as both reports print it: whole from 10 up, one decimal below (4.5 : 2.9 : 1.5 : 1). */
+export const formatCount = (value: number): string => (value >= 10 ? groupThousands(value) : String(Math.round(value * 10) / 10));
+
+/** An amount rounded to a whole unit, after the participant's currency code when they gave one (USD 3,629). */
+export const formatMoney = (value: number, currency: string | undefined): string => `${currency ? `${currency} ` : ''}${groupThousands(value)}`;

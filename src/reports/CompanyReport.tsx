@@ -3,17 +3,17 @@ import { Fragment } from 'react';
 import type { CompanyReportModel } from '../domain/report-model.ts';
 import { BAR_WIDTH } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage } from './parts/chrome.tsx';
-import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart, formatCount } from './parts/charts.tsx';
+import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart } from './parts/charts.tsx';
 import { ActionList, DetailSection, Methodology } from './parts/blocks.tsx';
 import { styles } from './theme.ts';
-import { groupThousands } from '../domain/number-format.ts';
+import { formatCount, formatMoney, groupThousands } from '../domain/number-format.ts';
 
 const TITLE = 'Velocity Index — Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
 const pct1 = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 export function CompanyReport({ m }: { m: CompanyReportModel }) {
-  const money = (v: number) => `${m.numbers?.currency ? `${m.numbers.currency} ` : ''}${groupThousands(v)}`;
+  const money = (v: number) => formatMoney(v, m.numbers?.currency);
   const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
   const page = (children: React.ReactNode, opts: { wrap?: boolean } = {}) => (
     <ReportPage id={id} wrap={opts.wrap}>

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupThousands } from '../../src/domain/number-format.ts';
+import { formatCount, formatMoney, groupThousands } from '../../src/domain/number-format.ts';
 
 describe('groupThousands', () => {
   it.each([
@@ -19,3 +19,13 @@ describe('groupThousands', () => {
     fc.assert(fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (v) => groupThousands(v) === (Math.round(v) || 0).toLocaleString('en-US')));
   });
 });
+
+describe('formatCount and formatMoney', () => {
+  it('print stage counts whole from 10 up and to one decimal below, and amounts after their currency', () => {
+    expect([1, 1.54, 2.95, 9.96, 10.4, 1234.5].map(formatCount)).toEqual(['1', '1.5', '3', '10', '10', '1,235']);
+    expect(formatMoney(3629.4, 'USD')).toBe('USD 3,629');
+    expect(formatMoney(398000, '')).toBe('398,000');
+    expect(formatMoney(-1500.5, undefined)).toBe('-1,500');
+  });
+});
+

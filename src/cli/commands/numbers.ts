@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { opportunitiesPerStage, pipelineCoverage, whatIf, winRates } from '../../domain/numbers.ts';
+import { groupThousands } from '../../domain/number-format.ts';
 import { numberOption, UsageError } from '../errors.ts';
 
 interface NumbersOptions {
@@ -25,7 +26,7 @@ function stageRates(raw: string): number[] {
   return parts.map((p) => numberOption('each stage rate', { min: 0.1, max: 100 })(p));
 }
 
-const money = (x: number) => Math.round(x).toLocaleString('en-US');
+const money = groupThousands;
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 export function numbersCommand() {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
+import { groupThousands } from '../../domain/number-format.ts';
 import { rebuildPeerStats } from '../../server/services/peer-stats.ts';
 import { databasePath, openDb } from '../context.ts';
 
@@ -21,7 +22,7 @@ export function statsCommand() {
       const counted = rebuildPeerStats(db, loadInstrument());
       db.$client.close();
       console.log(
-        `Rebuilt the peer statistics of ${databasePath(cmd)} from ${counted.toLocaleString('en-US')} scored participant${counted === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+        `Rebuilt the peer statistics of ${databasePath(cmd)} from ${groupThousands(counted)} scored participant${counted === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       );
     });
   return stats;

@@ -2,7 +2,7 @@ import { Line, Path, Rect, Svg, Text as SvgText, View, Text } from '@react-pdf/r
 import type { ColumnPair, Funnel, Gauge, Histogram, ScoreBar } from '../../domain/chart-geometry.ts';
 import { FONT } from '../fonts.ts';
 import { colors, styles } from '../theme.ts';
-import { groupThousands } from '../../domain/number-format.ts';
+import { formatCount } from '../../domain/number-format.ts';
 
 export function GaugeChart({ g, score }: { g: Gauge; score: number }) {
   return (
@@ -82,4 +82,3 @@ export function FunnelChart({ f }: { f: Funnel }) {
   );
 }
 
-export const formatCount = (v: number) => (v >= 10 ? groupThousands(v) : String(Math.round(v * 10) / 10));
