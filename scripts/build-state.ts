@@ -23,6 +23,9 @@ export function buildIsStale(root: string): boolean {
     .some((p) => newestMtime(p) > built);
 }
 
+/** Node's arguments for `npm run cli -- shaping prime` (tsx running the CLI), without going through npm. */
+export const shapingPrimeArgs = (root: string) => [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'main.ts'), 'shaping', 'prime'];
+
 /**
  * Runs `astro build`, then primes the PDF renderer's shaping cache from
  * synthetic participants (`npm run cli -- shaping prime`), so that the built
@@ -30,10 +33,7 @@ export function buildIsStale(root: string): boolean {
  * Returns the output of the step that failed, or null when both succeed.
  */
 export function buildSite(root: string, stdio: 'inherit' | 'pipe' = 'inherit'): string | null {
-  const steps = [
-    [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'],
-    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'main.ts'), 'shaping', 'prime'],
-  ];
+  const steps = [[join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], shapingPrimeArgs(root)];
   for (const args of steps) {
     const r = spawnSync(process.execPath, args, { cwd: root, stdio, encoding: 'utf8' });
     if (r.status !== 0) return `${r.stdout ?? ''}\n${r.stderr ?? ''}`;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 /**
@@ -24,8 +24,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: join(guardDir, 'unexpected.sqlite'), NO_COLOR: '1' };
+export function runCli(args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): CliResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: join(guardDir, 'unexpected.sqlite'), NO_COLOR: '1', ...opts.env };
   delete env.DEBUG;
   const r = spawnSync(TSX, [MAIN, ...args], {
     cwd: ROOT,

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
-import { expectUsageError, ROOT, runCli } from '../helpers/cli.ts';
+import { expectUsageError, ROOT, runCli, TSX } from '../helpers/cli.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const tmp = tempDir('velocity-shaping-prime-');
 const primed = join(tmp.dir, 'primed-cache');
 const empty = join(tmp.dir, 'empty-cache');
@@ -21,22 +20,23 @@ const dbPath = join(tmp.dir, 'study.sqlite');
 const COMPANY = 'Quillfeather Lumber Økonomi';
 let primeOutput = '';
 
-const spawn = (args: string[], cacheDir: string) =>
-  spawnSync(TSX, args, { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, VELOCITY_CACHE_DIR: cacheDir, DATABASE_PATH: join(tmp.dir, 'unused.sqlite') } });
-const run = (args: string[], cacheDir: string) => {
-  const r = spawn(args, cacheDir);
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-};
+const prime = (participants: number, cacheDir: string) => runCli(['shaping', 'prime', '--participants', String(participants)], { env: { VELOCITY_CACHE_DIR: cacheDir }, timeoutMs: 90_000 });
 type Stats = { hits: number; misses: number; restored: number }[];
-const render = (cacheDir: string, out: string) => JSON.parse(run([join(ROOT, 'tests', 'helpers', 'render-report-child.ts'), dbPath, '1', out], cacheDir).trim().split('\n').at(-1)!) as Stats;
+/** A fresh process (tests/helpers/render-report-child.ts) renders participant 1's company report with the given cache. */
+const render = (cacheDir: string, out: string) => {
+  const r = spawnSync(TSX, [join(ROOT, 'tests', 'helpers', 'render-report-child.ts'), dbPath, '1', out], { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, VELOCITY_CACHE_DIR: cacheDir } });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Stats;
+};
 
 beforeAll(() => {
   const db = openMigrated(dbPath);
   seedParticipants(db, instrument, { count: 80, seed: 9 });
   expect(db.$client.prepare('update participants set company_name = ? where id = 1').run(COMPANY).changes).toBe(1);
   db.$client.close();
-  primeOutput = run([join(ROOT, 'src', 'cli', 'main.ts'), 'shaping', 'prime', '--participants', '6'], primed);
+  const r = prime(6, primed);
+  expect(r.status, r.stderr).toBe(0);
+  primeOutput = r.stdout;
 });
 afterAll(() => tmp.cleanup());
 
@@ -80,7 +80,7 @@ describe('shaping prime', () => {
     // A cache folder that is a file: nothing can be written, the command says so and still succeeds.
     const blocked = join(tmp.dir, 'not-a-folder');
     writeFileSync(blocked, '');
-    const r = spawn([join(ROOT, 'src', 'cli', 'main.ts'), 'shaping', 'prime', '--participants', '1'], blocked);
+    const r = prime(1, blocked);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Could not write every file of the shaping cache');
     expect(readFileSync(blocked, 'utf8')).toBe('');
