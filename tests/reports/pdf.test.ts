@@ -56,6 +56,20 @@ function pdfText(pdf: Buffer, name: string): { text: string; pages: number; font
   return { text: text.stdout.replace(/\s+/g, ' '), pages: Number(info.stdout.match(/Pages:\s+(\d+)/)![1]), fonts: fonts.stdout };
 }
 
+/**
+ * What every report PDF must be, read back: a page count in range, every font embedded, the running header and
+ * "Page n of N" on each page, and no nearly empty page. Returns its text and page count.
+ */
+function readReportPdf(pdf: Buffer, name: string, pageRange: [number, number], header: string): { text: string; pages: number } {
+  const { text, pages, fonts } = pdfText(pdf, name);
+  expect(pages).toBeGreaterThanOrEqual(pageRange[0]);
+  expect(pages).toBeLessThanOrEqual(pageRange[1]);
+  expectAllEmbedded(fonts);
+  expectPageChrome(pdf, name, pages, header);
+  expectNoNearlyEmptyPage(pdf, name, pages);
+  return { text, pages };
+}
+
 /** Every font row of pdffonts says "yes" in the emb column. */
 function expectAllEmbedded(fonts: string) {
   const rows = fonts.split('\n').slice(2).filter((l) => l.trim());
@@ -95,12 +109,7 @@ describe('the company PDF', () => {
     const model = companyReportFor(db, p, K, new Date('2026-11-23T12:00:00Z'))!;
     const stored = findScore(db, single)!;
     const pdf = await renderReport({ kind: 'company', model });
-    const { text, pages, fonts } = pdfText(pdf, 'company');
-    expect(pages).toBeGreaterThanOrEqual(12);
-    expect(pages).toBeLessThanOrEqual(18);
-    expectAllEmbedded(fonts);
-    expectPageChrome(pdf, 'company', pages, 'Velocity Index — Company report');
-    expectNoNearlyEmptyPage(pdf, 'company', pages);
+    const { text } = readReportPdf(pdf, 'company', [12, 18], 'Velocity Index — Company report');
     for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
       expect(text).toContain(heading);
     }
@@ -137,12 +146,8 @@ describe('the company PDF', () => {
     const outside = db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
     expect(model.meta.peerSize).toBe(outside.n);
     const pdf = await renderReport({ kind: 'company', model });
-    const { text, fonts, pages } = pdfText(pdf, 'team');
-    expectAllEmbedded(fonts);
     // Every part of the report, each detailed-analysis section on a page of its own, and the team pages.
-    expect(pages).toBeGreaterThanOrEqual(14);
-    expect(pages).toBeLessThanOrEqual(20);
-    expectPageChrome(pdf, 'team', pages, 'Velocity Index — Company report');
+    const { text } = readReportPdf(pdf, 'team', [14, 20], 'Velocity Index — Company report');
     expect(text).toContain('Where your team disagrees');
     expect(text).toContain('Respondents: 3');
     // Latin Extended, Greek and Cyrillic come back as written; markup stays text.
@@ -154,12 +159,7 @@ describe('the personal PDF', () => {
   it('shows the Personal Index, its category, approach against execution and three suggestions', async () => {
     const model = personalReportFor(db, findParticipant(db, single)!, K)!;
     const pdf = await renderReport({ kind: 'personal', model });
-    const { text, pages, fonts } = pdfText(pdf, 'personal');
-    expect(pages).toBeGreaterThanOrEqual(3);
-    expect(pages).toBeLessThanOrEqual(7);
-    expectAllEmbedded(fonts);
-    expectPageChrome(pdf, 'personal', pages, 'Velocity Index — Personal report');
-    expectNoNearlyEmptyPage(pdf, 'personal', pages);
+    const { text } = readReportPdf(pdf, 'personal', [3, 7], 'Velocity Index — Personal report');
     expect(text).toContain('Your Personal Index');
     expect(text).toContain(model.index.category);
     expect(text).toContain('Approach and execution');
