@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { NewParticipant, Participant } from '../../db/schema.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
+import { scoreRow } from '../../src/server/services/scoring.ts';
 
 /** An in-progress participant with a plausible profile; any field can be overridden. */
 export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}): Participant {
@@ -28,26 +29,11 @@ export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}):
  */
 export function addScored(db: Db, s: { industry: string; employees: string; velocity: number }): number {
   const p = addParticipant(db, { industry: s.industry, employees: s.employees, status: 'completed', completedAt: new Date() });
-  upsertScore(db, {
-    participantId: p.id,
-    value: null,
-    number: null,
-    winRate: null,
-    cycle: null,
-    velocity: s.velocity,
-    approach: null,
-    execution: null,
-    personal: null,
-    studyId: null,
-    companyId: null,
-    role: p.role,
-    industry: p.industry,
-    employees: p.employees,
-    salesTeam: p.salesTeam,
-    region: p.region,
-    motion: p.motion,
-    instrumentVersion: p.instrumentVersion,
-    computedAt: new Date(),
-  });
+  const scores = {
+    itemScores: new Map<string, number>(),
+    company: { value: null, number: null, winRate: null, cycle: null, velocity: s.velocity },
+    personal: { approach: null, execution: null, personal: null },
+  };
+  upsertScore(db, scoreRow(p, scores, new Date()));
   return p.id;
 }
