@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { optionsOf } from './answers.ts';
 import { bandProblems } from './bands.ts';
-import { InstrumentSchema, type Instrument, type Item } from './instrument.ts';
+import { MIN_PRIMARY_ITEMS, oneFactorProblems, primaryItemCounts } from './factors.ts';
+import { InstrumentSchema, SubIndexKeys, type Instrument, type Item } from './instrument.ts';
 import { companyItems, personalItems } from './scoring.ts';
 
 export type InstrumentResult = { ok: true; instrument: Instrument } | { ok: false; errors: string[] };
@@ -89,6 +90,7 @@ export function lintInstrument(instrument: Instrument): string[] {
       problems.push(`${where}: has no options`);
     }
   }
+  problems.push(...companyRules(instrument));
   for (const [name, scale] of Object.entries(instrument.scales)) {
     const ids = scale.map((o) => o.id);
     if (new Set(ids).size !== ids.length) problems.push(`scales.${name}: option ids repeat`);
@@ -106,6 +108,28 @@ export function lintInstrument(instrument: Instrument): string[] {
   if (new Set(fieldIds).size !== fieldIds.length) problems.push('numbers.fields: a field id is used twice');
   for (const f of instrument.numbers.fields) {
     if (f.kind !== 'currency' && f.min >= f.max) problems.push(`numbers field "${f.id}": min must be below max`);
+  }
+  return problems;
+}
+
+/**
+ * Company items: advice phrased as behaviour in every instrument; in every
+ * instrument that is not legacy, the one-factor rule and enough primary
+ * items per factor (SPEC section 2).
+ */
+function companyRules(instrument: Instrument): string[] {
+  const problems: string[] = [];
+  for (const item of companyItems(instrument)) {
+    const where = `item "${item.id}"`;
+    if (!/^Keep\b/.test(item.advice.keep)) problems.push(`${where}: advice.keep must start with "Keep" (the strength to keep doing)`);
+    if (!/^Stop\b/.test(item.advice.stop)) problems.push(`${where}: advice.stop must start with "Stop" (the harmful habit, not the good practice)`);
+    if (!instrument.legacy) for (const p of oneFactorProblems(item)) problems.push(`${where}: ${p}`);
+  }
+  if (!instrument.legacy) {
+    const counts = primaryItemCounts(instrument);
+    for (const key of SubIndexKeys) {
+      if (counts[key] < MIN_PRIMARY_ITEMS) problems.push(`factor ${key}: ${counts[key]} primary items; at least ${MIN_PRIMARY_ITEMS} are needed`);
+    }
   }
   return problems;
 }

@@ -102,16 +102,42 @@ export type PersonalWeights = z.infer<typeof PersonalWeights>;
 export const PersonalKeys = ['approach', 'execution'] as const;
 export type PersonalKey = (typeof PersonalKeys)[number];
 
-function itemSchema<W extends z.ZodType>(weights: W) {
-  return z.discriminatedUnion('kind', [
-    ScaleItem.extend({ weights }),
-    ChoiceItem.extend({ weights }),
-    NumberItem.extend({ weights }),
-  ]);
+/**
+ * Keep / Change / Stop as behaviour, one sentence each for the reader to act on.
+ * The tag never sits on the name of a good practice: STOP names the harmful
+ * habit ("Stop letting deals with no buyer activity sit in the forecast").
+ */
+export const AdviceSchema = z.strictObject({
+  /** Score 0.75 or more: the strength to keep doing; starts with "Keep". */
+  keep: z.string().min(20, 'is too short to be useful'),
+  /** Score between 0.25 and 0.75: the change to make, as an instruction. */
+  change: z.string().min(20, 'is too short to be useful'),
+  /** Score 0.25 or less: the harmful habit to stop; starts with "Stop". */
+  stop: z.string().min(20, 'is too short to be useful'),
+});
+export type Advice = z.infer<typeof AdviceSchema>;
+
+/**
+ * Who can act on a company item: `team` — anyone who sells can change it in
+ * their own deals; `leader` — it takes a manager's authority (targets,
+ * budget, hiring, pricing, process). A seller's first actions come only from
+ * `team` items.
+ */
+export const Actors = ['team', 'leader'] as const;
+export type Actor = (typeof Actors)[number];
+
+const CompanyExtras = {
+  weights: CompanyWeights,
+  advice: AdviceSchema,
+  actor: z.enum(Actors),
+};
+
+function itemSchema<E extends z.core.$ZodLooseShape>(extras: E) {
+  return z.discriminatedUnion('kind', [ScaleItem.extend(extras), ChoiceItem.extend(extras), NumberItem.extend(extras)]);
 }
 
-export const CompanyItemSchema = itemSchema(CompanyWeights);
-export const PersonalItemSchema = itemSchema(PersonalWeights);
+export const CompanyItemSchema = itemSchema(CompanyExtras);
+export const PersonalItemSchema = itemSchema({ weights: PersonalWeights });
 export type CompanyItem = z.infer<typeof CompanyItemSchema>;
 export type PersonalItem = z.infer<typeof PersonalItemSchema>;
 export type Item = CompanyItem | PersonalItem;
@@ -224,8 +250,14 @@ export type Band = z.infer<typeof Band>;
 export const InstrumentSchema = z.strictObject({
   /** File id, e.g. velocity-v1; stored with every response. */
   id: Id,
-  /** Whole-number version; bump it whenever a score, weight or option changes. */
+  /** Whole-number version; bump it whenever a score, weight or option changes. Peer figures compare only like versions. */
   version: z.number().int().min(1),
+  /**
+   * A version kept only to read and score the responses given with it: it is
+   * never offered to new participants, and its company items may spread their
+   * weight over several factors (velocity-v1 did).
+   */
+  legacy: z.boolean().optional(),
   title: z.string().min(3),
   /** Answer options of the scale kinds, top (best) last. */
   scales: z.strictObject({

@@ -9,6 +9,11 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(4321),
   /** Smallest peer group shown anywhere (anonymity). */
   PEER_MIN_GROUP: z.coerce.number().int().min(2).max(1000).default(DEFAULT_MIN_GROUP),
+  /**
+   * The instrument new participants answer: a file id under templates/instruments/.
+   * Earlier versions stay loadable for the responses given with them.
+   */
+  INSTRUMENT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an instrument file id such as velocity-v2').default('velocity-v2'),
   /** Participants seeded on the first start of an empty database; 0 turns the demo data off. */
   DEMO_PARTICIPANTS: z.coerce.number().int().min(0).max(5_000_000).default(2000),
 });
