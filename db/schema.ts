@@ -171,13 +171,14 @@ export const scores = sqliteTable(
     instrumentVersion: integer('instrument_version').notNull(),
     computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
   },
+  // Peer figures compare only like instrument versions, so every peer index leads with the version.
   (t) => [
-    index('scores_velocity_idx').on(t.velocity),
-    index('scores_industry_velocity_idx').on(t.industry, t.velocity),
-    index('scores_employees_velocity_idx').on(t.employees, t.velocity),
-    index('scores_industry_employees_velocity_idx').on(t.industry, t.employees, t.velocity),
-    index('scores_role_personal_idx').on(t.role, t.personal),
-    index('scores_personal_idx').on(t.personal),
+    index('scores_version_velocity_idx').on(t.instrumentVersion, t.velocity),
+    index('scores_version_industry_velocity_idx').on(t.instrumentVersion, t.industry, t.velocity),
+    index('scores_version_employees_velocity_idx').on(t.instrumentVersion, t.employees, t.velocity),
+    index('scores_version_industry_employees_velocity_idx').on(t.instrumentVersion, t.industry, t.employees, t.velocity),
+    index('scores_version_role_personal_idx').on(t.instrumentVersion, t.role, t.personal),
+    index('scores_version_personal_idx').on(t.instrumentVersion, t.personal),
     index('scores_study_idx').on(t.studyId),
   ],
 );

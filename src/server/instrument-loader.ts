@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkInstrument, type InstrumentResult } from '../domain/instrument-check.ts';
 import type { Instrument } from '../domain/instrument.ts';
+import { config } from './config.ts';
 import { templatesDir } from './paths.ts';
 import { isYamlSyntaxError, parseYamlCached } from './yaml-cache.ts';
 
-export const CURRENT_INSTRUMENT = 'velocity-v1';
+/** The instrument new participants answer: configuration (INSTRUMENT), not a constant in code. */
+export function currentInstrumentId(): string {
+  return config().INSTRUMENT;
+}
 
-export function instrumentPath(id: string = CURRENT_INSTRUMENT): string {
+export function instrumentPath(id: string = currentInstrumentId()): string {
   return join(templatesDir(), 'instruments', `${id}.yaml`);
 }
 
@@ -43,13 +47,24 @@ export class InstrumentError extends Error {
 
 const cache = new Map<string, Instrument>();
 
-/** The instrument by id, loaded once per process; a bad file throws an error naming item and field. */
-export function loadInstrument(id: string = CURRENT_INSTRUMENT): Instrument {
-  const hit = cache.get(id);
-  if (hit) return hit;
-  const file = instrumentPath(id);
-  const result = readInstrumentFile(file);
-  if (!result.ok) throw new InstrumentError(file, result.errors);
-  cache.set(id, result.instrument);
-  return result.instrument;
+/**
+ * The instrument by id, loaded once per process; a bad file throws an error
+ * naming item and field. Without an id: the instrument in force, which may
+ * not be a legacy version (those only read the responses given with them).
+ */
+export function loadInstrument(id?: string): Instrument {
+  const current = id === undefined;
+  id ??= currentInstrumentId();
+  let instrument = cache.get(id);
+  if (!instrument) {
+    const file = instrumentPath(id);
+    const result = readInstrumentFile(file);
+    if (!result.ok) throw new InstrumentError(file, result.errors);
+    instrument = result.instrument;
+    cache.set(id, instrument);
+  }
+  if (current && instrument.legacy) {
+    throw new InstrumentError(instrumentPath(id), [`${id} is a legacy version: it scores the responses given with it but cannot be offered to new participants (INSTRUMENT)`]);
+  }
+  return instrument;
 }

@@ -3,7 +3,7 @@ import type { Instrument, Item } from '../../src/domain/instrument.ts';
 import { allItems } from '../../src/domain/scoring.ts';
 import { loadInstrument } from '../../src/server/instrument-loader.ts';
 
-/** The real questionnaire, templates/instruments/velocity-v1.yaml. */
+/** The real questionnaire in force (INSTRUMENT, templates/instruments/velocity-v2.yaml by default). */
 export const instrument: Instrument = loadInstrument();
 
 /** A valid answer to every item: the middle option, or the middle of a number item's range. */

@@ -4,6 +4,7 @@ import type { NewParticipant, Participant } from '../../db/schema.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
+import { instrument } from './instrument.ts';
 
 /** An in-progress participant with a plausible profile; any field can be overridden. */
 export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}): Participant {
@@ -15,8 +16,8 @@ export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}):
     salesTeam: '6-20',
     region: 'europe',
     motion: 'inside',
-    instrumentId: 'velocity-v1',
-    instrumentVersion: 1,
+    instrumentId: instrument.id,
+    instrumentVersion: instrument.version,
     resumeTokenHash: randomBytes(32).toString('hex'),
     updatedAt: new Date(),
     ...overrides,

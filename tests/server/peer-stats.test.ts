@@ -72,7 +72,7 @@ describe('peer statistics kept beside the scores', () => {
     finishParticipant(t.db, instrument, p.id);
     expect(peerStatsTotal(t.db)).toBe(51);
     expectInStepWithScores();
-    deleteParticipation(t.db, instrument, findParticipant(t.db, p.id)!);
+    deleteParticipation(t.db, findParticipant(t.db, p.id)!);
     expect(peerStatsTotal(t.db)).toBe(50);
     expect(dump()).toEqual(before);
   });
@@ -81,7 +81,7 @@ describe('peer statistics kept beside the scores', () => {
     seedParticipants(t.db, instrument, { count: 20, seed: 4 });
     const before = dump();
     const p = addParticipant(t.db);
-    deleteParticipation(t.db, instrument, p);
+    deleteParticipation(t.db, p);
     expect(dump()).toEqual(before);
   });
 

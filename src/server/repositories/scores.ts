@@ -13,19 +13,21 @@ export function findScore(db: Db, participantId: number): ScoreRow | undefined {
 
 /** A group of scores: peer dimensions, or a role for comparing individuals. */
 export type GroupWhere = Partial<PeerProfile> & {
+  /** Scores of one instrument version: peer figures never mix versions. */
+  instrumentVersion: number;
   role?: string;
   /** Leave out every participant of this company: a company is never its own peer. */
   notCompany?: number;
 };
 
 function groupWhere(where: GroupWhere, excludeParticipantId?: number): SQL | undefined {
-  const conditions: SQL[] = [];
+  const conditions: SQL[] = [eq(scores.instrumentVersion, where.instrumentVersion)];
   if (where.role !== undefined) conditions.push(eq(scores.role, where.role));
   if (where.notCompany !== undefined) conditions.push(or(isNull(scores.companyId), ne(scores.companyId, where.notCompany))!);
   if (where.industry !== undefined) conditions.push(eq(scores.industry, where.industry));
   if (where.employees !== undefined) conditions.push(eq(scores.employees, where.employees));
   if (excludeParticipantId !== undefined) conditions.push(ne(scores.participantId, excludeParticipantId));
-  return conditions.length ? and(...conditions) : undefined;
+  return and(...conditions);
 }
 
 /**
@@ -76,16 +78,23 @@ export function scoreAtRank(
     .get()?.v ?? undefined;
 }
 
-export function participantTotal(db: Db): number {
-  return db.select({ n: count() }).from(scores).get()!.n;
+/** Completed participants: all of them, or those of one instrument version. */
+export function participantTotal(db: Db, instrumentVersion?: number): number {
+  const q = db.select({ n: count() }).from(scores);
+  return (instrumentVersion === undefined ? q : q.where(eq(scores.instrumentVersion, instrumentVersion))).get()!.n;
 }
 
 /** Completed participants per value of one peer dimension, largest first. */
-export function sizesBy(db: Db, column: 'industry' | 'employees' | 'role' | 'region' | 'motion' | 'salesTeam'): { key: string; n: number }[] {
+export function sizesBy(
+  db: Db,
+  column: 'industry' | 'employees' | 'role' | 'region' | 'motion' | 'salesTeam',
+  instrumentVersion: number,
+): { key: string; n: number }[] {
   const col = scores[column];
   return db
     .select({ key: col, n: count() })
     .from(scores)
+    .where(eq(scores.instrumentVersion, instrumentVersion))
     .groupBy(col)
     .orderBy(sql`count(*) desc`)
     .all();

@@ -25,7 +25,7 @@ function minutesFor(questions: number): number {
 
 export function landingStats(db: Db, instrument: Instrument, minGroup: number): LandingStats {
   const dimension = (id: ProfileFieldId, column: 'industry' | 'employees' | 'region', title: string) => {
-    const counts = new Map(sizesBy(db, column).map((r) => [r.key, r.n]));
+    const counts = new Map(sizesBy(db, column, instrument.version).map((r) => [r.key, r.n]));
     return {
       title,
       sizes: profileChoices(instrument, id).map((o) => {
@@ -36,7 +36,7 @@ export function landingStats(db: Db, instrument: Instrument, minGroup: number): 
   };
   const questions = companyItems(instrument).length + personalItems(instrument).length;
   return {
-    participants: participantTotal(db),
+    participants: participantTotal(db, instrument.version),
     minGroup,
     questions,
     minutes: minutesFor(questions),

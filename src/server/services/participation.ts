@@ -92,13 +92,13 @@ export function savePage(db: Db, instrument: Instrument, participant: Participan
 }
 
 /** Deletes a participant with everything of theirs, and takes their scores out of the peer statistics in the same transaction. */
-export function deleteParticipation(db: Db, instrument: Instrument, participant: Participant): void {
+export function deleteParticipation(db: Db, participant: Participant): void {
   db.transaction(
     (tx) => {
       const txDb = tx as unknown as Db;
       const score = findScore(txDb, participant.id);
       // Raw statements on the same connection: they run inside this transaction.
-      if (score) recordPeerStats(db, instrument, score, -1);
+      if (score) recordPeerStats(db, score, -1);
       deleteParticipant(txDb, participant.id);
     },
     { behavior: 'immediate' },

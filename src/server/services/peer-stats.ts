@@ -4,6 +4,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { createStatsAccumulator, MEASURES, type StatsAccumulator, type StatsContribution } from '../../domain/peer-stats.ts';
 import { companyItems, itemScore, scoreItems } from '../../domain/scoring.ts';
 import type { Answers } from '../../domain/answers.ts';
+import { loadInstrument } from '../instrument-loader.ts';
 import { loadAnswers } from '../repositories/participants.ts';
 import { addPeerStats, clearPeerStats, peerStatsTotal } from '../repositories/peer-stats.ts';
 import { participantTotal } from '../repositories/scores.ts';
@@ -26,9 +27,13 @@ export function contributionOf(instrument: Instrument, row: ScoreRow, answers: A
 /**
  * Adds (or with -1 removes) one participant's scores to the statistics. Call
  * it inside the transaction that writes or deletes the score row, so the
- * statistics never disagree with the scores.
+ * statistics never disagree with the scores. The statistics hold the
+ * instrument in force only: peer figures never mix versions, so a response
+ * to an earlier version leaves them alone.
  */
-export function recordPeerStats(db: Db, instrument: Instrument, row: ScoreRow, sign: 1 | -1): void {
+export function recordPeerStats(db: Db, row: ScoreRow, sign: 1 | -1): void {
+  const instrument = loadInstrument();
+  if (row.instrumentVersion !== instrument.version) return;
   const acc = createStatsAccumulator(statsItemIds(instrument));
   acc.add(contributionOf(instrument, row, loadAnswers(db, row.participantId)), sign);
   addPeerStats(db, acc);
@@ -39,8 +44,8 @@ const CHUNK = 20_000;
 type ScoreTuple = [number, number, number | null, number | null, number | null, number | null, string, string, string, string, string, string];
 
 /**
- * Adds every stored score with its company answers to `acc`, or only one
- * study's: chunks of participants in id order, each with one ordered read of
+ * Adds every stored score of the instrument's version with its company
+ * answers to `acc`, or only one study's: chunks of participants in id order, each with one ordered read of
  * its answers walked alongside, and each distinct answer scored once.
  * Returns how many participants were added.
  */
@@ -55,18 +60,18 @@ export function tallyStoredScores(db: Db, instrument: Instrument, acc: StatsAccu
       return s;
     };
   });
-  const inStudy = studyId === undefined ? [] : [studyId];
+  const inStudy = studyId === undefined ? [instrument.version] : [instrument.version, studyId];
   const scoresFrom = db.$client
     .prepare(
       `SELECT participant_id, velocity, value, number, win_rate, cycle, industry, employees, sales_team, region, motion, role FROM scores
-       WHERE participant_id > ? ${studyId === undefined ? '' : 'AND study_id = ?'} ORDER BY participant_id LIMIT ?`,
+       WHERE participant_id > ? AND instrument_version = ? ${studyId === undefined ? '' : 'AND study_id = ?'} ORDER BY participant_id LIMIT ?`,
     )
     .raw();
   // Scores first, so that the scores' key (or the (study, participant) index) hands participants over in order, unsorted.
   const answersOf = db.$client
     .prepare(
       `SELECT a.participant_id, a.item_id, a.value FROM scores s JOIN answers a ON a.participant_id = s.participant_id
-       WHERE s.participant_id BETWEEN ? AND ? ${studyId === undefined ? '' : 'AND s.study_id = ?'}
+       WHERE s.participant_id BETWEEN ? AND ? AND s.instrument_version = ? ${studyId === undefined ? '' : 'AND s.study_id = ?'}
        AND a.item_id IN (${items.map(() => '?').join(', ')}) ORDER BY s.participant_id`,
     )
     .raw();
@@ -106,11 +111,12 @@ export function rebuildPeerStats(db: Db, instrument: Instrument): number {
 }
 
 /**
- * Rebuilds the statistics when they do not count every score row: a database
- * that predates them, or one changed by hand. A cheap check on every open.
+ * Rebuilds the statistics when they do not count every score row of the
+ * instrument in force: a database that predates them, one changed by hand,
+ * or a newly published instrument version. A cheap check on every open.
  */
 export function ensurePeerStats(db: Db, instrument: Instrument): boolean {
-  if (peerStatsTotal(db) === participantTotal(db)) return false;
+  if (peerStatsTotal(db) === participantTotal(db, instrument.version)) return false;
   rebuildPeerStats(db, instrument);
   return true;
 }

@@ -25,6 +25,8 @@ export interface PeerSubject extends PeerProfile {
   /** For a company's scores: every colleague is left out too. */
   companyId?: number | null;
   velocity: number;
+  /** Peers are only those who answered the same instrument version. */
+  instrumentVersion: number;
 }
 
 /** The subject's place in the most specific peer group with at least `minSize` others. */
@@ -34,19 +36,20 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
   const group = choosePeerGroup(
     peerGroupCandidates(subject),
     (g) => {
-      const c = groupCounts(db, withoutCompany(g.where, subject.companyId), subject.velocity, subject.participantId);
+      const c = groupCounts(db, whereOf(g.where, subject), subject.velocity, subject.participantId);
       counted.set(g.id, c);
       return c.size;
     },
     minSize,
   );
   if (!group) return null;
-  return { group, where: withoutCompany(group.where, subject.companyId), relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
+  return { group, where: whereOf(group.where, subject), relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
 
-/** The group's condition with the subject's company left out, when there is one. */
-function withoutCompany(where: GroupWhere, companyId: number | null | undefined): GroupWhere {
-  return companyId == null ? where : { ...where, notCompany: companyId };
+/** A candidate group as a condition on the scores: the subject's instrument version, its company left out when it has one. */
+function whereOf(group: Partial<PeerProfile>, subject: PeerSubject): GroupWhere {
+  const where: GroupWhere = { ...group, instrumentVersion: subject.instrumentVersion };
+  return subject.companyId == null ? where : { ...where, notCompany: subject.companyId };
 }
 
 /**

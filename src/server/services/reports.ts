@@ -40,7 +40,7 @@ export function companyReportFor(
   const velocity = aggregate.scores.velocity ?? own.velocity;
   const position = peerPosition(
     db,
-    { participantId: participant.id, companyId: participant.companyId, velocity, industry: participant.industry, employees: participant.employees },
+    { participantId: participant.id, companyId: participant.companyId, velocity, instrumentVersion: own.instrumentVersion, industry: participant.industry, employees: participant.employees },
     minGroup,
   );
   const peer = position && {
@@ -75,15 +75,16 @@ export function companyReportFor(
 
 /** The personal report: placed among individuals of the same role when there are enough of them, else everyone. */
 export function personalReportFor(db: Db, participant: Participant, minGroup: number, date = new Date()): PersonalReportModel | null {
-  if (!findScore(db, participant.id)) return null;
+  const own = findScore(db, participant.id);
+  if (!own) return null;
   const instrument = loadInstrument(participant.instrumentId);
   const s = scoreParticipant(instrument, loadAnswers(db, participant.id));
   const roleLabel = choiceLabel(instrument, 'role', participant.role);
   let position: PersonalReportModel['position'] = null;
   if (s.personal.personal !== null) {
     for (const [where, label] of [
-      [{ role: participant.role }, `people in your role (${roleLabel})`],
-      [{}, 'all participants'],
+      [{ instrumentVersion: own.instrumentVersion, role: participant.role }, `people in your role (${roleLabel})`],
+      [{ instrumentVersion: own.instrumentVersion }, 'all participants'],
     ] as const) {
       const c = countAtMost(db, 'personal', where, s.personal.personal, participant.id);
       if (c.size >= minGroup) {

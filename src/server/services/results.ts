@@ -16,7 +16,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
   const scores = scoreParticipant(instrument, loadAnswers(db, participant.id));
   const position = peerPosition(
     db,
-    { participantId: participant.id, companyId: participant.companyId, velocity: stored.velocity, industry: participant.industry, employees: participant.employees },
+    { participantId: participant.id, companyId: participant.companyId, velocity: stored.velocity, instrumentVersion: stored.instrumentVersion, industry: participant.industry, employees: participant.employees },
     minGroup,
   );
   const peer = position && {

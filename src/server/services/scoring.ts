@@ -50,11 +50,11 @@ export function finishParticipant(db: Db, instrument: Instrument, participantId:
     const row = scoreRow(p, scores, at);
     // A stale row from an earlier finish leaves the statistics before the new one enters them.
     // (The statistics use raw statements on the same connection, so they run inside this transaction.)
-    if (existing) recordPeerStats(db, instrument, existing, -1);
+    if (existing) recordPeerStats(db, existing, -1);
     upsertScore(txDb, row);
     markCompleted(txDb, participantId, at);
     const stored = findScore(txDb, participantId)!;
-    recordPeerStats(db, instrument, stored, 1);
+    recordPeerStats(db, stored, 1);
     return stored;
   }, { behavior: 'immediate' });
 }
