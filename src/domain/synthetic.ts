@@ -1,16 +1,30 @@
 import { allowsNotApplicable, NOT_APPLICABLE, optionsOf } from './answers.ts';
-import type { Instrument, Item, ProfileFieldId } from './instrument.ts';
-import type { Profile, YourNumbers } from './profile.ts';
+import { primaryFactor } from './factors.ts';
+import { SubIndexKeys, type Instrument, type Item, type ProfileFieldId } from './instrument.ts';
+import { roleGroup, type Profile, type YourNumbers } from './profile.ts';
 import { normal, pickWeighted, seededRandom, type Random } from './random.ts';
 import { companyItems, curveScore, optionScore, personalItems } from './scoring.ts';
 
 /**
- * Synthetic but plausible participants for demos and benchmarks. Each one has
- * a latent sales maturity drawn from its profile (larger companies and field
- * teams a little more mature, some industries more than others) plus its own
- * strengths per velocity factor; answers follow that maturity with noise, and
- * "Your numbers" follow both the profile (deal size with company size and
- * motion) and the maturity (win rate up, cycle down).
+ * Synthetic but plausible participants for demos and benchmarks, drawn from a
+ * latent model (README, "Demo data: the latent model") so that the demo
+ * population behaves like a benchmark: factors that are related but distinct,
+ * modest industry and size differences, colleagues of one company who roughly
+ * agree, and leaders who see their company a little more kindly than sellers.
+ *
+ * Every strength is on one logit scale: an answer is the option whose score is
+ * nearest logistic(strength − item difficulty + noise), so a strength of 0
+ * answers around the middle of a scale and +1 around three quarters.
+ *
+ *   company level   L = CENTRE + industry + size + motion + N(0, LEVEL_SD)
+ *   factor k        F_k = L + N(0, FACTOR_SD)            (value, number, winRate, cycle)
+ *   company personal  P = PERSONAL_CENTRE + PERSONAL_FROM_LEVEL × (L − CENTRE) + N(0, PERSONAL_SD)
+ *   respondent view   F_k + view + N(0, VIEW_FACTOR_SD), view = N(0, VIEW_SD) + LEADER_BIAS for leaders
+ *   respondent personal approach / execution = P + N(0, OWN_SD) + N(0, SIDE_SD)
+ *
+ * Participant `index` depends only on the seed and the index, never on the
+ * ones generated before it, so that worker threads can share a load; a
+ * company is found from the index alone (see companyOf).
  */
 export interface SyntheticParticipant {
   profile: Profile;
@@ -18,8 +32,73 @@ export interface SyntheticParticipant {
   numbers: YourNumbers | null;
 }
 
+/**
+ * The model's parameters, in logit units of the answer scale. Tuned so that
+ * the Velocity Index has a median in the mid fifties and an inter-quartile
+ * range of about 17 points, sub-indices correlate about 0.5 across
+ * participants, and industries differ by a few points (tests/domain/synthetic.test.ts
+ * measures all of it on the real instrument).
+ */
+export const LATENT_MODEL = {
+  /** Mean company level: a typical company answers a little above the middle. */
+  CENTRE: 0.15,
+  /** Spread of company levels not explained by the profile. */
+  LEVEL_SD: 0.52,
+  /** Each factor's own deviation from the company level: what makes the four sub-indices differ. */
+  FACTOR_SD: 0.5,
+  /** Industry offsets: drawn once per seed, centred, clamped at twice this. */
+  INDUSTRY_SD: 0.08,
+  /** Per employees band above the middle one: larger companies are a little more mature. */
+  SIZE_STEP: 0.05,
+  /** Field teams slightly ahead, channel slightly behind: their processes are harder to run. */
+  MOTION: { field: 0.06, channel: -0.06 } as Record<string, number>,
+  /** How much one respondent's view of the whole company differs from a colleague's. */
+  VIEW_SD: 0.22,
+  /** How much one respondent's view of one factor differs. */
+  VIEW_FACTOR_SD: 0.15,
+  /** Leaders rate their company higher than sellers do: about 0.3 of the company level's spread. */
+  LEADER_BIAS: 0.2,
+  /** Difficulty of an item: some practices are rarer than others. */
+  DIFFICULTY_SD: 0.35,
+  /** Scale of the logistic answer noise: how much one answer strays from the respondent's strength. */
+  ANSWER_NOISE: 0.6,
+  /** Share of not-applicable answers where an item offers it. */
+  NOT_APPLICABLE: 0.03,
+  PERSONAL_CENTRE: 0.35,
+  /** Good companies hire and coach better sellers, so personal strength leans on the company level. */
+  PERSONAL_FROM_LEVEL: 0.4,
+  PERSONAL_SD: 0.3,
+  /** The respondent's own skill around their company's. */
+  OWN_SD: 0.5,
+  /** Approach and execution each around the respondent's personal strength. */
+  SIDE_SD: 0.3,
+  /** Share of respondents who give "Your numbers". */
+  NUMBERS_SHARE: 0.6,
+};
+
+/**
+ * Companies have 1 to 8 respondents with these weights: most answer alone,
+ * and enough have several for company reports and "where your team
+ * disagrees" to show in the demo.
+ */
+const COMPANY_SIZES = [1, 2, 3, 4, 5, 6, 7, 8];
+const COMPANY_SIZE_WEIGHTS = [70, 10, 6, 4, 3, 3, 2, 2];
+/** Companies are laid out in blocks of this many indexes, so that an index finds its company without the ones before it. */
+const BLOCK = 64;
+
+/** Factors 0-3 are the company sub-indices in SubIndexKeys order; 4 and 5 approach and execution. */
+const APPROACH = 4;
+const EXECUTION = 5;
+
 const COMPANY_NAMES_A = ['Northwind', 'Bluepeak', 'Ironbridge', 'Lumen', 'Crestline', 'Harbor', 'Vantage', 'Silverleaf', 'Keystone', 'Brightwater', 'Redwood', 'Summit', 'Atlas', 'Meridian', 'Cobalt', 'Juniper'];
 const COMPANY_NAMES_B = ['Systems', 'Analytics', 'Industries', 'Partners', 'Logistics', 'Health', 'Energy', 'Software', 'Group', 'Labs', 'Capital', 'Networks'];
+
+/** One name per company id, never the same for two companies. */
+function companyName(id: number): string {
+  const a = COMPANY_NAMES_A.length;
+  const b = COMPANY_NAMES_B.length;
+  return `${COMPANY_NAMES_A[id % a]} ${COMPANY_NAMES_B[Math.floor(id / a) % b]} ${1 + Math.floor(id / (a * b))}`;
+}
 
 function choiceIds(instrument: Instrument, id: ProfileFieldId): string[] {
   const field = instrument.profile.find((f) => f.id === id);
@@ -31,17 +110,111 @@ function descending(n: number): number[] {
   return Array.from({ length: n }, (_, i) => n - i * 0.6);
 }
 
+/** Standard logistic noise by inversion: one uniform and one log, cheaper than a normal. */
+function logisticNoise(random: Random): number {
+  const u = random() * 0.999998 + 0.000001;
+  return Math.log(u / (1 - u));
+}
+
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+type Answerer =
+  /** Options grouped by equal score, lowest first; thresholds on the logit scale between neighbouring groups. */
+  | { kind: 'options'; groups: string[][]; thresholds: number[] }
+  | { kind: 'number'; item: Extract<Item, { kind: 'number' }> };
+
 interface PreparedItem {
-  item: Item;
-  /** Answers sorted by score, with their scores, for picking the closest; numbers on a grid of their range. */
-  options: { id: string; score: number }[];
+  id: string;
   na: boolean;
-  /** Which latent strength drives the answer. */
+  /** Which strength drives the answer (see APPROACH, EXECUTION). */
   factor: number;
   difficulty: number;
+  answerer: Answerer;
+}
+
+/**
+ * The ordinal threshold model of an option item: options ordered by score
+ * (so reverse-scored items follow the strength through their score), a
+ * threshold at the logit of each midpoint between neighbouring scores. An
+ * answer is the group whose interval holds the latent response; options that
+ * score the same share a group and are picked at random.
+ */
+function optionAnswerer(instrument: Instrument, item: Item): Answerer {
+  const scored = optionsOf(instrument, item)
+    .map((o) => ({ id: o.id, score: optionScore(item, o) }))
+    .sort((a, b) => a.score - b.score);
+  const groups: string[][] = [];
+  const scores: number[] = [];
+  for (const o of scored) {
+    if (scores.length && o.score === scores.at(-1)) groups.at(-1)!.push(o.id);
+    else {
+      groups.push([o.id]);
+      scores.push(o.score);
+    }
+  }
+  const thresholds = scores.slice(1).map((s, i) => logit(Math.min(0.999, Math.max(0.001, (s + scores[i]!) / 2))));
+  return { kind: 'options', groups, thresholds };
+}
+
+/**
+ * A number item's answer for a target score: the value where the item's curve
+ * takes that score (the first such stretch of the curve), moved by a little
+ * noise along the value axis, on the item's grid and inside its range; past
+ * either end of the curve the value strays further, as real answers do.
+ */
+function numberAnswer(item: Extract<Item, { kind: 'number' }>, target: number, random: Random): string {
+  const curve = item.curve;
+  const first = curve[0]!;
+  const last = curve.at(-1)!;
+  const span = last.value - first.value;
+  // The nearest end point, for targets the curve never reaches.
+  let x = Math.abs(first.score - target) <= Math.abs(last.score - target) ? first.value : last.value;
+  for (let i = 1; i < curve.length; i++) {
+    const p = curve[i - 1]!;
+    const q = curve[i]!;
+    if (p.score !== q.score && (p.score - target) * (q.score - target) <= 0) {
+      x = p.value + ((target - p.score) / (q.score - p.score)) * (q.value - p.value);
+      break;
+    }
+  }
+  x += normal(random) * 0.05 * span;
+  // Near an end of the curve the score no longer tells values apart: spread the answers beyond it rather than stack them on the end point.
+  if (Math.abs(target - last.score) < 0.05) x = last.value + Math.abs(normal(random)) * 0.2 * span;
+  else if (Math.abs(target - first.score) < 0.05) x = first.value - Math.abs(normal(random)) * 0.2 * span;
+  const lo = item.integer ? Math.ceil(item.min) : item.min;
+  const hi = item.integer ? Math.floor(item.max) : item.max;
+  const rounded = item.integer ? Math.round(x) : Math.round(x * 10) / 10;
+  return String(Math.min(hi, Math.max(lo, rounded)));
+}
+
+interface Company {
+  id: number;
+  industry: string;
+  employeesAt: number;
+  salesTeam: string;
+  region: string;
+  motion: string;
+  /** F_value, F_number, F_winRate, F_cycle. */
+  factors: number[];
+  level: number;
+  personal: number;
+  /** The company's true figures, which each respondent reports with a little error. */
+  numbers: CompanyNumbers;
+}
+
+interface CompanyNumbers {
+  opportunities: number;
+  dealValue: number;
+  winRate: number;
+  cycleDays: number;
+  quotaFactor: number;
+  coverage: number;
+  stageCount: number;
 }
 
 export function createSyntheticGenerator(instrument: Instrument, seed: number) {
+  const M = LATENT_MODEL;
   const seedRandom: Random = seededRandom(seed);
   const profileIds = {
     role: choiceIds(instrument, 'role'),
@@ -51,96 +224,168 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
     region: choiceIds(instrument, 'region'),
     motion: choiceIds(instrument, 'motion'),
   };
-  // Fixed per-industry maturity offsets, drawn once from the seed.
-  const industryEffect = new Map(profileIds.industry.map((id) => [id, normal(seedRandom) * 0.35]));
-  const itemRandom = seededRandom(seed ^ 0x5bd1e995);
-  const prepare = (item: Item, factor: number): PreparedItem => {
-    const options = (item.kind === 'number' ? numberGrid(item) : optionsOf(instrument, item).map((o) => ({ id: o.id, score: optionScore(item, o) })))
-      .sort((a, b) => a.score - b.score);
-    return { item, options, na: allowsNotApplicable(item), factor, difficulty: normal(itemRandom) * 0.45 };
-  };
-  const factorOf = (weights: Record<string, number>): number => {
-    const entries = Object.values(weights);
-    return entries.indexOf(Math.max(...entries));
-  };
-  const items = [
-    ...companyItems(instrument).map((i) => prepare(i, factorOf(i.weights))),
-    ...personalItems(instrument).map((i) => prepare(i, 4 + factorOf(i.weights))),
-  ];
+  // Fixed per-industry offsets, drawn once from the seed; centred and clamped so that no seed makes an industry an outlier.
+  const rawIndustry = profileIds.industry.map(() => normal(seedRandom) * M.INDUSTRY_SD);
+  const meanIndustry = rawIndustry.reduce((a, b) => a + b, 0) / Math.max(1, rawIndustry.length);
+  const industryEffect = new Map(
+    profileIds.industry.map((id, i) => [id, Math.max(-2 * M.INDUSTRY_SD, Math.min(2 * M.INDUSTRY_SD, rawIndustry[i]! - meanIndustry))]),
+  );
+  const leaderRole = new Set(profileIds.role.filter((r) => roleGroup(instrument, r) === 'leader'));
 
-  /**
-   * Participant `index` depends only on the seed and the index, never on the
-   * ones generated before it, so that several workers can share a load.
-   */
-  return function next(index: number): SyntheticParticipant {
-    const random = seededRandom(seed, index + 1);
-    const role = pickWeighted(random, profileIds.role, [45, 25, 20, 10]);
+  const itemRandom = seededRandom(seed ^ 0x5bd1e995);
+  const prepare = (item: Item, factor: number): PreparedItem => ({
+    id: item.id,
+    na: allowsNotApplicable(item),
+    factor,
+    difficulty: normal(itemRandom) * M.DIFFICULTY_SD,
+    answerer: item.kind === 'number' ? { kind: 'number', item } : optionAnswerer(instrument, item),
+  });
+  const items = [
+    ...companyItems(instrument).map((i) => prepare(i, SubIndexKeys.indexOf(primaryFactor(i)))),
+    ...personalItems(instrument).map((i) => prepare(i, i.weights.execution > i.weights.approach ? EXECUTION : APPROACH)),
+  ];
+  // Difficulties centred within each factor, so that a seed's draw moves items against each other, never a whole factor or the median.
+  for (let f = 0; f <= EXECUTION; f++) {
+    const mine = items.filter((p) => p.factor === f);
+    const mean = mine.reduce((sum, p) => sum + p.difficulty, 0) / Math.max(1, mine.length);
+    for (const p of mine) p.difficulty -= mean;
+  }
+
+  /** Company starts inside one block of indexes, from that block's own stream; the last company is cut at the block's end. */
+  const blockStarts = (block: number): number[] => {
+    const random = seededRandom(seed ^ 0x68e31da4, block + 1);
+    const starts: number[] = [];
+    for (let at = block * BLOCK; at < (block + 1) * BLOCK; ) {
+      starts.push(at);
+      at += pickWeighted(random, COMPANY_SIZES, COMPANY_SIZE_WEIGHTS);
+    }
+    return starts;
+  };
+
+  const makeCompany = (id: number): Company => {
+    const random = seededRandom(seed ^ 0x2545f491, id + 1);
     const industry = pickWeighted(random, profileIds.industry, descending(profileIds.industry.length));
     const employeesAt = Math.floor(random() ** 1.4 * profileIds.employees.length);
-    const employees = profileIds.employees[employeesAt]!;
     const teamAt = Math.min(profileIds.salesTeam.length - 1, Math.max(0, employeesAt + Math.round(normal(random) * 0.8) - 1));
-    const salesTeam = profileIds.salesTeam[teamAt]!;
     const region = pickWeighted(random, profileIds.region, [40, 8, 32, 6, 14]);
     const motion = pickWeighted(random, profileIds.motion, [30, 35, 10, 25]);
-    const company = `${COMPANY_NAMES_A[index % COMPANY_NAMES_A.length]} ${COMPANY_NAMES_B[Math.floor(index / COMPANY_NAMES_A.length) % COMPANY_NAMES_B.length]} ${1 + (index % 997)}`;
-
-    const maturity =
-      normal(random) * 0.8 +
+    const level =
+      M.CENTRE +
       (industryEffect.get(industry) ?? 0) +
-      (employeesAt - 1.5) * 0.12 +
-      (motion === 'field' ? 0.1 : motion === 'channel' ? -0.1 : 0);
-    // Four company factors and two personal ones, each the maturity plus its own strength.
-    const strengths = Array.from({ length: 6 }, () => maturity + normal(random) * 0.45);
+      (employeesAt - (profileIds.employees.length - 1) / 2) * M.SIZE_STEP +
+      (M.MOTION[motion] ?? 0) +
+      normal(random) * M.LEVEL_SD;
+    const factors = SubIndexKeys.map(() => level + normal(random) * M.FACTOR_SD);
+    const personal = M.PERSONAL_CENTRE + M.PERSONAL_FROM_LEVEL * (level - M.CENTRE) + normal(random) * M.PERSONAL_SD;
+    return {
+      id,
+      industry,
+      employeesAt,
+      salesTeam: profileIds.salesTeam[teamAt]!,
+      region,
+      motion,
+      factors,
+      level,
+      personal,
+      numbers: companyNumbers(random, factors, employeesAt, motion),
+    };
+  };
+
+  // Consecutive indexes mostly share a block and often a company: remembering the last of each saves redrawing them.
+  let lastBlock = -1;
+  let starts: number[] = [];
+  let company: Company | null = null;
+  const companyOf = (index: number): Company => {
+    const block = Math.floor(index / BLOCK);
+    if (block !== lastBlock) {
+      starts = blockStarts(block);
+      lastBlock = block;
+    }
+    let id = starts[0]!;
+    for (const s of starts) if (s <= index) id = s;
+    if (company?.id !== id) company = makeCompany(id);
+    return company;
+  };
+
+  const strengths = new Float64Array(6);
+  return function next(index: number): SyntheticParticipant {
+    const c = companyOf(index);
+    const random = seededRandom(seed, index + 1);
+    const role = pickWeighted(random, profileIds.role, [45, 25, 20, 10]);
+    const view = normal(random) * M.VIEW_SD + (leaderRole.has(role) ? M.LEADER_BIAS : 0);
+    for (let k = 0; k < 4; k++) strengths[k] = c.factors[k]! + view + normal(random) * M.VIEW_FACTOR_SD;
+    const own = c.personal + normal(random) * M.OWN_SD;
+    strengths[APPROACH] = own + normal(random) * M.SIDE_SD;
+    strengths[EXECUTION] = own + normal(random) * M.SIDE_SD;
 
     const answers: Record<string, string> = {};
     for (const p of items) {
-      if (p.na && random() < 0.03) {
-        answers[p.item.id] = NOT_APPLICABLE;
+      if (p.na && random() < M.NOT_APPLICABLE) {
+        answers[p.id] = NOT_APPLICABLE;
         continue;
       }
-      const target = 1 / (1 + Math.exp(-(strengths[p.factor]! - p.difficulty + normal(random) * 0.7) * 1.3));
-      let best = p.options[0]!;
-      for (const o of p.options) if (Math.abs(o.score - target) < Math.abs(best.score - target)) best = o;
-      answers[p.item.id] = best.id;
+      const response = strengths[p.factor]! - p.difficulty + logisticNoise(random) * M.ANSWER_NOISE;
+      const a = p.answerer;
+      if (a.kind === 'number') {
+        answers[p.id] = numberAnswer(a.item, logistic(response), random);
+        continue;
+      }
+      let g = 0;
+      while (g < a.thresholds.length && response > a.thresholds[g]!) g++;
+      const group = a.groups[g]!;
+      answers[p.id] = group.length === 1 ? group[0]! : group[Math.floor(random() * group.length)]!;
     }
 
-    const numbers = random() < 0.6 ? syntheticNumbers(random, maturity, employeesAt, motion) : null;
-    return { profile: { role, company, industry, employees, salesTeam, region, motion }, answers, numbers };
+    const numbers = random() < M.NUMBERS_SHARE ? reportedNumbers(random, c.numbers) : null;
+    const profile: Profile = {
+      role,
+      company: companyName(c.id),
+      industry: c.industry,
+      employees: profileIds.employees[c.employeesAt]!,
+      salesTeam: c.salesTeam,
+      region: c.region,
+      motion: c.motion,
+    };
+    return { profile, answers, numbers };
   };
 }
 
-/** Candidate answers of a number item: 41 steps over its range, each with its curve score. */
-function numberGrid(item: Extract<Item, { kind: 'number' }>): { id: string; score: number }[] {
-  const steps = 40;
-  const seen = new Map<string, number>();
-  for (let i = 0; i <= steps; i++) {
-    const raw = item.min + ((item.max - item.min) * i) / steps;
-    const rounded = item.integer ? Math.round(raw) : Math.round(raw * 10) / 10;
-    // Rounding must not step outside the item's own range.
-    const x = Math.min(item.max, Math.max(item.min, rounded));
-    if (item.integer && !Number.isInteger(x)) continue;
-    seen.set(String(x), curveScore(item.curve, x));
-  }
-  return [...seen].map(([id, score]) => ({ id, score }));
+/**
+ * A company's true figures, each driven by the strength of its own factor:
+ * deal value by Value (and size and motion), opportunities by Number (and
+ * size), win rate by Win rate, cycle length by Cycle (shorter when strong).
+ */
+function companyNumbers(random: Random, factors: readonly number[], sizeBand: number, motion: string): CompanyNumbers {
+  const [value, number, winRate, cycle] = factors as [number, number, number, number];
+  const motionValue = motion === 'field' ? 2.2 : motion === 'inside' ? 0.6 : motion === 'channel' ? 1.3 : 1;
+  return {
+    dealValue: 12000 * 2 ** sizeBand * motionValue * Math.exp(value * 0.3 + normal(random) * 0.45),
+    opportunities: (25 * (1 + sizeBand) ** 1.6 * Math.exp(number * 0.25 + normal(random) * 0.35)) / Math.sqrt(motionValue),
+    winRate: 18 + winRate * 9 + normal(random) * 4,
+    cycleDays: 45 * (1 + sizeBand * 0.35) * motionValue ** 0.6 * Math.exp(-cycle * 0.2 + normal(random) * 0.25),
+    quotaFactor: 1 + 0.15 * Math.abs(normal(random)),
+    coverage: 2.6 + (number + winRate) * 0.3 + normal(random) * 0.6,
+    stageCount: 3 + Math.floor(random() * 3),
+  };
 }
 
-function syntheticNumbers(random: Random, maturity: number, sizeBand: number, motion: string): YourNumbers {
+/** One respondent's "Your numbers": the company's figures as they know them, each off by a few per cent. */
+function reportedNumbers(random: Random, truth: CompanyNumbers): YourNumbers {
   const round = (x: number, to: number) => Math.max(to, Math.round(x / to) * to);
-  const motionValue = motion === 'field' ? 2.2 : motion === 'inside' ? 0.6 : motion === 'channel' ? 1.3 : 1;
-  const dealValue = round(12000 * 2 ** sizeBand * motionValue * Math.exp(normal(random) * 0.5), 500);
-  const opportunities = round(25 * (1 + sizeBand) ** 1.6 * Math.exp(normal(random) * 0.4) / Math.sqrt(motionValue), 1);
-  const winRate = Math.min(70, Math.max(5, Math.round(24 + maturity * 7 + normal(random) * 5)));
-  const cycleDays = Math.max(7, Math.round(45 * (1 + sizeBand * 0.35) * motionValue ** 0.6 * Math.exp(-maturity * 0.15 + normal(random) * 0.25)));
-  const quota = round(opportunities * dealValue * (winRate / 100) * (1 + 0.15 * Math.abs(normal(random))), 1000);
-  const pipeline = round(quota * Math.max(0.6, 2.6 + maturity * 0.6 + normal(random) * 0.7), 1000);
+  const off = () => Math.exp(normal(random) * 0.08);
+  const dealValue = round(truth.dealValue * off(), 500);
+  const opportunities = round(truth.opportunities * off(), 1);
+  const winRate = Math.min(70, Math.max(5, Math.round(truth.winRate * off())));
+  const cycleDays = Math.max(7, Math.round(truth.cycleDays * off()));
+  const quota = round(opportunities * dealValue * (winRate / 100) * truth.quotaFactor, 1000);
+  const pipeline = round(quota * Math.max(0.6, truth.coverage * off()), 1000);
   const decided = Math.max(4, Math.round(opportunities * 0.8));
   const wonCount = Math.max(1, Math.round((decided * winRate) / 100));
   const lostCount = Math.max(1, decided - wonCount);
-  const stageCount = 3 + Math.floor(random() * 3);
   const stages: Partial<YourNumbers> = {};
   // Stage rates whose product lands near the win rate, so the funnel agrees with it.
-  const perStage = Math.min(95, Math.max(10, 100 * (winRate / 100) ** (1 / stageCount)));
-  for (let s = 1; s <= stageCount; s++) {
+  const perStage = Math.min(95, Math.max(10, 100 * (winRate / 100) ** (1 / truth.stageCount)));
+  for (let s = 1; s <= truth.stageCount; s++) {
     (stages as Record<string, number>)[`stage${s}`] = Math.min(95, Math.max(5, Math.round(perStage + normal(random) * 6)));
   }
   return {
