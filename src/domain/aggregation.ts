@@ -1,3 +1,4 @@
+import { mayShow } from './anonymity.ts';
 import type { Instrument } from './instrument.ts';
 import { companyItems, companyScores, type CompanyScores, type ItemScores } from './scoring.ts';
 
@@ -13,10 +14,8 @@ export interface ItemSpread {
   /** Respondents who gave a scored answer. */
   n: number;
   mean: number;
-  /** Population standard deviation of the item scores, in [0, 0.5]. */
+  /** Population standard deviation of the item scores, in [0, 0.5]. No minimum or maximum: those are one person's answer. */
   spread: number;
-  min: number;
-  max: number;
 }
 
 export interface GroupContrast {
@@ -32,8 +31,16 @@ export interface CompanyAggregate {
   itemScores: Map<string, number>;
   scores: CompanyScores;
   spreads: ItemSpread[];
-  byRole: Record<RoleGroup, { respondents: number; scores: CompanyScores | null }>;
+  /** Leaders against sellers: null unless each role group has at least k respondents besides the reader. */
+  byRole: Record<RoleGroup, { respondents: number; scores: CompanyScores }> | null;
   contrasts: GroupContrast[];
+}
+
+/** What the anonymity rule needs to know about who reads the aggregate. */
+export interface AggregateReader {
+  minGroup: number;
+  /** The reader's role group when they are one of the respondents; null for a consultant. */
+  readerRoleGroup: RoleGroup | null;
 }
 
 /** Per item, the mean over the respondents who answered it (not-applicable answers stay out). */
@@ -54,7 +61,7 @@ function spreadOf(itemId: string, values: number[]): ItemSpread {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
-  return { itemId, n, mean, spread: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values) };
+  return { itemId, n, mean, spread: Math.sqrt(variance) };
 }
 
 /**
@@ -62,7 +69,7 @@ function spreadOf(itemId: string, values: number[]): ItemSpread {
  * scores, never from averaging the respondents' sub-indices, so that an item one
  * person skipped still counts with the others' answers.
  */
-export function aggregateCompany(instrument: Instrument, respondents: readonly Respondent[]): CompanyAggregate {
+export function aggregateCompany(instrument: Instrument, respondents: readonly Respondent[], reader: AggregateReader): CompanyAggregate {
   const items = companyItems(instrument);
   const itemScores = meanItemScores(respondents);
   const spreads = items
@@ -75,6 +82,10 @@ export function aggregateCompany(instrument: Instrument, respondents: readonly R
     .sort((a, b) => b.spread - a.spread);
 
   const group = (g: RoleGroup) => respondents.filter((r) => r.roleGroup === g);
+  const roleShown = (g: RoleGroup) => mayShow({ count: group(g).length, readerIncluded: reader.readerRoleGroup === g }, reader.minGroup);
+  if (!roleShown('leader') || !roleShown('seller')) {
+    return { respondents: respondents.length, itemScores, scores: companyScores(instrument, itemScores), spreads, byRole: null, contrasts: [] };
+  }
   const leaders = meanItemScores(group('leader'));
   const sellers = meanItemScores(group('seller'));
   const contrasts = items
@@ -86,10 +97,7 @@ export function aggregateCompany(instrument: Instrument, respondents: readonly R
     })
     .sort((a, b) => Math.abs(b.gap) - Math.abs(a.gap));
 
-  const roleScores = (g: RoleGroup, means: Map<string, number>) => ({
-    respondents: group(g).length,
-    scores: group(g).length ? companyScores(instrument, means) : null,
-  });
+  const roleScores = (g: RoleGroup, means: Map<string, number>) => ({ respondents: group(g).length, scores: companyScores(instrument, means) });
 
   return {
     respondents: respondents.length,

@@ -1,4 +1,5 @@
-import { firstActions, narrativeBand, type ActionKind } from './actions.ts';
+import { firstActions, narrativeBand, type ActionKind, type Audience } from './actions.ts';
+import { NOT_APPLICABLE, optionsOf, type Answers } from './answers.ts';
 import type { CompanyAggregate } from './aggregation.ts';
 import {
   columnGeometry,
@@ -13,19 +14,12 @@ import {
   type ScoreBar,
 } from './chart-geometry.ts';
 import { SubIndexKeys, type Instrument, type Item, type SubIndexKey } from './instrument.ts';
-import {
-  opportunitiesPerStage,
-  pipelineCoverage,
-  TEN_PERCENT_EACH,
-  compoundedFactor,
-  whatIf,
-  winRates,
-  type Coverage,
-  type WinRates,
-} from './numbers.ts';
+import type { CompanyNumbers } from './company-numbers.ts';
+import { compoundedFactor, TEN_PERCENT_EACH } from './numbers.ts';
+import { numbersPage, type NumbersPage } from './numbers-page.ts';
 import type { YourNumbers } from './profile.ts';
 import { fillCopy, type ReportCopy } from './report-copy.ts';
-import { SUB_INDEX_LABELS } from './results-model.ts';
+import { SUB_INDEX_LABELS, type ViewKind } from './results-model.ts';
 import {
   companyCategory,
   personalCategory,
@@ -59,14 +53,28 @@ export interface CompanyReportInput {
   company: string;
   /** The report date, yyyy-mm-dd. */
   date: string;
+  /** Whose figures the report is: the company's (every respondent) or the reader's own view. */
+  view: ViewKind;
+  /** Respondents behind the figures: 1 for one's own view. */
   respondents: number;
   itemScores: ItemScores;
   scores: CompanyScores;
+  /** The reader's own answers, read back by their labels in their own view. */
+  ownAnswers: Answers | null;
+  /** The reader's own Velocity Index beside the company's, on their copy of a company view. */
+  ownView: CompanyScores | null;
+  /** More colleagues needed before the company figures appear, on a reader's own view. */
+  companyPending: { needed: number } | null;
+  /** Who the five first actions are for. */
+  audience: Audience;
   /** The reader's own Personal Index, on their copy. */
   reader: PersonalScores | null;
   peer: PeerContext | null;
   minGroup: number;
+  /** The reader's own "Your numbers"; null on the consultant's copy, which has no reader. */
   numbers: YourNumbers | null;
+  /** The company's numbers combined over its respondents (company-numbers.ts); null outside a company. */
+  companyNumbers: CompanyNumbers | null;
   aggregate: CompanyAggregate | null;
 }
 
@@ -81,29 +89,32 @@ export interface SubIndexRow {
   bar: ScoreBar;
 }
 
-export interface NumbersPage {
-  intro: string;
-  currency: string;
-  perDay: number;
-  perQuarter: number;
-  uplift: number;
-  whatIfChart: ColumnPair;
-  winRates: WinRates | null;
-  coverage: Coverage | null;
-  stages: { counts: number[]; chart: Funnel } | null;
-}
+export type { NumbersPage } from './numbers-page.ts';
 
 export interface DetailItem {
   id: string;
   text: string;
   short: string;
+  /** The answer read back by its own label ("You answered “Most of the time”."), or the team's average; null when unanswered. */
+  answer: string | null;
   /** 0-100, or null when not applicable / unanswered. */
   score: number | null;
   narrative: string | null;
 }
 
 export interface CompanyReportModel {
-  meta: { company: string; date: string; respondents: number; instrument: string; peerLabel: string | null; peerSize: number | null; minGroup: number };
+  meta: {
+    company: string;
+    date: string;
+    view: ViewKind;
+    /** Whose figures these are, in words: shown on the cover and in every running header. */
+    viewLabel: string;
+    respondents: number;
+    instrument: string;
+    peerLabel: string | null;
+    peerSize: number | null;
+    minGroup: number;
+  };
   cover: { tagline: string };
   summary: {
     intro: string;
@@ -112,6 +123,10 @@ export interface CompanyReportModel {
     histogram: Histogram | null;
     subIndices: SubIndexRow[];
     reader: { score: number; category: string } | null;
+    /** The reader's own Velocity Index when the headline is the company's. */
+    ownView: { score: number; category: string } | null;
+    /** Why the report shows one person's view, and what unlocks the company's. */
+    viewNote: string;
   };
   executive: { intro: string; compounding: string };
   actions: { intro: string; items: { kind: ActionKind; title: string; text: string; score: number }[] };
@@ -119,7 +134,8 @@ export interface CompanyReportModel {
   detail: { intro: string; sections: { title: string; intro: string; items: DetailItem[] }[] };
   disagreement: {
     intro: string;
-    items: { short: string; text: string; spread: number; min: number; max: number; mean: number }[];
+    /** Mean and spread (standard deviation) only: a minimum or maximum is one person's answer. */
+    items: { short: string; text: string; spread: number; mean: number }[];
     roles: { short: string; leaders: number; sellers: number; gap: number }[];
   } | null;
   methodology: string[];
@@ -127,36 +143,40 @@ export interface CompanyReportModel {
 
 const pct = (x: number) => Math.round(x * 100);
 
-/** One answered (or not applicable) item as the detailed analysis shows it. */
-function detailItem(item: Item, scores: ItemScores): DetailItem {
-  const s = scores.get(item.id);
-  return { id: item.id, text: item.text, short: item.short, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
+/** An answer by the label the participant chose, never a paraphrase of it. */
+export function answerLabel(instrument: Instrument, item: Item, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value === NOT_APPLICABLE) return instrument.notApplicableLabel;
+  if (item.kind === 'number') return item.unit ? `${value} ${item.unit}` : value;
+  return optionsOf(instrument, item).find((o) => o.id === value)?.label ?? null;
 }
 
-function numbersPage(copy: ReportCopy, n: YourNumbers | null): NumbersPage | null {
-  if (!n || n.opportunities === undefined || n.dealValue === undefined || n.winRate === undefined || n.cycleDays === undefined) return null;
-  const w = whatIf({ opportunities: n.opportunities, dealValue: n.dealValue, winRate: n.winRate, cycleDays: n.cycleDays });
-  const outcomes = n.wonCount !== undefined && n.wonValue !== undefined && n.lostCount !== undefined && n.lostValue !== undefined;
-  const rates = [n.stage1, n.stage2, n.stage3, n.stage4, n.stage5, n.stage6].filter((r): r is number => r !== undefined);
-  const counts = rates.length ? opportunitiesPerStage(rates) : null;
-  return {
-    intro: copy.company.numbersIntro,
-    currency: n.currency ?? '',
-    perDay: w.before.perDay,
-    perQuarter: w.before.perQuarter,
-    uplift: w.uplift,
-    whatIfChart: columnGeometry([
-      { label: 'Today', value: w.before.perQuarter },
-      { label: 'With +10 % on each lever', value: w.after.perQuarter },
-    ]),
-    winRates: outcomes
-      ? winRates({ wonCount: n.wonCount!, wonValue: n.wonValue!, lostCount: n.lostCount!, lostValue: n.lostValue!, openCount: n.openCount, openValue: n.openValue })
-      : null,
-    coverage: n.quota !== undefined && n.pipeline !== undefined ? pipelineCoverage(n.pipeline, n.quota) : null,
-    stages: counts
-      ? { counts, chart: funnelGeometry(counts, [...rates.map((_, i) => `Stage ${i + 1}`), 'Win']) }
-      : null,
-  };
+/** How the answer behind a comment is read back: the reader's own label, or the team's average over the respondents who answered. */
+export type AnswerSource = { kind: 'own'; answers: Answers } | { kind: 'team'; respondents: number };
+
+/** One answered (or not applicable) item as the detailed analysis shows it. */
+function detailItem(instrument: Instrument, item: Item, scores: ItemScores, source: AnswerSource): DetailItem {
+  const s = scores.get(item.id);
+  let answer: string | null = null;
+  if (source.kind === 'own') {
+    const label = answerLabel(instrument, item, source.answers[item.id]);
+    answer = label && `You answered “${label}”.`;
+  } else if (s !== undefined) {
+    answer = `Your team’s average: ${pct(s)} / 100.`;
+  }
+  return { id: item.id, text: item.text, short: item.short, answer, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
+}
+
+/** Says whose figures the report holds, so that no reader mistakes one person's view for the company's. */
+function viewNote(input: CompanyReportInput): string {
+  if (input.view === 'company') {
+    return `These are ${input.company}’s figures: the answers of all ${input.respondents} respondents combined, item by item. This is the company score wherever it appears.`;
+  }
+  if (!input.ownAnswers) return 'These figures come from one respondent’s answers.';
+  const pending = input.companyPending;
+  return pending
+    ? `These figures are your own view: they come from your answers only. Your company’s figures, combining your colleagues’ answers, appear once ${pending.needed} more ${pending.needed === 1 ? 'colleague has' : 'colleagues have'} finished, so that nobody can work out anyone else’s answers.`
+    : 'These figures are your own view of your company: they come from your answers only.';
 }
 
 /** The company report as plain data: every section of SPEC section 4, with its chart geometry. */
@@ -188,10 +208,15 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
   });
   const itemsById = new Map(instrument.company.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
   const agg = input.aggregate;
+  const source: AnswerSource =
+    input.view === 'own' && input.ownAnswers ? { kind: 'own', answers: input.ownAnswers } : { kind: 'team', respondents: input.respondents };
+  const ownVelocity = input.ownView?.velocity ?? null;
   return {
     meta: {
       company: input.company,
       date: input.date,
+      view: input.view,
+      viewLabel: input.view === 'company' ? `Company view · ${input.respondents} respondents` : input.ownAnswers ? 'Your view · your answers only' : 'One respondent’s view',
       respondents: input.respondents,
       instrument: `${instrument.id} v${instrument.version}`,
       peerLabel: peer?.label ?? null,
@@ -209,6 +234,8 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
         input.reader?.personal != null
           ? { score: input.reader.personal, category: personalCategory(instrument, input.reader.personal).label }
           : null,
+      ownView: input.view === 'company' && ownVelocity !== null ? { score: ownVelocity, category: companyCategory(instrument, ownVelocity).label } : null,
+      viewNote: viewNote(input),
     },
     executive: {
       intro: copy.company.executiveIntro,
@@ -216,20 +243,20 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
     },
     actions: {
       intro: copy.company.actionsIntro,
-      items: firstActions(instrument, input.itemScores).map((a) => ({
+      items: firstActions(instrument, input.itemScores, input.scores, input.audience).map((a) => ({
         kind: a.kind,
         title: a.item.short,
-        text: a.item.narrative[narrativeBand(a.score)],
+        text: a.sentence,
         score: pct(a.score),
       })),
     },
-    numbers: numbersPage(copy, input.numbers),
+    numbers: numbersPage(copy.company.numbersIntro, input.numbers, input.companyNumbers),
     detail: {
       intro: copy.company.detailIntro,
       sections: instrument.company.sections.map((section) => ({
         title: section.title,
         intro: section.intro,
-        items: section.items.map((item) => detailItem(item, input.itemScores)),
+        items: section.items.map((item) => detailItem(instrument, item, input.itemScores, source)),
       })),
     },
     disagreement:
@@ -240,8 +267,6 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
               short: itemsById.get(s.itemId)?.short ?? s.itemId,
               text: itemsById.get(s.itemId)?.text ?? '',
               spread: pct(s.spread),
-              min: pct(s.min),
-              max: pct(s.max),
               mean: pct(s.mean),
             })),
             roles: agg.contrasts.slice(0, 5).map((c) => ({
@@ -263,6 +288,8 @@ export interface PersonalReportInput {
   date: string;
   roleLabel: string;
   itemScores: ItemScores;
+  /** The participant's answers, read back by their labels. */
+  answers: Answers;
   scores: PersonalScores;
   /** Position among individuals: same role when that group is large enough, else the wider group (named). */
   position: { label: string; size: number; relative: number } | null;
@@ -313,7 +340,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
         title: section.title,
         intro: section.intro,
         score: scored.length ? Math.round((100 * scored.reduce((x, y) => x + y, 0)) / scored.length) : null,
-        items: section.items.map((item) => detailItem(item, input.itemScores)),
+        items: section.items.map((item) => detailItem(instrument, item, input.itemScores, { kind: 'own', answers: input.answers })),
       };
     }),
     suggestions: { intro: copy.personal.suggestionsIntro, items: suggestions },

@@ -1,6 +1,6 @@
-import { firstActions, narrativeBand, type ActionKind } from './actions.ts';
+import { firstActions, type ActionKind, type Audience } from './actions.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from './instrument.ts';
-import type { ParticipantScores } from './scoring.ts';
+import type { CompanyScores, ItemScores, ParticipantScores } from './scoring.ts';
 import { companyCategory, personalCategory, revenuePotential } from './scoring.ts';
 
 export const SUB_INDEX_LABELS: Record<SubIndexKey, string> = {
@@ -20,25 +20,65 @@ export interface PeerFigures {
   medians: Record<SubIndexKey, number | null>;
 }
 
+/**
+ * Whose figures the headline is. `company`: every respondent of the company
+ * (the company score, the same wherever it appears); `own`: the reader's own
+ * answers — their view, shown alone until the company figures may be shown.
+ */
+export type ViewKind = 'company' | 'own';
+
+/** The company figures as the results page receives them: the aggregate once the anonymity rule allows it. */
+export interface CompanyFigures {
+  respondents: number;
+  itemScores: ItemScores;
+  scores: CompanyScores;
+}
+
 export interface ResultsModel {
+  view: ViewKind;
+  /** Respondents behind the headline figures (1 for one's own view). */
+  respondents: number;
   velocity: { score: number; category: string; summary: string };
+  /** The reader's own view beside the company's, when the headline is the company's. */
+  ownView: { score: number; category: string } | null;
+  /** More colleagues needed before the company figures appear; null when shown or when the participant has no company link. */
+  companyPending: { needed: number; respondents: number } | null;
   peer: PeerFigures | null;
   subIndices: { key: SubIndexKey; label: string; score: number | null; peerMedian: number | null; potential: string | null }[];
   personal: { score: number; category: string; summary: string; approach: number | null; execution: number | null } | null;
+  audience: Audience;
   actions: { kind: ActionKind; title: string; text: string; score: number }[];
 }
 
+export interface ResultsInput {
+  own: ParticipantScores;
+  /** The company's figures when the reader may see them. */
+  company: CompanyFigures | null;
+  companyPending: { needed: number; respondents: number } | null;
+  /** Peer figures for the headline scores. */
+  peer: PeerFigures | null;
+  audience: Audience;
+}
+
 /** What the results page shows, as plain data. */
-export function resultsModel(instrument: Instrument, s: ParticipantScores, peer: PeerFigures | null): ResultsModel {
-  const velocity = s.company.velocity ?? 0;
+export function resultsModel(instrument: Instrument, input: ResultsInput): ResultsModel {
+  const { own, company, peer } = input;
+  const headline = company ? company.scores : own.company;
+  const itemScores = company ? company.itemScores : own.itemScores;
+  const velocity = headline.velocity ?? 0;
   const vCat = companyCategory(instrument, velocity);
-  const personal = s.personal.personal;
+  const ownVelocity = own.company.velocity ?? 0;
+  const personal = own.personal.personal;
   const pCat = personal === null ? null : personalCategory(instrument, personal);
   return {
+    view: company ? 'company' : 'own',
+    respondents: company ? company.respondents : 1,
     velocity: { score: velocity, category: vCat.label, summary: vCat.summary },
+    ownView: company ? { score: ownVelocity, category: companyCategory(instrument, ownVelocity).label } : null,
+    companyPending: input.companyPending,
     peer,
     subIndices: SubIndexKeys.map((key) => {
-      const score = s.company[key];
+      const score = headline[key];
       return {
         key,
         label: SUB_INDEX_LABELS[key],
@@ -50,11 +90,12 @@ export function resultsModel(instrument: Instrument, s: ParticipantScores, peer:
     personal:
       personal === null || !pCat
         ? null
-        : { score: personal, category: pCat.label, summary: pCat.summary, approach: s.personal.approach, execution: s.personal.execution },
-    actions: firstActions(instrument, s.itemScores).map((a) => ({
+        : { score: personal, category: pCat.label, summary: pCat.summary, approach: own.personal.approach, execution: own.personal.execution },
+    audience: input.audience,
+    actions: firstActions(instrument, itemScores, headline, input.audience).map((a) => ({
       kind: a.kind,
       title: a.item.short,
-      text: a.item.narrative[narrativeBand(a.score)],
+      text: a.sentence,
       score: Math.round(a.score * 100),
     })),
   };

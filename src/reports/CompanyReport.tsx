@@ -5,15 +5,14 @@ import { BAR_WIDTH } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage } from './parts/chrome.tsx';
 import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart } from './parts/charts.tsx';
 import { ActionList, DetailSection, Methodology } from './parts/blocks.tsx';
-import { styles } from './theme.ts';
-import { formatCount, formatMoney, groupThousands } from '../domain/number-format.ts';
+import { colors, styles } from './theme.ts';
+import { groupThousands } from '../domain/number-format.ts';
+import type { NumbersPage } from '../domain/numbers-page.ts';
 
 const TITLE = 'Velocity Index — Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
-const pct1 = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 export function CompanyReport({ m }: { m: CompanyReportModel }) {
-  const money = (v: number) => formatMoney(v, m.numbers?.currency);
   const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
   const page = (children: React.ReactNode, opts: { wrap?: boolean } = {}) => (
     <ReportPage id={id} wrap={opts.wrap}>
@@ -29,7 +28,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         tagline: m.cover.tagline,
         lines: [
           `Date: ${m.meta.date}`,
-          `Respondents: ${m.meta.respondents}`,
+          m.meta.viewLabel,
           m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${groupThousands(m.meta.peerSize ?? 0)} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
         ],
       }}
@@ -38,12 +37,18 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         <>
           <Text style={styles.h1}>Summary</Text>
           <Text style={styles.p}>{m.summary.intro}</Text>
+          <Text style={[styles.p, { fontWeight: 'bold' }]}>{m.summary.viewNote}</Text>
           <View style={[styles.row, { gap: 14 }]}>
             <View style={[styles.card, { width: 240, flexShrink: 0, alignItems: 'center' }]}>
-              <Text style={styles.small}>VELOCITY INDEX</Text>
+              <Text style={styles.small}>{m.meta.view === 'company' ? 'COMPANY VELOCITY INDEX' : 'VELOCITY INDEX · YOUR VIEW'}</Text>
               <GaugeChart g={m.summary.velocity.gauge} score={m.summary.velocity.score} />
               <Text style={styles.pill}>{m.summary.velocity.category}</Text>
               <Text style={[styles.small, { marginTop: 6, textAlign: 'center' }]}>{m.summary.velocity.summary}</Text>
+              {m.summary.ownView ? (
+                <Text style={[styles.small, { marginTop: 6, textAlign: 'center' }]}>
+                  Your own answers alone: {fmt(m.summary.ownView.score)} · {m.summary.ownView.category}
+                </Text>
+              ) : null}
             </View>
             <View style={[styles.card, { flex: 1 }]}>
               <Text style={styles.small}>AMONG YOUR PEERS</Text>
@@ -117,57 +122,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         </>,
       )}
 
-      {m.numbers
-        ? page(
-            <>
-              <Text style={styles.h1}>Your numbers</Text>
-              <Text style={styles.p}>{m.numbers.intro}</Text>
-              <View style={[styles.row, { gap: 12 }]}>
-                <View style={[styles.card, { flex: 1 }]}>
-                  <Text style={styles.small}>SALES VELOCITY</Text>
-                  <Text style={styles.lead}>{money(m.numbers.perDay)} per day</Text>
-                  <Text>{money(m.numbers.perQuarter)} per quarter</Text>
-                </View>
-                <View style={[styles.card, { flex: 1 }]}>
-                  <Text style={styles.small}>WHAT IF EACH LEVER MOVED 10 %</Text>
-                  <Text style={styles.lead}>+{(m.numbers.uplift * 100).toFixed(1)} %</Text>
-                  <Text>velocity, from the same team</Text>
-                </View>
-              </View>
-              <ColumnChart c={m.numbers.whatIfChart} format={(v) => `${money(v)} / quarter`} />
-              {m.numbers.winRates ? (
-                <View style={{ marginTop: 10 }} wrap={false}>
-                  <Text style={styles.h3}>Win rate by count and by value</Text>
-                  <Text>
-                    By count {pct1(m.numbers.winRates.unit)}, by value {pct1(m.numbers.winRates.value)}.
-                    {m.numbers.winRates.unitWithOpen !== m.numbers.winRates.unit
-                      ? ` Counting the open deals as not yet won: ${pct1(m.numbers.winRates.unitWithOpen)} by count and ${pct1(m.numbers.winRates.valueWithOpen)} by value; if all of them closed, ${pct1(m.numbers.winRates.unitIfOpenWon)} and ${pct1(m.numbers.winRates.valueIfOpenWon)}.`
-                      : ''}
-                  </Text>
-                  <Text style={styles.small}>
-                    A value rate well below the count rate means you win the small deals and lose the large ones.
-                  </Text>
-                </View>
-              ) : null}
-              {m.numbers.coverage ? (
-                <View style={{ marginTop: 10 }} wrap={false}>
-                  <Text style={styles.h3}>Pipeline coverage</Text>
-                  <Text>
-                    {m.numbers.coverage.ratio.toFixed(1)} : 1 against the common {m.numbers.coverage.rule} : 1 rule
-                    {m.numbers.coverage.meetsRule ? '.' : ` — ${money(m.numbers.coverage.shortfall)} of pipeline short.`}
-                  </Text>
-                </View>
-              ) : null}
-              {m.numbers.stages ? (
-                <View style={{ marginTop: 10 }} wrap={false}>
-                  <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
-                  <Text style={styles.p}>{m.numbers.stages.counts.map(formatCount).join(' : ')}</Text>
-                  <FunnelChart f={m.numbers.stages.chart} />
-                </View>
-              ) : null}
-            </>,
-          )
-        : null}
+      {m.numbers ? page(<NumbersSection n={m.numbers} />) : null}
 
       {page(
         <>
@@ -193,7 +148,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
                   <Text style={{ fontWeight: 'bold' }}>{d.short}</Text>
                   <Text style={styles.small}>{d.text}</Text>
                   <Text>
-                    Answers ranged from {d.min} to {d.max} (mean {d.mean}, spread {d.spread}).
+                    Average {d.mean} / 100; answers spread ±{d.spread} points around it.
                   </Text>
                 </View>
               ))}
@@ -217,3 +172,92 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
   );
 }
 
+
+/** A figure and its value on one line, the value right-aligned in bold. */
+function FigureLine({ label, value }: { label: string; value: string }) {
+  return (
+    <View style={[styles.row, { justifyContent: 'space-between', gap: 12, marginBottom: 2 }]}>
+      <Text style={{ flex: 1 }}>{label}</Text>
+      <Text style={{ fontWeight: 'bold' }}>{value}</Text>
+    </View>
+  );
+}
+
+/** The numbers page: every figure as the report model writes it, so the PDF and the HTML page read the same. */
+function NumbersSection({ n }: { n: NumbersPage }) {
+  const own = n.own;
+  const company = n.company;
+  return (
+    <>
+      <Text style={styles.h1}>{n.title}</Text>
+      <Text style={styles.p}>{n.intro}</Text>
+      {own?.velocity ? (
+        <>
+          <View style={[styles.row, { gap: 12 }]}>
+            <View style={[styles.card, { flex: 1 }]}>
+              <Text style={styles.small}>SALES VELOCITY</Text>
+              <Text style={styles.lead}>{own.velocity.perDayText} per day</Text>
+              <Text>{own.velocity.perQuarterText} per quarter</Text>
+              <Text style={styles.small}>{own.velocity.basis}</Text>
+            </View>
+            <View style={[styles.card, { flex: 1 }]}>
+              <Text style={styles.small}>WHAT IF EACH LEVER MOVED 10 %</Text>
+              <Text style={styles.lead}>{own.velocity.upliftText}</Text>
+              <Text>velocity, from the same team</Text>
+            </View>
+          </View>
+          <ColumnChart c={own.velocity.whatIfChart} values={own.velocity.whatIfColumns.map((c) => c.value)} />
+        </>
+      ) : null}
+      {own?.winRates ? (
+        <View style={{ marginTop: 10 }} wrap={false}>
+          <Text style={styles.h3}>Win rates</Text>
+          {own.winRates.rows.map((r) => (
+            <FigureLine key={r.label} label={r.label} value={r.value} />
+          ))}
+          {own.winRates.used ? <Text style={{ marginTop: 3 }}>{own.winRates.used}</Text> : null}
+          {own.winRates.difference ? <Text style={{ marginTop: 3 }}>{own.winRates.difference}</Text> : null}
+          {own.winRates.open ? <Text style={{ marginTop: 3 }}>{own.winRates.open}</Text> : null}
+          {own.winRates.note ? <Text style={[styles.small, { marginTop: 3 }]}>{own.winRates.note}</Text> : null}
+        </View>
+      ) : null}
+      {own?.coverage ? (
+        <View style={{ marginTop: 10 }} wrap={false}>
+          <Text style={styles.h3}>Pipeline coverage</Text>
+          <Text>{own.coverage}</Text>
+        </View>
+      ) : null}
+      {own?.stages ? (
+        <View style={{ marginTop: 10 }} wrap={false}>
+          <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
+          <Text style={styles.p}>{own.stages.text}</Text>
+          <FunnelChart f={own.stages.chart} values={own.stages.rows.map((r) => r.value)} />
+          <Text style={styles.small}>{own.stages.note}</Text>
+        </View>
+      ) : null}
+      {company ? (
+        <View style={{ marginTop: 12 }} wrap={false}>
+          <Text style={styles.h2}>{company.heading}</Text>
+          <Text style={[styles.p, styles.small]}>{company.intro}</Text>
+          {company.rows.length ? (
+            <View style={{ borderTopWidth: 0.75, borderColor: colors.line }}>
+              <View style={[styles.row, { paddingVertical: 3, borderBottomWidth: 0.75, borderColor: colors.line }]}>
+                <Text style={[styles.small, { flex: 1 }]}>{company.columns.figure}</Text>
+                {company.columns.yours !== null ? <Text style={[styles.small, { width: 90, textAlign: 'right' }]}>{company.columns.yours}</Text> : null}
+                <Text style={[styles.small, { width: 150, textAlign: 'right' }]}>{company.columns.company}</Text>
+              </View>
+              {company.rows.map((r) => (
+                <View key={r.label} style={[styles.row, { paddingVertical: 3, borderBottomWidth: 0.75, borderColor: colors.line }]}>
+                  <Text style={{ flex: 1 }}>{r.label}</Text>
+                  {r.yours !== null ? <Text style={{ width: 90, textAlign: 'right', fontWeight: 'bold' }}>{r.yours}</Text> : null}
+                  <Text style={{ width: 150, textAlign: 'right' }}>{r.company}</Text>
+                </View>
+              ))}
+            </View>
+          ) : null}
+          {company.note ? <Text style={[styles.small, { marginTop: 4 }]}>{company.note}</Text> : null}
+        </View>
+      ) : null}
+    </>
+  );
+}

@@ -183,7 +183,7 @@ describe('CSV export', () => {
     expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4']);
     expect(rows.find((r) => r.participant === '4')!.company).toBe(`'${TRICKY}`);
     const stored = query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = 1').velocity;
-    expect(Number(rows[0]!.velocity_index)).toBeCloseTo(stored, 2);
+    expect(Number(rows[0]!.own_view_velocity_index)).toBeCloseTo(stored, 2);
 
     const answersRes = await get(`/consultant/studies/${drill.study}/export/answers.csv`, a);
     const answerRows = parse((await answersRes.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { firstActions } from '../../domain/actions.ts';
-import { SubIndexKeys } from '../../domain/instrument.ts';
+import { primaryFactor } from '../../domain/factors.ts';
+import { SubIndexKeys, type SubIndexKey } from '../../domain/instrument.ts';
+import { roleGroup } from '../../domain/profile.ts';
 import { parseResponse } from '../../domain/response.ts';
 import { companyCategory, personalCategory, revenuePotential, scoreParticipant } from '../../domain/scoring.ts';
 import { loadInstrument } from '../../server/instrument-loader.ts';
@@ -36,12 +38,18 @@ export function scoreCommand() {
       }
       const s = scoreParticipant(instrument, parsed.response.answers);
       if (s.company.velocity === null) throw new UsageError(`${opts.in}: no company item has a scored answer, so there is nothing to score`);
-      const actions = firstActions(instrument, s.itemScores).map((a) => ({
+      const audience = roleGroup(instrument, parsed.response.profile.role) === 'seller' ? 'seller' : 'leader';
+      const actions = firstActions(instrument, s.itemScores, s.company, audience).map((a) => ({
         kind: a.kind,
         item: a.item.id,
         short: a.item.short,
+        factor: primaryFactor(a.item),
         score: Math.round(a.score * 100),
+        sentence: a.sentence,
       }));
+      const answeredFactors = SubIndexKeys.filter((k) => s.company[k] !== null);
+      // The factor to pull first: the lowest sub-index, instrument factor order on a tie.
+      const weakestFactor = answeredFactors.reduce<SubIndexKey | null>((low, k) => (low === null || s.company[k]! < s.company[low]! ? k : low), null);
       const subIndices = Object.fromEntries(
         SubIndexKeys.map((k) => {
           const v = s.company[k];
@@ -53,6 +61,7 @@ export function scoreCommand() {
         velocityIndex: s.company.velocity,
         category: companyCategory(instrument, s.company.velocity).label,
         subIndices,
+        weakestFactor,
         personalIndex: s.personal.personal,
         personalCategory: s.personal.personal === null ? null : personalCategory(instrument, s.personal.personal).label,
         approach: s.personal.approach,
@@ -70,7 +79,8 @@ export function scoreCommand() {
         console.log(`  ${LABELS[k].padEnd(9)}     ${fmt(sub.score)}  revenue increase potential: ${sub.potential ?? '—'}`);
       }
       console.log(`Personal Index  ${fmt(result.personalIndex)}  ${result.personalCategory ?? ''}  (approach ${fmt(result.approach)}, execution ${fmt(result.execution)})`);
-      console.log('Five first actions:');
-      actions.forEach((a, i) => console.log(`  ${i + 1}. ${a.kind.toUpperCase().padEnd(6)} ${a.short} (score ${a.score})`));
+      if (weakestFactor) console.log(`Factor to pull first: ${LABELS[weakestFactor]}`);
+      console.log(audience === 'seller' ? 'Five first actions in your own deals:' : 'Five first actions:');
+      actions.forEach((a, i) => console.log(`  ${i + 1}. ${a.kind.toUpperCase().padEnd(6)} ${a.sentence} (${a.short}, score ${a.score})`));
     });
 }

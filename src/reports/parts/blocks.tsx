@@ -35,10 +35,10 @@ export function ActionList({ items }: { items: { kind: keyof typeof TAGS; title:
           <View style={[styles.row, { alignItems: 'center', marginBottom: 3 }]}>
             <Text style={{ fontWeight: 'bold', marginRight: 6 }}>{i + 1}.</Text>
             <Text style={[styles.tag, { color: TAGS[a.kind].color, backgroundColor: TAGS[a.kind].bg }]}>{TAGS[a.kind].label}</Text>
-            <Text style={{ fontWeight: 'bold' }}>{a.title}</Text>
+            <Text style={styles.small}>{a.title}</Text>
             <Text style={[styles.small, { marginLeft: 'auto' }]}>score {a.score}</Text>
           </View>
-          <Text>{a.text}</Text>
+          <Text style={{ fontWeight: 'bold' }}>{a.text}</Text>
         </View>
       ))}
     </View>
@@ -62,6 +62,7 @@ export function DetailSection({ section }: { section: { title: string; intro: st
             {item.short} — {item.score === null ? 'not applicable' : `${item.score} / 100`}
           </Text>
           <Text style={styles.small}>{item.text}</Text>
+          {item.answer ? <Text style={styles.small}>{item.answer}</Text> : null}
           {item.narrative ? <Text>{item.narrative}</Text> : null}
         </View>
       ))}

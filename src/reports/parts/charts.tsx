@@ -2,7 +2,6 @@ import { Line, Path, Rect, Svg, Text as SvgText, View, Text } from '@react-pdf/r
 import type { ColumnPair, Funnel, Gauge, Histogram, ScoreBar } from '../../domain/chart-geometry.ts';
 import { FONT } from '../fonts.ts';
 import { colors, styles } from '../theme.ts';
-import { formatCount } from '../../domain/number-format.ts';
 
 export function GaugeChart({ g, score }: { g: Gauge; score: number }) {
   return (
@@ -46,7 +45,8 @@ export function HistogramChart({ h }: { h: Histogram }) {
   );
 }
 
-export function ColumnChart({ c, format }: { c: ColumnPair; format: (v: number) => string }) {
+/** Columns with their values as the report model writes them (one text per column, in order). */
+export function ColumnChart({ c, values }: { c: ColumnPair; values: readonly string[] }) {
   return (
     <View>
       <Svg width={c.width} height={c.height} viewBox={`0 0 ${c.width} ${c.height}`}>
@@ -57,7 +57,7 @@ export function ColumnChart({ c, format }: { c: ColumnPair; format: (v: number) 
       <View style={[styles.row, { width: c.width }]}>
         {c.columns.map((col, i) => (
           <View key={i} style={{ width: c.width / c.columns.length, alignItems: 'center' }}>
-            <Text style={{ fontWeight: 'bold' }}>{format(col.value)}</Text>
+            <Text style={{ fontWeight: 'bold' }}>{values[i]}</Text>
             <Text style={styles.small}>{col.label}</Text>
           </View>
         ))}
@@ -66,7 +66,8 @@ export function ColumnChart({ c, format }: { c: ColumnPair; format: (v: number) 
   );
 }
 
-export function FunnelChart({ f }: { f: Funnel }) {
+/** Stage bars with the count of each as the report model writes it (one text per row, in order). */
+export function FunnelChart({ f, values }: { f: Funnel; values: readonly string[] }) {
   return (
     <View>
       {f.rows.map((r, i) => (
@@ -75,7 +76,7 @@ export function FunnelChart({ f }: { f: Funnel }) {
           <Svg width={f.width} height={r.h} viewBox={`0 0 ${f.width} ${r.h}`}>
             <Rect x={r.x} y={0} width={r.w} height={r.h} fill={i === f.rows.length - 1 ? colors.accent : colors.brand} rx={2} />
           </Svg>
-          <Text style={{ width: 50, textAlign: 'right', fontWeight: 'bold' }}>{formatCount(r.value)}</Text>
+          <Text style={{ width: 50, textAlign: 'right', fontWeight: 'bold' }}>{values[i]}</Text>
         </View>
       ))}
     </View>

@@ -5,6 +5,7 @@ import { answers, participants, scores } from '../../../db/schema.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
+import { companyView, type CompanyView } from './company-view.ts';
 import { MEASURE_LABELS, type ComparisonModel } from '../../domain/comparison.ts';
 import { MEASURES, type CompareDimension } from '../../domain/peer-stats.ts';
 
@@ -25,8 +26,13 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
   return stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: 'windows' });
 }
 
-/** One row per participant of the study: profile, status and every score. */
-export function scoresCsv(db: Db, studyId: number, group?: GroupFilter): string {
+/**
+ * One row per participant of the study: profile, status and every score. A
+ * participant's scores are their own view (own_view_…); the company columns
+ * carry the company's figure — every respondent combined, the same one its
+ * reports show — once the company has at least k respondents.
+ */
+export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
   const rows = db
     .select({ p: participants, s: scores })
     .from(participants)
@@ -34,14 +40,31 @@ export function scoresCsv(db: Db, studyId: number, group?: GroupFilter): string 
     .where(inStudy(studyId, group))
     .orderBy(participants.id)
     .all();
+  const companyFigures = new Map<number, CompanyView>();
+  const companyOf = (id: number | null) => {
+    if (id === null) return null;
+    if (!companyFigures.has(id)) companyFigures.set(id, companyView(db, instrument, id, null, minGroup));
+    return companyFigures.get(id)!;
+  };
   return csv(
-    ['participant', 'company', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status', 'velocity_index', 'value', 'number', 'win_rate', 'cycle', 'personal_index', 'approach', 'execution', 'completed_at'],
-    rows.map(({ p, s }) => [
-      p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status,
-      round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
-      round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
-      p.completedAt ? p.completedAt.toISOString() : null,
-    ]),
+    [
+      'participant', 'company', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status',
+      'own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle',
+      'personal_index', 'approach', 'execution',
+      'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
+      'completed_at',
+    ],
+    rows.map(({ p, s }) => {
+      const view = companyOf(p.companyId);
+      const c = view?.aggregate?.scores ?? null;
+      return [
+        p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status,
+        round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
+        round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
+        c ? view!.respondents : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
+        p.completedAt ? p.completedAt.toISOString() : null,
+      ];
+    }),
   );
 }
 

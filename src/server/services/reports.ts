@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
-import { aggregateCompany } from '../../domain/aggregation.ts';
+import { combineCompanyNumbers } from '../../domain/company-numbers.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from '../../domain/instrument.ts';
 import { describePeerGroup, relativeFromCounts } from '../../domain/peers.ts';
 import { choiceLabel, roleGroup } from '../../domain/profile.ts';
@@ -10,15 +10,17 @@ import { loadInstrument } from '../instrument-loader.ts';
 import { loadReportCopy } from '../report-copy-loader.ts';
 import { completedOfCompany, loadAnswers, loadNumbers } from '../repositories/participants.ts';
 import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
+import { companyView } from './company-view.ts';
 import { groupQuartiles, peerPosition } from './peers.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
- * The company report of a participant's company: aggregated over every
- * completed respondent of the company when it came through a company link,
- * otherwise the participant's own answers. `reader` false makes the
- * consultant's copy, without anyone's Personal Index on it.
+ * The company report of a participant's company. On a respondent's copy: the
+ * company's figures (every respondent on the same instrument version) once the
+ * anonymity rule lets this reader see them, their own view until then. On the
+ * consultant's copy (`reader` false): the company's figures only, or null
+ * while there are too few respondents; nobody's Personal Index or own numbers.
  */
 export function companyReportFor(
   db: Db,
@@ -30,14 +32,14 @@ export function companyReportFor(
   const own = findScore(db, participant.id);
   if (!own) return null;
   const instrument: Instrument = loadInstrument(participant.instrumentId);
+  const view = companyView(db, instrument, participant.companyId, options.reader ? participant : null, minGroup);
+  const aggregate = view.aggregate;
+  if (!options.reader && !aggregate) return null;
+  const answers = loadAnswers(db, participant.id);
+  const mine = scoreParticipant(instrument, answers);
+  const headline = aggregate ? { itemScores: aggregate.itemScores, scores: aggregate.scores } : { itemScores: mine.itemScores, scores: mine.company };
+  const velocity = headline.scores.velocity ?? own.velocity;
   const members = participant.companyId === null ? [participant] : completedOfCompany(db, participant.companyId);
-  const scored = members.map((p) => ({ p, s: scoreParticipant(instrument, loadAnswers(db, p.id)) }));
-  const aggregate = aggregateCompany(
-    instrument,
-    scored.map(({ p, s }) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: s.itemScores })),
-  );
-  const mine = scored.find(({ p }) => p.id === participant.id)?.s ?? scoreParticipant(instrument, loadAnswers(db, participant.id));
-  const velocity = aggregate.scores.velocity ?? own.velocity;
   const position = peerPosition(
     db,
     { participantId: participant.id, companyId: participant.companyId, velocity, instrumentVersion: own.instrumentVersion, industry: participant.industry, employees: participant.employees },
@@ -50,7 +52,7 @@ export function companyReportFor(
     histogram: velocityHistogram(db, position.where, participant.id),
     subIndices: Object.fromEntries(
       SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
-        const score = aggregate.scores[k];
+        const score = headline.scores[k];
         const counts = score === null ? null : countAtMost(db, k, position.where, score, participant.id);
         const q = groupQuartiles(db, position.where, minGroup, k, participant.id);
         return [k, { relative: counts && counts.size >= minGroup ? relativeFromCounts(counts.notBetter, counts.size) : null, quartiles: q && { q1: q.q1, median: q.median, q3: q.q3 } }];
@@ -62,14 +64,27 @@ export function companyReportFor(
     copy: loadReportCopy(),
     company: participant.companyName,
     date: isoDate(date),
-    respondents: members.length,
-    itemScores: aggregate.itemScores,
-    scores: aggregate.scores,
+    view: aggregate ? 'company' : 'own',
+    respondents: aggregate ? view.respondents : 1,
+    itemScores: headline.itemScores,
+    scores: headline.scores,
+    ownAnswers: options.reader ? answers : null,
+    ownView: options.reader && aggregate ? mine.company : null,
+    companyPending: options.reader && participant.companyId !== null && !aggregate ? { needed: view.needed } : null,
+    audience: options.reader && roleGroup(instrument, participant.role) === 'seller' ? 'seller' : 'leader',
     reader: options.reader ? mine.personal : null,
     peer,
     minGroup,
-    numbers: loadNumbers(db, participant.id),
-    aggregate: members.length >= 2 ? aggregate : null,
+    // The reader's own numbers, on their copy only; everyone else's only combined, over at least k (SPEC 3b).
+    numbers: options.reader ? loadNumbers(db, participant.id) : null,
+    companyNumbers:
+      participant.companyId === null
+        ? null
+        : combineCompanyNumbers(
+            members.map((p) => ({ numbers: loadNumbers(db, p.id), reader: options.reader && p.id === participant.id })),
+            minGroup,
+          ),
+    aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
   });
 }
 
@@ -78,7 +93,8 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
   const own = findScore(db, participant.id);
   if (!own) return null;
   const instrument = loadInstrument(participant.instrumentId);
-  const s = scoreParticipant(instrument, loadAnswers(db, participant.id));
+  const answers = loadAnswers(db, participant.id);
+  const s = scoreParticipant(instrument, answers);
   const roleLabel = choiceLabel(instrument, 'role', participant.role);
   let position: PersonalReportModel['position'] = null;
   if (s.personal.personal !== null) {
@@ -100,6 +116,7 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     date: isoDate(date),
     roleLabel,
     itemScores: s.itemScores,
+    answers,
     scores: s.personal,
     position,
     minGroup,

@@ -2,21 +2,33 @@ import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { SubIndexKeys, type Instrument } from '../../domain/instrument.ts';
 import { describePeerGroup } from '../../domain/peers.ts';
-import { choiceLabel } from '../../domain/profile.ts';
+import { choiceLabel, roleGroup } from '../../domain/profile.ts';
 import { resultsModel, type ResultsModel } from '../../domain/results-model.ts';
-import { scoreParticipant } from '../../domain/scoring.ts';
-import { loadAnswers } from '../repositories/participants.ts';
 import { findScore } from '../repositories/scores.ts';
+import { companyView, ownScores } from './company-view.ts';
 import { groupQuartiles, peerPosition } from './peers.ts';
 
-/** The results of a completed participant, placed in its peer group; null when it has no scores. */
+/**
+ * The results of a completed participant, placed in its peer group; null when
+ * it has no scores. The headline is the company's score once the company
+ * figures may be shown to this participant, their own view until then.
+ */
 export function participantResults(db: Db, instrument: Instrument, participant: Participant, minGroup: number): ResultsModel | null {
   const stored = findScore(db, participant.id);
   if (!stored) return null;
-  const scores = scoreParticipant(instrument, loadAnswers(db, participant.id));
+  const own = ownScores(db, instrument, participant);
+  const view = companyView(db, instrument, participant.companyId, participant, minGroup);
+  const company = view.aggregate && { respondents: view.respondents, itemScores: view.aggregate.itemScores, scores: view.aggregate.scores };
   const position = peerPosition(
     db,
-    { participantId: participant.id, companyId: participant.companyId, velocity: stored.velocity, instrumentVersion: stored.instrumentVersion, industry: participant.industry, employees: participant.employees },
+    {
+      participantId: participant.id,
+      companyId: participant.companyId,
+      velocity: company?.scores.velocity ?? stored.velocity,
+      instrumentVersion: stored.instrumentVersion,
+      industry: participant.industry,
+      employees: participant.employees,
+    },
     minGroup,
   );
   const peer = position && {
@@ -28,5 +40,11 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
       number | null
     >,
   };
-  return resultsModel(instrument, scores, peer);
+  return resultsModel(instrument, {
+    own,
+    company,
+    companyPending: participant.companyId !== null && !company ? { needed: view.needed, respondents: view.respondents } : null,
+    peer,
+    audience: roleGroup(instrument, participant.role) === 'seller' ? 'seller' : 'leader',
+  });
 }

@@ -2,6 +2,7 @@ import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { slug } from '../../../../../domain/file-names.ts';
 import { COMPARE_DIMENSIONS } from '../../../../../domain/peer-stats.ts';
+import { config } from '../../../../../server/config.ts';
 import { db } from '../../../../../server/db.ts';
 import { csvResponse } from '../../../../../server/http/csv-response.ts';
 import { badRequest, notFound } from '../../../../../server/http/post.ts';
@@ -29,7 +30,7 @@ export const GET: APIRoute = ({ locals, params, url }) => {
   const query = GroupQuery.safeParse({ dimension: url.searchParams.get('dimension') ?? undefined, group: url.searchParams.get('group') ?? undefined });
   if (!query.success) return badRequest(`A peer group is chosen with both dimension (one of ${COMPARE_DIMENSIONS.join(', ')}) and group.`);
   const group: GroupFilter | undefined = query.data.dimension ? { dimension: query.data.dimension, key: query.data.group! } : undefined;
-  const body = kind === 'scores' ? scoresCsv(db(), study.id, group) : answersCsv(db(), loadInstrument(), study.id, group);
+  const body = kind === 'scores' ? scoresCsv(db(), loadInstrument(), study.id, config().PEER_MIN_GROUP, group) : answersCsv(db(), loadInstrument(), study.id, group);
   const name = `velocity-index-${slug(study.name)}${group ? `-${slug(group.key)}` : ''}-${kind}.csv`;
   return csvResponse(body, name);
 };
