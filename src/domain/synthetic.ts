@@ -83,6 +83,9 @@ export const LATENT_MODEL = {
  */
 const COMPANY_SIZES = [1, 2, 3, 4, 5, 6, 7, 8];
 const COMPANY_SIZE_WEIGHTS = [70, 10, 6, 4, 3, 3, 2, 2];
+/** Role weights in the instrument's role order (rep, manager, leader, executive in velocity-v1 and v2). */
+const FIRST_ROLE_WEIGHTS = [40, 25, 23, 12];
+const COLLEAGUE_ROLE_WEIGHTS = [65, 20, 10, 5];
 /** Companies are laid out in blocks of this many indexes, so that an index finds its company without the ones before it. */
 const BLOCK = 64;
 
@@ -103,6 +106,12 @@ function companyName(id: number): string {
 function choiceIds(instrument: Instrument, id: ProfileFieldId): string[] {
   const field = instrument.profile.find((f) => f.id === id);
   return field?.kind === 'choice' ? field.options.map((o) => o.id) : [];
+}
+
+/** Whether a band id such as "1-5" ends below n; ids of another shape ("201-plus") never do. */
+function bandBelow(id: string, n: number): boolean {
+  const m = /^\d+-(\d+)$/.exec(id);
+  return m !== null && Number(m[1]) < n;
 }
 
 /** Skewed towards the smaller bands, as real survey populations are. */
@@ -182,10 +191,11 @@ function numberAnswer(item: Extract<Item, { kind: 'number' }>, target: number, r
   // Near an end of the curve the score no longer tells values apart: spread the answers beyond it rather than stack them on the end point.
   if (Math.abs(target - last.score) < 0.05) x = last.value + Math.abs(normal(random)) * 0.2 * span;
   else if (Math.abs(target - first.score) < 0.05) x = first.value - Math.abs(normal(random)) * 0.2 * span;
+  // People answer in whole numbers, or halves on a short scale, not in tenths.
+  const step = item.integer || span > 10 ? 1 : 0.5;
   const lo = item.integer ? Math.ceil(item.min) : item.min;
   const hi = item.integer ? Math.floor(item.max) : item.max;
-  const rounded = item.integer ? Math.round(x) : Math.round(x * 10) / 10;
-  return String(Math.min(hi, Math.max(lo, rounded)));
+  return String(Math.min(hi, Math.max(lo, Math.round(x / step) * step)));
 }
 
 interface Company {
@@ -197,7 +207,6 @@ interface Company {
   motion: string;
   /** F_value, F_number, F_winRate, F_cycle. */
   factors: number[];
-  level: number;
   personal: number;
   /** The company's true figures, which each respondent reports with a little error. */
   numbers: CompanyNumbers;
@@ -262,11 +271,13 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
     return starts;
   };
 
-  const makeCompany = (id: number): Company => {
+  const makeCompany = (id: number, respondents: number): Company => {
     const random = seededRandom(seed ^ 0x2545f491, id + 1);
     const industry = pickWeighted(random, profileIds.industry, descending(profileIds.industry.length));
     const employeesAt = Math.floor(random() ** 1.4 * profileIds.employees.length);
-    const teamAt = Math.min(profileIds.salesTeam.length - 1, Math.max(0, employeesAt + Math.round(normal(random) * 0.8) - 1));
+    let teamAt = Math.min(profileIds.salesTeam.length - 1, Math.max(0, employeesAt + Math.round(normal(random) * 0.8) - 1));
+    // A sales team holds at least the colleagues who answered.
+    while (teamAt < profileIds.salesTeam.length - 1 && bandBelow(profileIds.salesTeam[teamAt]!, respondents)) teamAt++;
     const region = pickWeighted(random, profileIds.region, [40, 8, 32, 6, 14]);
     const motion = pickWeighted(random, profileIds.motion, [30, 35, 10, 25]);
     const level =
@@ -285,7 +296,6 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
       region,
       motion,
       factors,
-      level,
       personal,
       numbers: companyNumbers(random, factors, employeesAt, motion),
     };
@@ -301,9 +311,10 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
       starts = blockStarts(block);
       lastBlock = block;
     }
-    let id = starts[0]!;
-    for (const s of starts) if (s <= index) id = s;
-    if (company?.id !== id) company = makeCompany(id);
+    let at = 0;
+    while (at + 1 < starts.length && starts[at + 1]! <= index) at++;
+    const id = starts[at]!;
+    if (company?.id !== id) company = makeCompany(id, (starts[at + 1] ?? (block + 1) * BLOCK) - id);
     return company;
   };
 
@@ -311,7 +322,8 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
   return function next(index: number): SyntheticParticipant {
     const c = companyOf(index);
     const random = seededRandom(seed, index + 1);
-    const role = pickWeighted(random, profileIds.role, [45, 25, 20, 10]);
+    // Whoever brings a company in is more often a leader; the colleagues who follow are mostly sellers.
+    const role = pickWeighted(random, profileIds.role, index === c.id ? FIRST_ROLE_WEIGHTS : COLLEAGUE_ROLE_WEIGHTS);
     const view = normal(random) * M.VIEW_SD + (leaderRole.has(role) ? M.LEADER_BIAS : 0);
     for (let k = 0; k < 4; k++) strengths[k] = c.factors[k]! + view + normal(random) * M.VIEW_FACTOR_SD;
     const own = c.personal + normal(random) * M.OWN_SD;

@@ -100,6 +100,21 @@ describe('seeded rows', () => {
     }
   });
 
+  it('bring colleagues together under one company name with one profile', () => {
+    const companies = t.db.$client
+      .prepare(
+        `SELECT company_name AS name, count(*) AS n,
+                count(DISTINCT industry || '|' || employees || '|' || sales_team || '|' || region || '|' || motion) AS profiles
+         FROM participants GROUP BY company_name`,
+      )
+      .all() as { name: string; n: number; profiles: number }[];
+    expect(companies.filter((c) => c.n > 1).length).toBeGreaterThan(5);
+    for (const c of companies) {
+      expect(c.n, c.name).toBeLessThanOrEqual(8);
+      expect(c.profiles, c.name).toBe(1);
+    }
+  });
+
   it('keep the foreign keys', () => {
     expect(t.db.$client.pragma('foreign_key_check')).toEqual([]);
   });
