@@ -143,7 +143,7 @@ function ownVelocity(n: YourNumbers, money: (v: number) => string): OwnVelocity 
 /** One sentence on what a gap between the entered rate and last quarter's usually means; positive gap: entered is higher. */
 function gapSentence(enteredMinusUnit: number, decided: number): string {
   const points = `${Math.abs(enteredMinusUnit * 100).toFixed(1)} points`;
-  const sample = decided < 30 ? `, and with ${groupThousands(decided)} decided deals one deal more or less moves it by ${(100 / decided).toFixed(1)} points` : '';
+  const sample = decided <= 50 ? `, and with ${groupThousands(decided)} decided deals one deal more or less moves it by ${(100 / decided).toFixed(1)} points` : '';
   return enteredMinusUnit > 0
     ? `The rate you entered is ${points} above last quarter's, which usually means it leaves out deals that ended in no decision (last quarter's figures count them as lost), comes from a longer or better period, or is the rate you aim for rather than the one you get${sample}.`
     : `Last quarter's decided deals give a rate ${points} above the one you entered, which usually means last quarter went better than most or the rate you entered is an older or more cautious figure${sample}.`;
@@ -221,22 +221,25 @@ function companyView(company: CompanyNumbers, own: YourNumbers | null): CompanyN
   const yoursColumn = reader && own !== null && given(own);
   const mine = own ? respondentFigures(own) : {};
   const ownCurrency = own?.currency ?? '';
-  const rows = CompanyFigureKeys.flatMap((key) => {
-    const f = company.figures[key];
-    const yours = mine[key];
-    if (!f && (yours === undefined || !yoursColumn)) return [];
-    return [
-      {
-        label: FIGURE_LABELS[key],
-        yours: yoursColumn ? (yours === undefined ? '—' : formatFigure(key, yours, ownCurrency)) : null,
-        company: f ? `${formatFigure(key, f.value, company.currency)} (median of ${f.n})` : '—',
-      },
-    ];
-  });
   const shown = CompanyFigureKeys.filter((key) => company.figures[key]);
+  const none = shown.length === 0;
+  // Without a single company figure a table would only repeat the reader's own figures: the note says why instead.
+  const rows = none
+    ? []
+    : CompanyFigureKeys.flatMap((key) => {
+        const f = company.figures[key];
+        const yours = mine[key];
+        if (!f && (yours === undefined || !yoursColumn)) return [];
+        return [
+          {
+            label: FIGURE_LABELS[key],
+            yours: yoursColumn ? (yours === undefined ? '—' : formatFigure(key, yours, ownCurrency)) : null,
+            company: f ? `${formatFigure(key, f.value, company.currency)} (median of ${f.n})` : '—',
+          },
+        ];
+      });
   const moneyShown = company.currency !== '' && shown.some((key) => MONEY_FIGURES.has(key));
   const currencyClause = moneyShown ? ` Money figures combine the respondents who answered in ${company.currency}.` : '';
-  const none = shown.length === 0;
   return {
     heading: reader ? (yoursColumn ? 'You and your company' : 'Your company') : 'Combined figures',
     intro: reader
@@ -248,11 +251,13 @@ function companyView(company: CompanyNumbers, own: YourNumbers | null): CompanyN
       ? reader
         ? `Company figures appear once at least ${k} respondents besides you have given them; fewer have so far.`
         : `Numbers appear once at least ${k} respondents have given them; fewer than ${k} have so far.`
-      : shown.length < CompanyFigureKeys.length
-        ? reader
+      : reader
+        ? rows.some((r) => r.company === '—')
           ? `A dash in the company column: fewer than ${k} respondents besides you have given that figure so far.`
-          : `Figures that fewer than ${k} respondents have given are left out.`
-        : null,
+          : null
+        : shown.length < CompanyFigureKeys.length
+          ? `Figures that fewer than ${k} respondents have given are left out.`
+          : null,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   winRates,
   type Lever,
 } from '../../src/domain/numbers.ts';
+import { formatStageCount } from '../../src/domain/number-format.ts';
 
 const NONE: Lever = { opportunities: 0, dealValue: 0, winRate: 0, cycleDays: 0 };
 
@@ -206,5 +207,17 @@ describe('opportunitiesPerStage', () => {
 
   it.each([[[50, 0, 50]], [[-10]], [[0]]])('has no answer when a rate is zero or less: %j', (rates) => {
     expect(opportunitiesPerStage(rates)).toBeNull();
+  });
+});
+
+describe('opportunitiesPerStage as the reports print it', () => {
+  it.each([
+    { rates: [50, 50, 50], printed: '8 : 4 : 2 : 1' },
+    // Once printed 19 : 11 : 5.6 (whole from 10, one decimal below); one rule now: whole opportunities, rounded up.
+    { rates: [58, 51, 18], printed: '19 : 11 : 6 : 1' },
+    { rates: [20, 50, 80], printed: '13 : 3 : 2 : 1' },
+    { rates: [100, 100], printed: '1 : 1 : 1' },
+  ])('$rates gives $printed', ({ rates, printed }) => {
+    expect(opportunitiesPerStage(rates)!.map(formatStageCount).join(' : ')).toBe(printed);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateCompany } from '../../src/domain/aggregation.ts';
+import { combineCompanyNumbers } from '../../src/domain/company-numbers.ts';
 import { companyReportModel, personalReportModel, type CompanyReportInput } from '../../src/domain/report-model.ts';
 import { scoreParticipant } from '../../src/domain/scoring.ts';
 import { loadReportCopy } from '../../src/server/report-copy-loader.ts';
@@ -25,6 +26,7 @@ function input(answers = middle, overrides: Partial<CompanyReportInput> = {}): C
     peer: null,
     minGroup: 5,
     numbers: null,
+    companyNumbers: null,
     aggregate: null,
     ...overrides,
   };
@@ -51,14 +53,41 @@ describe('companyReportModel', () => {
     expect(shown).toMatchObject({ score: null, narrative: null });
   });
 
-  it('builds the numbers page only from a complete velocity, with the stage ratios ending in the win', () => {
-    expect(companyReportModel(input(middle, { numbers: { opportunities: 40, dealValue: 25000, winRate: 25 } })).numbers).toBeNull();
+  it("builds the numbers page from the reader's own figures, velocity only from a complete set, the stage ratios ending in the win", () => {
+    const partial = companyReportModel(input(middle, { numbers: { opportunities: 40, dealValue: 25000, winRate: 25 } })).numbers!;
+    expect(partial.title).toBe('Your numbers');
+    expect(partial.own!.velocity).toBeNull();
+    expect(partial.own!.winRates!.rows).toEqual([{ label: 'Win rate you entered', value: '25.0 %' }]);
     const m = companyReportModel(input(middle, { numbers: { opportunities: 40, dealValue: 25000, winRate: 25, cycleDays: 90, currency: 'EUR', stage1: 50, stage2: 50, stage3: 50 } }));
-    expect(m.numbers!.perDay).toBeCloseTo((40 * 25000 * 0.25) / 90, 6);
-    expect(m.numbers!.uplift).toBeCloseTo(0.4789, 3);
-    expect(m.numbers!.stages!.counts).toEqual([8, 4, 2, 1]);
-    expect(m.numbers!.stages!.chart.rows.at(-1)!.label).toBe('Win');
-    expect(m.numbers!.coverage).toBeNull();
+    const own = m.numbers!.own!;
+    expect(own.velocity!.perDay).toBeCloseTo((40 * 25000 * 0.25) / 90, 6);
+    expect(own.velocity!.perDayText).toBe('EUR 2,778');
+    expect(own.velocity!.uplift).toBeCloseTo(0.4789, 3);
+    expect(own.velocity!.upliftText).toBe('+47.9 %');
+    expect(own.stages!.text).toBe('8 : 4 : 2 : 1');
+    expect(own.stages!.chart.rows.at(-1)!.label).toBe('Win');
+    expect(own.coverage).toBeNull();
+    expect(m.numbers!.company).toBeNull();
+    expect(companyReportModel(input(middle, { numbers: {} })).numbers).toBeNull();
+  });
+
+  it("shows the reader's numbers as theirs and the company's only as medians over at least k others", () => {
+    const mine = { winRate: 22, wonCount: 13, lostCount: 31, wonValue: 300_000, lostValue: 700_000, currency: 'USD' };
+    const colleagues = [20, 25, 30, 35, 40, 45].map((winRate) => ({ numbers: { winRate } }));
+    const own = companyReportModel(
+      input(middle, { respondents: 7, numbers: mine, companyNumbers: combineCompanyNumbers([...colleagues, { numbers: mine, reader: true }], 5) }),
+    ).numbers!;
+    expect(own.own!.winRates!.rows.map((r) => `${r.label}: ${r.value}`)).toEqual([
+      'Win rate you entered: 22.0 %',
+      "Unit win rate from last quarter's decided deals (13 won of 44): 29.5 %",
+      "Value win rate from last quarter's decided deals (USD 300,000 won of USD 1,000,000): 30.0 %",
+    ]);
+    expect(own.company!.rows.find((r) => r.label === 'Win rate entered')).toEqual({ label: 'Win rate entered', yours: '22.0 %', company: '30.0 % (median of 7)' });
+    // The consultant's copy: no reader, no one's own figures, the same median.
+    const consultant = companyReportModel(input(middle, { respondents: 7, reader: null, numbers: null, companyNumbers: combineCompanyNumbers([...colleagues, { numbers: mine }], 5) })).numbers!;
+    expect(consultant.own).toBeNull();
+    expect(consultant.company!.rows.find((r) => r.label === 'Win rate entered')).toEqual({ label: 'Win rate entered', yours: null, company: '30.0 % (median of 7)' });
+    expect(JSON.stringify(consultant)).not.toContain('22.0 %');
   });
 
   it('shows where a team disagrees only when there are several respondents', () => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { opportunitiesPerStage, pipelineCoverage, whatIf, winRates } from '../../domain/numbers.ts';
-import { groupThousands } from '../../domain/number-format.ts';
+import { formatChange, formatPercent, formatRatio, formatStageCount, groupThousands } from '../../domain/number-format.ts';
 import { numberOption, UsageError } from '../errors.ts';
 
 interface NumbersOptions {
@@ -27,7 +27,7 @@ function stageRates(raw: string): number[] {
 }
 
 const money = groupThousands;
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+const pct = (x: number | null) => (x === null ? '—' : formatPercent(x));
 
 export function numbersCommand() {
   const nonNeg = (name: string, integer = false) => numberOption(name, { min: 0, integer });
@@ -72,17 +72,17 @@ export function numbersCommand() {
         return;
       }
       console.log(`Sales velocity: ${money(w.before.perDay)} per day, ${money(w.before.perQuarter)} per quarter`);
-      console.log(`What if (+10 % on each lever, 10 % shorter cycle): ${money(w.after.perDay)} per day, +${(w.uplift * 100).toFixed(1)} %`);
+      console.log(`What if (+10 % on each lever, 10 % shorter cycle): ${money(w.after.perDay)} per day, ${formatChange(w.uplift)}`);
       if (rates) {
         console.log(`Win rate by count ${pct(rates.unit)}, by value ${pct(rates.value)}`);
         if (o.openCount !== undefined || o.openValue !== undefined) {
           console.log(`  with open deals counted as not won: ${pct(rates.unitWithOpen)} by count, ${pct(rates.valueWithOpen)} by value`);
         }
       }
-      if (coverage) console.log(`Pipeline coverage ${coverage.ratio.toFixed(1)} : 1 against the ${coverage.rule} : 1 rule${coverage.meetsRule ? '' : `, ${money(coverage.shortfall)} short`}`);
+      if (coverage) console.log(`Pipeline coverage ${formatRatio(coverage.ratio)} against the ${coverage.rule} : 1 rule${coverage.meetsRule ? '' : `, ${money(coverage.shortfall)} short`}`);
       else if (o.quota !== undefined) console.log('Pipeline coverage: a quota of 0 has no coverage ratio');
       if (o.stageRates) {
-        console.log(stages ? `Opportunities per stage for one win: ${stages.map((n) => Number(n.toFixed(1))).join(' : ')}` : 'A stage converting 0 % never yields a win.');
+        console.log(stages ? `Opportunities per stage for one win: ${stages.map(formatStageCount).join(' : ')}` : 'A stage converting 0 % never yields a win.');
       }
     });
 }
