@@ -39,7 +39,7 @@ export interface SyntheticParticipant {
  * participants, and industries differ by a few points (tests/domain/synthetic.test.ts
  * measures all of it on the real instrument).
  */
-export const LATENT_MODEL = {
+const LATENT_MODEL = {
   /** Mean company level: a typical company answers a little above the middle. */
   CENTRE: 0.15,
   /** Spread of company levels not explained by the profile. */
@@ -56,7 +56,11 @@ export const LATENT_MODEL = {
   VIEW_SD: 0.22,
   /** How much one respondent's view of one factor differs. */
   VIEW_FACTOR_SD: 0.15,
-  /** Leaders rate their company higher than sellers do: about 0.3 of the company level's spread. */
+  /**
+   * Leaders see their company more kindly than sellers do: about 0.3 SD of a
+   * factor strength across companies (√(LEVEL_SD² + FACTOR_SD²) ≈ 0.72), a
+   * gap of about 4 points in the Velocity Index.
+   */
   LEADER_BIAS: 0.2,
   /** Difficulty of an item: some practices are rarer than others. */
   DIFFICULTY_SD: 0.35,
@@ -187,10 +191,10 @@ function numberAnswer(item: Extract<Item, { kind: 'number' }>, target: number, r
       break;
     }
   }
-  x += normal(random) * 0.05 * span;
   // Near an end of the curve the score no longer tells values apart: spread the answers beyond it rather than stack them on the end point.
   if (Math.abs(target - last.score) < 0.05) x = last.value + Math.abs(normal(random)) * 0.2 * span;
   else if (Math.abs(target - first.score) < 0.05) x = first.value - Math.abs(normal(random)) * 0.2 * span;
+  else x += normal(random) * 0.05 * span;
   // People answer in whole numbers, or halves on a short scale, not in tenths.
   const step = item.integer || span > 10 ? 1 : 0.5;
   const lo = item.integer ? Math.ceil(item.min) : item.min;
