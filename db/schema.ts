@@ -13,6 +13,8 @@ export const consultants = sqliteTable('consultants', {
   /** scrypt$N$r$p$salt$hash */
   passwordHash: text('password_hash').notNull(),
   createdAt: createdAt(),
+  /** Set by `user disable`: the account cannot sign in and has no sessions until `user enable`. */
+  disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
 });
 
 export const sessions = sqliteTable(
@@ -30,18 +32,28 @@ export const sessions = sqliteTable(
 );
 
 /**
- * Failed consultant sign-ins, keyed by account ("email:…") and by address
- * ("ip:…"): the rate limit counts them over a window. Kept in the database so
- * that several app instances share one limit.
+ * Consultant sign-in attempts that have not succeeded: each is written before
+ * its password is checked (so concurrent attempts cannot all pass the limit
+ * check) and removed when the account-and-address pair signs in. The limits
+ * count them per account and address, per address and per account over a
+ * window (src/server/auth/sign-in-limits.ts). Kept in the database so that
+ * several app instances share the limits.
  */
-export const signInFailures = sqliteTable(
-  'sign_in_failures',
+export const signInAttempts = sqliteTable(
+  'sign_in_attempts',
   {
     id: integer('id').primaryKey(),
-    key: text('key').notNull(),
+    /** The e-mail address tried, lower-cased, whether or not such an account exists. */
+    account: text('account').notNull(),
+    /** The client address (an IPv6 address by its /64 network). */
+    address: text('address').notNull(),
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+  (t) => [
+    index('sign_in_attempts_account_address_at_idx').on(t.account, t.address, t.at),
+    index('sign_in_attempts_address_at_idx').on(t.address, t.at),
+    index('sign_in_attempts_at_idx').on(t.at),
+  ],
 );
 
 export const studies = sqliteTable(

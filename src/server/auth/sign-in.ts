@@ -1,55 +1,87 @@
 import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
 import { findConsultantByEmail } from '../repositories/consultants.ts';
-import {
-  clearFailures,
-  consultantOfSession,
-  deleteExpiredSessions,
-  deleteSession,
-  failuresSince,
-  insertSession,
-  recordFailures,
-} from '../repositories/sessions.ts';
+import { consultantOfSession, deleteExpiredSessions, deleteSession, insertSession } from '../repositories/sessions.ts';
+import { countAttempts, deleteAttemptsBefore, deleteAttemptsOfPair, insertAttempt } from '../repositories/sign-in-attempts.ts';
+import { HashGate } from './hash-gate.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { accountKey, addressKey, refusal, SIGN_IN_LIMITS } from './sign-in-limits.ts';
 import { hashToken, isTokenShaped, newToken } from './tokens.ts';
 
-export const MAX_FAILURES = 5;
-export const BACK_OFF_MS = 15 * 60 * 1000;
 export const SESSION_MS = 12 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'vi_session';
+/** Seconds a refused sign-in is told to wait when every password-check place is taken. */
+export const BUSY_RETRY_AFTER_S = 2;
+
+/** Two password checks at a time and eight in line: about half a second's wait at most here. */
+export const hashGate = new HashGate(2, 8);
 
 export type SignInResult =
   | { ok: true; token: string; consultant: Consultant; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'throttled' };
+  | { ok: false; reason: 'invalid' | 'throttled' }
+  | { ok: false; reason: 'busy'; retryAfterSeconds: number };
 
 /** A hash to verify against when the account does not exist, so both paths take the same time. */
 let decoy: Promise<string> | undefined;
 
+/** Old attempts are swept out at most once a minute, not on every try. */
+let lastSweep = 0;
+
 /**
- * Checks e-mail and password. Five failures for an account or an address
- * within 15 minutes refuse further attempts until the window has passed;
- * the caller shows one generic message whatever the reason.
+ * Reserves the attempt before any password is checked: the count and the
+ * insert run in one IMMEDIATE transaction, so neither concurrent requests of
+ * this process (better-sqlite3 is synchronous) nor other processes on the same
+ * file can both pass the limit on the last free place. The row stays as a
+ * failure unless the sign-in succeeds.
+ */
+function reserveAttempt(db: Db, account: string, address: string, now: Date): boolean {
+  return db.transaction(
+    (tx) => {
+      const txDb = tx as unknown as Db;
+      if (now.getTime() - lastSweep > 60_000) {
+        lastSweep = now.getTime();
+        deleteAttemptsBefore(txDb, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
+      }
+      const counts = countAttempts(txDb, account, address, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
+      if (refusal(counts, now)) return false;
+      insertAttempt(txDb, account, address, now);
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Checks e-mail and password within the limits of sign-in-limits.ts. A
+ * refused or failed attempt gets one generic answer whatever the reason
+ * ('invalid' or 'throttled', shown alike); 'busy' means every password-check
+ * place is taken, which says nothing about the account.
  */
 export async function signIn(db: Db, email: string, password: string, address: string, now = new Date()): Promise<SignInResult> {
-  const accountKey = `email:${email.trim().toLowerCase()}`;
-  const addressKey = `ip:${address}`;
-  const since = new Date(now.getTime() - BACK_OFF_MS);
-  if (failuresSince(db, accountKey, since) >= MAX_FAILURES || failuresSince(db, addressKey, since) >= MAX_FAILURES) {
-    return { ok: false, reason: 'throttled' };
+  const account = accountKey(email);
+  const from = addressKey(address);
+  // Everything up to the first await runs without a break, so the place and the reservation cannot be raced.
+  const place = hashGate.enter();
+  if (!place) return { ok: false, reason: 'busy', retryAfterSeconds: BUSY_RETRY_AFTER_S };
+  try {
+    if (!reserveAttempt(db, account, from, now)) return { ok: false, reason: 'throttled' };
+    await place.turn;
+    const consultant = findConsultantByEmail(db, account);
+    decoy ??= hashPassword('decoy password for timing');
+    const valid = await verifyPassword(password, consultant?.passwordHash ?? (await decoy));
+    if (!consultant || !valid || consultant.disabledAt) return { ok: false, reason: 'invalid' };
+    const token = newToken();
+    const expiresAt = new Date(now.getTime() + SESSION_MS);
+    db.transaction((tx) => {
+      const txDb = tx as unknown as Db;
+      deleteAttemptsOfPair(txDb, account, from);
+      deleteExpiredSessions(txDb, now);
+      insertSession(txDb, hashToken(token), consultant.id, expiresAt);
+    });
+    return { ok: true, token, consultant, expiresAt };
+  } finally {
+    place.leave();
   }
-  const consultant = findConsultantByEmail(db, email.trim().toLowerCase());
-  decoy ??= hashPassword('decoy password for timing');
-  const valid = await verifyPassword(password, consultant?.passwordHash ?? (await decoy));
-  if (!consultant || !valid) {
-    recordFailures(db, [accountKey, addressKey], now);
-    return { ok: false, reason: 'invalid' };
-  }
-  clearFailures(db, accountKey);
-  deleteExpiredSessions(db, now);
-  const token = newToken();
-  const expiresAt = new Date(now.getTime() + SESSION_MS);
-  insertSession(db, hashToken(token), consultant.id, expiresAt);
-  return { ok: true, token, consultant, expiresAt };
 }
 
 export function consultantFor(db: Db, token: string | undefined, now = new Date()): Consultant | null {

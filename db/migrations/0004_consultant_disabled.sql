@@ -1,0 +1,1 @@
+ALTER TABLE `consultants` ADD `disabled_at` integer;
