@@ -5,6 +5,8 @@ import { instrument, itemScores } from '../fixtures/instrument.ts';
 
 const leader = (scores: Record<string, number>): Respondent => ({ roleGroup: 'leader', itemScores: itemScores(scores) });
 const seller = (scores: Record<string, number>): Respondent => ({ roleGroup: 'seller', itemScores: itemScores(scores) });
+/** A consultant's reading with k = 1: every figure may be shown, so the arithmetic can be checked alone. */
+const OPEN = { minGroup: 1, readerRoleGroup: null };
 
 describe('meanItemScores', () => {
   describe.each([
@@ -34,12 +36,12 @@ describe('aggregateCompany', () => {
     seller({ 'c-plan': 0, 'c-qualify': 0.75, 'c-review': 0.5, 'c-stalled': 0.25 }),
     seller({ 'c-plan': 0.5, 'c-qualify': 0.75, 'c-review': 0.5, 'c-stalled': 0.75 }),
   ];
-  const agg = aggregateCompany(instrument, team);
+  const agg = aggregateCompany(instrument, team, OPEN);
 
   it('counts the respondents', () => {
     expect(agg.respondents).toBe(3);
-    expect(agg.byRole.leader.respondents).toBe(1);
-    expect(agg.byRole.seller.respondents).toBe(2);
+    expect(agg.byRole!.leader.respondents).toBe(1);
+    expect(agg.byRole!.seller.respondents).toBe(2);
   });
 
   it.each([
@@ -65,7 +67,7 @@ describe('aggregateCompany', () => {
     const b = seller({ 'c-plan': 0, 'c-forecast': 0 });
     expect(companyScores(instrument, a.itemScores).value).toBe(100);
     expect(companyScores(instrument, b.itemScores).value).toBe(0);
-    expect(aggregateCompany(instrument, [a, b]).scores.value).toBe(33.33);
+    expect(aggregateCompany(instrument, [a, b], OPEN).scores.value).toBe(33.33);
   });
 
   it('lists spreads widest first, only for items two or more answered', () => {
@@ -76,8 +78,8 @@ describe('aggregateCompany', () => {
     expect(plan.n).toBe(3);
     expect(plan.mean).toBeCloseTo(0.5, 12);
     expect(plan.spread).toBeCloseTo(Math.sqrt(1 / 6), 12);
-    expect(plan.min).toBe(0);
-    expect(plan.max).toBe(1);
+    // No minimum or maximum: each is one person's answer.
+    expect(Object.keys(plan).sort()).toEqual(['itemId', 'mean', 'n', 'spread']);
     expect(agg.spreads[3]!.spread).toBe(0);
     for (const s of agg.spreads) {
       expect(s.spread).toBeGreaterThanOrEqual(0);
@@ -89,7 +91,7 @@ describe('aggregateCompany', () => {
     const tied = aggregateCompany(instrument, [
       seller({ 'c-forecast': 0, 'c-stage': 1, 'c-plan': 0, 'c-review': 0.5 }),
       seller({ 'c-forecast': 1, 'c-stage': 0, 'c-plan': 1, 'c-review': 0.5 }),
-    ]);
+    ], OPEN);
     expect(tied.spreads.map((s) => s.itemId)).toEqual(['c-plan', 'c-stage', 'c-forecast', 'c-review']);
     expect(tied.spreads[0]!.spread).toBe(0.5);
   });
@@ -105,26 +107,46 @@ describe('aggregateCompany', () => {
   });
 
   it('signs the gap: negative when sellers see it more favourably', () => {
-    const r = aggregateCompany(instrument, [leader({ 'c-stage': 0 }), seller({ 'c-stage': 1 }), seller({ 'c-stage': 0.5 })]);
+    const r = aggregateCompany(instrument, [leader({ 'c-stage': 0 }), seller({ 'c-stage': 1 }), seller({ 'c-stage': 0.5 })], OPEN);
     expect(r.contrasts).toEqual([{ itemId: 'c-stage', leaders: 0, sellers: 0.75, gap: -0.75 }]);
   });
 
   it('scores each role group from its own means', () => {
-    expect(agg.byRole.leader.scores).toEqual(companyScores(instrument, itemScores({ 'c-plan': 1, 'c-qualify': 1, 'c-review': 0.5, 'c-stalled': 1, 'c-forecast': 1 })));
-    expect(agg.byRole.seller.scores).toEqual(
+    expect(agg.byRole!.leader.scores).toEqual(companyScores(instrument, itemScores({ 'c-plan': 1, 'c-qualify': 1, 'c-review': 0.5, 'c-stalled': 1, 'c-forecast': 1 })));
+    expect(agg.byRole!.seller.scores).toEqual(
       companyScores(instrument, itemScores({ 'c-plan': 0.25, 'c-qualify': 0.75, 'c-review': 0.5, 'c-stalled': 0.5 })),
     );
   });
 
   it('has no role scores and no contrasts when a group is missing', () => {
-    const r = aggregateCompany(instrument, [seller({ 'c-plan': 1 }), seller({ 'c-plan': 0 })]);
-    expect(r.byRole.leader).toEqual({ respondents: 0, scores: null });
-    expect(r.byRole.seller.scores?.value).toBe(50);
+    const r = aggregateCompany(instrument, [seller({ 'c-plan': 1 }), seller({ 'c-plan': 0 })], OPEN);
+    expect(r.byRole).toBeNull();
     expect(r.contrasts).toEqual([]);
   });
 
+  describe('role contrasts under the anonymity rule', () => {
+    const company = (leaders: number, sellers: number) => [
+      ...Array.from({ length: leaders }, (_, i) => leader({ 'c-plan': i % 2 })),
+      ...Array.from({ length: sellers }, (_, i) => seller({ 'c-plan': (i % 3) / 2 })),
+    ];
+    it.each([
+      { leaders: 4, sellers: 9, reader: null, shown: false },
+      { leaders: 5, sellers: 5, reader: null, shown: true },
+      // A reader's own answers are left out of their own group before counting.
+      { leaders: 5, sellers: 9, reader: 'leader' as const, shown: false },
+      { leaders: 6, sellers: 5, reader: 'leader' as const, shown: true },
+      { leaders: 6, sellers: 5, reader: 'seller' as const, shown: false },
+    ])('$leaders leaders and $sellers sellers, read by $reader: shown $shown (k = 5)', ({ leaders, sellers, reader, shown }) => {
+      const r = aggregateCompany(instrument, company(leaders, sellers), { minGroup: 5, readerRoleGroup: reader });
+      expect(r.byRole !== null).toBe(shown);
+      expect(r.contrasts.length > 0).toBe(shown);
+      // The company's own figures do not depend on the reader.
+      expect(r.scores).toEqual(aggregateCompany(instrument, company(leaders, sellers), OPEN).scores);
+    });
+  });
+
   it('gives empty results for nobody', () => {
-    const r = aggregateCompany(instrument, []);
+    const r = aggregateCompany(instrument, [], OPEN);
     expect(r.respondents).toBe(0);
     expect(r.spreads).toEqual([]);
     expect(r.contrasts).toEqual([]);
@@ -134,7 +156,7 @@ describe('aggregateCompany', () => {
   it('equals the single respondent’s own scores for a company of one', () => {
     const answers = { 'c-plan': 'a', 'c-qualify': 'mi', 'c-stalled': '0-25', 'c-stage': 'proposal', 'c-coaching': '7' };
     const own = scoreParticipant(instrument, answers);
-    const r = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }]);
+    const r = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }], OPEN);
     expect(r.scores).toEqual(own.company);
     expect(r.spreads).toEqual([]);
   });

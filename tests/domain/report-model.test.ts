@@ -19,9 +19,14 @@ function input(answers = middle, overrides: Partial<CompanyReportInput> = {}): C
     copy,
     company: 'Acme',
     date: '2026-11-23',
+    view: 'own',
     respondents: 1,
     itemScores: s.itemScores,
     scores: s.company,
+    ownAnswers: answers,
+    ownView: null,
+    companyPending: null,
+    audience: 'leader',
     reader: s.personal,
     peer: null,
     minGroup: 5,
@@ -93,15 +98,53 @@ describe('companyReportModel', () => {
   it('shows where a team disagrees only when there are several respondents', () => {
     const best = scoreParticipant(instrument, bestAnswers());
     const worst = scoreParticipant(instrument, worstAnswers());
-    const aggregate = aggregateCompany(instrument, [
-      { roleGroup: 'leader', itemScores: best.itemScores },
-      { roleGroup: 'seller', itemScores: worst.itemScores },
-    ]);
-    const m = companyReportModel(input(middle, { respondents: 2, aggregate, itemScores: aggregate.itemScores, scores: aggregate.scores }));
+    const aggregate = aggregateCompany(
+      instrument,
+      [
+        { roleGroup: 'leader', itemScores: best.itemScores },
+        { roleGroup: 'seller', itemScores: worst.itemScores },
+      ],
+      { minGroup: 1, readerRoleGroup: null },
+    );
+    const m = companyReportModel(
+      input(middle, { view: 'company', respondents: 2, ownAnswers: null, aggregate, itemScores: aggregate.itemScores, scores: aggregate.scores }),
+    );
     expect(m.disagreement!.intro).toContain('2');
     expect(m.disagreement!.items.length).toBeGreaterThan(0);
-    expect(m.disagreement!.items[0]!.max - m.disagreement!.items[0]!.min).toBe(100);
+    // Best against worst: the mean is halfway and the spread is half the scale; no one's own answer is printed.
+    expect(m.disagreement!.items[0]).toMatchObject({ mean: 50, spread: 50 });
+    expect(m.disagreement!.items[0]).not.toHaveProperty('min');
     expect(m.disagreement!.roles.every((r) => r.gap > 0)).toBe(true);
+  });
+
+  it("says whose figures it holds: the reader's own view with what unlocks the company's, or the company's with n", () => {
+    const own = companyReportModel(input(middle, { companyPending: { needed: 3 } }));
+    expect(own.meta.viewLabel).toBe('Your view · your answers only');
+    expect(own.summary.viewNote).toContain('3 more colleagues');
+    const s = scoreParticipant(instrument, middle);
+    const company = companyReportModel(input(middle, { view: 'company', respondents: 6, ownView: scoreParticipant(instrument, bestAnswers()).company, itemScores: s.itemScores, scores: s.company }));
+    expect(company.meta.viewLabel).toBe('Company view · 6 respondents');
+    expect(company.summary.viewNote).toContain('all 6 respondents');
+    expect(company.summary.ownView!.score).toBe(100);
+    expect(company.summary.velocity.score).toBe(s.company.velocity);
+  });
+
+  it("reads the reader's own answers back by their labels, and a team's as an average", () => {
+    const item = companyItemList.find((i) => i.kind === 'frequency')!;
+    const answers = { ...middle, [item.id]: 'often' };
+    const own = companyReportModel(input(answers)).detail.sections.flatMap((x) => x.items).find((i) => i.id === item.id)!;
+    expect(own.answer).toBe('You answered “Most of the time”.');
+    const team = companyReportModel(input(answers, { view: 'company', respondents: 6, ownAnswers: null })).detail.sections.flatMap((x) => x.items).find((i) => i.id === item.id)!;
+    expect(team.answer).toBe('Your team’s average: 75 / 100.');
+  });
+
+  it("gives a seller's copy only actions a seller can take", () => {
+    const worst = worstAnswers();
+    const m = companyReportModel(input(worst, { audience: 'seller' }));
+    const teamItems = new Set(companyItemList.filter((i) => i.actor === 'team').map((i) => i.short));
+    expect(m.actions.items.length).toBeGreaterThan(0);
+    expect(m.actions.items.every((a) => teamItems.has(a.title))).toBe(true);
+    expect(m.actions.items.every((a) => /^Stop /.test(a.text))).toBe(true);
   });
 });
 
@@ -116,6 +159,7 @@ describe('personalReportModel', () => {
       date: '2026-11-23',
       roleLabel: 'Seller',
       itemScores: s.itemScores,
+      answers,
       scores: s.personal,
       position: null,
       minGroup: 5,

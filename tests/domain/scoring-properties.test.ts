@@ -149,8 +149,8 @@ describe('first actions over arbitrary answer sets', () => {
   it('put improvements before keeps, each in descending priority, and fill up to five', () => {
     fc.assert(
       fc.property(answersArb, (answers) => {
-        const { itemScores } = scoreParticipant(instrument, answers);
-        const actions = firstActions(instrument, itemScores);
+        const { itemScores, company } = scoreParticipant(instrument, answers);
+        const actions = firstActions(instrument, itemScores, company);
         const answeredCompany = allItems.filter((i) => i.id.startsWith('c-') && itemScores.has(i.id)).length;
         expect(actions).toHaveLength(Math.min(5, answeredCompany));
         const firstKeep = actions.findIndex((a) => a.kind === 'keep');
@@ -160,7 +160,7 @@ describe('first actions over arbitrary answer sets', () => {
             expect(actions[i]!.priority).toBeLessThanOrEqual(actions[i - 1]!.priority);
           }
         }
-        expect(firstActions(instrument, new Map([...itemScores].reverse()))).toEqual(actions);
+        expect(firstActions(instrument, new Map([...itemScores].reverse()), company)).toEqual(actions);
       }),
       RUNS,
     );
@@ -175,7 +175,7 @@ describe('company aggregation over arbitrary respondents', () => {
   it('keeps scores within [0, 100], spreads within [0, 0.5] and sorted widest first', () => {
     fc.assert(
       fc.property(fc.array(respondentArb, { maxLength: 8 }), (respondents) => {
-        const agg = aggregateCompany(instrument, respondents);
+        const agg = aggregateCompany(instrument, respondents, { minGroup: 1, readerRoleGroup: null });
         for (const key of ['value', 'number', 'winRate', 'cycle', 'velocity'] as const) {
           const s = agg.scores[key];
           if (s !== null) expect(s >= 0 && s <= 100, `${key} = ${s}`).toBe(true);
@@ -186,7 +186,7 @@ describe('company aggregation over arbitrary respondents', () => {
           expect(s.spread).toBeLessThanOrEqual(0.5 + 1e-12);
           if (i > 0) expect(s.spread).toBeLessThanOrEqual(agg.spreads[i - 1]!.spread);
         });
-        expect(aggregateCompany(instrument, respondents)).toEqual(agg);
+        expect(aggregateCompany(instrument, respondents, { minGroup: 1, readerRoleGroup: null })).toEqual(agg);
       }),
       { numRuns: 150 },
     );
@@ -196,7 +196,7 @@ describe('company aggregation over arbitrary respondents', () => {
     fc.assert(
       fc.property(answersArb, (answers) => {
         const own = scoreParticipant(instrument, answers);
-        const agg = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }]);
+        const agg = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }], { minGroup: 1, readerRoleGroup: null });
         expect(agg.scores).toEqual(own.company);
       }),
       RUNS,

@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import { primaryFactor, primaryItemCounts } from '../../domain/factors.ts';
+import { SubIndexKeys, type SubIndexKey } from '../../domain/instrument.ts';
 import { companyItems, personalItems } from '../../domain/scoring.ts';
+
+const FACTOR_NAMES: Record<SubIndexKey, string> = { value: 'Value', number: 'Number', winRate: 'Win rate', cycle: 'Cycle' };
 import { instrumentPath, readInstrumentFile } from '../../server/instrument-loader.ts';
 import { UsageError } from '../errors.ts';
 
@@ -18,9 +22,12 @@ export function instrumentCommand() {
       }
       const i = result.instrument;
       console.log(
-        `${path}: ${i.id} version ${i.version} is valid — ${companyItems(i).length} company items in ${i.company.sections.length} sections, ` +
+        `${path}: ${i.id} version ${i.version}${i.legacy ? ' (legacy: scores earlier responses only)' : ''} is valid — ${companyItems(i).length} company items in ${i.company.sections.length} sections, ` +
           `${personalItems(i).length} personal items in ${i.personal.sections.length} sections.`,
       );
+      const counts = primaryItemCounts(i);
+      const actors = (key: SubIndexKey) => companyItems(i).filter((item) => primaryFactor(item) === key && item.actor === 'team').length;
+      console.log(`Primary items per factor: ${SubIndexKeys.map((k) => `${FACTOR_NAMES[k]} ${counts[k]} (${actors(k)} a seller can act on)`).join(', ')}.`);
     });
   return instrument;
 }
