@@ -56,6 +56,25 @@ export const signInAttempts = sqliteTable(
   ],
 );
 
+/**
+ * Rate-limited actions, one row per action taken (participant starts per
+ * client address: src/server/repositories/rate-limits.ts). In the database so
+ * that several app instances share one limit; rows older than their bucket's
+ * window are deleted as new ones come in.
+ */
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    id: integer('id').primaryKey(),
+    /** What is limited, e.g. "participant-start". */
+    bucket: text('bucket').notNull(),
+    /** Who is counted, e.g. a client address (IPv6 by its /64 network). */
+    key: text('key').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('rate_limit_hits_bucket_key_at_idx').on(t.bucket, t.key, t.at), index('rate_limit_hits_bucket_at_idx').on(t.bucket, t.at)],
+);
+
 export const studies = sqliteTable(
   'studies',
   {
