@@ -17,7 +17,8 @@ describe('velocity instrument check', () => {
     const r = runCli(['instrument', 'check']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('velocity-v1 version 1 is valid');
+    expect(r.stdout).toContain(`${instrument.id} version ${instrument.version} is valid`);
+    expect(r.stdout).toMatch(/Primary items per factor: Value 8 \(\d+ a seller can act on\), Number 8 .*Win rate 8 .*Cycle 8 /);
     expect(r.stdout).toContain(`${companyItems(instrument).length} company items in ${instrument.company.sections.length} sections`);
     expect(r.stdout).toContain(`${personalItems(instrument).length} personal items in ${instrument.personal.sections.length} sections`);
   });
@@ -42,6 +43,30 @@ describe('velocity instrument check', () => {
     writeFileSync(file, stringify(data));
     const line = expectUsageError(runCli(['instrument', 'check', file]), `item "${item.id}"`, 'narrative.positive');
     expect(line).toMatch(/too short/);
+  });
+
+  it('refuses an item whose weight is spread over several factors, naming the item', () => {
+    const data = parse(realText);
+    const item = data.company.sections[0].items[0];
+    item.weights = { value: 1, number: 0.2, winRate: 0.2, cycle: 0 };
+    const file = join(tmp.dir, 'spread.yaml');
+    writeFileSync(file, stringify(data));
+    expectUsageError(runCli(['instrument', 'check', file]), `item "${item.id}"`, 'spread over several factors');
+  });
+
+  it('refuses a STOP that names the good practice instead of the harmful habit', () => {
+    const data = parse(realText);
+    const item = data.company.sections[0].items[0];
+    item.advice.stop = `${item.short} is something to drop this quarter.`;
+    const file = join(tmp.dir, 'stop-backwards.yaml');
+    writeFileSync(file, stringify(data));
+    expectUsageError(runCli(['instrument', 'check', file]), `item "${item.id}"`, 'advice.stop must start with "Stop"');
+  });
+
+  it('accepts the legacy velocity-v1 and says it only scores earlier responses', () => {
+    const r = runCli(['instrument', 'check', instrumentPath('velocity-v1')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('velocity-v1 version 1 (legacy: scores earlier responses only) is valid');
   });
 
   it('refuses a file that does not exist', () => {
