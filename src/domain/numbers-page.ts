@@ -37,7 +37,7 @@ export interface OwnVelocity {
   /** Which win rate velocity and the what-if use, e.g. "At the win rate you entered, 22.0 %." */
   basis: string;
   whatIfChart: ColumnPair;
-  /** Each column of the chart, in its order, with its value written out ("USD 331,141 per quarter"). */
+  /** Each column of the chart, in its order, with its velocity per quarter written out ("USD 331,141"). */
   whatIfColumns: NumbersLine[];
 }
 
@@ -135,8 +135,9 @@ function ownVelocity(n: YourNumbers, money: (v: number) => string): OwnVelocity 
       used.source === 'entered'
         ? `At the win rate you entered, ${formatPercent(used.rate)}.`
         : `At the unit win rate of last quarter's decided deals, ${formatPercent(used.rate)}: you left the win rate blank.`,
-    whatIfChart: columnGeometry(columns),
-    whatIfColumns: columns.map((c) => ({ label: c.label, value: `${money(c.value)} per quarter` })),
+    // Small enough to sit in the what-if card beside the velocity figure, so the numbers page fits one PDF page.
+    whatIfChart: columnGeometry(columns, 220, 70),
+    whatIfColumns: columns.map((c) => ({ label: c.label, value: money(c.value) })),
   };
 }
 

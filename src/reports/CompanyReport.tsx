@@ -192,22 +192,20 @@ function NumbersSection({ n }: { n: NumbersPage }) {
       <Text style={styles.h1}>{n.title}</Text>
       <Text style={styles.p}>{n.intro}</Text>
       {own?.velocity ? (
-        <>
-          <View style={[styles.row, { gap: 12 }]}>
-            <View style={[styles.card, { flex: 1 }]}>
-              <Text style={styles.small}>SALES VELOCITY</Text>
-              <Text style={styles.lead}>{own.velocity.perDayText} per day</Text>
-              <Text>{own.velocity.perQuarterText} per quarter</Text>
-              <Text style={styles.small}>{own.velocity.basis}</Text>
-            </View>
-            <View style={[styles.card, { flex: 1 }]}>
-              <Text style={styles.small}>WHAT IF EACH LEVER MOVED 10 %</Text>
-              <Text style={styles.lead}>{own.velocity.upliftText}</Text>
-              <Text>velocity, from the same team</Text>
-            </View>
+        <View style={[styles.row, { gap: 12 }]} wrap={false}>
+          <View style={[styles.card, { flex: 1 }]}>
+            <Text style={styles.small}>SALES VELOCITY</Text>
+            <Text style={styles.lead}>{own.velocity.perDayText} per day</Text>
+            <Text>{own.velocity.perQuarterText} per quarter</Text>
+            <Text style={[styles.small, { marginTop: 4 }]}>{own.velocity.basis}</Text>
           </View>
-          <ColumnChart c={own.velocity.whatIfChart} values={own.velocity.whatIfColumns.map((c) => c.value)} />
-        </>
+          <View style={[styles.card, { flex: 1 }]}>
+            <Text style={styles.small}>WHAT IF EACH LEVER MOVED 10 %</Text>
+            <Text style={styles.lead}>{own.velocity.upliftText}</Text>
+            <Text style={{ marginBottom: 4 }}>velocity per quarter, from the same team</Text>
+            <ColumnChart c={own.velocity.whatIfChart} values={own.velocity.whatIfColumns.map((c) => c.value)} />
+          </View>
+        </View>
       ) : null}
       {own?.winRates ? (
         <View style={{ marginTop: 10 }} wrap={false}>

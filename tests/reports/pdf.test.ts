@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { companies, consultants, participants, scores, studies } from '../../db/schema.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { renderReport } from '../../src/reports/render.ts';
-import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { findParticipant, saveNumbers } from '../../src/server/repositories/participants.ts';
 import { findScore } from '../../src/server/repositories/scores.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -152,6 +152,52 @@ describe('the company PDF', () => {
     expect(text).toContain('Respondents: 3');
     // Latin Extended, Greek and Cyrillic come back as written; markup stays text.
     expect(text).toContain("Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα Москва");
+  });
+});
+
+describe('the numbers page of the company PDF', () => {
+  it('names the win rate entered (22 %) and the one from won and lost deals (29.5 %) side by side, and adds the company median over at least k', async () => {
+    // Seven colleagues of one company, each with numbers; the reader typed 22 % and won 13 of 44 decided deals.
+    const consultant = db.insert(consultants).values({ email: 'numbers@example.com', passwordHash: 'x' }).returning().get();
+    const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Numbers study', inviteToken: 'study-token-n1' }).returning().get();
+    const company = db.insert(companies).values({ studyId: study.id, name: 'Numbers Ltd', inviteToken: 'company-token-n1' }).returning().get();
+    const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 47).map((r) => r.id);
+    db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
+    db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
+    const [reader, ...colleagues] = ids as [number, ...number[]];
+    saveNumbers(db, reader, {
+      opportunities: 40,
+      dealValue: 25_000,
+      currency: 'USD',
+      winRate: 22,
+      cycleDays: 90,
+      quota: 300_000,
+      pipeline: 700_000,
+      wonCount: 13,
+      wonValue: 300_000,
+      lostCount: 31,
+      lostValue: 700_000,
+      stage1: 58,
+      stage2: 51,
+      stage3: 18,
+    });
+    colleagues.forEach((id, i) => saveNumbers(db, id, { winRate: 20 + 5 * i, dealValue: 10_000 * (i + 1), currency: 'USD' }));
+    const model = companyReportFor(db, findParticipant(db, reader)!, K, new Date('2026-11-23T12:00:00Z'))!;
+    const { text } = readReportPdf(await renderReport({ kind: 'company', model }), 'numbers', [12, 20], 'Velocity Index — Company report');
+    expect(text).toContain('Win rate you entered 22.0 %');
+    expect(text).toContain("Unit win rate from last quarter's decided deals (13 won of 44) 29.5 %");
+    expect(text).toContain('Velocity and the what-if use the win rate you entered');
+    expect(text).toContain('At the win rate you entered, 22.0 %.');
+    expect(text).toContain("Last quarter's decided deals give a rate 7.5 points above the one you entered");
+    // One rounding rule for the stage counts, in the ratio and beside the funnel.
+    expect(text).toContain('19 : 11 : 6 : 1');
+    // The reader's own figures beside the company's: medians of the 7 who gave a win rate and a deal value, 6 besides the reader.
+    expect(text).toContain('You and your company');
+    expect(text).toMatch(/Win rate entered 22\.0 % 30\.0 % \(median of 7\)/);
+    expect(text).toMatch(/Average deal value USD 25,000 USD 30,000 \(median of 7\)/);
+    // Only the reader gave deals won and lost: no company figure for them, and none of a colleague's own values.
+    expect(text).toMatch(/Unit win rate, last quarter's decided deals 29\.5 % —/);
+    for (const own of ['USD 10,000', 'USD 60,000', '45.0 %']) expect(text).not.toContain(own);
   });
 });
 
