@@ -32,4 +32,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
 }
 
+/** The length limits of a new password; password-policy.ts holds the rest of the policy. */
 export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 1024;

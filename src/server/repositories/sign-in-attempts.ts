@@ -28,3 +28,8 @@ export function deleteAttemptsOfPair(db: Db, account: string, address: string): 
 export function deleteAttemptsBefore(db: Db, before: Date): void {
   db.delete(signInAttempts).where(lt(signInAttempts.at, before)).run();
 }
+
+/** Forgets every failed attempt on an account (its password was just reset by the operator). */
+export function deleteAttemptsOfAccount(db: Db, account: string): void {
+  db.delete(signInAttempts).where(eq(signInAttempts.account, account)).run();
+}
