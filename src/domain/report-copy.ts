@@ -31,6 +31,8 @@ export const ReportCopySchema = z.strictObject({
     /** The compounding paragraph. Placeholders: {uplift} (e.g. 47.9 %). */
     compounding: Text,
     actionsIntro: Text,
+    /** Added to the actions introduction on a seller's copy: why the list holds only what a seller can do. */
+    actionsSellerNote: Text,
     /** Placeholders: none. */
     numbersIntro: Text,
     detailIntro: Text,

@@ -242,7 +242,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       compounding: fillCopy(copy.company.compounding, { uplift: `${((compoundedFactor(TEN_PERCENT_EACH) - 1) * 100).toFixed(1)} %` }),
     },
     actions: {
-      intro: copy.company.actionsIntro,
+      intro: input.audience === 'seller' ? `${copy.company.actionsIntro} ${copy.company.actionsSellerNote}` : copy.company.actionsIntro,
       items: firstActions(instrument, input.itemScores, input.scores, input.audience).map((a) => ({
         kind: a.kind,
         title: a.item.short,
