@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Instrument, NumberFieldId, ProfileFieldId } from './instrument.ts';
+import { safeText } from './safe-text.ts';
 
 export type Profile = Record<ProfileFieldId, string>;
 /** "Your numbers": every field optional; currency is a code, the rest numbers. */
@@ -13,11 +14,7 @@ export function profileSchema(instrument: Instrument) {
     shape[field.id] =
       field.kind === 'choice'
         ? z.string({ error: choose }).refine((v) => field.options.some((o) => o.id === v), choose)
-        : z
-            .string({ error: `Fill in “${field.label}”.` })
-            .trim()
-            .min(1, `Fill in “${field.label}”.`)
-            .max(field.maxLength, `Keep “${field.label}” to ${field.maxLength} characters.`);
+        : safeText({ field: `“${field.label}”`, max: field.maxLength, required: `Fill in “${field.label}”.` });
   }
   return z.strictObject(shape) as unknown as z.ZodType<Profile>;
 }

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
+import { safeText } from '../../domain/safe-text.ts';
 import { newToken } from '../auth/tokens.ts';
 import { insertCompany, insertStudy, studyOf, updateStudy } from '../repositories/studies.ts';
 
-export const NameSchema = z.string().trim().min(1, 'Enter a name.').max(120, 'Keep the name to 120 characters.');
+export const NameSchema = safeText({ field: 'The name', max: 120, required: 'Enter a name.', tooLong: 'Keep the name to 120 characters.' });
 
 export type Created<T> = { ok: true; value: T } | { ok: false; error: string };
 
