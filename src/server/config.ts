@@ -1,5 +1,15 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
+
+/** An origin and nothing more: http or https, a host, maybe a port; no path, query, fragment or user. */
+const PublicOriginSchema = z
+  .string()
+  .refine((v) => URL.canParse(v), 'must be an origin such as https://bench.example.com')
+  .transform((v) => new URL(v))
+  .refine((u) => u.protocol === 'https:' || u.protocol === 'http:', 'must start with https:// (or http://)')
+  .refine((u) => u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password, 'must be an origin only, with no path, query or user, such as https://bench.example.com')
+  .transform((u) => u.origin);
 
 /** Every setting the server reads from the environment, parsed once. */
 export const ConfigSchema = z.object({
@@ -16,6 +26,26 @@ export const ConfigSchema = z.object({
   INSTRUMENT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an instrument file id such as velocity-v2').default('velocity-v2'),
   /** Participants seeded on the first start of an empty database; 0 turns the demo data off. */
   DEMO_PARTICIPANTS: z.coerce.number().int().min(0).max(5_000_000).default(2000),
+  /**
+   * The address people use, e.g. https://bench.example.com, when the site runs
+   * behind a reverse proxy: form posts must come from it, every absolute link
+   * the site prints starts with it, and when it is https the session cookie is
+   * Secure and HSTS is sent. Unset, the site answers only requests addressed to
+   * this machine by a loopback name or HOST (src/server/http/proxy.ts).
+   */
+  PUBLIC_ORIGIN: PublicOriginSchema.optional(),
+  /**
+   * Addresses of the reverse proxies whose X-Forwarded-For names the client
+   * (comma-separated, e.g. 127.0.0.1,::1). Only a request arriving from one of
+   * them is believed; anyone else's X-Forwarded-For is ignored.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, { error: (issue) => `"${String(issue.input)}" is not an IP address` })))
+    .default([]),
+  /** Participants one client address (IPv6: one /64) may start per hour through /start and /join; 0 turns the limit off. */
+  PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,12 +1,27 @@
 import type { Instrument } from '../../domain/instrument.ts';
+import { addressKey } from '../auth/sign-in-limits.ts';
 import { profileSchema } from '../../domain/profile.ts';
+import { config } from '../config.ts';
 import { db } from '../db.ts';
-import { startParticipation, type Invitation } from '../services/participation.ts';
+import { startParticipation, type Invitation, type StartLimit } from '../services/participation.ts';
 
-export type ProfileOutcome = { ok: true; location: string } | { ok: false; errors: Record<string, string>; values: Record<string, string> };
+export type ProfileOutcome =
+  | { ok: true; location: string }
+  | { ok: false; errors: Record<string, string>; values: Record<string, string> }
+  | { ok: false; refused: 'closed' }
+  | { ok: false; refused: 'limited'; retryAfterSeconds: number };
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** PARTICIPANT_STARTS_PER_HOUR per client address (IPv6 by /64), or no limit when it is 0 or the address is unknown. */
+function startLimit(address: string | undefined): StartLimit | undefined {
+  const max = config().PARTICIPANT_STARTS_PER_HOUR;
+  if (max === 0 || !address) return undefined;
+  return { key: addressKey(address), max, windowMs: HOUR_MS };
+}
 
 /** The profile form's POST: parse, start the participation, send the participant to the first section. */
-export function handleProfile(instrument: Instrument, form: Record<string, string>, invitation: Invitation | null): ProfileOutcome {
+export function handleProfile(instrument: Instrument, form: Record<string, string>, invitation: Invitation | null, clientAddress?: string): ProfileOutcome {
   const fields = { ...form };
   // A company-specific invitation fixes the company; whatever was posted for it is ignored.
   if (invitation?.companyName) fields.company = invitation.companyName;
@@ -21,6 +36,7 @@ export function handleProfile(instrument: Instrument, form: Record<string, strin
     }
     return { ok: false, errors, values: form };
   }
-  const { token } = startParticipation(db(), instrument, parsed.data, invitation);
-  return { ok: true, location: `/r/${token}/1` };
+  const started = startParticipation(db(), instrument, parsed.data, invitation, startLimit(clientAddress));
+  if (!started.ok) return started;
+  return { ok: true, location: `/r/${started.token}/1` };
 }

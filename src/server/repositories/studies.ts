@@ -13,6 +13,12 @@ export function findCompanyByInvite(db: Db, token: string): { company: Company; 
   return { company, study };
 }
 
+/** True when the study exists and is closed; a participant without a study is never in a closed one. */
+export function studyIsClosed(db: Db, studyId: number | null): boolean {
+  if (studyId === null) return false;
+  return db.select({ status: studies.status }).from(studies).where(eq(studies.id, studyId)).get()?.status === 'closed';
+}
+
 export function studiesOf(db: Db, consultantId: number): Study[] {
   return db.select().from(studies).where(eq(studies.consultantId, consultantId)).orderBy(desc(studies.createdAt)).all();
 }

@@ -1,19 +1,23 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
-import { readNumbersForm, readSectionForm, type Page } from '../../domain/journey.ts';
+import { firstOpenPage, pagesOf, readNumbersForm, readSectionForm, type Page } from '../../domain/journey.ts';
 import type { Profile } from '../../domain/profile.ts';
 import { hashToken, isTokenShaped, newToken } from '../auth/tokens.ts';
 import {
   deleteParticipant,
+  findParticipant,
   findParticipantByResumeHash,
+  loadAnswers,
   insertParticipant,
   saveAnswers,
   saveNumbers,
 } from '../repositories/participants.ts';
 import { findScore } from '../repositories/scores.ts';
-import { findCompanyByInvite, findStudyByInvite } from '../repositories/studies.ts';
+import { takeRateSlot } from '../repositories/rate-limits.ts';
+import { findCompanyByInvite, findStudyByInvite, studyIsClosed } from '../repositories/studies.ts';
 import { recordPeerStats } from './peer-stats.ts';
+import { finishParticipant } from './scoring.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -43,27 +47,65 @@ export function lookupInvitation(db: Db, token: string): InvitationLookup {
   return { ok: false, reason: 'unknown' };
 }
 
-/** Creates the participant; the returned token is the only copy of the resume secret. */
-export function startParticipation(db: Db, instrument: Instrument, profile: Profile, invitation: Invitation | null) {
-  const token = newToken();
-  const now = new Date();
-  const participant = insertParticipant(db, {
-    studyId: invitation?.studyId ?? null,
-    companyId: invitation?.companyId ?? null,
-    role: profile.role,
-    companyName: invitation?.companyName ?? profile.company,
-    industry: profile.industry,
-    employees: profile.employees,
-    salesTeam: profile.salesTeam,
-    region: profile.region,
-    motion: profile.motion,
-    instrumentId: instrument.id,
-    instrumentVersion: instrument.version,
-    resumeTokenHash: hashToken(token),
-    createdAt: now,
-    updatedAt: now,
-  });
-  return { participant, token };
+/** How many participants one client may start per window (see src/server/http/start-limit.ts). */
+export interface StartLimit {
+  /** Who is counted: the client's address, IPv6 by /64. */
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+export type StartOutcome =
+  | { ok: true; participant: Participant; token: string }
+  | { ok: false; refused: 'closed' }
+  | { ok: false; refused: 'limited'; retryAfterSeconds: number };
+
+/**
+ * Creates the participant; the returned token is the only copy of the
+ * resume secret. In one write transaction: the invitation's study is read
+ * again (it may have closed while the form was being posted), the client's
+ * start is counted against `limit`, and the participant is stored, so that
+ * neither a closed study nor a full window ever gets a participant.
+ */
+export function startParticipation(
+  db: Db,
+  instrument: Instrument,
+  profile: Profile,
+  invitation: Invitation | null,
+  limit?: StartLimit,
+  now = new Date(),
+): StartOutcome {
+  return db.transaction(
+    (tx) => {
+      const txDb = tx as unknown as Db;
+      if (invitation && studyIsClosed(txDb, invitation.studyId)) return { ok: false as const, refused: 'closed' as const };
+      if (limit) {
+        const freeAt = takeRateSlot(txDb, { bucket: 'participant-start', ...limit }, now);
+        if (freeAt) {
+          return { ok: false as const, refused: 'limited' as const, retryAfterSeconds: Math.max(1, Math.ceil((freeAt.getTime() - now.getTime()) / 1000)) };
+        }
+      }
+      const token = newToken();
+      const participant = insertParticipant(txDb, {
+        studyId: invitation?.studyId ?? null,
+        companyId: invitation?.companyId ?? null,
+        role: profile.role,
+        companyName: invitation?.companyName ?? profile.company,
+        industry: profile.industry,
+        employees: profile.employees,
+        salesTeam: profile.salesTeam,
+        region: profile.region,
+        motion: profile.motion,
+        instrumentId: instrument.id,
+        instrumentVersion: instrument.version,
+        resumeTokenHash: hashToken(token),
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { ok: true as const, participant, token };
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export function participantByToken(db: Db, token: string | undefined): Participant | null {
@@ -71,24 +113,76 @@ export function participantByToken(db: Db, token: string | undefined): Participa
   return findParticipantByResumeHash(db, hashToken(token)) ?? null;
 }
 
-export type SaveOutcome = { saved: true } | { saved: false; errors: Record<string, string> };
+/**
+ * Why a write to a participant was refused: finished (a completed
+ * participant's answers and scores never change), their study is closed,
+ * or they were deleted meanwhile.
+ */
+export type Refusal = 'completed' | 'closed' | 'gone';
+
+export type SaveOutcome = { saved: true } | { saved: false; errors: Record<string, string> } | { saved: false; refused: Refusal };
+
+/** The participant as stored now, or why nothing may be written for them. Call inside the write transaction. */
+function writable(db: Db, participantId: number): { ok: true; participant: Participant } | { ok: false; refused: Refusal } {
+  const current = findParticipant(db, participantId);
+  if (!current) return { ok: false, refused: 'gone' };
+  if (current.status === 'completed') return { ok: false, refused: 'completed' };
+  if (studyIsClosed(db, current.studyId)) return { ok: false, refused: 'closed' };
+  return { ok: true, participant: current };
+}
 
 /**
  * Stores one page of the questionnaire. A page holding any value the form
  * could not have produced stores nothing; a page that is only incomplete
  * stores what it has and reports the rest when the participant moves on.
+ *
+ * `participant` was read when the request arrived; the status is read again
+ * in the same write transaction (BEGIN IMMEDIATE) as the save, so a slow
+ * post that arrives after the participant finished, was deleted or had
+ * their study closed stores nothing.
  */
 export function savePage(db: Db, instrument: Instrument, participant: Participant, page: Page, form: Record<string, string>, requireAll: boolean): SaveOutcome {
-  if (page.kind === 'numbers') {
-    const read = readNumbersForm(instrument, form);
-    if (read.invalid) return { saved: false, errors: read.errors };
-    saveNumbers(db, participant.id, read.values);
-    return { saved: true };
-  }
-  const read = readSectionForm(instrument, page.section, form, requireAll);
-  if (read.invalid) return { saved: false, errors: read.errors };
-  saveAnswers(db, participant.id, read.values);
-  return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
+  return db.transaction(
+    (tx): SaveOutcome => {
+      const txDb = tx as unknown as Db;
+      const state = writable(txDb, participant.id);
+      if (!state.ok) return { saved: false, refused: state.refused };
+      if (page.kind === 'numbers') {
+        const read = readNumbersForm(instrument, form);
+        if (read.invalid) return { saved: false, errors: read.errors };
+        saveNumbers(txDb, participant.id, read.values);
+        return { saved: true };
+      }
+      const read = readSectionForm(instrument, page.section, form, requireAll);
+      if (read.invalid) return { saved: false, errors: read.errors };
+      saveAnswers(txDb, participant.id, read.values);
+      return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export type FinishOutcome = { finished: true } | { finished: false; refused: Exclude<Refusal, 'completed'> } | { finished: false; openPage: number };
+
+/**
+ * Finishes the questionnaire: in one write transaction, the participant is
+ * read again, checked (still in progress, study open, every page answered)
+ * and scored. Finishing twice is one finish.
+ */
+export function finishParticipation(db: Db, instrument: Instrument, participantId: number, at = new Date()): FinishOutcome {
+  return db.transaction(
+    (tx): FinishOutcome => {
+      const txDb = tx as unknown as Db;
+      const state = writable(txDb, participantId);
+      if (!state.ok) return state.refused === 'completed' ? { finished: true } : { finished: false, refused: state.refused };
+      const open = firstOpenPage(instrument, loadAnswers(txDb, participantId));
+      if (open !== pagesOf(instrument).length) return { finished: false, openPage: open };
+      // Runs as a savepoint inside this transaction: better-sqlite3 nests transactions.
+      finishParticipant(db, instrument, participantId, at);
+      return { finished: true };
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Deletes a participant with everything of theirs, and takes their scores out of the peer statistics in the same transaction. */
