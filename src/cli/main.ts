@@ -3,7 +3,8 @@ import { ZodError } from 'zod';
 import { DatabaseOpenError } from '../../db/client.ts';
 import { ConfigError } from '../server/config.ts';
 import { InstrumentError } from '../server/instrument-loader.ts';
-import { ConsultantExistsError } from '../server/services/consultants.ts';
+import { ConsultantExistsError, ConsultantHasStudiesError, ConsultantNotFoundError } from '../server/services/consultants.ts';
+import { backupCommand } from './commands/backup.ts';
 import { instrumentCommand } from './commands/instrument.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { numbersCommand } from './commands/numbers.ts';
@@ -22,7 +23,7 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand]) {
+for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand, backupCommand]) {
   program.addCommand(make());
 }
 // Subcommands of subcommands too (`stats rebuild`, `shaping prime`): otherwise commander exits with 1 itself.
@@ -31,7 +32,15 @@ const overrideExits = (cmd: Command): void => {
 };
 overrideExits(program);
 
-const OPERATOR_ERRORS = [UsageError, DatabaseOpenError, ConfigError, InstrumentError, ConsultantExistsError];
+const OPERATOR_ERRORS = [
+  UsageError,
+  DatabaseOpenError,
+  ConfigError,
+  InstrumentError,
+  ConsultantExistsError,
+  ConsultantNotFoundError,
+  ConsultantHasStudiesError,
+];
 
 function oneLine(e: Error): string {
   if (e instanceof ZodError) return e.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ');

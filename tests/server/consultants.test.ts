@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../src/server/auth/password.ts';
+import { consultantFor, signIn } from '../../src/server/auth/sign-in.ts';
 import { findConsultantByEmail } from '../../src/server/repositories/consultants.ts';
-import { ConsultantExistsError, createConsultant } from '../../src/server/services/consultants.ts';
+import {
+  ConsultantExistsError,
+  ConsultantHasStudiesError,
+  ConsultantNotFoundError,
+  createConsultant,
+  deleteConsultant,
+  resetPassword,
+  setConsultantDisabled,
+} from '../../src/server/services/consultants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 let t: TempDb;
@@ -40,6 +49,52 @@ describe('createConsultant', () => {
 
   it('refuses an address that is not an e-mail address', async () => {
     await expect(createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
+  });
+});
+
+describe('account management', () => {
+  it('a disabled account cannot sign in, and its sessions end at once; enabled, it signs in again', async () => {
+    await createConsultant(t.db, { email: 'dis@example.com', password });
+    const before = await signIn(t.db, 'dis@example.com', password, '192.0.2.1');
+    if (!before.ok) throw new Error('the first sign-in should succeed');
+    expect(consultantFor(t.db, before.token)?.email).toBe('dis@example.com');
+
+    const off = setConsultantDisabled(t.db, 'dis@example.com', true);
+    expect(off).toMatchObject({ changed: true, endedSessions: 1 });
+    expect(consultantFor(t.db, before.token)).toBeNull();
+    expect(await signIn(t.db, 'dis@example.com', password, '192.0.2.2')).toEqual({ ok: false, reason: 'invalid' });
+
+    expect(setConsultantDisabled(t.db, 'dis@example.com', false).changed).toBe(true);
+    expect((await signIn(t.db, 'dis@example.com', password, '192.0.2.3')).ok).toBe(true);
+  });
+
+  it('a session whose account is disabled behind its back (another process) is not honoured', async () => {
+    const r = await signIn(t.db, 'dis@example.com', password, '192.0.2.4');
+    if (!r.ok) throw new Error('sign-in should succeed');
+    t.db.$client.prepare("UPDATE consultants SET disabled_at = ? WHERE email = 'dis@example.com'").run(Date.now());
+    expect(consultantFor(t.db, r.token)).toBeNull();
+    t.db.$client.prepare("UPDATE consultants SET disabled_at = NULL WHERE email = 'dis@example.com'").run();
+  });
+
+  it('a password reset ends the sessions and lets the owner in at once, even from an address that had failed', async () => {
+    for (let i = 0; i < 5; i++) await signIn(t.db, 'dis@example.com', `forgotten ${i} password`, '192.0.2.9');
+    const fresh = 'violet lantern orchard compass';
+    const { endedSessions } = await resetPassword(t.db, { email: 'DIS@example.com', password: fresh });
+    expect(endedSessions).toBeGreaterThan(0);
+    expect((await signIn(t.db, 'dis@example.com', fresh, '192.0.2.9')).ok).toBe(true);
+    expect((await signIn(t.db, 'dis@example.com', password, '192.0.2.10')).ok).toBe(false);
+  });
+
+  it('deletes an account without studies and refuses one with studies', async () => {
+    const c = findConsultantByEmail(t.db, 'dis@example.com')!;
+    t.db.$client.prepare("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')").run(c.id);
+    expect(() => deleteConsultant(t.db, 'dis@example.com')).toThrow(ConsultantHasStudiesError);
+    expect(findConsultantByEmail(t.db, 'dis@example.com')).toBeDefined();
+    t.db.$client.prepare("DELETE FROM studies WHERE invite_token = 'delete-refused-study'").run();
+    expect(deleteConsultant(t.db, 'dis@example.com').email).toBe('dis@example.com');
+    expect(findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
+    expect(t.db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?').get(c.id)).toEqual({ n: 0 });
+    expect(() => deleteConsultant(t.db, 'dis@example.com')).toThrow(ConsultantNotFoundError);
   });
 });
 
