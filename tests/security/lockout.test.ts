@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signIn } from '../../src/server/auth/sign-in.ts';
 import { addressKey, backOffMs, SIGN_IN_LIMITS } from '../../src/server/auth/sign-in-limits.ts';
-import { clientAddress, trustedProxies } from '../../src/server/http/client-address.ts';
+import { parseConfig } from '../../src/server/config.ts';
+import { clientAddress } from '../../src/server/http/client-address.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
@@ -143,8 +144,9 @@ describe('the client address behind a proxy', () => {
     expect(clientAddress(request(), '127.0.0.1', ['127.0.0.1'])).toBe('127.0.0.1');
   });
 
-  it('takes the trusted proxies from TRUST_PROXY, none by default', () => {
-    expect(trustedProxies({})).toEqual([]);
-    expect(trustedProxies({ TRUST_PROXY: '127.0.0.1, ::1' })).toEqual(['127.0.0.1', '::1']);
+  it('trusts the proxies of TRUST_PROXY, none by default', () => {
+    expect(parseConfig({}).TRUST_PROXY).toEqual([]);
+    const trusted = parseConfig({ TRUST_PROXY: '127.0.0.1, ::1' }).TRUST_PROXY;
+    expect(clientAddress(request('203.0.113.99'), '::1', trusted)).toBe('203.0.113.99');
   });
 });

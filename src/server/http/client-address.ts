@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { config } from '../config.ts';
 
 /** "::ffff:192.0.2.1" as "192.0.2.1": Node reports IPv4 clients of a dual-stack socket that way. */
 function plain(address: string): string {
@@ -7,28 +8,16 @@ function plain(address: string): string {
 }
 
 /**
- * The reverse proxies whose X-Forwarded-For is believed: TRUST_PROXY, a
- * comma-separated list of their addresses (the same setting and format as
- * src/server/config.ts). Empty, as by default, believes no header at all.
- */
-export function trustedProxies(env: Record<string, string | undefined> = process.env): string[] {
-  return (env.TRUST_PROXY ?? '')
-    .split(',')
-    .map((a) => plain(a.trim()))
-    .filter((a) => isIP(a) !== 0);
-}
-
-let fromEnv: string[] | undefined;
-
-/**
  * The address of the client that sent the request. The socket's address
- * (Astro's `clientAddress`) unless it is a trusted proxy; then X-Forwarded-For
- * is read from its right end (what the nearest proxy appended) leftwards,
- * past further trusted proxies, to the first address that is not one. The
- * left part of the header is whatever the client chose to send and is never
- * believed, so a client cannot pick its own address to escape a limit.
+ * (Astro's `clientAddress`) unless it is a trusted proxy (TRUST_PROXY, none by
+ * default); then X-Forwarded-For is read from its right end (what the nearest
+ * proxy appended) leftwards, past further trusted proxies, to the first
+ * address that is not one. The left part of the header is whatever the client
+ * chose to send and is never believed, so a client cannot pick its own
+ * address to escape a limit.
  */
-export function clientAddress(request: Request, socketAddress: string, trusted: readonly string[] = (fromEnv ??= trustedProxies())): string {
+export function clientAddress(request: Request, socketAddress: string, trustedProxies: readonly string[] = config().TRUST_PROXY): string {
+  const trusted = trustedProxies.map(plain);
   let address = plain(socketAddress);
   if (!trusted.includes(address)) return address;
   const chain = (request.headers.get('x-forwarded-for') ?? '')
