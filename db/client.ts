@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as schema from './schema.ts';
 
@@ -12,12 +12,28 @@ export class DatabaseOpenError extends Error {}
 /**
  * mkdir -p one level at a time: Node's recursive mkdirSync spins forever on
  * some paths it cannot create (seen under /proc), where this fails at once.
+ * The folders it creates are the owner's only (0700): they hold the
+ * database, its WAL and its backups. A folder that exists is left as it is.
  */
-function ensureDir(dir: string): void {
+export function ensurePrivateDir(dir: string): void {
   if (existsSync(dir)) return;
   const parent = dirname(dir);
-  if (parent !== dir) ensureDir(parent);
-  mkdirSync(dir);
+  if (parent !== dir) ensurePrivateDir(parent);
+  mkdirSync(dir, { mode: 0o700 });
+}
+
+/**
+ * Creates an empty file readable and writable by its owner only (0600), or
+ * leaves an existing one alone. SQLite gives the -wal and -shm files it
+ * creates beside a database the database file's permissions, so creating
+ * the file this way first keeps all three private.
+ */
+export function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /**
@@ -28,7 +44,10 @@ function ensureDir(dir: string): void {
 export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): Db {
   let sqlite: Database.Database;
   try {
-    if (path !== ':memory:') ensureDir(dirname(path));
+    if (path !== ':memory:' && path !== '') {
+      ensurePrivateDir(dirname(path));
+      createPrivateFile(path);
+    }
     sqlite = new Database(path);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL is durable in WAL mode up to the last commit before a power cut,
