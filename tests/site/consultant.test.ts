@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { companies, studies } from '../../db/schema.ts';
-import { createConsultant } from '../../src/server/services/consultants.ts';
+import { createConsultant, setConsultantDisabled } from '../../src/server/services/consultants.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
@@ -94,6 +94,25 @@ describe('consultant sign-in', () => {
     const page = await get('/consultant', r.cookie);
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/consultant/sign-in');
+  });
+
+  it('ends the sessions of a disabled account at once and refuses its sign-in until it is enabled', async () => {
+    const r = await signIn('b@example.com');
+    expect((await get('/consultant', r.cookie)).status).toBe(200);
+    const db = openMigrated(dbPath);
+    try {
+      setConsultantDisabled(db, 'b@example.com', true);
+      const page = await get('/consultant', r.cookie);
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/consultant/sign-in');
+      const refused = await signIn('b@example.com');
+      expect(refused.status).toBe(401);
+      expect(refused.setCookie).toBeNull();
+      setConsultantDisabled(db, 'b@example.com', false);
+    } finally {
+      db.$client.close();
+    }
+    expect((await signIn('b@example.com')).status).toBe(303);
   });
 
   it('signs out: the session is deleted and the cookie cleared', async () => {
@@ -200,7 +219,8 @@ describe('CSV export', () => {
 });
 
 describe('the sign-in rate limit', () => {
-  it('refuses even the right password after five failures within 15 minutes', async () => {
+  // Per account and address: the same account from another address is not affected (tests/security/lockout.test.ts).
+  it('refuses even the right password from an address after five failures there within 15 minutes', async () => {
     for (let i = 0; i < 5; i++) expect((await signIn('limited@example.com', `wrong ${i} password`)).status).toBe(401);
     const r = await signIn('limited@example.com');
     expect(r.status).toBe(401);
