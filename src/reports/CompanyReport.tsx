@@ -1,5 +1,4 @@
 import { Text, View } from '@react-pdf/renderer';
-import { Fragment } from 'react';
 import type { CompanyReportModel } from '../domain/report-model.ts';
 import { BAR_WIDTH } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage } from './parts/chrome.tsx';
@@ -124,24 +123,22 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
 
       {m.numbers ? page(<NumbersSection n={m.numbers} />) : null}
 
+      {/*
+        The analysis, the team's disagreement and the methodology flow on as one page element: a page element per
+        part left the few lines a long part spilled on a page of their own.
+      */}
       {page(
         <>
           <Text style={styles.h1}>Detailed analysis</Text>
           <Text style={styles.p}>{m.detail.intro}</Text>
-          {m.detail.sections.slice(0, 1).map((s) => (
+          {m.detail.sections.map((s) => (
             <DetailSection key={s.title} section={s} />
           ))}
-        </>,
-      )}
-      {/* One page element per section: react-pdf lays a page element out again at each of its page breaks, so eight pages in one element cost far more than eight elements. */}
-      {m.detail.sections.slice(1).map((s) => (
-        <Fragment key={s.title}>{page(<DetailSection section={s} />)}</Fragment>
-      ))}
-
-      {m.disagreement
-        ? page(
+          {m.disagreement ? (
             <>
-              <Text style={styles.h1}>Where your team disagrees</Text>
+              <Text style={[styles.h1, { marginTop: 18 }]} minPresenceAhead={140}>
+                Where your team disagrees
+              </Text>
               <Text style={styles.p}>{m.disagreement.intro}</Text>
               {m.disagreement.items.map((d) => (
                 <View key={d.short} style={styles.card} wrap={false}>
@@ -163,11 +160,11 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
                   ))}
                 </>
               ) : null}
-            </>,
-          )
-        : null}
-
-      {page(<Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />)}
+            </>
+          ) : null}
+          <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
+        </>,
+      )}
     </ReportDocument>
   );
 }

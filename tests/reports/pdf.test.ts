@@ -93,7 +93,7 @@ beforeAll(() => {
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
   const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'study-token-x1' }).returning().get();
   const company = db.insert(companies).values({ studyId: study.id, name: NAME, inviteToken: 'company-token-x1' }).returning().get();
-  team = ids.slice(10, 13).map((r) => r.id);
+  team = ids.slice(10, 16).map((r) => r.id);
   db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
   // Scores carry the company beside them, as finishing a real participant stores it.
   db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, team)).run();
@@ -139,17 +139,23 @@ describe('the company PDF', () => {
 
   it('aggregates a company with several respondents, shows where they disagree, and keeps odd names as text', async () => {
     const model = companyReportFor(db, findParticipant(db, team[0]!)!, K)!;
-    expect(model.meta.respondents).toBe(3);
-    // A company is never its own peer: none of the three colleagues is counted in the peer group.
+    // Six respondents: the reader and k others, so the company's figures may be shown to the reader.
+    expect(model.meta.respondents).toBe(6);
+    expect(model.meta.view).toBe('company');
+    // A company is never its own peer: none of the six colleagues is counted in the peer group.
     const p = findParticipant(db, team[0]!)!;
     const where = model.meta.peerLabel!.startsWith('All participants') ? '1 = 1' : model.meta.peerLabel!.includes('employees') && !model.meta.peerLabel!.startsWith('All industries') ? 'industry = @industry AND employees = @employees' : model.meta.peerLabel!.startsWith('All industries') ? 'employees = @employees' : 'industry = @industry';
     const outside = db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
     expect(model.meta.peerSize).toBe(outside.n);
     const pdf = await renderReport({ kind: 'company', model });
-    // Every part of the report, each detailed-analysis section on a page of its own, and the team pages.
-    const { text } = readReportPdf(pdf, 'team', [14, 20], 'Velocity Index — Company report');
+    // Every part of the report, the detailed analysis and the team pages.
+    const { text } = readReportPdf(pdf, 'team', [12, 20], 'Velocity Index — Company report');
     expect(text).toContain('Where your team disagrees');
-    expect(text).toContain('Respondents: 3');
+    expect(text).toContain('Company view · 6 respondents');
+    expect(text).toContain('Your team’s average');
+    expect(text).not.toMatch(/\bYou said\b/);
+    // One rep among five leaders: no leaders-against-sellers contrast, which would be that rep's answers.
+    expect(text).not.toContain('Leaders and sellers');
     // Latin Extended, Greek and Cyrillic come back as written; markup stays text.
     expect(text).toContain("Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα Москва");
   });

@@ -73,7 +73,10 @@ export function DetailSection({ section }: { section: { title: string; intro: st
 export function Methodology({ paragraphs, instrument }: { paragraphs: string[]; instrument: string }) {
   return (
     <>
-      <Text style={styles.h1}>Methodology</Text>
+      {/* Follows on from the report's last part, so it keeps a few lines with its heading. */}
+      <Text style={[styles.h1, { marginTop: 18 }]} minPresenceAhead={140}>
+        Methodology
+      </Text>
       {paragraphs.map((p, i) => (
         <Text key={i} style={styles.p}>
           {p}
