@@ -38,7 +38,7 @@ export const ReportCopySchema = z.strictObject({
     detailIntro: Text,
     /** Placeholders: {respondents}. */
     disagreementIntro: Text,
-    /** Paragraphs. Placeholders: {k}, {group}, {size}, {instrument}, {respondents}. */
+    /** Paragraphs. Placeholders: {k}, {group}, {size}, {instrument}, {respondents}, {view}. */
     methodology: z.array(Text).min(2),
   }),
   subIndices: z.strictObject({ value: SubIndexCopy, number: SubIndexCopy, winRate: SubIndexCopy, cycle: SubIndexCopy }),

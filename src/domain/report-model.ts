@@ -190,6 +190,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
     size: peer?.size ?? 0,
     instrument: `${instrument.id}, version ${instrument.version}`,
     respondents: input.respondents,
+    view: input.view === 'company' ? `the company’s figures, from ${input.respondents} respondents` : 'one person’s own view',
   };
   const subIndices: SubIndexRow[] = SubIndexKeys.map((key) => {
     const score = input.scores[key];
