@@ -1,5 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
 import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
+import { config } from './server/config.ts';
 import { db } from './server/db.ts';
 
 /**
@@ -18,6 +19,16 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * Pages and files that are one person's: a participant's pages and reports
+ * (the resume token is in the address), the invite pages, and the
+ * consultant area with its exports. No browser or proxy cache may keep them.
+ */
+const PRIVATE_PATH = /^\/(?:r|join|consultant)(?:\/|\.|$)/;
+
+/** HSTS for a year once the site is published over https (PUBLIC_ORIGIN); subdomains are the operator's to decide. */
+const HSTS = 'max-age=31536000';
+
 let warmed = false;
 
 export const onRequest = defineMiddleware(async (context, next) => {
@@ -34,5 +45,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   h.set('Referrer-Policy', 'same-origin');
   h.set('X-Frame-Options', 'DENY');
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  if (PRIVATE_PATH.test(context.url.pathname)) h.set('Cache-Control', 'no-store');
+  if (config().PUBLIC_ORIGIN?.startsWith('https:')) h.set('Strict-Transport-Security', HSTS);
   return response;
 });
