@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { companies, consultants, studies } from '../../db/schema.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { lookupInvitation, startParticipation } from '../../src/server/services/participation.ts';
+import { fingerprint, postForm } from '../helpers/forms.ts';
+import { instrument, validProfile } from '../helpers/instrument.ts';
+import { answerAllButLast, pageFields, pages, startParticipant } from '../helpers/journey.ts';
+import { openTempDb, tempDir } from '../helpers/temp-db.ts';
+import { profileSchema } from '../../src/domain/profile.ts';
+
+/** Issue 11: a closed study still accepted finishes from participants who had started before it closed. */
+const tmp = tempDir('velocity-closed-');
+const dbPath = join(tmp.dir, 'closed.sqlite');
+let site: RunningSite;
+
+const setStatus = (status: 'open' | 'closed') => {
+  const db = openMigrated(dbPath);
+  db.$client.prepare("UPDATE studies SET status = ? WHERE invite_token = 'closing-study-1'").run(status);
+  db.$client.close();
+};
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Closing study', inviteToken: 'closing-study-1' }).returning().get();
+  db.insert(companies).values({ studyId: study.id, name: 'Closing Co', inviteToken: 'closing-company-1' }).run();
+  db.$client.close();
+  site = await startSite(dbPath);
+}, 120_000);
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+describe('a closed study (issue 11)', () => {
+  it('accepts no finish and no saved page from a participant who joined while it was open: a clear page, nothing stored', async () => {
+    setStatus('open');
+    const token = await startParticipant(site.base, '/join/closing-study-1');
+    await answerAllButLast(site.base, token);
+    setStatus('closed');
+    const before = fingerprint(dbPath);
+    const finish = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(finish.status).toBe(410);
+    expect(await finish.text()).toContain('This study is closed');
+    const save = await postForm(site.base, `/r/${token}/1`, { ...pageFields(1), action: 'save' });
+    expect(save.status).toBe(410);
+    expect(fingerprint(dbPath)).toBe(before);
+    const page = await fetch(`${site.base}/r/${token}/1`);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('data-testid="study-closed"');
+    // Reopened, the same link carries on and finishes.
+    setStatus('open');
+    const reopened = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(reopened.headers.get('location')).toBe(`/r/${token}/results`);
+  });
+
+  it('takes no new participant through its study or company link', async () => {
+    setStatus('closed');
+    const before = fingerprint(dbPath);
+    for (const link of ['/join/closing-study-1', '/join/closing-company-1']) {
+      const res = await postForm(site.base, link, validProfile());
+      expect(res.status, link).toBe(410);
+      expect(await res.text()).toContain('This study is closed');
+    }
+    expect(fingerprint(dbPath)).toBe(before);
+  });
+
+  it('stores no participant when the study closes while the profile form is on its way', () => {
+    const t = openTempDb();
+    try {
+      const consultant = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+      t.db.insert(studies).values({ consultantId: consultant.id, name: 'Racing study', inviteToken: 'racing-study-1' }).run();
+      const lookup = lookupInvitation(t.db, 'racing-study-1');
+      expect(lookup.ok).toBe(true);
+      t.db.$client.prepare("UPDATE studies SET status = 'closed'").run();
+      const profile = profileSchema(instrument).parse(validProfile());
+      const started = startParticipation(t.db, instrument, profile, lookup.ok ? lookup.invitation : null) as { ok?: boolean; refused?: string };
+      expect(started).toMatchObject({ ok: false, refused: 'closed' });
+      expect(t.db.$client.prepare('SELECT count(*) AS n FROM participants').get()).toEqual({ n: 0 });
+    } finally {
+      t.cleanup();
+    }
+  });
+});

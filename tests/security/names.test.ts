@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { profileSchema } from '../../src/domain/profile.ts';
+import { safeText, unsafeCharacter } from '../../src/domain/safe-text.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { createStudy } from '../../src/server/services/studies.ts';
+import { addConsultant } from '../helpers/consultants.ts';
+import { expectUsageError, runCli } from '../helpers/cli.ts';
+import { fingerprint, postForm } from '../helpers/forms.ts';
+import { instrument, validProfile } from '../helpers/instrument.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: control characters and right-to-left overrides in names spoofed
+ * text in pages and PDFs ("Acme\u202Egnp.exe" reads as "Acmeexe.png").
+ */
+const SPOOFS: [string, string, string][] = [
+  ['a right-to-left override', 'Acme\u202Egnp.exe', 'U+202E RIGHT-TO-LEFT OVERRIDE'],
+  ['a left-to-right override', 'Acme\u202Dx', 'U+202D LEFT-TO-RIGHT OVERRIDE'],
+  ['a right-to-left embedding', '\u202BAcme', 'U+202B RIGHT-TO-LEFT EMBEDDING'],
+  ['a pop directional formatting', 'Acme\u202C', 'U+202C POP DIRECTIONAL FORMATTING'],
+  ['a right-to-left isolate', 'Ac\u2067me', 'U+2067 RIGHT-TO-LEFT ISOLATE'],
+  ['a pop directional isolate', 'Ac\u2069me', 'U+2069 POP DIRECTIONAL ISOLATE'],
+  ['a right-to-left mark', 'Acme\u200F Ltd', 'U+200F RIGHT-TO-LEFT MARK'],
+  ['an Arabic letter mark', 'Acme\u061C Ltd', 'U+061C ARABIC LETTER MARK'],
+  ['a line feed inside', 'Acme\nLtd', 'U+000A LINE FEED'],
+  ['a NUL', 'Acme\u0000Ltd', 'U+0000 a control character'],
+  ['an escape sequence', 'Acme\u001B[31mLtd', 'U+001B a control character'],
+  ['a DEL', 'Acme\u007F', 'U+007F a control character'],
+  ['a C1 control', 'Acme\u0085Ltd', 'U+0085 a control character'],
+  ['a line separator inside', 'Acme\u2028Ltd', 'U+2028 LINE SEPARATOR'],
+];
+
+const FINE = ['Acme Ltd', 'Łódź Logistics', 'Müller & Söhne GmbH', 'شركة المثال', 'חברת דוגמה', '株式会社サンプル', 'Family 👨‍👩‍👧 Co', 'O’Brien, Smith & Co.'];
+
+describe('one schema for names typed by people (issue 11)', () => {
+  const name = safeText({ field: 'The name', max: 120, required: 'Enter a name.' });
+
+  it.each(SPOOFS)('refuses %s, naming the character', (_what, text, character) => {
+    expect(unsafeCharacter(text)).toBe(character);
+    const parsed = name.safeParse(text);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.message).toBe(
+      `The name holds an invisible control or text-direction character (${character}). Type it again without it.`,
+    );
+  });
+
+  it.each(FINE)('accepts %s as it was typed', (text) => {
+    expect(unsafeCharacter(text)).toBeNull();
+    expect(name.parse(` ${text} `)).toBe(text);
+  });
+
+  it('is what the profile form, the study names and the consultant CLI use', () => {
+    const profile = profileSchema(instrument).safeParse({ ...validProfile(), company: 'Acme\u202Egnp.exe' });
+    expect(profile.success).toBe(false);
+    expect(profile.error!.issues.map((i) => [i.path[0], i.message])).toEqual([
+      ['company', '“Company name” holds an invisible control or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE). Type it again without it.'],
+    ]);
+    const tmp = tempDir('velocity-names-db-');
+    try {
+      const db = openMigrated(join(tmp.dir, 'n.sqlite'));
+      const consultant = addConsultant(db, 'c@example.com', 'correct horse battery staple');
+      expect(createStudy(db, consultant, 'Spring \u202Ekrambneb')).toEqual({
+        ok: false,
+        error: 'The name holds an invisible control or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE). Type it again without it.',
+      });
+      expect(db.$client.prepare('SELECT count(*) AS n FROM studies').get()).toEqual({ n: 0 });
+      db.$client.close();
+      const r = runCli(['user', 'create', '--email', 'x@example.com', '--name', 'Eve\u202Enimda', '--db', join(tmp.dir, 'n.sqlite')], {
+        input: 'a long and unusual passphrase for the test 42\n',
+      });
+      expectUsageError(r, 'U+202E RIGHT-TO-LEFT OVERRIDE');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('the profile form over HTTP', () => {
+  const tmp = tempDir('velocity-names-');
+  const dbPath = join(tmp.dir, 'names.sqlite');
+  let site: RunningSite;
+  beforeAll(async () => {
+    openMigrated(dbPath).$client.close();
+    site = await startSite(dbPath);
+  }, 120_000);
+  afterAll(async () => {
+    await site?.stop();
+    tmp.cleanup();
+  });
+
+  it('re-shows the form with the message beside the company field and stores nothing', async () => {
+    const before = fingerprint(dbPath);
+    for (const [, text, character] of SPOOFS) {
+      const res = await postForm(site.base, '/start', { ...validProfile(), company: text });
+      expect(res.status, JSON.stringify(text)).toBe(422);
+      const html = await res.text();
+      expect(html).toContain(`id="profile-company--error"`);
+      expect(html).toContain(character);
+    }
+    expect(fingerprint(dbPath)).toBe(before);
+  });
+});
