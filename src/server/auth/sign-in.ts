@@ -13,7 +13,7 @@ export const SESSION_COOKIE = 'vi_session';
 /** Seconds a refused sign-in is told to wait when every password-check place is taken. */
 export const BUSY_RETRY_AFTER_S = 2;
 
-/** Two password checks at a time and eight in line: about half a second's wait at most here. */
+/** Two password checks at a time and eight in line: at most five scrypt runs' wait (a few hundred milliseconds on a quiet machine). */
 export const hashGate = new HashGate(2, 8);
 
 export type SignInResult =
