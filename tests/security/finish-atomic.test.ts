@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The handlers use the process's one database (DATABASE_PATH): a file of this test's own, set before anything reads the config.
 const scratch = vi.hoisted(() => {
@@ -11,16 +11,22 @@ const scratch = vi.hoisted(() => {
   return { dir, rm: () => fs.rmSync(dir, { recursive: true, force: true }) };
 });
 
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import type { Participant } from '../../db/schema.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import { pagesOf, type Page } from '../../src/domain/journey.ts';
-import { db } from '../../src/server/db.ts';
+import { db, openMigrated } from '../../src/server/db.ts';
 import { handlePagePost } from '../../src/server/handlers/questionnaire.ts';
 import { findParticipant, loadAnswers, loadNumbers, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { deleteParticipation } from '../../src/server/services/participation.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
+import { fingerprint, postForm } from '../helpers/forms.ts';
+import { formBody } from '../helpers/http.ts';
+import { answerAllButLast, pageFields, startParticipant } from '../helpers/journey.ts';
 
 afterAll(() => {
   db().$client.close();
@@ -137,5 +143,49 @@ describe('finishing is atomic (issue 11)', () => {
       ],
       [0, 1, 1, 0, 0, 0],
     );
+  });
+});
+
+describe('a slow page post that arrives after finishing, over HTTP', () => {
+  const sitePath = join(scratch.dir, 'site.sqlite');
+  let site: RunningSite;
+  beforeAll(async () => {
+    openMigrated(sitePath).$client.close();
+    site = await startSite(sitePath);
+  }, 120_000);
+  afterAll(async () => {
+    await site?.stop();
+  });
+
+  it('stores nothing and sends the participant to the results with a note', async () => {
+    const token = await startParticipant(site.base);
+    await answerAllButLast(site.base, token);
+    // Page 1 again with other answers, its body held back until the participant has finished in another tab.
+    const body = formBody({ ...formFor(pages[0]!, 1), action: 'next' });
+    const url = new URL(`/r/${token}/1`, site.base);
+    const slow = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+    });
+    const answered = new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      slow.on('response', (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      });
+      slow.on('error', reject);
+    });
+    slow.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const finish = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(finish.headers.get('location')).toBe(`/r/${token}/results`);
+    const finished = fingerprint(sitePath);
+    slow.end(body.slice(10));
+    expect(await answered).toEqual({ status: 303, location: `/r/${token}/results?already-finished=1` });
+    expect(fingerprint(sitePath)).toBe(finished);
+    const results = await (await fetch(`${site.base}/r/${token}/results?already-finished=1`)).text();
+    expect(results).toContain('data-testid="already-finished"');
   });
 });
