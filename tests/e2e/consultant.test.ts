@@ -20,13 +20,13 @@ beforeAll(async () => {
   const dbPath = join(tmp.dir, 'c.sqlite');
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'consultant@example.com', password: 'a long enough password' });
-  // A benchmark of 300 and an earlier study with one company of three respondents, for comparing and drilling down.
+  // A benchmark of 300 and an earlier study with one company of six respondents (k others than any reader), for comparing and drilling down.
   seedParticipants(db, instrument, { count: 300, seed: 12 });
   const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
   const study = db.insert(studies).values({ consultantId, name: 'Benelux 2026', inviteToken: 'e2e-benelux-2026' }).returning().get();
   const company = db.insert(companies).values({ studyId: study.id, name: 'Zoë Ørsted Logistics', inviteToken: 'e2e-benelux-company' }).returning().get();
   db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
-  db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id IN (1, 2, 3)').run(company.id, company.name);
+  db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(company.id, company.name);
   db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
   rebuildPeerStats(db, instrument);
   db.$client.close();
@@ -111,9 +111,13 @@ describe('the consultant area in Chromium', () => {
 
     // Back to the study: the company report as a page, then its PDF.
     await page.goto(studyUrl);
-    await page.click('text=Company report (3 completed)');
+    // The companies table gives the company score, the one its report shows.
+    const companyScore = (await page.textContent('[data-testid="study-companies"] tbody tr td:nth-child(4)'))!.trim();
+    expect(companyScore).toMatch(/^\d+$/);
+    await page.click('a:has-text("Company report")');
     await page.waitForURL(/\/companies\/\d+$/);
     expect(await page.textContent('main')).toContain('Zoë Ørsted Logistics');
+    expect(await page.textContent('[data-testid="report-view"]')).toBe('Company view · 6 respondents');
     await expectAccessible(page, 'company report');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the PDF')]);
     expect(download.suggestedFilename()).toMatch(/^velocity-index-zoe-orsted-logistics-\d{4}-\d{2}-\d{2}\.pdf$/);

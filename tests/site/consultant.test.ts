@@ -15,23 +15,27 @@ const tmp = tempDir('velocity-consultant-');
 const dbPath = join(tmp.dir, 'consultant.sqlite');
 let site: RunningSite;
 const PASSWORD = 'correct horse battery staple';
-let drill: { study: number; company: number };
+let drill: { study: number; company: number; small?: number };
 const TRICKY = '=HYPERLINK("http://evil.example","click"), "quoted"\nsecond line';
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['a@example.com', 'b@example.com', 'limited@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  // Consultant A's study with one company of three finished respondents (a seller and two leaders).
+  // Consultant A's study with one company of six finished respondents (a seller and five leaders), one of two (below k).
   seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
   const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
   const study = db.insert(studies).values({ consultantId: a.id, name: 'Drill-down study', inviteToken: 'drill-down-study-1' }).returning().get();
   const company = db.insert(companies).values({ studyId: study.id, name: 'Łódź Logistics', inviteToken: 'drill-down-company-1' }).returning().get();
   drill = { study: study.id, company: company.id };
-  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id IN (1, 2, 3)').run(study.id, company.id, company.name);
-  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (1, 2, 3)').run(study.id, company.id);
-  db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id IN (1, 2, 3)").run();
+  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, company.id, company.name);
+  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
+  db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
+  const small = db.insert(companies).values({ studyId: study.id, name: 'Small Co', inviteToken: 'drill-down-company-2' }).returning().get();
+  drill.small = small.id;
+  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, small.id, small.name, 'executive');
+  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);
   // A participant outside any company link, whose typed company name tries CSV tricks.
-  db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 4').run(study.id, TRICKY);
+  db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7').run(study.id, TRICKY);
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);
@@ -175,9 +179,12 @@ describe('company drill-down', () => {
     const html = (await page.text()).replace(/\s+/g, ' ');
     expect(html).toContain('Łódź Logistics');
     expect(html).toMatch(/Sales representative \/ account executive: 1/);
-    expect(html).toMatch(/Sales leader \(director, VP\): 2/);
+    expect(html).toMatch(/Sales leader \(director, VP\): 5/);
+    expect(html).toContain('Company view · 6 respondents');
     expect(html).toContain('Where your team disagrees');
     expect(html).not.toContain('Your Personal Index');
+    // One rep among five leaders: no leaders-against-sellers contrast, which would be that rep's answers.
+    expect(html).not.toContain('Leaders and sellers');
     const pdf = await get(`${path}.pdf`, a);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -187,6 +194,23 @@ describe('company drill-down', () => {
       expect((await get(p, null)).status).not.toBe(200);
     }
     expect((await get(`/consultant/studies/${drill.study}/companies/999999`, a)).status).toBe(404);
+  });
+
+  it('shows a company below k as progress only: no score, no roles, no answers, no PDF', async () => {
+    const a = (await signIn('a@example.com')).cookie!;
+    const path = `/consultant/studies/${drill.study}/companies/${drill.small}`;
+    const html = (await (await get(path, a)).text()).replace(/\s+/g, ' ');
+    expect(html).toContain('data-testid="company-locked"');
+    expect(html).not.toMatch(/Executive/);
+    expect(html).not.toContain('Velocity Index ·');
+    expect((await get(`${path}.pdf`, a)).status).toBe(404);
+    const study = (await (await get(`/consultant/studies/${drill.study}`, a)).text()).replace(/\s+/g, ' ');
+    const row = study.match(/<tr>(?:(?!<\/tr>).)*Small Co(?:(?!<\/tr>).)*<\/tr>/)?.[0] ?? '';
+    // Two completed of two started, and 3 more needed for k = 5.
+    expect(row.match(/<td class="n"[^>]*>(\d+)<\/td>/g)?.map((td) => td.replace(/<[^>]+>/g, ''))).toEqual(['2', '2']);
+    expect(row).toContain('3 more respondents needed');
+    // The participants table gives status only: no role, no individual score.
+    expect(study).not.toMatch(/<th scope="col"[^>]*>Role<\/th>/);
   });
 });
 
@@ -199,8 +223,11 @@ describe('CSV export', () => {
     expect(scoresRes.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(scoresRes.headers.get('content-disposition')).toContain('velocity-index-drill-down-study-scores.csv');
     const rows = parse((await scoresRes.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4']);
-    expect(rows.find((r) => r.participant === '4')!.company).toBe(`'${TRICKY}`);
+    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(rows.find((r) => r.participant === '7')!.company).toBe(`'${TRICKY}`);
+    const companyScore = Number(rows[0]!.company_velocity_index);
+    expect(rows.slice(0, 6).every((r) => Number(r.company_velocity_index) === companyScore && r.company_respondents === '6')).toBe(true);
+    expect(rows.slice(7).every((r) => r.company_velocity_index === '')).toBe(true);
     const stored = query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = 1').velocity;
     expect(Number(rows[0]!.own_view_velocity_index)).toBeCloseTo(stored, 2);
 
