@@ -25,3 +25,18 @@ export function mayShow(c: Contributors, k: number): boolean {
 export function contributorsStillNeeded(c: Contributors, k: number): number {
   return Math.max(0, k - othersThanReader(c));
 }
+
+/**
+ * Medians and quartiles of other people's scores need at least 2k values: with
+ * fewer, a quartile sits on or next to one member's own score often enough to
+ * point at them, and a group of exactly k would publish every member.
+ * Minima and maxima are never published.
+ */
+export function mayShowQuantiles(count: number, k: number): boolean {
+  return count >= 2 * k;
+}
+
+/** Scores computed from other people are published at whole points, in text and in markup alike. */
+export function publishedScore(score: number): number {
+  return Math.round(score);
+}
