@@ -40,3 +40,38 @@ export function mayShowQuantiles(count: number, k: number): boolean {
 export function publishedScore(score: number): number {
   return Math.round(score);
 }
+
+/**
+ * Counts of other people per band, as published: a band holding fewer than k
+ * people is shown empty, since a count of one or two points at who is in it.
+ */
+export function publishedCounts(counts: readonly number[], k: number): { counts: number[]; emptied: boolean } {
+  const shown = counts.map((n) => (n >= k ? n : 0));
+  return { counts: shown, emptied: shown.some((n, i) => n !== counts[i]) };
+}
+
+/**
+ * Complementary suppression over the groups of one partition (the groups of
+ * one dimension in one population), given their sizes: which to hide. A
+ * group below k is hidden; when the hidden groups together hold between 1
+ * and k − 1 people, the total of the population less the groups shown would
+ * give their size (28 − 26 = 2), so the smallest shown groups are hidden too
+ * until the hidden total is 0 or at least k. Groups of size 0 do not exist and
+ * are neither. When every group ends up hidden, nothing is shown to subtract
+ * from.
+ */
+export function suppressGroups(sizes: readonly number[], k: number): boolean[] {
+  const hidden = sizes.map((n) => n > 0 && n < k);
+  let hiddenTotal = sizes.reduce((s, n, i) => s + (hidden[i] ? n : 0), 0);
+  while (hiddenTotal > 0 && hiddenTotal < k) {
+    let smallest = -1;
+    for (let i = 0; i < sizes.length; i++) {
+      // Ties go to the later group, so that the order of the instrument decides and the result is the same every time.
+      if (!hidden[i] && sizes[i]! > 0 && (smallest < 0 || sizes[i]! <= sizes[smallest]!)) smallest = i;
+    }
+    if (smallest < 0) break;
+    hidden[smallest] = true;
+    hiddenTotal += sizes[smallest]!;
+  }
+  return hidden;
+}

@@ -1,4 +1,5 @@
 import { firstActions, narrativeBand, type ActionKind, type Audience } from './actions.ts';
+import { mayShowQuantiles, publishedCounts, publishedScore } from './anonymity.ts';
 import { NOT_APPLICABLE, optionsOf, type Answers } from './answers.ts';
 import type { CompanyAggregate } from './aggregation.ts';
 import {
@@ -120,7 +121,7 @@ export interface CompanyReportModel {
     intro: string;
     velocity: { score: number; category: string; summary: string; gauge: Gauge };
     relative: number | null;
-    histogram: Histogram | null;
+    histogram: (Histogram & { emptiedNote: string | null }) | null;
     subIndices: SubIndexRow[];
     reader: { score: number; category: string } | null;
     /** The reader's own Velocity Index when the headline is the company's. */
@@ -167,6 +168,16 @@ function detailItem(instrument: Instrument, item: Item, scores: ItemScores, sour
   return { id: item.id, text: item.text, short: item.short, answer, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
 }
 
+/**
+ * The peer histogram as published: only for a group of at least 2k, and with
+ * bands of fewer than k people left empty (SPEC section 3b).
+ */
+function histogramOf(peer: PeerContext | null, velocity: number, k: number): (Histogram & { emptiedNote: string | null }) | null {
+  if (!peer || !mayShowQuantiles(peer.histogram.reduce((a, b) => a + b, 0), k)) return null;
+  const published = publishedCounts(peer.histogram, k);
+  return { ...histogramGeometry(published.counts, publishedScore(velocity)), emptiedNote: published.emptied ? `Bands with fewer than ${k} participants are left empty.` : null };
+}
+
 /** Says whose figures the report holds, so that no reader mistakes one person's view for the company's. */
 function viewNote(input: CompanyReportInput): string {
   if (input.view === 'company') {
@@ -204,7 +215,8 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       potential: band?.label ?? null,
       potentialText: band ? (copy.subIndices[key].potential[band.label as keyof ReportCopy['subIndices']['value']['potential']] ?? band.summary) : null,
       peer: subPeer,
-      bar: scoreBar(score, subPeer?.quartiles ?? null, BAR_WIDTH),
+      // Drawn at the precision the text prints, so the markup carries nothing more exact.
+      bar: scoreBar(score === null ? null : publishedScore(score), subPeer?.quartiles ?? null, BAR_WIDTH),
     };
   });
   const itemsById = new Map(instrument.company.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
@@ -227,9 +239,9 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
     cover: { tagline: fillCopy(copy.company.coverTagline, { company: input.company }) },
     summary: {
       intro: copy.company.summaryIntro,
-      velocity: { score: velocity, category: category.label, summary: category.summary, gauge: gaugeGeometry(velocity, 200) },
+      velocity: { score: velocity, category: category.label, summary: category.summary, gauge: gaugeGeometry(publishedScore(velocity), 200) },
       relative: peer?.relative ?? null,
-      histogram: peer ? histogramGeometry(peer.histogram, velocity) : null,
+      histogram: histogramOf(peer, velocity, input.minGroup),
       subIndices,
       reader:
         input.reader?.personal != null

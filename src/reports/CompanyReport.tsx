@@ -84,7 +84,10 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             <View style={{ marginTop: 14 }}>
               <Text style={styles.h3}>Where you sit in your peer group</Text>
               <HistogramChart h={m.summary.histogram} />
-              <Text style={styles.small}>Participants per ten-point band of the Velocity Index; your band in amber, your score marked.</Text>
+              <Text style={styles.small}>
+                Participants per ten-point band of the Velocity Index; your band in amber, your score marked.
+                {m.summary.histogram.emptiedNote ? ` ${m.summary.histogram.emptiedNote}` : ''}
+              </Text>
             </View>
           ) : null}
         </>,

@@ -29,7 +29,7 @@ describe('finishParticipant', () => {
     saveAnswers(t.db, p.id, completeAnswers());
     const at = new Date('2026-03-01T10:00:00Z');
     const row = finishParticipant(t.db, instrument, p.id, at);
-    expect(row).toMatchObject({ participantId: p.id, ...profile, studyId: null, companyId: null, instrumentVersion: 1 });
+    expect(row).toMatchObject({ participantId: p.id, ...profile, studyId: null, companyId: null, instrumentVersion: instrument.version });
     expect(row.computedAt.getTime()).toBe(at.getTime());
     expect(findScore(t.db, p.id)).toEqual(row);
     const after = findParticipant(t.db, p.id)!;

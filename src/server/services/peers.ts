@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.ts';
+import { mayShowQuantiles, publishedScore } from '../../domain/anonymity.ts';
 import {
   choosePeerGroup,
   interpolate,
@@ -71,4 +72,23 @@ export function groupQuartiles(
     return frac === 0 ? loValue : interpolate(loValue, scoreAtRank(db, column, where, hi, excludeParticipantId)!, frac);
   };
   return { n, min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
+}
+
+/**
+ * Quartiles of other people's scores as they may be published: from groups of
+ * at least 2k, at whole points, never the minimum or maximum (SPEC section 3b).
+ */
+export function publishedQuartiles(
+  db: Db,
+  where: GroupWhere,
+  k: number,
+  column: ScoreColumn,
+  excludeParticipantId?: number,
+): { q1: number; median: number; q3: number } | null {
+  const q = groupQuartiles(db, where, 2 * k, column, excludeParticipantId);
+  return q && mayShowQuantiles(q.n, k) ? { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) } : null;
+}
+
+export function publishedMedian(db: Db, where: GroupWhere, k: number, column: ScoreColumn, excludeParticipantId?: number): number | null {
+  return publishedQuartiles(db, where, k, column, excludeParticipantId)?.median ?? null;
 }

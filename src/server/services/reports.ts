@@ -1,5 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import { mayShow } from '../../domain/anonymity.ts';
 import { combineCompanyNumbers } from '../../domain/company-numbers.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from '../../domain/instrument.ts';
 import { describePeerGroup, relativeFromCounts } from '../../domain/peers.ts';
@@ -11,7 +12,7 @@ import { loadReportCopy } from '../report-copy-loader.ts';
 import { completedOfCompany, loadAnswers, loadNumbers } from '../repositories/participants.ts';
 import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
 import { companyView } from './company-view.ts';
-import { groupQuartiles, peerPosition } from './peers.ts';
+import { peerPosition, publishedQuartiles } from './peers.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -54,8 +55,13 @@ export function companyReportFor(
       SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
         const score = headline.scores[k];
         const counts = score === null ? null : countAtMost(db, k, position.where, score, participant.id);
-        const q = groupQuartiles(db, position.where, minGroup, k, participant.id);
-        return [k, { relative: counts && counts.size >= minGroup ? relativeFromCounts(counts.notBetter, counts.size) : null, quartiles: q && { q1: q.q1, median: q.median, q3: q.q3 } }];
+        return [
+          k,
+          {
+            relative: counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
+            quartiles: publishedQuartiles(db, position.where, minGroup, k, participant.id),
+          },
+        ];
       }),
     ) as Record<SubIndexKey, SubIndexPeer>,
   };

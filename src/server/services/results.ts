@@ -6,7 +6,7 @@ import { choiceLabel, roleGroup } from '../../domain/profile.ts';
 import { resultsModel, type ResultsModel } from '../../domain/results-model.ts';
 import { findScore } from '../repositories/scores.ts';
 import { companyView, ownScores } from './company-view.ts';
-import { groupQuartiles, peerPosition } from './peers.ts';
+import { peerPosition, publishedMedian } from './peers.ts';
 
 /**
  * The results of a completed participant, placed in its peer group; null when
@@ -35,7 +35,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: position.relative,
-    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, groupQuartiles(db, position.where, minGroup, k, participant.id)?.median ?? null])) as Record<
+    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, publishedMedian(db, position.where, minGroup, k, participant.id)])) as Record<
       (typeof SubIndexKeys)[number],
       number | null
     >,
