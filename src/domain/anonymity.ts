@@ -75,3 +75,15 @@ export function suppressGroups(sizes: readonly number[], k: number): boolean[] {
   }
   return hidden;
 }
+
+/**
+ * How many of a group's members, taken in the order they joined, its published
+ * figures combine: none below k + 1, then k + 1, 2k + 1, 3k + 1 … Growing only
+ * in steps of k means that comparing the figures before and after an update
+ * gives the sum of at least k newcomers, never one colleague's answers; and
+ * k + 1 leaves every member reading them k others besides themselves.
+ */
+export function publishedMembers(count: number, k: number): number {
+  if (count < k + 1) return 0;
+  return k + 1 + Math.floor((count - (k + 1)) / k) * k;
+}

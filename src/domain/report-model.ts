@@ -181,7 +181,7 @@ function histogramOf(peer: PeerContext | null, velocity: number, k: number): (Hi
 /** Says whose figures the report holds, so that no reader mistakes one person's view for the company's. */
 function viewNote(input: CompanyReportInput): string {
   if (input.view === 'company') {
-    return `These are ${input.company}’s figures: the answers of all ${input.respondents} respondents combined, item by item. This is the company score wherever it appears.`;
+    return `These are ${input.company}’s figures: the answers of ${input.respondents} respondents combined, item by item. This is the company score wherever it appears; it grows in steps as more colleagues finish, so that no one person’s answers can be singled out.`;
   }
   if (!input.ownAnswers) return 'These figures come from one respondent’s answers.';
   const pending = input.companyPending;

@@ -30,6 +30,8 @@ export type ViewKind = 'company' | 'own';
 /** The company figures as the results page receives them: the aggregate once the anonymity rule allows it. */
 export interface CompanyFigures {
   respondents: number;
+  /** More respondents to finish before the company figures next update (they grow in steps of k). */
+  nextUpdate: number;
   itemScores: ItemScores;
   scores: CompanyScores;
 }
@@ -39,6 +41,8 @@ export interface ResultsModel {
   /** Respondents behind the headline figures (1 for one's own view). */
   respondents: number;
   velocity: { score: number; category: string; summary: string };
+  /** When the headline is the company's: how many more respondents before it next updates. */
+  nextUpdate: number | null;
   /** The reader's own view beside the company's, when the headline is the company's. */
   ownView: { score: number; category: string } | null;
   /** More colleagues needed before the company figures appear; null when shown or when the participant has no company link. */
@@ -73,6 +77,7 @@ export function resultsModel(instrument: Instrument, input: ResultsInput): Resul
   return {
     view: company ? 'company' : 'own',
     respondents: company ? company.respondents : 1,
+    nextUpdate: company ? company.nextUpdate : null,
     velocity: { score: velocity, category: vCat.label, summary: vCat.summary },
     ownView: company ? { score: ownVelocity, category: companyCategory(instrument, ownVelocity).label } : null,
     companyPending: input.companyPending,

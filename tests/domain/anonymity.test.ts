@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contributorsStillNeeded, mayShow, othersThanReader } from '../../src/domain/anonymity.ts';
+import { contributorsStillNeeded, mayShow, mayShowQuantiles, othersThanReader, publishedCounts, publishedMembers } from '../../src/domain/anonymity.ts';
 
 describe('the anonymity rule', () => {
   describe.each([
@@ -28,5 +28,44 @@ describe('the anonymity rule', () => {
         if (mayShow(c, k)) expect(mayShow({ ...c, count: c.count + 1 }, k)).toBe(true);
       }),
     );
+  });
+});
+
+describe('publishedMembers: company figures grow in steps of k', () => {
+  it.each([
+    [0, 0],
+    [5, 0],
+    [6, 6],
+    [10, 6],
+    [11, 11],
+    [15, 11],
+    [16, 16],
+  ])('%i respondents publish the first %i (k = 5)', (count, published) => {
+    expect(publishedMembers(count, 5)).toBe(published);
+  });
+
+  it('never lets one newcomer change the published set, and leaves every member k others', () => {
+    fc.assert(
+      fc.property(fc.nat(500), fc.integer({ min: 2, max: 20 }), (count, k) => {
+        const now = publishedMembers(count, k);
+        const next = publishedMembers(count + 1, k);
+        expect(now).toBeLessThanOrEqual(count);
+        // An update adds at least k people at once (or nobody), so a difference is never one person's answers.
+        if (next !== now) expect(next - now === k || now === 0).toBe(true);
+        if (now > 0) expect(mayShow({ count: now, readerIncluded: true }, k)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('quantiles and counts as published', () => {
+  it('needs 2k values for quantiles', () => {
+    expect(mayShowQuantiles(9, 5)).toBe(false);
+    expect(mayShowQuantiles(10, 5)).toBe(true);
+  });
+
+  it('empties bands of fewer than k and says so', () => {
+    expect(publishedCounts([0, 3, 7, 5, 1], 5)).toEqual({ counts: [0, 0, 7, 5, 0], emptied: true });
+    expect(publishedCounts([0, 6, 7], 5)).toEqual({ counts: [0, 6, 7], emptied: false });
   });
 });

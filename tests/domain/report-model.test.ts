@@ -124,7 +124,7 @@ describe('companyReportModel', () => {
     const s = scoreParticipant(instrument, middle);
     const company = companyReportModel(input(middle, { view: 'company', respondents: 6, ownView: scoreParticipant(instrument, bestAnswers()).company, itemScores: s.itemScores, scores: s.company }));
     expect(company.meta.viewLabel).toBe('Company view · 6 respondents');
-    expect(company.summary.viewNote).toContain('all 6 respondents');
+    expect(company.summary.viewNote).toContain('6 respondents combined');
     expect(company.summary.ownView!.score).toBe(100);
     expect(company.summary.velocity.score).toBe(s.company.velocity);
   });

@@ -87,6 +87,24 @@ describe('one company score', () => {
     expect(repResults.actions.every((a) => teamShorts.has(a.title))).toBe(true);
   });
 
+  it('keeps the company score when one more colleague finishes, and updates it only once k more have', () => {
+    const ceo = respondent('executive', true);
+    for (let i = 0; i < 5; i++) respondent('rep', false);
+    const before = participantResults(t.db, instrument, ceo, K)!;
+    expect(before.respondents).toBe(6);
+    expect(before.nextUpdate).toBe(5);
+    // A newcomer with answers unlike anyone's: reloading must not reveal them.
+    respondent('manager', true);
+    const after = participantResults(t.db, instrument, ceo, K)!;
+    expect(after.velocity.score).toBe(before.velocity.score);
+    expect(after.respondents).toBe(6);
+    expect(after.nextUpdate).toBe(4);
+    for (let i = 0; i < 4; i++) respondent('rep', false);
+    const updated = participantResults(t.db, instrument, ceo, K)!;
+    expect(updated.respondents).toBe(11);
+    expect(updated.velocity.score).not.toBe(before.velocity.score);
+  });
+
   it("speaks of the team's answers, not one person's, in a company report of several respondents", () => {
     const ceo = respondent('executive', true);
     for (let i = 0; i < 5; i++) respondent('rep', false);

@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { aggregateCompany, type CompanyAggregate } from '../../domain/aggregation.ts';
-import { contributorsStillNeeded, mayShow } from '../../domain/anonymity.ts';
+import { mayShow, publishedMembers } from '../../domain/anonymity.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { roleGroup } from '../../domain/profile.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
@@ -9,16 +9,20 @@ import { completedOfCompany, loadAnswers } from '../repositories/participants.ts
 
 /**
  * A company's figures as one reader may see them. A company has one company
- * score — the aggregate of all its respondents on the same instrument
- * version — shown only once the anonymity rule allows it for this reader;
- * until then each respondent sees their own view only.
+ * score — the aggregate of its respondents on the same instrument version —
+ * the same for every reader. It combines the first respondents in the order
+ * they finished, growing in steps of k (publishedMembers), so that nobody
+ * learns a colleague's answers from it, even by reloading after each finish;
+ * until there are k + 1, each respondent sees their own view only.
  */
 export interface CompanyView {
   /** Completed respondents of the company on this instrument version (1 for a participant without a company link). */
   respondents: number;
-  /** The company's aggregate, or null while the reader may not see it. */
+  /** The respondents the company figures combine, in the order they finished; empty while none may be shown. */
+  published: Participant[];
+  /** The company's aggregate over `published`, or null while it may not be shown. */
   aggregate: CompanyAggregate | null;
-  /** More respondents needed before the company figures may be shown to this reader; 0 once shown. */
+  /** More respondents needed before the company figures appear, or before they next update once shown. */
   needed: number;
 }
 
@@ -28,12 +32,18 @@ export interface CompanyView {
  * consultant's copy.
  */
 export function companyView(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number): CompanyView {
-  const members = companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId).filter((p) => p.instrumentVersion === instrument.version);
-  const contributors = { count: members.length, readerIncluded: reader !== null && members.some((p) => p.id === reader.id) };
-  if (!mayShow(contributors, minGroup)) return { respondents: members.length, aggregate: null, needed: contributorsStillNeeded(contributors, minGroup) };
-  const scored = members.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
-  const readerRoleGroup = reader && contributors.readerIncluded ? roleGroup(instrument, reader.role) : null;
-  return { respondents: members.length, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed: 0 };
+  const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
+    .filter((p) => p.instrumentVersion === instrument.version)
+    .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
+  const size = publishedMembers(members.length, minGroup);
+  const published = members.slice(0, size);
+  const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
+  const nextStep = size === 0 ? minGroup + 1 : size + minGroup;
+  const needed = nextStep - members.length;
+  if (size === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
+  const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
+  const readerRoleGroup = reader && readerIncluded ? roleGroup(instrument, reader.role) : null;
+  return { respondents: members.length, published, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed };
 }
 
 export function ownScores(db: Db, instrument: Instrument, participant: Participant): ParticipantScores {

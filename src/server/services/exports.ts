@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { answers, participants, scores } from '../../../db/schema.ts';
+import { answers, participants, scores, type Participant } from '../../../db/schema.ts';
+import { mayShow } from '../../domain/anonymity.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
@@ -27,38 +28,90 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
 }
 
 /**
+ * Whose rows may carry their scores, answers and profile: a participant of a
+ * company link when the company has at least k completed respondents; one
+ * without a company link when the study's participants without a company
+ * link have, together. The consultant is none of them, so nobody's own data
+ * is left out of the count. Everyone else keeps their progress only.
+ */
+function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: Participant) => boolean {
+  const completed = new Map<number | null, number>();
+  const rows = db
+    .select({ companyId: participants.companyId, n: count() })
+    .from(participants)
+    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
+    .groupBy(participants.companyId)
+    .all();
+  for (const r of rows) completed.set(r.companyId, r.n);
+  return (p) => mayShow({ count: completed.get(p.companyId) ?? 0, readerIncluded: false }, minGroup);
+}
+
+/** The note on a row whose data is withheld. */
+export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGroup} respondents`;
+
+/**
+ * The rows of an export, each either given or withheld. In the whole study's
+ * file a withheld row keeps who and how far (participant, company, status,
+ * completed_at) and nothing else. In one group's file the group itself says
+ * something about every row (all of them are executives, say), so a withheld
+ * row keeps its status only, with no participant, company or time to tie it
+ * to a person, and the withheld rows come last, where their place in the
+ * order cannot point at a participant either.
+ */
+function exportRows(db: Db, studyId: number, minGroup: number, group: GroupFilter | undefined) {
+  const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
+  const mayGive = rowsThatMayBeGiven(db, studyId, minGroup);
+  const rows = people.map((p) => ({ p, given: mayGive(p) }));
+  if (!group) return rows;
+  return [...rows.filter((r) => r.given), ...rows.filter((r) => !r.given).sort((a, b) => a.p.status.localeCompare(b.p.status))];
+}
+
+/** Who and how far: what a withheld row keeps. */
+function progressCells(p: Participant, group: GroupFilter | undefined): (string | number | null)[] {
+  return group ? [null, null] : [p.id, p.companyName];
+}
+
+/**
  * One row per participant of the study: profile, status and every score. A
  * participant's scores are their own view (own_view_…); the company columns
  * carry the company's figure — every respondent combined, the same one its
- * reports show — once the company has at least k respondents.
+ * reports show — once the company has at least k respondents. Rows whose
+ * company (or the study's participants without one) has fewer than k
+ * completed respondents give progress only, with the reason in `withheld`.
  */
 export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
-  const rows = db
-    .select({ p: participants, s: scores })
-    .from(participants)
-    .leftJoin(scores, eq(scores.participantId, participants.id))
-    .where(inStudy(studyId, group))
-    .orderBy(participants.id)
-    .all();
+  const rows = exportRows(db, studyId, minGroup, group);
+  const scoreOf = new Map(
+    db
+      .select({ s: scores })
+      .from(scores)
+      .innerJoin(participants, eq(participants.id, scores.participantId))
+      .where(inStudy(studyId, group))
+      .all()
+      .map(({ s }) => [s.participantId, s]),
+  );
   const companyFigures = new Map<number, CompanyView>();
   const companyOf = (id: number | null) => {
     if (id === null) return null;
     if (!companyFigures.has(id)) companyFigures.set(id, companyView(db, instrument, id, null, minGroup));
     return companyFigures.get(id)!;
   };
+  const note = withheldNote(minGroup);
   return csv(
     [
-      'participant', 'company', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status',
+      'participant', 'company', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status', 'withheld',
       'own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle',
       'personal_index', 'approach', 'execution',
       'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
       'completed_at',
     ],
-    rows.map(({ p, s }) => {
+    rows.map(({ p, given }) => {
+      if (!given) return [...progressCells(p, group), null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
+      const s = scoreOf.get(p.id);
       const view = companyOf(p.companyId);
       const c = view?.aggregate?.scores ?? null;
       return [
-        p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status,
+        p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
         round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
         round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
         c ? view!.respondents : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
@@ -68,45 +121,56 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
   );
 }
 
-/** One row per participant of the study, one column per item (option id, number or "na"). */
-export function answersCsv(db: Db, instrument: Instrument, studyId: number, group?: GroupFilter): string {
-  const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
+/**
+ * One row per participant of the study, one column per item (option id,
+ * number or "na"); withheld rows as in `scoresCsv`.
+ */
+export function answersCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
+  const rows = exportRows(db, studyId, minGroup, group);
   const items = allItems(instrument).map((i) => i.id);
   const byParticipant = new Map<number, Map<string, string>>();
-  if (people.length) {
+  if (rows.some((r) => r.given)) {
     // A join rather than a list of ids: a large study would exceed SQLite's limit on bound values.
-    const rows = db
+    const answered = db
       .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
       .from(answers)
       .innerJoin(participants, eq(participants.id, answers.participantId))
       .where(inStudy(studyId, group))
       .all();
-    for (const a of rows) {
+    for (const a of answered) {
       let m = byParticipant.get(a.participantId);
       if (!m) byParticipant.set(a.participantId, (m = new Map()));
       m.set(a.itemId, a.value);
     }
   }
+  const note = withheldNote(minGroup);
   return csv(
-    ['participant', 'company', 'role', 'status', ...items],
-    people.map((p) => [p.id, p.companyName, p.role, p.status, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]),
+    ['participant', 'company', 'role', 'status', 'withheld', ...items],
+    rows.map(({ p, given }) =>
+      given
+        ? [p.id, p.companyName, p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
+        : [...progressCells(p, group), null, p.status, note, ...items.map(() => null)],
+    ),
   );
 }
 
 /**
  * The comparison table as CSV: the groups shown on the page and nothing
- * else, so a group below k is as absent from the file as from the page.
+ * else, so a hidden group is as absent from the file as from the page, with
+ * the same published figures: n, and the median and quartiles at whole points
+ * where the group is large enough for them (never a minimum or maximum).
  */
 export function comparisonCsv(model: ComparisonModel, groupLabelHeader: string): string {
   const header = [groupLabelHeader, 'key', 'participants'];
-  for (const m of MEASURES) for (const q of ['n', 'min', 'q1', 'median', 'q3', 'max']) header.push(`${MEASURE_LABELS[m]} ${q}`);
+  for (const m of MEASURES) for (const q of ['n', 'q1', 'median', 'q3']) header.push(`${MEASURE_LABELS[m]} ${q}`);
   return csv(
     header,
     model.groups.map((g) => {
       const row: (string | number | null)[] = [g.label, g.key, g.n];
       for (const m of MEASURES) {
-        const q = g.measures[m];
-        row.push(q?.n ?? null, round(q?.min ?? null), round(q?.q1 ?? null), round(q?.median ?? null), round(q?.q3 ?? null), round(q?.max ?? null));
+        const spread = g.measures[m];
+        const q = spread?.quartiles ?? null;
+        row.push(spread?.n ?? null, q?.q1 ?? null, q?.median ?? null, q?.q3 ?? null);
       }
       return row;
     }),

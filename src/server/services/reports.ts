@@ -9,7 +9,7 @@ import { companyReportModel, personalReportModel, type CompanyReportModel, type 
 import { scoreParticipant } from '../../domain/scoring.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { loadReportCopy } from '../report-copy-loader.ts';
-import { completedOfCompany, loadAnswers, loadNumbers } from '../repositories/participants.ts';
+import { loadAnswers, loadNumbers } from '../repositories/participants.ts';
 import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
 import { companyView } from './company-view.ts';
 import { peerPosition, publishedQuartiles } from './peers.ts';
@@ -40,7 +40,6 @@ export function companyReportFor(
   const mine = scoreParticipant(instrument, answers);
   const headline = aggregate ? { itemScores: aggregate.itemScores, scores: aggregate.scores } : { itemScores: mine.itemScores, scores: mine.company };
   const velocity = headline.scores.velocity ?? own.velocity;
-  const members = participant.companyId === null ? [participant] : completedOfCompany(db, participant.companyId);
   const position = peerPosition(
     db,
     { participantId: participant.id, companyId: participant.companyId, velocity, instrumentVersion: own.instrumentVersion, industry: participant.industry, employees: participant.employees },
@@ -71,7 +70,7 @@ export function companyReportFor(
     company: participant.companyName,
     date: isoDate(date),
     view: aggregate ? 'company' : 'own',
-    respondents: aggregate ? view.respondents : 1,
+    respondents: aggregate ? view.published.length : 1,
     itemScores: headline.itemScores,
     scores: headline.scores,
     ownAnswers: options.reader ? answers : null,
@@ -87,7 +86,8 @@ export function companyReportFor(
       participant.companyId === null
         ? null
         : combineCompanyNumbers(
-            members.map((p) => ({ numbers: loadNumbers(db, p.id), reader: options.reader && p.id === participant.id })),
+            // The same respondents as the company's scores, so its numbers grow in the same steps of k.
+            view.published.map((p) => ({ numbers: loadNumbers(db, p.id), reader: options.reader && p.id === participant.id })),
             minGroup,
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,

@@ -18,7 +18,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
   if (!stored) return null;
   const own = ownScores(db, instrument, participant);
   const view = companyView(db, instrument, participant.companyId, participant, minGroup);
-  const company = view.aggregate && { respondents: view.respondents, itemScores: view.aggregate.itemScores, scores: view.aggregate.scores };
+  const company = view.aggregate && { respondents: view.published.length, nextUpdate: view.needed, itemScores: view.aggregate.itemScores, scores: view.aggregate.scores };
   const position = peerPosition(
     db,
     {
