@@ -206,9 +206,9 @@ describe('company drill-down', () => {
     expect((await get(`${path}.pdf`, a)).status).toBe(404);
     const study = (await (await get(`/consultant/studies/${drill.study}`, a)).text()).replace(/\s+/g, ' ');
     const row = study.match(/<tr>(?:(?!<\/tr>).)*Small Co(?:(?!<\/tr>).)*<\/tr>/)?.[0] ?? '';
-    // Two completed of two started, and 3 more needed for k = 5.
+    // Two completed of two started, and 4 more needed: company figures start at k + 1 = 6.
     expect(row.match(/<td class="n"[^>]*>(\d+)<\/td>/g)?.map((td) => td.replace(/<[^>]+>/g, ''))).toEqual(['2', '2']);
-    expect(row).toContain('3 more respondents needed');
+    expect(row).toContain('4 more respondents needed');
     // The participants table gives status only: no role, no individual score.
     expect(study).not.toMatch(/<th scope="col"[^>]*>Role<\/th>/);
   });
