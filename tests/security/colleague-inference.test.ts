@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { companies, consultants, studies } from '../../db/schema.ts';
+import { optionsOf } from '../../src/domain/answers.ts';
+import type { Item } from '../../src/domain/instrument.ts';
+import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
+import { findParticipant, loadAnswers, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { companyReportFor } from '../../src/server/services/reports.ts';
+import { participantResults } from '../../src/server/services/results.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: a company report averaged every respondent of the company link with
+ * no minimum, so with two respondents a leader recovered all of a rep's company
+ * answers (mean × 2 − own), and reloading after each new colleague finished
+ * recovered each newcomer, whatever the company's size.
+ */
+const K = 5;
+let t: TempDb;
+let studyId: number;
+let companyId: number;
+beforeEach(() => {
+  t = openTempDb();
+  const c = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  studyId = t.db.insert(studies).values({ consultantId: c.id, name: 'S', inviteToken: 's' }).returning().get().id;
+  companyId = t.db.insert(companies).values({ studyId, name: 'Acme', inviteToken: 'a' }).returning().get().id;
+});
+afterEach(() => t.cleanup());
+
+/** A respondent answering every company item at the option `pick` chooses from those ranked worst to best. */
+function respondent(role: string, pick: (ranked: string[], item: Item) => string) {
+  const p = addParticipant(t.db, { role, companyName: 'Acme', studyId, companyId });
+  saveAnswers(
+    t.db,
+    p.id,
+    completeAnswers(instrument, (item) => {
+      if (item.kind === 'number') return undefined;
+      const ranked = optionsOf(instrument, item).map((o) => o.id).sort((a, b) => itemScore(instrument, item, a)! - itemScore(instrument, item, b)!);
+      return pick(ranked, item);
+    }),
+  );
+  finishParticipant(t.db, instrument, p.id);
+  return findParticipant(t.db, p.id)!;
+}
+
+/** Everything a report and the results page show a reader, minus the parts that are the reader's own. */
+function shownTo(reader: ReturnType<typeof respondent>) {
+  const results = participantResults(t.db, instrument, reader, K)!;
+  const report = companyReportFor(t.db, reader, K, new Date('2026-12-01T00:00:00Z'))!;
+  return { results, report };
+}
+
+describe('colleagues cannot recover each other’s answers (issue 11)', () => {
+  it('gives a leader with one colleague nothing but their own answers back', () => {
+    const leader = respondent('leader', (r) => r.at(-1)!);
+    const rep = respondent('rep', (r, item) => r[item.id.length % r.length]!);
+    const own = scoreParticipant(instrument, loadAnswers(t.db, leader.id));
+    const { results, report } = shownTo(leader);
+    expect(results.view).toBe('own');
+    expect(report.meta.view).toBe('own');
+    expect(report.disagreement).toBeNull();
+    // Every item figure in the leader's report is the leader's own: mean × 2 − own has nothing to work on.
+    for (const item of report.detail.sections.flatMap((s) => s.items)) {
+      const mine = own.itemScores.get(item.id);
+      expect(item.score).toBe(mine === undefined ? null : Math.round(mine * 100));
+    }
+    expect(results.velocity.score).toBe(own.company.velocity);
+    // The rep's own report likewise holds only the rep's answers.
+    expect(shownTo(rep).report.meta.view).toBe('own');
+  });
+
+  it('shows nothing new when one more colleague finishes, so reloading cannot isolate the newcomer', () => {
+    const reader = respondent('leader', (r) => r.at(-1)!);
+    for (let i = 0; i < K; i++) respondent('rep', (r) => r[Math.floor(r.length / 2)]!);
+    const before = shownTo(reader);
+    expect(before.report.meta.view).toBe('company');
+    // A newcomer whose answers differ from everyone's on every item.
+    respondent('rep', (r) => r[0]!);
+    const after = shownTo(reader);
+    expect(after.report.summary.subIndices.map((s) => s.score)).toEqual(before.report.summary.subIndices.map((s) => s.score));
+    expect(after.report.detail).toEqual(before.report.detail);
+    expect(after.report.disagreement).toEqual(before.report.disagreement);
+    expect(after.results.velocity).toEqual(before.results.velocity);
+  });
+
+  it('never prints a single colleague’s answer: no minimum or maximum, no contrast of a role group below k', () => {
+    const reader = respondent('executive', (r) => r.at(-1)!);
+    for (let i = 0; i < K; i++) respondent(i === 0 ? 'rep' : 'manager', (r) => r[i % r.length]!);
+    const { report } = shownTo(reader);
+    expect(report.disagreement).not.toBeNull();
+    const text = JSON.stringify(report.disagreement);
+    expect(text).not.toMatch(/"(min|max)"/);
+    // One rep among leaders: a leaders-against-sellers contrast would be that rep's answers.
+    expect(report.disagreement!.roles).toEqual([]);
+  });
+});

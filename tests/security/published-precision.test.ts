@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { consultants, studies } from '../../db/schema.ts';
+import { optionsOf } from '../../src/domain/answers.ts';
+import { itemScore } from '../../src/domain/scoring.ts';
+import { hashToken } from '../../src/server/auth/tokens.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { saveAnswers } from '../../src/server/repositories/participants.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: peer figures were printed as whole numbers, but the markup carried
+ * two decimals (style="left:44.76%"), more precise than the text and enough to
+ * match a median to one member's stored score.
+ */
+const tmp = tempDir('velocity-precision-');
+const dbPath = join(tmp.dir, 'p.sqlite');
+const TOKEN = 'precisionReaderToken01';
+let site: RunningSite;
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  const c = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const studyId = db.insert(studies).values({ consultantId: c.id, name: 'Precision', inviteToken: 'precision-invite' }).returning().get().id;
+  // Twenty-four study participants in one peer group, with scores that fall between whole points.
+  for (let n = 0; n <= 24; n++) {
+    const p = addParticipant(db, { studyId, ...(n === 0 ? { resumeTokenHash: hashToken(TOKEN) } : {}) });
+    saveAnswers(
+      db,
+      p.id,
+      completeAnswers(instrument, (item) => {
+        if (item.kind === 'number') return undefined;
+        const ranked = optionsOf(instrument, item).map((o) => o.id).sort((a, b) => itemScore(instrument, item, a)! - itemScore(instrument, item, b)!);
+        return ranked[(n + item.id.length) % ranked.length]!;
+      }),
+    );
+    finishParticipant(db, instrument, p.id);
+  }
+  db.$client.close();
+  site = await startSite(dbPath);
+}, 120_000);
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+/** Every number in style and data attributes and in SVG coordinates that carries decimals. */
+function preciseNumbersInMarkup(html: string): string[] {
+  const attributes = [...html.matchAll(/\s(style|data-[\w-]+|title)="([^"]*)"/g)].map((m) => m[2]!);
+  return attributes.flatMap((value) => value.match(/\d+\.\d+%/g) ?? []);
+}
+
+describe('published precision (issue 11)', () => {
+  it('puts no more precise a figure in the results page markup than its text shows', async () => {
+    const html = await (await fetch(`${site.base}/r/${TOKEN}/results`)).text();
+    expect(html).toContain('Peer median');
+    expect(preciseNumbersInMarkup(html)).toEqual([]);
+  });
+
+  it('draws the company report page’s charts at whole points', async () => {
+    const html = await (await fetch(`${site.base}/r/${TOKEN}/report/company`)).text();
+    expect(html).toContain('Where you sit in your peer group');
+    expect(preciseNumbersInMarkup(html)).toEqual([]);
+    // The bars, gauge and histogram are SVG drawn from published values: the peer marks sit on whole points.
+    expect(html).not.toMatch(/left:\d+\.\d+%/);
+  });
+});
