@@ -4,6 +4,8 @@
  * units; scores are 0-100.
  */
 
+import { publishedScore } from './anonymity.ts';
+
 const clamp = (x: number, lo = 0, hi = 100) => Math.min(hi, Math.max(lo, x));
 const round = (x: number) => Math.round(x * 100) / 100;
 
@@ -127,32 +129,24 @@ export function funnelGeometry(values: readonly number[], labels: readonly strin
 
 export interface BoxPlotRow {
   label: string;
-  /** Positions on the 0-100 axis, as percentages of the track's width. */
-  min: number;
+  /** Positions on the 0-100 axis, as whole percentages of the track's width. */
   q1: number;
   median: number;
   q3: number;
-  max: number;
 }
 
 /**
  * Horizontal box plots on one 0-100 axis, one row per group, in percent of
- * the track so that the page can lay them out at any width: whiskers from
- * the lowest to the highest score, the box from the first to the third
- * quartile, a line at the median.
+ * the track so that the page can lay them out at any width: the box from the
+ * first to the third quartile, a line at the median. No whiskers: a minimum
+ * or maximum is one person's score. Positions are whole points, the
+ * precision at which the figures are published (src/domain/anonymity.ts),
+ * so the markup carries nothing finer than the text.
  */
-export function boxPlotGeometry(
-  groups: readonly { label: string; q: { min: number; q1: number; median: number; q3: number; max: number } }[],
-): { rows: BoxPlotRow[]; ticks: number[] } {
+export function boxPlotGeometry(groups: readonly { label: string; q: { q1: number; median: number; q3: number } }[]): { rows: BoxPlotRow[]; ticks: number[] } {
+  const at = (v: number) => publishedScore(clamp(v));
   return {
-    rows: groups.map((g) => ({
-      label: g.label,
-      min: round(clamp(g.q.min)),
-      q1: round(clamp(g.q.q1)),
-      median: round(clamp(g.q.median)),
-      q3: round(clamp(g.q.q3)),
-      max: round(clamp(Math.max(g.q.max, g.q.min))),
-    })),
+    rows: groups.map((g) => ({ label: g.label, q1: at(g.q.q1), median: at(g.q.median), q3: at(Math.max(g.q.q3, g.q.q1)) })),
     ticks: [0, 20, 40, 60, 80, 100],
   };
 }

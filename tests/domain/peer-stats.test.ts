@@ -189,18 +189,22 @@ describe('the accumulator as a source', () => {
     expect(rowsOf(here)).toEqual(rowsOf(both));
   });
 
-  it('compareGroups hides groups below k, says how many, and never reports their figures', () => {
+  it('compareGroups hides groups below k and the next smallest with them, says how many, and never reports their figures', () => {
     const acc = createStatsAccumulator([]);
-    for (let i = 0; i < 6; i++) acc.add(contribution(30 + i, { industry: 'software' }));
+    for (let i = 0; i < 10; i++) acc.add(contribution(30 + i, { industry: 'software' }));
+    for (let i = 0; i < 6; i++) acc.add(contribution(60 + i, { industry: 'finance' }));
     for (let i = 0; i < 4; i++) acc.add(contribution(80 + i, { industry: 'retail' }));
-    const model = compareGroups(acc.source, 'industry', [{ id: 'retail', label: 'Retail' }, { id: 'software', label: 'Software' }], 5);
+    const choices = [{ id: 'retail', label: 'Retail' }, { id: 'software', label: 'Software' }, { id: 'finance', label: 'Finance' }];
+    const model = compareGroups(acc.source, 'industry', choices, 5);
+    // Retail's four alone would be everyone less the groups shown: finance, the smallest shown, is hidden with it.
     expect(model.groups.map((g) => g.key)).toEqual(['software']);
-    expect(model.hiddenGroups).toBe(1);
-    expect(model.groups[0]).toMatchObject({ label: 'Software', n: 6 });
-    expect(model.groups[0]!.measures.velocity).toMatchObject({ min: 30, max: 35, median: 32.5 });
+    expect(model.hiddenGroups).toBe(2);
+    expect(model.groups[0]).toMatchObject({ label: 'Software', n: 10 });
+    // Median and quartiles at whole points (32.25, 34.5, 36.75), no lowest or highest score.
+    expect(model.groups[0]!.measures.velocity).toEqual({ n: 10, quartiles: { q1: 32, median: 35, q3: 37 } });
     // Nobody could score "number", so its quartiles are empty rather than made up.
     expect(model.groups[0]!.measures.number).toBeNull();
-    expect(JSON.stringify(model)).not.toMatch(/8[0-3]\b|retail/);
+    expect(JSON.stringify(model)).not.toMatch(/6[0-5]\b|8[0-3]\b|retail|finance|\b30\b|\b39\b/);
   });
 
   it('orders groups as the instrument lists them', () => {
@@ -218,7 +222,7 @@ describe('the accumulator as a source', () => {
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.items.map((i) => i.itemId)).toEqual(['strong', 'weak']);
-      expect(result.items[1]!.gap).toBeCloseTo(0, 12);
+      expect(result.items[1]!.gap).toBe(0);
       expect(result.items[0]).toMatchObject({ text: 'Strong link' });
     }
     const small = createStatsAccumulator(['weak']);
@@ -228,9 +232,9 @@ describe('the accumulator as a source', () => {
 });
 
 describe('boxPlotGeometry', () => {
-  it('places the five figures on a 0-100 track and keeps them inside it', () => {
-    const g = boxPlotGeometry([{ label: 'A', q: { min: -5, q1: 20, median: 41.234, q3: 60, max: 120 } }]);
-    expect(g.rows[0]).toEqual({ label: 'A', min: 0, q1: 20, median: 41.23, q3: 60, max: 100 });
+  it('places the box and the median on a 0-100 track at whole points and keeps them inside it', () => {
+    const g = boxPlotGeometry([{ label: 'A', q: { q1: -5, median: 41.5, q3: 120 } }]);
+    expect(g.rows[0]).toEqual({ label: 'A', q1: 0, median: 42, q3: 100 });
     expect(g.ticks).toEqual([0, 20, 40, 60, 80, 100]);
   });
 });

@@ -31,3 +31,8 @@ export function notFound(): Response {
 export function badRequest(message: string): Response {
   return plain(400, message);
 }
+
+/** A well-formed request that is refused for what it asks (a group too small to export, say): the message says why. */
+export function unprocessable(message: string): Response {
+  return plain(422, message);
+}

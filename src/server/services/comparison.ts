@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import type { Study } from '../../../db/schema.ts';
 import { compareGroups, topPerformers, type ComparisonModel, type TopPerformers } from '../../domain/comparison.ts';
 import type { Instrument } from '../../domain/instrument.ts';
-import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type StatsSource } from '../../domain/peer-stats.ts';
+import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type CompareDimension, type StatsSource } from '../../domain/peer-stats.ts';
 import { profileChoices } from '../../domain/profile.ts';
 import { companyItems } from '../../domain/scoring.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
@@ -67,6 +67,17 @@ export function comparisonFor(db: Db, instrument: Instrument, consultantId: numb
         ? topPerformers(source, query.dimension, shownGroup.key, items, minSize)
         : ({ ok: false, n: 0, reason: 'too-small' } as const);
   return { query, study, model, top, topGroupLabel: shownGroup?.label ?? null };
+}
+
+/**
+ * Whether one peer group of a study may be exported on its own: only a group
+ * that the study's comparison by that dimension shows. A group below k is
+ * refused, and so is one hidden with it, whose file would give its size and
+ * with that the hidden group's by subtraction.
+ */
+export function studyGroupMayBeExported(db: Db, instrument: Instrument, studyId: number, group: { dimension: CompareDimension; key: string }, minSize: number): boolean {
+  const model = compareGroups(cachedStudySource(db, instrument, studyId), group.dimension, profileChoices(instrument, group.dimension), minSize);
+  return model.groups.some((g) => g.key === group.key);
 }
 
 function sectionTitleOf(instrument: Instrument, itemId: string): string {

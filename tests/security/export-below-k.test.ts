@@ -1,0 +1,115 @@
+import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { companies, studies } from '../../db/schema.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { createConsultant } from '../../src/server/services/consultants.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
+import { postForm } from '../helpers/forms.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: "the group CSV export of a one-person group returns that row".
+ * A study of 15: Big Co with twelve respondents (six reps, six leaders),
+ * Small Co with two (its executive, the only one in the study, and a rep),
+ * and one rep without a company link. k = 5.
+ */
+const tmp = tempDir('velocity-export-k-');
+const dbPath = join(tmp.dir, 'export.sqlite');
+const PASSWORD = 'correct horse battery staple';
+let site: RunningSite;
+let studyId: number;
+const NOTE = 'withheld: fewer than 5 respondents';
+const PROFILE = ['role', 'industry', 'employees', 'sales_team', 'region', 'motion'];
+const SCORES = ['own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle', 'personal_index', 'approach', 'execution'];
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
+  seedParticipants(db, instrument, { count: 60, seed: 31, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  studyId = db.insert(studies).values({ consultantId: a.id, name: 'Export study', inviteToken: 'export-k-study' }).returning().get().id;
+  const big = db.insert(companies).values({ studyId, name: 'Big Co', inviteToken: 'export-k-big' }).returning().get();
+  const small = db.insert(companies).values({ studyId, name: 'Small Co', inviteToken: 'export-k-small' }).returning().get();
+  const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
+  set("study_id = ?, company_id = ?, company_name = 'Big Co', role = CASE WHEN id <= 6 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 12", studyId, big.id);
+  set("study_id = ?, company_id = ?, company_name = 'Small Co', role = CASE id WHEN 13 THEN 'executive' ELSE 'rep' END WHERE id IN (13, 14)", studyId, small.id);
+  set("study_id = ?, company_name = 'Solo Ltd', role = 'rep' WHERE id = 15", studyId);
+  db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  countSeededAsBenchmark(db);
+  db.$client.close();
+  site = await startSite(dbPath);
+}, 120_000);
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+let cookie: string;
+async function get(path: string) {
+  if (!cookie) cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
+  return fetch(`${site.base}${path}`, { redirect: 'manual', headers: { cookie } });
+}
+const rowsOf = (csv: string) => parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+
+describe('exports below k (issue 11)', () => {
+  it('refuses the export of a one-person group with 422 and a message, for scores and answers', async () => {
+    for (const kind of ['scores', 'answers']) {
+      const res = await get(`/consultant/studies/${studyId}/export/${kind}.csv?dimension=role&group=executive`);
+      expect(res.status, kind).toBe(422);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      const body = await res.text();
+      expect(body).toContain('fewer than 5 completed participants');
+      expect(body).not.toMatch(/Small Co|\b13\b/);
+    }
+  });
+
+  it('refuses a group of k or more that is hidden with the small one, whose size would give the small one by subtraction', async () => {
+    // Leaders (6) are the smallest shown group beside the executive (1): hidden with it.
+    expect((await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=leader`)).status).toBe(422);
+  });
+
+  it('gives the whole study with every row, but scores, answers and profile only where the company has k completed respondents', async () => {
+    const rows = rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text());
+    expect(rows.map((r) => r.participant)).toEqual(Array.from({ length: 15 }, (_, i) => String(i + 1)));
+    for (const r of rows.slice(0, 12)) {
+      expect(r.withheld).toBe('');
+      expect(r.own_view_velocity_index).toMatch(/^\d/);
+      expect(['rep', 'leader']).toContain(r.role);
+    }
+    for (const r of rows.slice(12)) {
+      // Small Co (two respondents) and the one participant without a company link: progress only.
+      expect(r.withheld).toBe(NOTE);
+      expect(r.status).toBe('completed');
+      for (const column of [...PROFILE, ...SCORES, 'company_velocity_index']) expect(r[column], `${r.participant} ${column}`).toBe('');
+    }
+    expect(rows.map((r) => r.company)).toContain('Small Co');
+    expect(rows.some((r) => r.role === 'executive')).toBe(false);
+
+    const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv`)).text());
+    const items = instrument.company.sections.flatMap((s) => s.items.map((i) => i.id));
+    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
+    for (const r of answers.slice(0, 12)) expect(items.filter((id) => r[id] !== '').length).toBeGreaterThan(0);
+    for (const r of answers.slice(12)) {
+      expect(r.withheld).toBe(NOTE);
+      expect(r.role).toBe('');
+      expect(Object.entries(r).filter(([column, v]) => !['participant', 'company', 'status', 'withheld'].includes(column) && v !== '')).toEqual([]);
+    }
+  });
+
+  it('gives a group that the comparison shows, its members from small companies as status only, last and unnamed', async () => {
+    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`);
+    expect(res.status).toBe(200);
+    const rows = rowsOf(await res.text());
+    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4', '5', '6', '', '']);
+    expect(rows.slice(0, 6).every((r) => r.role === 'rep' && r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
+    for (const r of rows.slice(6)) {
+      expect(r).toMatchObject({ participant: '', company: '', role: '', status: 'completed', withheld: NOTE, own_view_velocity_index: '', completed_at: '' });
+    }
+    const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`)).text());
+    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
+  });
+});

@@ -1,0 +1,78 @@
+import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studies } from '../../db/schema.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { createConsultant } from '../../src/server/services/consultants.ts';
+import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
+import { postForm } from '../helpers/forms.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: the consultant's comparison inside one study, where one role has
+ * a single member (the CEO, the study's only executive), must reveal nothing
+ * about that group: not its size, not a score, not its top performers.
+ */
+const tmp = tempDir('velocity-study-small-');
+const dbPath = join(tmp.dir, 'study.sqlite');
+const PASSWORD = 'correct horse battery staple';
+const CEO = 140;
+let site: RunningSite;
+let cookie: string;
+let studyId: number;
+
+beforeAll(async () => {
+  const db = openMigrated(dbPath);
+  await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
+  seedParticipants(db, instrument, { count: 300, seed: 29, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  studyId = db.insert(studies).values({ consultantId: a.id, name: 'One CEO', inviteToken: 'one-ceo-study' }).returning().get().id;
+  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140').run(studyId);
+  db.$client.exec("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
+  db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  countSeededAsBenchmark(db);
+  rebuildPeerStats(db, instrument);
+  db.$client.close();
+  site = await startSite(dbPath);
+  cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
+}, 120_000);
+afterAll(async () => {
+  await site?.stop();
+  tmp.cleanup();
+});
+
+const get = (path: string) => fetch(`${site.base}${path}`, { headers: { cookie } });
+const text = async (path: string) => (await (await get(path)).text()).replace(/\s+/g, ' ');
+
+describe('a group of one inside a study (issue 11)', () => {
+  it('the comparison by role gives neither the group nor, by subtraction from the study’s 40, its size', async () => {
+    const html = await text(`/consultant/compare?dimension=role&study=${studyId}`);
+    expect(html).not.toContain('Executive');
+    const shown = Number(html.match(/([\d,]+) participants in the groups shown/)![1]);
+    expect(40 - shown === 0 || 40 - shown >= 5).toBe(true);
+    const csv = parse((await (await get(`/consultant/compare.csv?dimension=role&study=${studyId}`)).text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(csv.map((r) => r.key)).not.toContain('executive');
+    const exported = csv.reduce((s, r) => s + Number(r.participants), 0);
+    expect(40 - exported === 0 || 40 - exported >= 5).toBe(true);
+  });
+
+  it('looking inside the group shows no top performers, no size and no score', async () => {
+    const html = await text(`/consultant/compare?dimension=role&study=${studyId}&group=executive`);
+    expect(html).toContain('not among the groups shown');
+    expect(html).not.toContain('Executive');
+    expect(html).not.toMatch(/widest gaps|Top performers: Velocity Index of/);
+    expect(html).not.toContain('class="compare-table gaps"');
+  });
+
+  it('its rows cannot be exported as a group', async () => {
+    for (const kind of ['scores', 'answers']) {
+      const res = await get(`/consultant/studies/${studyId}/export/${kind}.csv?dimension=role&group=executive`);
+      expect(res.status).toBe(422);
+      expect(await res.text()).not.toContain(String(CEO));
+    }
+  });
+});
