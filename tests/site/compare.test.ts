@@ -7,6 +7,8 @@ import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
+import { suppressGroups } from '../../src/domain/anonymity.ts';
+import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
@@ -15,7 +17,8 @@ import { tempDir } from '../helpers/temp-db.ts';
  * The peer comparison over HTTP against the built site. The population is
  * arranged so that one region has exactly k - 1 = 4 participants and one
  * role inside the study has 4: neither may show up in any view or export of
- * figures.
+ * figures, and with each the smallest shown group is hidden too, so that
+ * neither size follows by subtraction.
  */
 const tmp = tempDir('velocity-compare-');
 const dbPath = join(tmp.dir, 'compare.sqlite');
@@ -25,6 +28,7 @@ let studyId: number;
 let others: number;
 let total: number;
 let studyRoles: Record<string, number>;
+let regions: Record<string, number>;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
@@ -43,12 +47,16 @@ beforeAll(async () => {
   set("role = 'executive' WHERE id IN (101, 102, 103, 104)");
   // Scores carry copies of these fields; then the statistics are computed afresh.
   db.$client.exec('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
+  countSeededAsBenchmark(db);
   rebuildPeerStats(db, instrument);
   total = (db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
   studyRoles = Object.fromEntries(
     (db.$client.prepare('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role').all(studyId) as { role: string; n: number }[]).map((r) => [r.role, r.n]),
   );
-  expect((db.$client.prepare("SELECT count(*) AS n FROM scores WHERE region = 'middle-east-africa'").get() as { n: number }).n).toBe(4);
+  regions = Object.fromEntries(
+    (db.$client.prepare('SELECT region, count(*) AS n FROM scores GROUP BY region').all() as { region: string; n: number }[]).map((r) => [r.region, r.n]),
+  );
+  expect(regions['middle-east-africa']).toBe(4);
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);
@@ -64,6 +72,12 @@ async function signIn(email: string): Promise<string> {
 }
 const get = (path: string, cookie?: string) => fetch(`${site.base}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 const rowsOf = (csv: string) => parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+/** The groups of a dimension that the comparison shows, from their sizes: those that complementary suppression leaves. */
+const shownOf = (sizes: Record<string, number>) => {
+  const entries = Object.entries(sizes);
+  const hidden = suppressGroups(entries.map(([, n]) => n), 5);
+  return Object.fromEntries(entries.filter((_, i) => !hidden[i]));
+};
 /** The group names in the comparison table, in order. */
 const tableGroups = (html: string) =>
   [...html.matchAll(/<th scope="row"><a [^>]*aria-label="([^"]+): what its top performers do differently"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
@@ -76,19 +90,26 @@ describe('peer comparison page', () => {
     expect((await get('/consultant/compare.csv?dimension=region')).status).toBe(404);
   });
 
-  it('compares regions over everyone, leaves the group of four out with a note, and keeps the choice in the address', async () => {
+  it('compares regions over everyone, leaves the group of four out and the smallest other region with it, with a note, and keeps the choice in the address', async () => {
     const cookie = await signIn('a@example.com');
     const res = await get('/consultant/compare?dimension=region&measure=winRate', cookie);
     expect(res.status).toBe(200);
     expect(res.headers.get('server-timing')).toMatch(/^compare;dur=\d+(\.\d+)?$/);
     const html = await res.text();
-    expect(tableGroups(html)).toEqual(['North America', 'Latin America', 'Europe', 'Asia-Pacific']);
+    const shown = shownOf(regions);
+    const labels: Record<string, string> = { 'north-america': 'North America', 'latin-america': 'Latin America', europe: 'Europe', 'asia-pacific': 'Asia-Pacific' };
+    expect(tableGroups(html)).toEqual(Object.keys(labels).filter((key) => key in shown).map((key) => labels[key]));
+    expect(Object.keys(shown)).toHaveLength(3);
     expect(html).not.toContain('Middle East and Africa');
-    expect(html).toContain('1 group has fewer than 5 participants and is not shown');
-    // The sizes shown add up to everyone but the hidden four.
-    const sizes = [...html.matchAll(/<td class="n">([\d,]+)<\/td>/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
-    expect(sizes.reduce((s, n) => s + n, 0)).toBe(total - 4);
-    expect(html).toContain(`${(total - 4).toLocaleString('en')} participants in the groups shown`);
+    expect(html).toContain('2 groups are not shown');
+    // The sizes shown add up to everyone but the hidden groups, which are at least k together.
+    const shownTotal = Object.values(shown).reduce((s, n) => s + n, 0);
+    expect(total - shownTotal).toBeGreaterThanOrEqual(5);
+    // The participants column of the comparison table, before the top performers' table of whole-point means.
+    const spread = html.slice(0, html.indexOf('id="top-performers"'));
+    const sizes = [...spread.matchAll(/<td class="n">([\d,]+)<\/td>/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    expect(sizes.reduce((s, n) => s + n, 0)).toBe(shownTotal);
+    expect(html).toContain(`${shownTotal.toLocaleString('en')} participants in the groups shown`);
     expect(html).toContain('Win Rate by region');
     expect(html).toMatch(/<option value="region" selected/);
     expect(html).toMatch(/<option value="winRate" selected/);
@@ -102,8 +123,9 @@ describe('peer comparison page', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('velocity-index-compare-region-all-participants.csv');
     const rows = rowsOf(await res.text());
-    expect(rows.map((r) => r.key)).toEqual(['north-america', 'latin-america', 'europe', 'asia-pacific']);
-    expect(rows.reduce((s, r) => s + Number(r.participants), 0)).toBe(total - 4);
+    const shown = shownOf(regions);
+    expect(rows.map((r) => r.key)).toEqual(['north-america', 'latin-america', 'europe', 'asia-pacific'].filter((key) => key in shown));
+    expect(rows.reduce((s, r) => s + Number(r.participants), 0)).toBe(Object.values(shown).reduce((s, n) => s + n, 0));
     for (const r of rows) {
       expect(Number(r['Velocity Index q1'])).toBeLessThanOrEqual(Number(r['Velocity Index median']));
       expect(Number(r['Velocity Index median'])).toBeLessThanOrEqual(Number(r['Velocity Index q3']));
@@ -117,6 +139,7 @@ describe('peer comparison page', () => {
     expect(all).toMatch(/Top performers: Velocity Index of \d+ or more \([\d,]+ participants\)/);
     expect((all.match(/<tr>/g) ?? []).length).toBeGreaterThan(10);
     const inside = await (await get('/consultant/compare?dimension=region&group=europe', cookie)).text();
+    expect(shownOf(regions)).toHaveProperty('europe');
     expect(inside).toContain('Inside one group, <strong>Europe</strong>');
     const hidden = await (await get('/consultant/compare?dimension=region&group=middle-east-africa', cookie)).text();
     expect(hidden).toContain('not among the groups shown');
@@ -129,11 +152,11 @@ describe('peer comparison page', () => {
     const html = await (await get(`/consultant/compare?dimension=role&study=${studyId}`, cookie)).text();
     expect(html).toContain('of participants of “Regional study”');
     expect(studyRoles.executive).toBe(4);
-    const shown = Object.entries(studyRoles).filter(([, n]) => n >= 5);
-    expect(tableGroups(html)).toHaveLength(shown.length);
+    const shown = shownOf(studyRoles);
+    expect(tableGroups(html)).toHaveLength(Object.keys(shown).length);
     expect(html).not.toContain('Executive (CEO, CRO, founder)');
     const csv = rowsOf(await (await get(`/consultant/compare.csv?dimension=role&study=${studyId}`, cookie)).text());
-    expect(Object.fromEntries(csv.map((r) => [r.key, Number(r.participants)]))).toEqual(Object.fromEntries(shown));
+    expect(Object.fromEntries(csv.map((r) => [r.key, Number(r.participants)]))).toEqual(shown);
     // The study's 40 cannot be split into quarters of five or more per side for every group, but across the study they can.
     expect(html).toMatch(/Top performers: Velocity Index of \d+ or more/);
     const empty = await (await get(`/consultant/compare?dimension=role&study=${others}`, cookie)).text();
@@ -141,14 +164,20 @@ describe('peer comparison page', () => {
     expect(empty).toContain('Too few participants to compare top and bottom performers');
   });
 
-  it('exports one peer group of the study, and refuses half a group choice', async () => {
+  it('exports one peer group of the study, refuses a hidden one and half a group choice', async () => {
     const cookie = await signIn('a@example.com');
+    expect(shownOf(studyRoles)).toHaveProperty('rep');
     const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`, cookie);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('velocity-index-regional-study-rep-scores.csv');
     const rows = rowsOf(await res.text());
     expect(rows).toHaveLength(studyRoles.rep!);
+    // Nobody in the study has a company link, and its forty are at least k together: every row is given.
     expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['rep']));
+    expect(rows.every((r) => r.withheld === '')).toBe(true);
+    const hidden = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=executive`, cookie);
+    expect(hidden.status).toBe(422);
+    expect(await hidden.text()).toContain('not exported on its own');
     const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`, cookie)).text());
     expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
     const half = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role`, cookie);
