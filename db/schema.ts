@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { POPULATIONS } from '../src/domain/population.ts';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -200,16 +201,24 @@ export const scores = sqliteTable(
     region: text('region').notNull(),
     motion: text('motion').notNull(),
     instrumentVersion: integer('instrument_version').notNull(),
+    /**
+     * Whose figures this score enters (src/domain/population.ts): `benchmark`
+     * counts towards k and every peer figure; `demo` is a seeded synthetic
+     * participant, compared only with demo data; `unverified` is a real
+     * participant who gets their own results but enters nobody's figures.
+     * No default: every writer decides.
+     */
+    population: text('population', { enum: POPULATIONS }).notNull(),
     computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  // Peer figures compare only like instrument versions, so every peer index leads with the version.
+  // Peer figures compare only like instrument versions and one population, so every peer index leads with both.
   (t) => [
-    index('scores_version_velocity_idx').on(t.instrumentVersion, t.velocity),
-    index('scores_version_industry_velocity_idx').on(t.instrumentVersion, t.industry, t.velocity),
-    index('scores_version_employees_velocity_idx').on(t.instrumentVersion, t.employees, t.velocity),
-    index('scores_version_industry_employees_velocity_idx').on(t.instrumentVersion, t.industry, t.employees, t.velocity),
-    index('scores_version_role_personal_idx').on(t.instrumentVersion, t.role, t.personal),
-    index('scores_version_personal_idx').on(t.instrumentVersion, t.personal),
+    index('scores_population_velocity_idx').on(t.instrumentVersion, t.population, t.velocity),
+    index('scores_population_industry_velocity_idx').on(t.instrumentVersion, t.population, t.industry, t.velocity),
+    index('scores_population_employees_velocity_idx').on(t.instrumentVersion, t.population, t.employees, t.velocity),
+    index('scores_population_industry_employees_velocity_idx').on(t.instrumentVersion, t.population, t.industry, t.employees, t.velocity),
+    index('scores_population_role_personal_idx').on(t.instrumentVersion, t.population, t.role, t.personal),
+    index('scores_population_personal_idx').on(t.instrumentVersion, t.population, t.personal),
     index('scores_study_idx').on(t.studyId),
   ],
 );
@@ -260,3 +269,13 @@ export const peerItemSums = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.dimension, t.key, t.itemId] })],
 );
+
+/**
+ * Values the database keeps about itself (key → text): the salt of the
+ * network hashes (src/server/services/genuine.ts), which population the
+ * peer statistics hold, whether the demo data was removed.
+ */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,6 +1,7 @@
 /**
  * `npm start`: build when the sources are newer than the build, migrate the
- * database, seed demo data into an empty one, then serve. Settings come from
+ * database, seed demo data into an empty one (unless `demo remove` took the
+ * demo data out of it), then serve. Settings come from
  * the environment (HOST, PORT, DATABASE_PATH, DEMO_PARTICIPANTS), checked
  * before anything else happens.
  */
@@ -11,6 +12,7 @@ import { loadInstrument, InstrumentError } from '../src/server/instrument-loader
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
+import { demoRemoved } from '../src/server/services/demo.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 import { DatabaseOpenError } from '../db/client.ts';
 
@@ -27,7 +29,8 @@ try {
   loadInstrument();
   const dbPath = resolveFromRoot(cfg.DATABASE_PATH);
   const db = openMigrated(dbPath);
-  if (participantTotal(db) === 0 && cfg.DEMO_PARTICIPANTS > 0) {
+  // Demo data (population `demo`) goes only into an empty database, and never again once `demo remove` took it out.
+  if (participantTotal(db) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !demoRemoved(db)) {
     const started = performance.now();
     seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
     console.log(`Seeded ${cfg.DEMO_PARTICIPANTS} demo participants in ${Math.round(performance.now() - started)} ms.`);

@@ -5,6 +5,7 @@ import { ConfigError } from '../server/config.ts';
 import { InstrumentError } from '../server/instrument-loader.ts';
 import { ConsultantExistsError, ConsultantHasStudiesError, ConsultantNotFoundError } from '../server/services/consultants.ts';
 import { backupCommand } from './commands/backup.ts';
+import { demoCommand } from './commands/demo.ts';
 import { instrumentCommand } from './commands/instrument.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { numbersCommand } from './commands/numbers.ts';
@@ -23,7 +24,7 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand, backupCommand]) {
+for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand, backupCommand]) {
   program.addCommand(make());
 }
 // Subcommands of subcommands too (`stats rebuild`, `shaping prime`): otherwise commander exits with 1 itself.

@@ -1,8 +1,7 @@
 import { flushCompileCache } from 'node:module';
 import { warmRenderer } from '../reports/render.ts';
-import { db } from './db.ts';
 import { reportDownload } from './handlers/report-download.ts';
-import { sampleParticipant } from './services/sample-report.ts';
+import { sampleReport } from './services/sample-report.ts';
 
 /**
  * Run once, in the background, when the server answers its first request:
@@ -21,8 +20,8 @@ import { sampleParticipant } from './services/sample-report.ts';
 export async function warmUpRenderer(): Promise<void> {
   try {
     await warmRenderer();
-    const sample = sampleParticipant(db());
-    if (sample) await reportDownload(sample, 'company', { disposition: 'inline' });
+    const sample = sampleReport();
+    await reportDownload(sample.participant, 'company', { disposition: 'inline', database: sample.db });
   } catch {
     // Nothing to do: this only saves time.
   }

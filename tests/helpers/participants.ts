@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { NewParticipant, Participant } from '../../db/schema.ts';
+import type { Population } from '../../src/domain/population.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
@@ -26,15 +27,20 @@ export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}):
 
 /**
  * A completed participant with only a Velocity Index stored, for peer
- * statistics whose inputs the test wants to choose exactly.
+ * statistics whose inputs the test wants to choose exactly; in the benchmark
+ * unless told otherwise, finished now unless told when.
  */
-export function addScored(db: Db, s: { industry: string; employees: string; velocity: number }): number {
-  const p = addParticipant(db, { industry: s.industry, employees: s.employees, status: 'completed', completedAt: new Date() });
+export function addScored(
+  db: Db,
+  s: { industry: string; employees: string; velocity: number; region?: string; population?: Population; at?: Date },
+): number {
+  const at = s.at ?? new Date();
+  const p = addParticipant(db, { industry: s.industry, employees: s.employees, ...(s.region ? { region: s.region } : {}), status: 'completed', completedAt: at });
   const scores = {
     itemScores: new Map<string, number>(),
     company: { value: null, number: null, winRate: null, cycle: null, velocity: s.velocity },
     personal: { approach: null, execution: null, personal: null },
   };
-  upsertScore(db, scoreRow(p, scores, new Date()));
+  upsertScore(db, scoreRow(p, scores, at, s.population ?? 'benchmark'));
   return p.id;
 }

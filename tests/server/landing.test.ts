@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { companyItems, personalItems } from '../../src/domain/scoring.ts';
 import { profileChoices } from '../../src/domain/profile.ts';
-import { landingStats } from '../../src/server/services/landing.ts';
+import { landingStats, landingStatsToday } from '../../src/server/services/landing.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant, addScored } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
@@ -12,47 +12,80 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
+const NOW = new Date('2026-05-20T15:00:00Z');
+/** Finished on an earlier day: counted. */
+const YESTERDAY = new Date('2026-05-19T09:00:00Z');
 const sizesOf = (stats: ReturnType<typeof landingStats>, title: RegExp) => stats.groups.find((g) => title.test(g.title))!.sizes;
+const stats = (k = 5, now = NOW) => landingStats(t.db, instrument, k, now);
 
 describe('landingStats', () => {
   it('counts completed participants only', () => {
-    for (let i = 0; i < 3; i++) addScored(t.db, { industry: 'other', employees: '1-49', velocity: 50 });
+    for (let i = 0; i < 3; i++) addScored(t.db, { industry: 'other', employees: '1-49', velocity: 50, at: YESTERDAY });
     addParticipant(t.db, { industry: 'other' });
-    expect(landingStats(t.db, instrument, 5).participants).toBe(3);
+    expect(stats().participants).toBe(3);
   });
 
-  it('shows a group from k members and hides it below k', () => {
-    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'software-saas', employees: '50-249', velocity: 50 + i });
-    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50 + i });
-    const stats = landingStats(t.db, instrument, 5);
-    expect(stats.participants).toBe(9);
-    expect(stats.minGroup).toBe(5);
-    const industries = sizesOf(stats, /industry/i);
-    expect(industries.map((s) => s.label)).toEqual(profileChoices(instrument, 'industry').map((o) => o.label));
-    expect(industries.find((s) => s.label === 'Software and SaaS')!.n).toBe(5);
-    expect(industries.find((s) => s.label === 'IT services and consulting')!.n).toBeNull();
-    expect(industries.filter((s) => s.n !== null)).toHaveLength(1);
-    const employees = sizesOf(stats, /employees/i);
-    expect(employees.find((s) => s.label === '50–249')!.n).toBe(9);
-    expect(employees.filter((s) => s.n !== null)).toHaveLength(1);
+  it('shows a group from k members and hides it below k, with the smallest shown group when the hidden ones hold fewer than k', () => {
+    for (let i = 0; i < 6; i++) addScored(t.db, { industry: 'software-saas', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'manufacturing', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    const s = stats();
+    expect(s.participants).toBe(15);
+    expect(s.minGroup).toBe(5);
+    const industries = sizesOf(s, /industry/i);
+    expect(industries.map((g) => g.label)).toEqual(profileChoices(instrument, 'industry').map((o) => o.label));
+    expect(industries.find((g) => g.label === 'Software and SaaS')!.n).toBe(6);
+    expect(industries.find((g) => g.label === 'IT services and consulting')!.n).toBeNull();
+    // 15 − 6 would give the hidden group's 4 if manufacturing's 5 were shown: it is hidden with it.
+    expect(industries.find((g) => g.label === 'Manufacturing and industrial goods')!.n).toBeNull();
+    expect(industries.filter((g) => g.n !== null)).toHaveLength(1);
+    const employees = sizesOf(s, /employees/i);
+    expect(employees.find((g) => g.label === '50–249')!.n).toBe(15);
+    expect(employees.filter((g) => g.n !== null)).toHaveLength(1);
   });
 
   it('follows the minimum group size it is given', () => {
-    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50 });
-    expect(sizesOf(landingStats(t.db, instrument, 4), /industry/i).find((s) => s.label === 'IT services and consulting')!.n).toBe(4);
-    expect(sizesOf(landingStats(t.db, instrument, 5), /industry/i).find((s) => s.label === 'IT services and consulting')!.n).toBeNull();
+    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    expect(sizesOf(stats(4), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBe(4);
+    expect(sizesOf(stats(5), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBeNull();
   });
 
   it('lists industry, company size and region with every choice of the instrument', () => {
-    const stats = landingStats(t.db, instrument, 5);
-    expect(stats.groups).toHaveLength(3);
-    expect(stats.participants).toBe(0);
-    expect(stats.groups.map((g) => g.sizes.map((s) => s.label))).toEqual(
+    const s = stats();
+    expect(s.groups).toHaveLength(3);
+    expect(s.participants).toBe(0);
+    expect(s.groups.map((g) => g.sizes.map((x) => x.label))).toEqual(
       (['industry', 'employees', 'region'] as const).map((id) => profileChoices(instrument, id).map((o) => o.label)),
     );
-    expect(stats.groups.flatMap((g) => g.sizes).every((s) => s.n === null)).toBe(true);
-    expect(stats.questions).toBe(companyItems(instrument).length + personalItems(instrument).length);
-    expect(stats.minutes % 5).toBe(0);
-    expect(stats.minutes).toBeGreaterThan(0);
+    expect(s.groups.flatMap((g) => g.sizes).every((x) => x.n === null)).toBe(true);
+    expect(s.questions).toBe(companyItems(instrument).length + personalItems(instrument).length);
+    expect(s.minutes % 5).toBe(0);
+    expect(s.minutes).toBeGreaterThan(0);
+  });
+
+  it('counts only participants who finished before the start of the current UTC day', () => {
+    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: new Date('2026-05-20T00:00:00Z') });
+    expect(stats().participants).toBe(5);
+    expect(stats().asOf).toEqual(new Date('2026-05-20T00:00:00Z'));
+    expect(stats(5, new Date('2026-05-21T00:00:00Z')).participants).toBe(6);
+  });
+
+  it('shows demo data, labelled, until a real participant finished before today, then real participants only', () => {
+    for (let i = 0; i < 7; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY, population: 'demo' });
+    addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: YESTERDAY, population: 'unverified' });
+    expect(stats()).toMatchObject({ participants: 7, population: 'demo' });
+    // A real participant today changes nothing yet: the switch, like every count, waits for the next day.
+    addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: NOW });
+    expect(stats()).toMatchObject({ participants: 7, population: 'demo' });
+    expect(stats(5, new Date('2026-05-21T08:00:00Z'))).toMatchObject({ participants: 1, population: 'benchmark' });
+  });
+
+  it('is computed once per day and database for the page', () => {
+    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    const first = landingStatsToday(t.db, instrument, 5, NOW);
+    t.db.$client.prepare('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)').run();
+    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T23:59:59Z'))).toBe(first);
+    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z')).participants).toBe(4);
   });
 });

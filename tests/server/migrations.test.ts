@@ -23,9 +23,9 @@ function master(type: 'table' | 'index') {
 }
 
 describe('migrations on a fresh database', () => {
-  it('knows the twelve tables of the schema', () => {
+  it('knows the thirteen tables of the schema', () => {
     expect(tables.map((c) => c.name).sort()).toEqual(
-      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'peer_item_sums', 'peer_score_counts', 'rate_limit_hits', 'scores', 'sessions', 'sign_in_attempts', 'studies'],
+      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'peer_item_sums', 'peer_score_counts', 'rate_limit_hits', 'scores', 'sessions', 'settings', 'sign_in_attempts', 'studies'],
     );
   });
 

@@ -66,15 +66,53 @@ describe('peer statistics kept beside the scores', () => {
   });
 
   it('finishing adds a participant and deleting takes it out again, rows at zero removed', () => {
-    seedParticipants(t.db, instrument, { count: 50, seed: 3 });
+    const finish = (address: string) => {
+      const p = addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
+      saveAnswers(t.db, p.id, completeAnswers());
+      finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: address });
+      return p.id;
+    };
+    finish('192.0.2.1');
     const before = dump();
+    const second = finish('198.51.100.1');
+    expect(peerStatsTotal(t.db)).toBe(2);
+    expectInStepWithScores();
+    deleteParticipation(t.db, findParticipant(t.db, second)!);
+    expect(peerStatsTotal(t.db)).toBe(1);
+    expect(dump()).toEqual(before);
+  });
+
+  it('hold the demo data until the first real participant finishes, then real participants only, and the demo data again when the last leaves', () => {
+    seedParticipants(t.db, instrument, { count: 50, seed: 3 });
+    const demo = dump();
+    expect(peerStatsTotal(t.db)).toBe(50);
     const p = addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
     saveAnswers(t.db, p.id, completeAnswers());
-    finishParticipant(t.db, instrument, p.id);
-    expect(peerStatsTotal(t.db)).toBe(51);
+    finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: '192.0.2.1' });
+    // The demo data is gone from them: they hold the one real participant.
+    expect(peerStatsTotal(t.db)).toBe(1);
+    expectInStepWithScores();
+    // Seeding more demo data leaves them alone now.
+    seedParticipants(t.db, instrument, { count: 20, seed: 4 });
+    expect(peerStatsTotal(t.db)).toBe(1);
     expectInStepWithScores();
     deleteParticipation(t.db, findParticipant(t.db, p.id)!);
-    expect(peerStatsTotal(t.db)).toBe(50);
+    expect(peerStatsTotal(t.db)).toBe(70);
+    expectInStepWithScores();
+    t.db.$client.prepare('DELETE FROM participants WHERE id > 50').run();
+    rebuildPeerStats(t.db, instrument);
+    expect(dump()).toEqual(demo);
+  });
+
+  it('an unverified participant enters no statistics', () => {
+    seedParticipants(t.db, instrument, { count: 30, seed: 6 });
+    const before = dump();
+    const p = addParticipant(t.db);
+    saveAnswers(t.db, p.id, completeAnswers());
+    // Open enrolment with no known address does not count.
+    expect(finishParticipant(t.db, instrument, p.id).population).toBe('unverified');
+    expect(dump()).toEqual(before);
+    deleteParticipation(t.db, findParticipant(t.db, p.id)!);
     expect(dump()).toEqual(before);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { peerGroupCandidates, peerRelative, quartiles, type PeerProfile } from '../../src/domain/peers.ts';
+import type { PeerPopulation } from '../../src/domain/population.ts';
 import { velocitiesOf } from '../../src/server/repositories/scores.ts';
 import { groupQuartiles, peerPosition } from '../../src/server/services/peers.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -9,8 +10,10 @@ import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 const K = 5;
 const V = instrument.version;
-/** A group condition on the instrument version in force. */
-const v = (where: Partial<PeerProfile>) => ({ ...where, instrumentVersion: V });
+/** A group condition on the instrument version in force and one population (hand-made scores are in the benchmark). */
+const v = (where: Partial<PeerProfile>, population: PeerPopulation = 'benchmark') => ({ ...where, instrumentVersion: V, population });
+/** Seeded participants are demo data, compared with demo data. */
+const d = (where: Partial<PeerProfile>) => v(where, 'demo');
 const M = 'manufacturing';
 const I = 'it-services';
 const E = '50-249';
@@ -38,15 +41,15 @@ describe('peerPosition on hand-made groups', () => {
     others([[M, E, 4]]);
     const id = addScored(t.db, { industry: M, employees: E, velocity: 60 });
     // Five stored scores, but only four peers besides the subject: below k everywhere.
-    expect(peerPosition(t.db, { instrumentVersion: V, participantId: id, industry: M, employees: E, velocity: 60 }, K)).toBeNull();
+    expect(peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', participantId: id, industry: M, employees: E, velocity: 60 }, K)).toBeNull();
     addScored(t.db, { industry: M, employees: E, velocity: 10 });
-    const pos = peerPosition(t.db, { instrumentVersion: V, participantId: id, industry: M, employees: E, velocity: 60 }, K)!;
+    const pos = peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', participantId: id, industry: M, employees: E, velocity: 60 }, K)!;
     expect(pos.group).toMatchObject({ id: 'industry+employees', size: 5 });
   });
 
   it('counts a subject that is not stored against everyone in the group', () => {
     others([[M, E, 5]]);
-    const pos = peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 52 }, K)!;
+    const pos = peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 52 }, K)!;
     expect(pos.group).toMatchObject({ id: 'industry+employees', size: 5 });
     // 50, 51, 52 are not better than 52.
     expect(pos.relative).toBeCloseTo(60, 10);
@@ -55,15 +58,15 @@ describe('peerPosition on hand-made groups', () => {
   it('does not count ties as better', () => {
     for (const v of [50, 50, 40, 60, 70]) addScored(t.db, { industry: M, employees: E, velocity: v });
     const id = addScored(t.db, { industry: M, employees: E, velocity: 50 });
-    const pos = peerPosition(t.db, { instrumentVersion: V, participantId: id, industry: M, employees: E, velocity: 50 }, K)!;
+    const pos = peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', participantId: id, industry: M, employees: E, velocity: 50 }, K)!;
     // 50, 50 and 40 of the five peers are not better than 50.
     expect(pos.relative).toBeCloseTo(60, 10);
   });
 
   it('gives 0 below everyone and 100 at the top', () => {
     others([[M, E, 6]]);
-    expect(peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 1 }, K)!.relative).toBe(0);
-    expect(peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 99 }, K)!.relative).toBe(100);
+    expect(peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 1 }, K)!.relative).toBe(0);
+    expect(peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 99 }, K)!.relative).toBe(100);
   });
 
   describe.each([
@@ -78,7 +81,7 @@ describe('peerPosition on hand-made groups', () => {
       it(`chooses ${expected ?? 'no group'}${expected ? ` of ${size}` : ''}`, () => {
         others(groups);
         const id = addScored(t.db, { industry: M, employees: E, velocity: 55 });
-        const pos = peerPosition(t.db, { instrumentVersion: V, participantId: id, industry: M, employees: E, velocity: 55 }, K);
+        const pos = peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', participantId: id, industry: M, employees: E, velocity: 55 }, K);
         if (expected === null) {
           expect(pos).toBeNull();
           return;
@@ -95,16 +98,16 @@ describe('peerPosition on hand-made groups', () => {
     others([[M, E, 5]]);
     const old = addScored(t.db, { industry: M, employees: E, velocity: 99 });
     t.db.$client.prepare('UPDATE scores SET instrument_version = ? WHERE participant_id = ?').run(V - 1, old);
-    const pos = peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 52 }, K)!;
+    const pos = peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 52 }, K)!;
     expect(pos.group.size).toBe(5);
-    expect(peerPosition(t.db, { instrumentVersion: V - 1, industry: M, employees: E, velocity: 52 }, K)).toBeNull();
+    expect(peerPosition(t.db, { instrumentVersion: V - 1, population: 'benchmark', industry: M, employees: E, velocity: 52 }, K)).toBeNull();
   });
 
   it('returns null when even everyone is below k, and a group once it reaches k', () => {
     others([[I, S, 4]]);
-    expect(peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 50 }, K)).toBeNull();
+    expect(peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 50 }, K)).toBeNull();
     others([[I, S, 1]]);
-    expect(peerPosition(t.db, { instrumentVersion: V, industry: M, employees: E, velocity: 50 }, K)?.group).toMatchObject({ id: 'everyone', size: 5 });
+    expect(peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 50 }, K)?.group).toMatchObject({ id: 'everyone', size: 5 });
   });
 });
 
@@ -123,13 +126,13 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
   it('gives every stored participant the relative score of a brute-force count over velocitiesOf()', () => {
     const chosen = new Set<string>();
     for (const s of subjects) {
-      const pos = peerPosition(t.db, { ...s, instrumentVersion: V }, K)!;
+      const pos = peerPosition(t.db, { ...s, instrumentVersion: V, population: 'demo' }, K)!;
       expect(pos, `participant ${s.participantId}`).not.toBeNull();
       // The chosen group is the first candidate with at least k others.
-      const sizes = peerGroupCandidates(s).map((g) => velocitiesOf(t.db, v(g.where)).length - 1);
+      const sizes = peerGroupCandidates(s).map((g) => velocitiesOf(t.db, d(g.where)).length - 1);
       const first = peerGroupCandidates(s)[sizes.findIndex((n) => n >= K)]!;
       expect(pos.group.id).toBe(first.id);
-      const brute = without(velocitiesOf(t.db, v(pos.group.where)), s.velocity);
+      const brute = without(velocitiesOf(t.db, d(pos.group.where)), s.velocity);
       expect(pos.group.size).toBe(brute.length);
       expect(pos.relative, `participant ${s.participantId}`).toBe(peerRelative(s.velocity, brute));
       chosen.add(pos.group.id);
@@ -141,8 +144,8 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
   it('places a new, unstored subject against the whole group', () => {
     for (const velocity of [0, 33.33, 50, 61.5, 100]) {
       const subject = { industry: 'software-saas', employees: '1-49', velocity };
-      const pos = peerPosition(t.db, { ...subject, instrumentVersion: V }, K)!;
-      const brute = velocitiesOf(t.db, v(pos.group.where));
+      const pos = peerPosition(t.db, { ...subject, instrumentVersion: V, population: 'demo' }, K)!;
+      const brute = velocitiesOf(t.db, d(pos.group.where));
       expect(pos.group.size).toBe(brute.length);
       expect(pos.relative).toBe(peerRelative(velocity, brute));
     }
@@ -155,8 +158,8 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
     }
     let compared = 0;
     for (const where of groups) {
-      const values = velocitiesOf(t.db, v(where));
-      const q = groupQuartiles(t.db, v(where), K);
+      const values = velocitiesOf(t.db, d(where));
+      const q = groupQuartiles(t.db, d(where), K);
       if (values.length < K) {
         expect(q, JSON.stringify(where)).toBeNull();
         continue;
@@ -168,7 +171,7 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
   });
 
   it('gives null for an empty group', () => {
-    expect(groupQuartiles(t.db, v({ industry: 'no-such-industry' }), K)).toBeNull();
+    expect(groupQuartiles(t.db, d({ industry: 'no-such-industry' }), K)).toBeNull();
   });
 });
 

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../../server/http/post.ts';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { comparisonFor, parseComparisonQuery } from '../../server/services/comparison.ts';
 import { comparisonCsv } from '../../server/services/exports.ts';
+import { storedStatsPopulation } from '../../server/services/peer-stats.ts';
 
 /** The comparison table of /consultant/compare with the same address parameters, as CSV. */
 export const GET: APIRoute = ({ locals, url }) => {
@@ -16,6 +17,7 @@ export const GET: APIRoute = ({ locals, url }) => {
   if (!parsed.ok) return badRequest(parsed.error);
   const comparison = comparisonFor(db(), loadInstrument(), locals.consultant.id, { ...parsed.query, group: undefined }, config().PEER_MIN_GROUP);
   if (!comparison) return notFound();
-  const scope = comparison.study ? slug(comparison.study.name) : 'all-participants';
+  // Over everyone, before any real participant has finished, the figures are demo data: the file says so in its name.
+  const scope = comparison.study ? slug(comparison.study.name) : storedStatsPopulation(db(), loadInstrument()) === 'demo' ? 'demo-data' : 'all-participants';
   return csvResponse(comparisonCsv(comparison.model, DIMENSION_LABELS[comparison.model.dimension]), `velocity-index-compare-${comparison.model.dimension}-${scope}.csv`);
 };

@@ -1,14 +1,16 @@
 import type { APIRoute } from 'astro';
-import { db } from '../../server/db.ts';
 import { reportDownload } from '../../server/handlers/report-download.ts';
 import { notFound } from '../../server/http/post.ts';
-import { sampleParticipant } from '../../server/services/sample-report.ts';
+import { sampleReport } from '../../server/services/sample-report.ts';
 
-/** /sample/company.pdf and /sample/personal.pdf: the reports of one demo participant, shown in the browser. */
+/**
+ * /sample/company.pdf and /sample/personal.pdf: the reports of one synthetic
+ * participant from a database of synthetic participants held in memory
+ * (src/server/services/sample-report.ts), shown in the browser.
+ */
 export const GET: APIRoute = async ({ params }) => {
   const kind = params.kind;
   if (kind !== 'company' && kind !== 'personal') return notFound();
-  const sample = sampleParticipant(db());
-  if (!sample) return notFound();
-  return (await reportDownload(sample, kind, { disposition: 'inline' })) ?? notFound();
+  const sample = sampleReport();
+  return (await reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db })) ?? notFound();
 };

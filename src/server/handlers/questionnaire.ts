@@ -19,9 +19,18 @@ export type PageOutcome =
  * A questionnaire page's POST. Every button saves the page first; Next and
  * Finish also require every question of the page to be answered. A post
  * for a participant who has finished meanwhile (a slow or repeated post)
- * stores nothing and goes to the results.
+ * stores nothing and goes to the results. `clientAddress` (src/server/http/
+ * client-address.ts) decides, on finishing, whether an open-enrolment
+ * participant counts towards the benchmark.
  */
-export function handlePagePost(instrument: Instrument, participant: Participant, token: string, page: Page, posted: Record<string, string>): PageOutcome {
+export function handlePagePost(
+  instrument: Instrument,
+  participant: Participant,
+  token: string,
+  page: Page,
+  posted: Record<string, string>,
+  clientAddress: string | null = null,
+): PageOutcome {
   const { action: rawAction, ...form } = posted;
   const action = ACTIONS.find((a) => a === rawAction) ?? 'next';
   const base = `/r/${token}`;
@@ -35,7 +44,7 @@ export function handlePagePost(instrument: Instrument, participant: Participant,
   if (action === 'back') return { ok: true, location: `${base}/${Math.max(1, page.number - 1)}` };
   if (action === 'save') return { ok: true, location: `${base}/saved` };
   if (!last) return { ok: true, location: `${base}/${page.number + 1}` };
-  const finished = finishParticipation(db(), instrument, participant.id);
+  const finished = finishParticipation(db(), instrument, participant.id, new Date(), { clientAddress });
   if (finished.finished) return { ok: true, location: `${base}/results` };
   if ('openPage' in finished) return { ok: true, location: `${base}/${finished.openPage}?incomplete=1` };
   return { ok: false, refused: finished.refused };

@@ -1,3 +1,4 @@
+import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
 import { renderReport } from '../../reports/render.ts';
@@ -9,12 +10,13 @@ import { companyReportFor, personalReportFor } from '../services/reports.ts';
 export async function reportDownload(
   participant: Participant,
   kind: 'company' | 'personal',
-  options: { disposition?: 'attachment' | 'inline'; reader?: boolean } = {},
+  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db } = {},
 ): Promise<Response | null> {
   const k = config().PEER_MIN_GROUP;
+  const database = options.database ?? db();
   const disposition = options.disposition ?? 'attachment';
   const model =
-    kind === 'company' ? companyReportFor(db(), participant, k, new Date(), { reader: options.reader ?? true }) : personalReportFor(db(), participant, k);
+    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true }) : personalReportFor(database, participant, k);
   if (!model) return null;
   const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);
   const name = reportFileName(kind, model.meta.company, model.meta.date);

@@ -11,7 +11,10 @@ import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/se
  */
 const ROWS_PER_STATEMENT = 64;
 
-/** Marks seeded participants: their resume "hash" is this prefix and the id, which no SHA-256 digest can equal. */
+/**
+ * Marks seeded participants: their resume "hash" is this prefix and the id, which no SHA-256 digest can equal.
+ * Their scores are written with population `demo` (src/domain/population.ts).
+ */
 export const SYNTHETIC_PREFIX = 'synthetic:';
 const NUMBER_COLUMNS = NumberFieldIds.map((id) => id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
@@ -40,7 +43,7 @@ function multiInsert(db: Db, table: string, columns: readonly string[]) {
 const SCORE_COLUMNS = [
   'participant_id', 'value', 'number', 'win_rate', 'cycle', 'velocity', 'approach', 'execution', 'personal',
   'study_id', 'company_id', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion',
-  'instrument_version', 'computed_at',
+  'instrument_version', 'population', 'computed_at',
 ] as const;
 
 export function createBulkWriter(db: Db) {
@@ -92,7 +95,7 @@ export function createBulkWriter(db: Db) {
       scoresIns.add([
         id, sc(0), sc(1), sc(2), sc(3), sc(4), sc(5), sc(6), sc(7),
         null, null, at(i, 0), at(i, 1), at(i, 2), at(i, 3), at(i, 4), at(i, 5),
-        b.instrumentVersion, b.createdAt[i],
+        b.instrumentVersion, 'demo', b.createdAt[i],
       ]);
     }
     flushAll();

@@ -1,7 +1,8 @@
-import { and, asc, count, eq, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
+import type { PeerPopulation, Population } from '../../domain/population.ts';
 
 export function upsertScore(db: Db, row: NewScoreRow): void {
   db.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run();
@@ -15,13 +16,15 @@ export function findScore(db: Db, participantId: number): ScoreRow | undefined {
 export type GroupWhere = Partial<PeerProfile> & {
   /** Scores of one instrument version: peer figures never mix versions. */
   instrumentVersion: number;
+  /** Scores of one population (src/domain/population.ts): a real reader's peers are the benchmark, the demo's are demo data. */
+  population: PeerPopulation;
   role?: string;
   /** Leave out every participant of this company: a company is never its own peer. */
   notCompany?: number;
 };
 
 function groupWhere(where: GroupWhere, excludeParticipantId?: number): SQL | undefined {
-  const conditions: SQL[] = [eq(scores.instrumentVersion, where.instrumentVersion)];
+  const conditions: SQL[] = [eq(scores.instrumentVersion, where.instrumentVersion), eq(scores.population, where.population)];
   if (where.role !== undefined) conditions.push(eq(scores.role, where.role));
   if (where.notCompany !== undefined) conditions.push(or(isNull(scores.companyId), ne(scores.companyId, where.notCompany))!);
   if (where.industry !== undefined) conditions.push(eq(scores.industry, where.industry));
@@ -78,26 +81,45 @@ export function scoreAtRank(
     .get()?.v ?? undefined;
 }
 
-/** Completed participants: all of them, or those of one instrument version. */
-export function participantTotal(db: Db, instrumentVersion?: number): number {
+/** Completed participants: all of them, those of one instrument version, or of one version and population. */
+export function participantTotal(db: Db, instrumentVersion?: number, population?: Population): number {
   const q = db.select({ n: count() }).from(scores);
-  return (instrumentVersion === undefined ? q : q.where(eq(scores.instrumentVersion, instrumentVersion))).get()!.n;
+  if (instrumentVersion === undefined) return q.get()!.n;
+  return q
+    .where(population === undefined ? eq(scores.instrumentVersion, instrumentVersion) : and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)))
+    .get()!.n;
 }
 
-/** Completed participants per value of one peer dimension, largest first. */
-export function sizesBy(
+/** Whether a version's population has anyone, `exceptParticipantId` left out: one step down an index. */
+export function hasPopulation(db: Db, instrumentVersion: number, population: Population, exceptParticipantId?: number): boolean {
+  const conditions = [eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)];
+  if (exceptParticipantId !== undefined) conditions.push(ne(scores.participantId, exceptParticipantId));
+  return db.select({ one: sql<number>`1` }).from(scores).where(and(...conditions)).limit(1).get() !== undefined;
+}
+
+/**
+ * Completed participants of one population, by industry, employees band and
+ * region at once, who finished before `before`; with their total.
+ */
+export function finishedBefore(
   db: Db,
-  column: 'industry' | 'employees' | 'role' | 'region' | 'motion' | 'salesTeam',
   instrumentVersion: number,
-): { key: string; n: number }[] {
-  const col = scores[column];
-  return db
-    .select({ key: col, n: count() })
+  population: PeerPopulation,
+  before: Date,
+): { total: number; by: Record<'industry' | 'employees' | 'region', Map<string, number>> } {
+  const rows = db
+    .select({ industry: scores.industry, employees: scores.employees, region: scores.region, n: count() })
     .from(scores)
-    .where(eq(scores.instrumentVersion, instrumentVersion))
-    .groupBy(col)
-    .orderBy(sql`count(*) desc`)
+    .where(and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population), lt(scores.computedAt, before)))
+    .groupBy(scores.industry, scores.employees, scores.region)
     .all();
+  const by = { industry: new Map<string, number>(), employees: new Map<string, number>(), region: new Map<string, number>() };
+  let total = 0;
+  for (const r of rows) {
+    total += r.n;
+    for (const column of ['industry', 'employees', 'region'] as const) by[column].set(r[column], (by[column].get(r[column]) ?? 0) + r.n);
+  }
+  return { total, by };
 }
 
 /** Every Velocity Index of a group, for the brute-force baseline in benchmarks and tests. */

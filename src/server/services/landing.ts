@@ -1,8 +1,10 @@
 import type { Db } from '../../../db/client.ts';
+import { suppressGroups } from '../../domain/anonymity.ts';
 import type { Instrument, ProfileFieldId } from '../../domain/instrument.ts';
+import { populationInForce, startOfUtcDay, type PeerPopulation } from '../../domain/population.ts';
 import { profileChoices } from '../../domain/profile.ts';
 import { companyItems, personalItems } from '../../domain/scoring.ts';
-import { participantTotal, sizesBy } from '../repositories/scores.ts';
+import { finishedBefore } from '../repositories/scores.ts';
 
 export interface GroupSize {
   label: string;
@@ -12,6 +14,10 @@ export interface GroupSize {
 
 export interface LandingStats {
   participants: number;
+  /** Whose counts these are: the benchmark, or demo data until a real participant has counted for a whole day. */
+  population: PeerPopulation;
+  /** The counts are of participants who finished before this instant (the start of the current UTC day). */
+  asOf: Date;
   minGroup: number;
   questions: number;
   minutes: number;
@@ -23,20 +29,33 @@ function minutesFor(questions: number): number {
   return Math.ceil((questions * 20) / 60 / 5) * 5;
 }
 
-export function landingStats(db: Db, instrument: Instrument, minGroup: number): LandingStats {
+/**
+ * The landing page's counts as of the start of the current UTC day: only
+ * participants who finished before it, so one participant's finish never
+ * shows up the moment it happens (comparing the counts before and after it
+ * would give their industry, size band and region); today's finishes appear
+ * together tomorrow. The population is the benchmark once it held anyone at
+ * that instant, demo data before (labelled as such on the page), never both.
+ * A group below k is hidden, and so are the smallest shown groups when the
+ * hidden ones together hold fewer than k, so the total less the groups shown
+ * never gives a hidden group's size (src/domain/anonymity.ts).
+ */
+export function landingStats(db: Db, instrument: Instrument, minGroup: number, now = new Date()): LandingStats {
+  const asOf = startOfUtcDay(now);
+  const benchmark = finishedBefore(db, instrument.version, 'benchmark', asOf);
+  const population = populationInForce(benchmark.total > 0);
+  const counted = population === 'benchmark' ? benchmark : finishedBefore(db, instrument.version, 'demo', asOf);
   const dimension = (id: ProfileFieldId, column: 'industry' | 'employees' | 'region', title: string) => {
-    const counts = new Map(sizesBy(db, column, instrument.version).map((r) => [r.key, r.n]));
-    return {
-      title,
-      sizes: profileChoices(instrument, id).map((o) => {
-        const n = counts.get(o.id) ?? 0;
-        return { label: o.label, n: n >= minGroup ? n : null };
-      }),
-    };
+    const choices = profileChoices(instrument, id);
+    const sizes = choices.map((o) => counted.by[column].get(o.id) ?? 0);
+    const hidden = suppressGroups(sizes, minGroup);
+    return { title, sizes: choices.map((o, i) => ({ label: o.label, n: hidden[i] || sizes[i]! < minGroup ? null : sizes[i]! })) };
   };
   const questions = companyItems(instrument).length + personalItems(instrument).length;
   return {
-    participants: participantTotal(db, instrument.version),
+    participants: counted.total,
+    population,
+    asOf,
     minGroup,
     questions,
     minutes: minutesFor(questions),
@@ -46,4 +65,21 @@ export function landingStats(db: Db, instrument: Instrument, minGroup: number): 
       dimension('region', 'region', 'By region'),
     ],
   };
+}
+
+const cache = new WeakMap<Db, { key: string; stats: LandingStats }>();
+
+/**
+ * landingStats, computed once per UTC day and database handle: the counts
+ * cannot change during the day except by a deletion, and a deletion showing
+ * at once would say who left. (Another process, such as `demo remove`, shows
+ * on the next day or after a restart.)
+ */
+export function landingStatsToday(db: Db, instrument: Instrument, minGroup: number, now = new Date()): LandingStats {
+  const key = `${instrument.id}@${instrument.version}:${minGroup}:${startOfUtcDay(now).toISOString()}`;
+  const hit = cache.get(db);
+  if (hit?.key === key) return hit.stats;
+  const stats = landingStats(db, instrument, minGroup, now);
+  cache.set(db, { key, stats });
+  return stats;
 }

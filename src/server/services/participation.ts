@@ -17,7 +17,7 @@ import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { findCompanyByInvite, findStudyByInvite, studyIsClosed } from '../repositories/studies.ts';
 import { recordPeerStats } from './peer-stats.ts';
-import { finishParticipant } from './scoring.ts';
+import { finishParticipant, type FinishSource } from './scoring.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -167,9 +167,11 @@ export type FinishOutcome = { finished: true } | { finished: false; refused: Exc
 /**
  * Finishes the questionnaire: in one write transaction, the participant is
  * read again, checked (still in progress, study open, every page answered)
- * and scored. Finishing twice is one finish.
+ * and scored. Finishing twice is one finish. `source` carries the client's
+ * address, which decides whether an open-enrolment participant counts
+ * towards the benchmark (src/domain/population.ts).
  */
-export function finishParticipation(db: Db, instrument: Instrument, participantId: number, at = new Date()): FinishOutcome {
+export function finishParticipation(db: Db, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}): FinishOutcome {
   return db.transaction(
     (tx): FinishOutcome => {
       const txDb = tx as unknown as Db;
@@ -178,7 +180,7 @@ export function finishParticipation(db: Db, instrument: Instrument, participantI
       const open = firstOpenPage(instrument, loadAnswers(txDb, participantId));
       if (open !== pagesOf(instrument).length) return { finished: false, openPage: open };
       // Runs as a savepoint inside this transaction: better-sqlite3 nests transactions.
-      finishParticipant(db, instrument, participantId, at);
+      finishParticipant(db, instrument, participantId, at, source);
       return { finished: true };
     },
     { behavior: 'immediate' },

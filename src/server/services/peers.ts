@@ -10,6 +10,7 @@ import {
   type PeerProfile,
   type Quartiles,
 } from '../../domain/peers.ts';
+import { comparedWith, type Population } from '../../domain/population.ts';
 import { countScored, groupCounts, scoreAtRank, type GroupWhere, type ScoreColumn } from '../repositories/scores.ts';
 
 export interface PeerPosition {
@@ -28,6 +29,8 @@ export interface PeerSubject extends PeerProfile {
   velocity: number;
   /** Peers are only those who answered the same instrument version. */
   instrumentVersion: number;
+  /** The subject's own population: a real participant's peers are the benchmark, a demo participant's the demo data. */
+  population: Population;
 }
 
 /** The subject's place in the most specific peer group with at least `minSize` others. */
@@ -47,9 +50,9 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
   return { group, where: whereOf(group.where, subject), relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
 
-/** A candidate group as a condition on the scores: the subject's instrument version, its company left out when it has one. */
+/** A candidate group as a condition on the scores: the subject's instrument version and peer population, its company left out when it has one. */
 function whereOf(group: Partial<PeerProfile>, subject: PeerSubject): GroupWhere {
-  const where: GroupWhere = { ...group, instrumentVersion: subject.instrumentVersion };
+  const where: GroupWhere = { ...group, instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) };
   return subject.companyId == null ? where : { ...where, notCompany: subject.companyId };
 }
 

@@ -4,6 +4,7 @@ import { mayShow } from '../../domain/anonymity.ts';
 import { combineCompanyNumbers } from '../../domain/company-numbers.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from '../../domain/instrument.ts';
 import { describePeerGroup, relativeFromCounts } from '../../domain/peers.ts';
+import { comparedWith } from '../../domain/population.ts';
 import { choiceLabel, roleGroup } from '../../domain/profile.ts';
 import { companyReportModel, personalReportModel, type CompanyReportModel, type PersonalReportModel, type SubIndexPeer } from '../../domain/report-model.ts';
 import { scoreParticipant } from '../../domain/scoring.ts';
@@ -42,7 +43,15 @@ export function companyReportFor(
   const velocity = headline.scores.velocity ?? own.velocity;
   const position = peerPosition(
     db,
-    { participantId: participant.id, companyId: participant.companyId, velocity, instrumentVersion: own.instrumentVersion, industry: participant.industry, employees: participant.employees },
+    {
+      participantId: participant.id,
+      companyId: participant.companyId,
+      velocity,
+      instrumentVersion: own.instrumentVersion,
+      population: own.population,
+      industry: participant.industry,
+      employees: participant.employees,
+    },
     minGroup,
   );
   const peer = position && {
@@ -104,9 +113,10 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
   const roleLabel = choiceLabel(instrument, 'role', participant.role);
   let position: PersonalReportModel['position'] = null;
   if (s.personal.personal !== null) {
+    const peers = { instrumentVersion: own.instrumentVersion, population: comparedWith(own.population) };
     for (const [where, label] of [
-      [{ instrumentVersion: own.instrumentVersion, role: participant.role }, `people in your role (${roleLabel})`],
-      [{ instrumentVersion: own.instrumentVersion }, 'all participants'],
+      [{ ...peers, role: participant.role }, `people in your role (${roleLabel})`],
+      [peers, 'all participants'],
     ] as const) {
       const c = countAtMost(db, 'personal', where, s.personal.personal, participant.id);
       if (c.size >= minGroup) {

@@ -26,6 +26,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
       companyId: participant.companyId,
       velocity: company?.scores.velocity ?? stored.velocity,
       instrumentVersion: stored.instrumentVersion,
+      population: stored.population,
       industry: participant.industry,
       employees: participant.employees,
     },

@@ -1,15 +1,17 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
+import type { Population } from '../../domain/population.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
 import { findParticipant, loadAnswers, markCompleted } from '../repositories/participants.ts';
 import { findScore, upsertScore } from '../repositories/scores.ts';
+import { arrivalPopulation } from './genuine.ts';
 import { recordPeerStats } from './peer-stats.ts';
 
 export class NotScorableError extends Error {}
 
-/** The score row of a participant: the indices beside the peer dimensions copied from the profile. */
-export function scoreRow(p: Participant, s: ParticipantScores, at: Date) {
+/** The score row of a participant: the indices beside the peer dimensions copied from the profile, and whose figures it enters. */
+export function scoreRow(p: Participant, s: ParticipantScores, at: Date, population: Population) {
   if (s.company.velocity === null) throw new NotScorableError('no company item was answered, so there is nothing to score');
   return {
     participantId: p.id,
@@ -30,16 +32,24 @@ export function scoreRow(p: Participant, s: ParticipantScores, at: Date) {
     region: p.region,
     motion: p.motion,
     instrumentVersion: p.instrumentVersion,
+    population,
     computedAt: at,
   };
+}
+
+/** Where a finish came from: the client's address decides whether an open-enrolment participant counts. */
+export interface FinishSource {
+  /** The client address (src/server/http/client-address.ts); unknown, an open-enrolment participant does not count. */
+  clientAddress?: string | null;
 }
 
 /**
  * Scores a participant and stores the scores and the completed status in one
  * transaction. Finishing twice scores once: a completed participant keeps
- * the scores it already has.
+ * the scores it already has. The score's population is decided here, once
+ * (src/server/services/genuine.ts); a score written again keeps its own.
  */
-export function finishParticipant(db: Db, instrument: Instrument, participantId: number, at = new Date()) {
+export function finishParticipant(db: Db, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}) {
   return db.transaction((tx) => {
     const txDb = tx as unknown as Db;
     const p = findParticipant(txDb, participantId);
@@ -47,7 +57,7 @@ export function finishParticipant(db: Db, instrument: Instrument, participantId:
     const existing = findScore(txDb, participantId);
     if (p.status === 'completed' && existing) return existing;
     const scores = scoreParticipant(instrument, loadAnswers(txDb, participantId));
-    const row = scoreRow(p, scores, at);
+    const row = scoreRow(p, scores, at, existing?.population ?? arrivalPopulation(txDb, p, source.clientAddress ?? null, at));
     // A stale row from an earlier finish leaves the statistics before the new one enters them.
     // (The statistics use raw statements on the same connection, so they run inside this transaction.)
     if (existing) recordPeerStats(db, existing, -1);

@@ -5,6 +5,8 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { createBulkWriter } from '../repositories/bulk.ts';
 import type { TallySnapshot } from '../../domain/peer-stats.ts';
 import { createBatchTally, syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
+import { loadInstrument } from '../instrument-loader.ts';
+import { heldPopulation, rebuildPeerStats } from './peer-stats.ts';
 
 /** What the main thread asks a seed worker: a batch, or its tallies once every batch is made. */
 export type WorkerRequest = { start: number; size: number } | { stats: true };
@@ -39,8 +41,11 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
     /** Peer statistics of what is written: batches tallied here, or tallies merged from the workers that made them. */
     tally,
     end() {
-      writer.writeStats(tally.stats);
+      // Seeded participants are demo data: they enter the stored statistics only while those hold demo data.
+      const held = heldPopulation(db, instrument.version);
+      if (held === 'demo') writer.writeStats(tally.stats);
       writer.createIndexes(deferred);
+      if (held === null && instrument.version === loadInstrument().version) rebuildPeerStats(db, instrument);
       db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
       db.$client.pragma('foreign_keys = ON');
       db.$client.pragma('synchronous = NORMAL');
@@ -50,7 +55,8 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
 
 /**
  * Seeds completed synthetic participants with their answers, numbers and
- * scores, scored by the same code as real participants. Deterministic for a
+ * scores, scored by the same code as real participants, as demo data
+ * (population `demo`: never in a real participant's figures). Deterministic for a
  * seed. The resume-token "hash" of a synthetic participant is not a SHA-256
  * hex digest, so no token ever matches it and nobody can resume one; being
  * sequential, it also appends to its unique index instead of scattering.

@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { groupThousands } from '../../domain/number-format.ts';
+import { loadInstrument } from '../../server/instrument-loader.ts';
+import { removeDemo } from '../../server/services/demo.ts';
+import { databasePath, openDb } from '../context.ts';
+
+/**
+ * `demo remove`: deletes the demo data (synthetic participants seeded by
+ * `npm start` or `seed`) with their answers, numbers and scores, and rebuilds
+ * the peer statistics. Real participants stay; `npm start` seeds no demo data
+ * into this database again.
+ */
+export function demoCommand() {
+  const demo = new Command('demo').description('The synthetic demo participants (DEMO_PARTICIPANTS, seed).');
+  demo
+    .command('remove')
+    .description('Delete every demo participant with their answers, numbers and scores, and rebuild the peer statistics.')
+    .action((_opts, cmd: Command) => {
+      const db = openDb(cmd);
+      const started = performance.now();
+      const result = removeDemo(db, loadInstrument());
+      db.$client.close();
+      const n = result.removed;
+      const held = result.statistics;
+      console.log(
+        `Removed ${groupThousands(n)} demo participant${n === 1 ? '' : 's'} (with their answers, numbers and scores) from ${databasePath(cmd)} ` +
+          `in ${((performance.now() - started) / 1000).toFixed(1)} s; the peer statistics now hold ${groupThousands(held.participants)} ` +
+          `${held.population === 'benchmark' ? 'real' : 'demo'} participant${held.participants === 1 ? '' : 's'}.`,
+      );
+    });
+  return demo;
+}

@@ -1,0 +1,40 @@
+import type { Db } from '../../../db/client.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import type { PeerPopulation } from '../../domain/population.ts';
+import { SYNTHETIC_PREFIX } from '../repositories/bulk.ts';
+import { getSetting, setSetting } from '../repositories/settings.ts';
+import { rebuildPeerStats, storedStatsPopulation } from './peer-stats.ts';
+
+/** The settings row `demo remove` writes, so that `npm start` does not seed the demo data again. */
+const DEMO_SETTING = 'demo-data';
+
+/** Whether `demo remove` has run on this database: `npm start` then seeds no demo data into it again. */
+export function demoRemoved(db: Db): boolean {
+  return getSetting(db, DEMO_SETTING) === 'removed';
+}
+
+export interface DemoRemoval {
+  /** Demo participants deleted, with their answers, numbers and scores. */
+  removed: number;
+  /** Participants the rebuilt peer statistics hold, and which population that is. */
+  statistics: { participants: number; population: PeerPopulation };
+}
+
+/**
+ * Deletes every demo participant (score population `demo`, or a seeded
+ * participant's resume-token "hash") with their answers, numbers and scores
+ * (by the foreign keys' cascade), in one transaction, records that the demo
+ * data was removed, and rebuilds the peer statistics for the population then
+ * in force. Real participants are untouched.
+ */
+export function removeDemo(db: Db, instrument: Instrument): DemoRemoval {
+  const removed = db.$client.transaction(() => {
+    const n = db.$client
+      .prepare(`DELETE FROM participants WHERE id IN (SELECT participant_id FROM scores WHERE population = 'demo') OR resume_token_hash LIKE ?`)
+      .run(`${SYNTHETIC_PREFIX}%`).changes;
+    setSetting(db, DEMO_SETTING, 'removed');
+    return n;
+  })();
+  const participants = rebuildPeerStats(db, instrument);
+  return { removed, statistics: { participants, population: storedStatsPopulation(db, instrument) } };
+}

@@ -1,0 +1,223 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studies } from '../../db/schema.ts';
+import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { optionsOf } from '../../src/domain/answers.ts';
+import { SubIndexKeys } from '../../src/domain/instrument.ts';
+import { peerRelative, quartiles } from '../../src/domain/peers.ts';
+import { itemScore } from '../../src/domain/scoring.ts';
+import type { Db } from '../../db/client.ts';
+import { openMigrated } from '../../src/server/db.ts';
+import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
+import { comparisonFor } from '../../src/server/services/comparison.ts';
+import { createConsultant } from '../../src/server/services/consultants.ts';
+import { landingStats } from '../../src/server/services/landing.ts';
+import { storedStatsPopulation } from '../../src/server/services/peer-stats.ts';
+import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
+import { participantResults } from '../../src/server/services/results.ts';
+import { sampleReport } from '../../src/server/services/sample-report.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { postForm } from '../helpers/forms.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { tempDir } from '../helpers/temp-db.ts';
+
+/**
+ * Issue 11: `npm start` seeded 2,000 synthetic participants with a fixed seed
+ * into the same tables as real ones, so anyone with the repository could
+ * regenerate them and subtract them from any group size, median or
+ * top-performer mean, and demo rows counted towards k. Now demo data is a
+ * population of its own: a real reader's every figure comes from real
+ * participants only, and wherever demo data is shown it says so.
+ */
+const K = 5;
+const PASSWORD = 'correct horse battery staple';
+const INDUSTRY = 'manufacturing';
+const EMPLOYEES = '250-999';
+const YESTERDAY = new Date(Date.now() - 24 * 60 * 60 * 1000);
+const tmp = tempDir('velocity-demo-apart-');
+
+/** Every company item at the option `at` (0 worst … 1 best) picks from those ranked by score. */
+function answersAt(at: number) {
+  return completeAnswers(instrument, (item) => {
+    if (item.kind === 'number') return undefined;
+    const ranked = optionsOf(instrument, item).map((o) => o.id).sort((a, b) => itemScore(instrument, item, a)! - itemScore(instrument, item, b)!);
+    return ranked[Math.round(at * (ranked.length - 1))]!;
+  });
+}
+
+/** A real participant of a consultant's study (so in the benchmark), finished yesterday. */
+function realParticipant(db: Db, studyId: number, at: number, profile: { industry?: string; employees?: string } = {}) {
+  const p = addParticipant(db, { studyId, industry: INDUSTRY, employees: EMPLOYEES, ...profile });
+  saveAnswers(db, p.id, answersAt(at));
+  const row = finishParticipant(db, instrument, p.id, YESTERDAY);
+  expect(row.population).toBe('benchmark');
+  return findParticipant(db, p.id)!;
+}
+
+function benchmarkScores(db: Db, column: string, where = '1 = 1', ...params: unknown[]): number[] {
+  return (db.$client.prepare(`SELECT ${column} AS v FROM scores WHERE population = 'benchmark' AND ${column} IS NOT NULL AND ${where}`).all(...params) as { v: number }[]).map(
+    (r) => r.v,
+  );
+}
+
+describe('demo data apart from the benchmark (issue 11)', () => {
+  let db: Db;
+  let consultantId: number;
+  let studyId: number;
+  let demoOnlyPath: string;
+  let mixedPath: string;
+
+  beforeAll(async () => {
+    demoOnlyPath = join(tmp.dir, 'demo-only.sqlite');
+    mixedPath = join(tmp.dir, 'mixed.sqlite');
+    const demoOnly = openMigrated(demoOnlyPath);
+    await createConsultant(demoOnly, { email: 'c@example.com', password: PASSWORD });
+    seedParticipants(demoOnly, instrument, { count: 300, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
+    demoOnly.$client.close();
+
+    db = openMigrated(mixedPath);
+    const consultant = await createConsultant(db, { email: 'c@example.com', password: PASSWORD });
+    consultantId = consultant.id;
+    // The demo data as `npm start` seeds it, seed 1: what anyone with the repository can regenerate.
+    seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
+    studyId = db.insert(studies).values({ consultantId, name: 'Real study', inviteToken: 'real-study' }).returning().get().id;
+  }, 120_000);
+  afterAll(() => {
+    if (db?.$client.open) db.$client.close();
+    tmp.cleanup();
+  });
+
+  it('counts no demo row towards k: a real reader with three real peers gets no peer figure, whatever the demo data holds', () => {
+    const reader = realParticipant(db, studyId, 0.5);
+    for (const at of [0.2, 0.6, 0.9]) realParticipant(db, studyId, at);
+    const results = participantResults(db, instrument, reader, K)!;
+    expect(results.peer).toBeNull();
+    expect(companyReportFor(db, reader, K)!.meta.peerSize).toBeNull();
+    expect(personalReportFor(db, reader, K)!.position).toBeNull();
+  });
+
+  it('gives a real reader peer group size, relative position and medians of real participants only', () => {
+    // Now twelve real participants in all, ten of them in the reader's industry and size: group sizes beside 2,000 demo rows.
+    for (const at of [0.1, 0.3, 0.4, 0.7, 0.8]) realParticipant(db, studyId, at);
+    realParticipant(db, studyId, 0.5, { industry: 'other', employees: '1-49' });
+    realParticipant(db, studyId, 0.55, { industry: 'other', employees: '1-49' });
+    const reader = findParticipant(db, (db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id)!;
+    const own = db.$client.prepare('SELECT * FROM scores WHERE participant_id = ?').get(reader.id) as { velocity: number };
+    const results = participantResults(db, instrument, reader, K)!;
+    const peers = benchmarkScores(db, 'velocity', 'industry = ? AND employees = ? AND participant_id != ?', INDUSTRY, EMPLOYEES, reader.id);
+    expect(peers).toHaveLength(8);
+    expect(results.peer).not.toBeNull();
+    expect(results.peer!.size).toBe(peers.length);
+    expect(results.peer!.relative).toBe(peerRelative(own.velocity, peers));
+    // Eight peers are fewer than the 2k medians need: none, rather than one made up with demo rows.
+    for (const k of SubIndexKeys) expect(results.peer!.medians[k]).toBeNull();
+
+    const report = companyReportFor(db, reader, K)!;
+    expect(report.meta.peerSize).toBe(peers.length);
+    const personal = personalReportFor(db, reader, K)!;
+    expect(personal.position!.size).toBe(benchmarkScores(db, 'personal', 'participant_id != ?', reader.id).length);
+  });
+
+  it('publishes medians from real participants once there are 2k of them', () => {
+    for (const at of [0.15, 0.25, 0.35, 0.45]) realParticipant(db, studyId, at);
+    const reader = findParticipant(db, (db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id)!;
+    const results = participantResults(db, instrument, reader, K)!;
+    const where = 'industry = ? AND employees = ? AND participant_id != ?';
+    expect(results.peer!.size).toBe(benchmarkScores(db, 'velocity', where, INDUSTRY, EMPLOYEES, reader.id).length);
+    expect(results.peer!.size).toBeGreaterThanOrEqual(2 * K);
+    for (const k of SubIndexKeys) {
+      const column = { value: 'value', number: 'number', winRate: 'win_rate', cycle: 'cycle' }[k];
+      expect(results.peer!.medians[k], k).toBe(Math.round(quartiles(benchmarkScores(db, column, where, INDUSTRY, EMPLOYEES, reader.id))!.median));
+    }
+  });
+
+  it('compares real participants only in the consultant comparison, and the stored statistics hold them alone', () => {
+    expect(storedStatsPopulation(db, instrument)).toBe('benchmark');
+    const real = benchmarkScores(db, 'velocity').length;
+    const source = storedStatsSource(db);
+    const everyone = [...source.points('all').values()].flatMap((m) => m.get('velocity') ?? []).reduce((s, c) => s + c.n, 0);
+    expect(everyone).toBe(real);
+    const comparison = comparisonFor(db, instrument, consultantId, { dimension: 'industry', measure: 'velocity' }, K)!;
+    for (const g of comparison.model.groups) {
+      expect(g.n, g.key).toBe(benchmarkScores(db, 'velocity', 'industry = ?', g.key).length);
+    }
+    expect(comparison.model.groups.reduce((s, g) => s + g.n, 0)).toBeLessThanOrEqual(real);
+  });
+
+  it('counts real participants only on the landing page', () => {
+    const stats = landingStats(db, instrument, K);
+    expect(stats.population).toBe('benchmark');
+    expect(stats.participants).toBe(benchmarkScores(db, 'velocity').length);
+    const industry = stats.groups.find((g) => /industry/i.test(g.title))!;
+    const shown = industry.sizes.filter((s) => s.n !== null);
+    for (const s of shown) expect(s.n).toBeLessThanOrEqual(stats.participants);
+  });
+
+  it('serves the sample report from demo data of its own, with no demo data in the database', () => {
+    const sample = sampleReport();
+    const stored = sample.db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
+    expect(stored.population).toBe('demo');
+    expect(sample.db).not.toBe(db);
+    const report = companyReportFor(sample.db, sample.participant, K)!;
+    expect(report.meta.peerSize).toBeGreaterThanOrEqual(K);
+    expect(report.meta.company).toContain('(sample, demo data)');
+  });
+
+  describe('on the built site', () => {
+    let demoSite: RunningSite;
+    let emptySite: RunningSite;
+    let mixedSite: RunningSite;
+    beforeAll(async () => {
+      db.$client.close();
+      const emptyPath = join(tmp.dir, 'empty.sqlite');
+      openMigrated(emptyPath).$client.close();
+      [demoSite, emptySite, mixedSite] = await Promise.all([startSite(demoOnlyPath), startSite(emptyPath), startSite(mixedPath)]);
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([demoSite?.stop(), emptySite?.stop(), mixedSite?.stop()]);
+    });
+
+    const signedIn = async (site: RunningSite) => {
+      const res = await postForm(site.base, '/consultant/sign-in', { email: 'c@example.com', password: PASSWORD });
+      expect(res.status).toBe(303);
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    };
+
+    it('says plainly "Demo data" on the landing page and the comparison while they show demo figures', async () => {
+      const home = await (await fetch(`${demoSite.base}/`)).text();
+      expect(home).toContain('data-testid="demo-notice"');
+      expect(home).toMatch(/Demo data\./);
+      expect(home).toMatch(/demo assessments/);
+      const cookie = await signedIn(demoSite);
+      const compare = await (await fetch(`${demoSite.base}/consultant/compare?dimension=industry`, { headers: { cookie } })).text();
+      expect(compare).toContain('data-testid="demo-notice"');
+      const csv = await fetch(`${demoSite.base}/consultant/compare.csv?dimension=industry`, { headers: { cookie } });
+      expect(csv.headers.get('content-disposition')).toContain('demo-data');
+      await csv.text();
+    });
+
+    it('shows no demo notice where the figures are real participants', async () => {
+      const home = await (await fetch(`${mixedSite.base}/`)).text();
+      expect(home).not.toContain('data-testid="demo-notice"');
+      expect(home).not.toMatch(/demo assessments/);
+      const cookie = await signedIn(mixedSite);
+      const compare = await (await fetch(`${mixedSite.base}/consultant/compare?dimension=industry`, { headers: { cookie } })).text();
+      expect(compare).not.toContain('data-testid="demo-notice"');
+    });
+
+    it('still serves the sample report when the database holds no demo data at all', async () => {
+      const res = await fetch(`${emptySite.base}/sample/company.pdf`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const file = join(tmp.dir, 'sample.pdf');
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+      expect(text).toContain('(sample, demo data)');
+    });
+  });
+});
