@@ -1,7 +1,17 @@
 /**
  * The one anonymity rule (SPEC section 3b): whether a figure built from other
  * people's data may be shown to a reader. Every page, report and export asks
- * here rather than comparing with k itself.
+ * here rather than comparing with k itself. In short:
+ *
+ * - a figure needs at least k contributors once the reader's own data is left
+ *   out (`mayShow`);
+ * - no minimum or maximum of individuals is ever published; medians and
+ *   quartiles only from 2k values (`mayShowQuantiles`), so a group of k to
+ *   2k − 1 gives its size only; every published score is a whole point, in
+ *   text and in markup (`publishedScore`), and a top-performer comparison
+ *   needs k on each side, which makes 2k at least;
+ * - groups of one partition are hidden together so that their total is 0 or
+ *   at least k, never a size to be had by subtraction (`suppressGroups`).
  */
 
 export interface Contributors {

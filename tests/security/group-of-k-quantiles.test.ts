@@ -97,9 +97,9 @@ describe('quantiles of a group of k (issue 11), on the comparison page and in it
     const html = await res.text();
     const row = html.match(/<tr>(?:(?!<\/tr>).)*Middle East and Africa(?:(?!<\/tr>).)*<\/tr>/s)?.[0] ?? '';
     expect(row).not.toBe('');
-    // Its size and nothing else: no median, no quartile, for any of the five measures.
-    expect(row.replace(/<[^>]+>/g, ' ').match(/\d+(\.\d+)?/g)).toEqual(['5']);
-    expect(row).toContain('too few for quartiles');
+    // Its size and nothing else: no median, no quartile, for any of the five measures (10 is the 2k that quartiles need).
+    expect(row.replace(/<[^>]+>/g, ' ').match(/\d+(\.\d+)?/g)).toEqual(['5', '10']);
+    expect(row).toContain('Too few for quartiles: they need 10 participants.');
     for (const v of FIVE) expect(html).not.toContain(v.toFixed(1));
     expect(html).not.toMatch(/whisker|(lowest|highest)[^<.]{0,30}\d/i);
     // Positions in style and data attributes are whole numbers.
