@@ -59,7 +59,7 @@ export function comparisonFor(db: Db, instrument: Instrument, consultantId: numb
   const model = compareGroups(source, query.dimension, profileChoices(instrument, query.dimension), minSize);
   const shownGroup = query.group === undefined ? undefined : model.groups.find((g) => g.key === query.group);
   const items = companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: sectionTitleOf(instrument, i.id) }));
-  // A group below k is not shown anywhere, so its top performers are not either: that would describe it.
+  // A hidden group (below k, or hidden with one) is not shown anywhere, so its top performers are not either: that would describe it.
   const top =
     query.group === undefined
       ? topPerformers(source, 'all', '', items, minSize)
