@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagesOf } from '../../src/domain/journey.ts';
 import { hashToken } from '../../src/server/auth/tokens.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
+import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
@@ -22,6 +24,9 @@ let browser: Browser;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   seedParticipants(db, instrument, { count: 400, seed: 11, now: new Date('2026-06-01T00:00:00Z') });
+  // They stand in for real participants: demo data never enters a real participant's peer figures.
+  countSeededAsBenchmark(db);
+  rebuildPeerStats(db, instrument);
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();

@@ -54,8 +54,7 @@ function answersAt(at: number) {
 function realParticipant(db: Db, studyId: number, at: number, profile: { industry?: string; employees?: string } = {}) {
   const p = addParticipant(db, { studyId, industry: INDUSTRY, employees: EMPLOYEES, ...profile });
   saveAnswers(db, p.id, answersAt(at));
-  const row = finishParticipant(db, instrument, p.id, YESTERDAY);
-  expect(row.population).toBe('benchmark');
+  finishParticipant(db, instrument, p.id, YESTERDAY);
   return findParticipant(db, p.id)!;
 }
 
@@ -134,6 +133,14 @@ describe('demo data apart from the benchmark (issue 11)', () => {
       const column = { value: 'value', number: 'number', winRate: 'win_rate', cycle: 'cycle' }[k];
       expect(results.peer!.medians[k], k).toBe(Math.round(quartiles(benchmarkScores(db, column, where, INDUSTRY, EMPLOYEES, reader.id))!.median));
     }
+  });
+
+  it('keeps the seeded rows as demo data and the study’s participants as the benchmark', () => {
+    const rows = db.$client.prepare('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population').all();
+    expect(rows).toEqual([
+      { population: 'benchmark', n: 16 },
+      { population: 'demo', n: 2000 },
+    ]);
   });
 
   it('compares real participants only in the consultant comparison, and the stored statistics hold them alone', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suppressGroups } from '../../src/domain/anonymity.ts';
 import { DEFAULT_MIN_GROUP } from '../../src/domain/peers.ts';
 import { profileChoices } from '../../src/domain/profile.ts';
 import { openMigrated } from '../../src/server/db.ts';
@@ -71,11 +72,21 @@ describe('the landing page on the built server', () => {
     expect(participants).toBe(300 - removed);
   });
 
-  it('lists every industry of the instrument, with its count or "fewer than k"', () => {
-    for (const option of profileChoices(instrument, 'industry')) {
-      const n = industrySizes.get(option.id) ?? 0;
-      expect(cellBeside(home.html, option.label), option.label).toBe(n >= K ? n.toLocaleString('en-US') : `fewer than ${K}`);
-    }
+  it('lists every industry of the instrument, with its count or "fewer than k", hiding the smallest shown one too while the hidden ones hold fewer than k', () => {
+    const options = profileChoices(instrument, 'industry');
+    const sizes = options.map((o) => industrySizes.get(o.id) ?? 0);
+    const hidden = suppressGroups(sizes, K);
+    expect(hidden.filter(Boolean).length).toBe(2);
+    options.forEach((option, i) => {
+      const n = sizes[i]!;
+      expect(cellBeside(home.html, option.label), option.label).toBe(n >= K && !hidden[i] ? n.toLocaleString('en-US') : `fewer than ${K}`);
+    });
+  });
+
+  it('says plainly that the counts are demo data', () => {
+    expect(home.html).toContain('data-testid="demo-notice"');
+    expect(home.html).toContain('Demo data.');
+    expect(home.html).toContain('demo assessments (synthetic)');
   });
 
   it('hides the small group behind "fewer than 5"', () => {
@@ -110,7 +121,7 @@ describe('the landing page on the built server', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('links a sample company report from the demo data, served as a PDF', async () => {
+  it('links a sample company report of synthetic participants, served as a PDF', async () => {
     expect(home.html).toContain('href="/sample/company.pdf"');
     const res = await fetch(`${base}/sample/company.pdf`);
     expect(res.status).toBe(200);
