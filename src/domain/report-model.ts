@@ -175,7 +175,7 @@ function detailItem(instrument: Instrument, item: Item, scores: ItemScores, sour
 function histogramOf(peer: PeerContext | null, velocity: number, k: number): (Histogram & { emptiedNote: string | null }) | null {
   if (!peer || !mayShowQuantiles(peer.histogram.reduce((a, b) => a + b, 0), k)) return null;
   const published = publishedCounts(peer.histogram, k);
-  return { ...histogramGeometry(published.counts, publishedScore(velocity)), emptiedNote: published.emptied ? `Bands with fewer than ${k} participants are left empty.` : null };
+  return { ...histogramGeometry(published.counts, publishedScore(velocity)), emptiedNote: published.emptied ? `Bands of fewer than ${k} are left empty.` : null };
 }
 
 /** Says whose figures the report holds, so that no reader mistakes one person's view for the company's. */

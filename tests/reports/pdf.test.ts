@@ -171,6 +171,8 @@ describe('the numbers page of the company PDF', () => {
     db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
     db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
     const [reader, ...colleagues] = ids as [number, ...number[]];
+    // They finished in id order, so the company's figures combine the first six of them.
+    ids.forEach((id, i) => db.update(participants).set({ completedAt: new Date(Date.UTC(2026, 10, 1, 9, i)) }).where(eq(participants.id, id)).run());
     saveNumbers(db, reader, {
       opportunities: 40,
       dealValue: 25_000,
@@ -197,10 +199,11 @@ describe('the numbers page of the company PDF', () => {
     expect(text).toContain("Last quarter's decided deals give a rate 7.5 points above the one you entered");
     // One rounding rule for the stage counts, in the ratio and beside the funnel.
     expect(text).toContain('19 : 11 : 6 : 1');
-    // The reader's own figures beside the company's: medians of the 7 who gave a win rate and a deal value, 6 besides the reader.
+    // The reader's own figures beside the company's. Company figures combine the first k + 1 = 6 of the 7
+    // respondents (they grow in steps of k): the reader and the colleagues with 20 to 40 %, 10,000 to 50,000.
     expect(text).toContain('You and your company');
-    expect(text).toMatch(/Win rate entered 22\.0 % 30\.0 % \(median of 7\)/);
-    expect(text).toMatch(/Average deal value USD 25,000 USD 30,000 \(median of 7\)/);
+    expect(text).toMatch(/Win rate entered 22\.0 % 27\.5 % \(median of 6\)/);
+    expect(text).toMatch(/Average deal value USD 25,000 USD 27,500 \(median of 6\)/);
     // Only the reader gave deals won and lost: no company figure for them, and none of a colleague's own values.
     expect(text).toMatch(/Unit win rate, last quarter's decided deals 29\.5 % —/);
     for (const own of ['USD 10,000', 'USD 60,000', '45.0 %']) expect(text).not.toContain(own);
