@@ -243,6 +243,7 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
   const industryEffect = new Map(
     profileIds.industry.map((id, i) => [id, Math.max(-2 * M.INDUSTRY_SD, Math.min(2 * M.INDUSTRY_SD, rawIndustry[i]! - meanIndustry))]),
   );
+  const industryWeights = descending(profileIds.industry.length);
   const leaderRole = new Set(profileIds.role.filter((r) => roleGroup(instrument, r) === 'leader'));
 
   const itemRandom = seededRandom(seed ^ 0x5bd1e995);
@@ -277,7 +278,7 @@ export function createSyntheticGenerator(instrument: Instrument, seed: number) {
 
   const makeCompany = (id: number, respondents: number): Company => {
     const random = seededRandom(seed ^ 0x2545f491, id + 1);
-    const industry = pickWeighted(random, profileIds.industry, descending(profileIds.industry.length));
+    const industry = pickWeighted(random, profileIds.industry, industryWeights);
     const employeesAt = Math.floor(random() ** 1.4 * profileIds.employees.length);
     let teamAt = Math.min(profileIds.salesTeam.length - 1, Math.max(0, employeesAt + Math.round(normal(random) * 0.8) - 1));
     // A sales team holds at least the colleagues who answered.
