@@ -6,6 +6,8 @@ describe('velocity --help', () => {
     [[], 'velocity'],
     [['migrate'], 'migrate'],
     [['seed'], '--count'],
+    [['demo'], 'remove'],
+    [['stats', 'rebuild'], 'population in force'],
     [['user'], 'create'],
     [['user', 'create'], '--email'],
     [['instrument'], 'check'],

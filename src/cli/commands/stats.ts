@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { groupThousands } from '../../domain/number-format.ts';
-import { rebuildPeerStats } from '../../server/services/peer-stats.ts';
+import { rebuildPeerStats, storedStatsPopulation } from '../../server/services/peer-stats.ts';
 import { databasePath, openDb } from '../context.ts';
 
 /**
  * `stats rebuild`: recomputes the peer statistics behind the consultant's
- * comparison from the stored scores and answers. They are kept in step on
+ * comparison from the stored scores and answers of the population in force
+ * (the benchmark once it has anyone, demo data before). They are kept in step on
  * every finish and delete, and rebuilt automatically when they do not add up
  * to the score rows; this is for a database whose scores were changed by
  * hand in a way that keeps the total.
@@ -15,14 +16,17 @@ export function statsCommand() {
   const stats = new Command('stats').description('Peer statistics behind the consultant comparison.');
   stats
     .command('rebuild')
-    .description('Recompute the peer statistics from every stored score.')
+    .description('Recompute the peer statistics from the stored scores of the population in force (the benchmark, or demo data while it is empty).')
     .action((_opts, cmd: Command) => {
       const db = openDb(cmd);
       const started = performance.now();
-      const counted = rebuildPeerStats(db, loadInstrument());
+      const instrument = loadInstrument();
+      const counted = rebuildPeerStats(db, instrument);
+      const population = storedStatsPopulation(db, instrument);
       db.$client.close();
       console.log(
-        `Rebuilt the peer statistics of ${databasePath(cmd)} from ${groupThousands(counted)} scored participant${counted === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+        `Rebuilt the peer statistics of ${databasePath(cmd)} from ${groupThousands(counted)} scored participant${counted === 1 ? '' : 's'} ` +
+          `(${population === 'benchmark' ? 'real participants: the benchmark' : 'demo data: no real participant counts yet'}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       );
     });
   return stats;
