@@ -48,6 +48,8 @@ export interface ResultsModel {
   /** More colleagues needed before the company figures appear; null when shown or when the participant has no company link. */
   companyPending: { needed: number; respondents: number } | null;
   peer: PeerFigures | null;
+  /** The participant is compared with the benchmark but does not count in it (an open-enrolment participant beyond their network's one a month). */
+  uncounted: boolean;
   subIndices: { key: SubIndexKey; label: string; score: number | null; peerMedian: number | null; potential: string | null }[];
   personal: { score: number; category: string; summary: string; approach: number | null; execution: number | null } | null;
   audience: Audience;
@@ -62,6 +64,7 @@ export interface ResultsInput {
   /** Peer figures for the headline scores. */
   peer: PeerFigures | null;
   audience: Audience;
+  uncounted: boolean;
 }
 
 /** What the results page shows, as plain data. */
@@ -82,6 +85,7 @@ export function resultsModel(instrument: Instrument, input: ResultsInput): Resul
     ownView: company ? { score: ownVelocity, category: companyCategory(instrument, ownVelocity).label } : null,
     companyPending: input.companyPending,
     peer,
+    uncounted: input.uncounted,
     subIndices: SubIndexKeys.map((key) => {
       const score = headline[key];
       return {

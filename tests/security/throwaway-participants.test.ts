@@ -106,6 +106,8 @@ describe('throwaway participants cannot isolate a real one (issue 11)', () => {
     expect(attackerPage).toContain('data-testid="peer-none"');
     expect(attackerPage).not.toContain('data-testid="peer-relative"');
     expect(attackerPage).not.toContain('Peer median');
+    // And says why their own entry does not count.
+    expect(attackerPage).toContain('data-testid="uncounted"');
   });
 
   it('prints no median equal to any of the victim’s sub-indices', () => {

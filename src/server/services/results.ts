@@ -47,5 +47,6 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
     companyPending: participant.companyId !== null && !company ? { needed: view.needed, respondents: view.respondents } : null,
     peer,
     audience: roleGroup(instrument, participant.role) === 'seller' ? 'seller' : 'leader',
+    uncounted: stored.population === 'unverified',
   });
 }
