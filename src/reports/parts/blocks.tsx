@@ -32,13 +32,15 @@ export function ActionList({ items }: { items: { kind: keyof typeof TAGS; title:
     <View>
       {items.map((a, i) => (
         <View key={a.title} style={styles.card} wrap={false}>
-          <View style={[styles.row, { alignItems: 'center', marginBottom: 3 }]}>
+          {/* The tag leads the behaviour sentence, never the practice's name: "STOP Referral requests" read as "stop asking for referrals". */}
+          <View style={[styles.row, { alignItems: 'flex-start', marginBottom: 3 }]}>
             <Text style={{ fontWeight: 'bold', marginRight: 6 }}>{i + 1}.</Text>
             <Text style={[styles.tag, { color: TAGS[a.kind].color, backgroundColor: TAGS[a.kind].bg }]}>{TAGS[a.kind].label}</Text>
-            <Text style={styles.small}>{a.title}</Text>
-            <Text style={[styles.small, { marginLeft: 'auto' }]}>score {a.score}</Text>
+            <Text style={{ fontWeight: 'bold', flex: 1 }}>{a.text}</Text>
           </View>
-          <Text style={{ fontWeight: 'bold' }}>{a.text}</Text>
+          <Text style={styles.small}>
+            Practice: {a.title} · score {a.score}
+          </Text>
         </View>
       ))}
     </View>
