@@ -71,25 +71,32 @@ function spreadOf(itemId: string, values: number[]): ItemSpread {
  */
 export function aggregateCompany(instrument: Instrument, respondents: readonly Respondent[], reader: AggregateReader): CompanyAggregate {
   const items = companyItems(instrument);
-  const itemScores = meanItemScores(respondents);
+  // An item mean is published only over k + 1 answers, the reader's own among them at most: when colleagues
+  // answer "not applicable", a mean over two or three people would give their answers away. The same rule for
+  // every reader, so the company keeps one score.
+  const answered = (values: readonly Respondent[], id: string) => values.filter((r) => r.itemScores.has(id)).length;
+  const enough = (n: number) => n >= 1 && mayShow({ count: n, readerIncluded: true }, reader.minGroup);
+  const itemScores = new Map([...meanItemScores(respondents)].filter(([id]) => enough(answered(respondents, id))));
   const spreads = items
     .map((item) => {
       const values = respondents.map((r) => r.itemScores.get(item.id)).filter((v): v is number => v !== undefined);
-      return values.length >= 2 ? spreadOf(item.id, values) : null;
+      return values.length >= 2 && enough(values.length) ? spreadOf(item.id, values) : null;
     })
     .filter((s): s is ItemSpread => s !== null)
     // Widest first; instrument order breaks ties so the report is stable.
     .sort((a, b) => b.spread - a.spread);
 
   const group = (g: RoleGroup) => respondents.filter((r) => r.roleGroup === g);
-  const roleShown = (g: RoleGroup) => mayShow({ count: group(g).length, readerIncluded: reader.readerRoleGroup === g }, reader.minGroup);
+  const roleShown = (g: RoleGroup) => group(g).length > 0 && mayShow({ count: group(g).length, readerIncluded: reader.readerRoleGroup === g }, reader.minGroup);
   if (!roleShown('leader') || !roleShown('seller')) {
     return { respondents: respondents.length, itemScores, scores: companyScores(instrument, itemScores), spreads, byRole: null, contrasts: [] };
   }
   const leaders = meanItemScores(group('leader'));
   const sellers = meanItemScores(group('seller'));
+  // Each side of a contrast holds to the role rule item by item too, since "not applicable" thins a side.
+  const sideShown = (g: RoleGroup, id: string) => mayShow({ count: answered(group(g), id), readerIncluded: reader.readerRoleGroup === g }, reader.minGroup);
   const contrasts = items
-    .filter((item) => leaders.has(item.id) && sellers.has(item.id))
+    .filter((item) => leaders.has(item.id) && sellers.has(item.id) && sideShown('leader', item.id) && sideShown('seller', item.id))
     .map((item) => {
       const l = leaders.get(item.id)!;
       const s = sellers.get(item.id)!;

@@ -43,7 +43,12 @@ export function contributorsStillNeeded(c: Contributors, k: number): number {
  * Minima and maxima are never published.
  */
 export function mayShowQuantiles(count: number, k: number): boolean {
-  return count >= 2 * k;
+  return count >= quantileMinimum(k);
+}
+
+/** How many values a median or quartile of other people's data needs: 2k. */
+export function quantileMinimum(k: number): number {
+  return 2 * k;
 }
 
 /** Scores computed from other people are published at whole points, in text and in markup alike. */

@@ -5,8 +5,8 @@ import { instrument, itemScores } from '../fixtures/instrument.ts';
 
 const leader = (scores: Record<string, number>): Respondent => ({ roleGroup: 'leader', itemScores: itemScores(scores) });
 const seller = (scores: Record<string, number>): Respondent => ({ roleGroup: 'seller', itemScores: itemScores(scores) });
-/** A consultant's reading with k = 1: every figure may be shown, so the arithmetic can be checked alone. */
-const OPEN = { minGroup: 1, readerRoleGroup: null };
+/** A reading with k = 0: every figure may be shown, so the arithmetic can be checked alone. */
+const OPEN = { minGroup: 0, readerRoleGroup: null };
 
 describe('meanItemScores', () => {
   describe.each([
@@ -122,6 +122,15 @@ describe('aggregateCompany', () => {
     const r = aggregateCompany(instrument, [seller({ 'c-plan': 1 }), seller({ 'c-plan': 0 })], OPEN);
     expect(r.byRole).toBeNull();
     expect(r.contrasts).toEqual([]);
+  });
+
+  it('publishes an item mean only over k + 1 answers, so "not applicable" cannot thin it to a colleague or two', () => {
+    // Six respondents; only two answer c-forecast, all six c-plan (k = 5).
+    const six = [0, 1, 2, 3, 4, 5].map((i) => seller(i < 2 ? { 'c-plan': i % 2, 'c-forecast': i % 2 } : { 'c-plan': 0.5 }));
+    const r = aggregateCompany(instrument, six, { minGroup: 5, readerRoleGroup: 'seller' });
+    expect(r.itemScores.has('c-plan')).toBe(true);
+    expect(r.itemScores.has('c-forecast')).toBe(false);
+    expect(r.spreads.map((x) => x.itemId)).toEqual(['c-plan']);
   });
 
   describe('role contrasts under the anonymity rule', () => {

@@ -104,7 +104,7 @@ describe('companyReportModel', () => {
         { roleGroup: 'leader', itemScores: best.itemScores },
         { roleGroup: 'seller', itemScores: worst.itemScores },
       ],
-      { minGroup: 1, readerRoleGroup: null },
+      { minGroup: 0, readerRoleGroup: null },
     );
     const m = companyReportModel(
       input(middle, { view: 'company', respondents: 2, ownAnswers: null, aggregate, itemScores: aggregate.itemScores, scores: aggregate.scores }),

@@ -175,7 +175,7 @@ describe('company aggregation over arbitrary respondents', () => {
   it('keeps scores within [0, 100], spreads within [0, 0.5] and sorted widest first', () => {
     fc.assert(
       fc.property(fc.array(respondentArb, { maxLength: 8 }), (respondents) => {
-        const agg = aggregateCompany(instrument, respondents, { minGroup: 1, readerRoleGroup: null });
+        const agg = aggregateCompany(instrument, respondents, { minGroup: 0, readerRoleGroup: null });
         for (const key of ['value', 'number', 'winRate', 'cycle', 'velocity'] as const) {
           const s = agg.scores[key];
           if (s !== null) expect(s >= 0 && s <= 100, `${key} = ${s}`).toBe(true);
@@ -186,7 +186,7 @@ describe('company aggregation over arbitrary respondents', () => {
           expect(s.spread).toBeLessThanOrEqual(0.5 + 1e-12);
           if (i > 0) expect(s.spread).toBeLessThanOrEqual(agg.spreads[i - 1]!.spread);
         });
-        expect(aggregateCompany(instrument, respondents, { minGroup: 1, readerRoleGroup: null })).toEqual(agg);
+        expect(aggregateCompany(instrument, respondents, { minGroup: 0, readerRoleGroup: null })).toEqual(agg);
       }),
       { numRuns: 150 },
     );
@@ -196,7 +196,7 @@ describe('company aggregation over arbitrary respondents', () => {
     fc.assert(
       fc.property(answersArb, (answers) => {
         const own = scoreParticipant(instrument, answers);
-        const agg = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }], { minGroup: 1, readerRoleGroup: null });
+        const agg = aggregateCompany(instrument, [{ roleGroup: 'seller', itemScores: own.itemScores }], { minGroup: 0, readerRoleGroup: null });
         expect(agg.scores).toEqual(own.company);
       }),
       RUNS,

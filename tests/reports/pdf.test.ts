@@ -163,11 +163,11 @@ describe('the company PDF', () => {
 
 describe('the numbers page of the company PDF', () => {
   it('names the win rate entered (22 %) and the one from won and lost deals (29.5 %) side by side, and adds the company median over at least k', async () => {
-    // Seven colleagues of one company, each with numbers; the reader typed 22 % and won 13 of 44 decided deals.
+    // Eleven respondents of one company, each with numbers; the reader typed 22 % and won 13 of 44 decided deals.
     const consultant = db.insert(consultants).values({ email: 'numbers@example.com', passwordHash: 'x' }).returning().get();
     const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Numbers study', inviteToken: 'study-token-n1' }).returning().get();
     const company = db.insert(companies).values({ studyId: study.id, name: 'Numbers Ltd', inviteToken: 'company-token-n1' }).returning().get();
-    const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 47).map((r) => r.id);
+    const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 51).map((r) => r.id);
     db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
     db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
     const [reader, ...colleagues] = ids as [number, ...number[]];
@@ -199,11 +199,12 @@ describe('the numbers page of the company PDF', () => {
     expect(text).toContain("Last quarter's decided deals give a rate 7.5 points above the one you entered");
     // One rounding rule for the stage counts, in the ratio and beside the funnel.
     expect(text).toContain('19 : 11 : 6 : 1');
-    // The reader's own figures beside the company's. Company figures combine the first k + 1 = 6 of the 7
-    // respondents (they grow in steps of k): the reader and the colleagues with 20 to 40 %, 10,000 to 50,000.
+    // The reader's own figures beside the company's. Company figures combine the first 2k + 1 = 11 respondents
+    // (they grow in steps of k), and a median needs 2k respondents besides the reader: the reader and the ten
+    // colleagues with 20 to 65 % and 10,000 to 100,000.
     expect(text).toContain('You and your company');
-    expect(text).toMatch(/Win rate entered 22\.0 % 27\.5 % \(median of 6\)/);
-    expect(text).toMatch(/Average deal value USD 25,000 USD 27,500 \(median of 6\)/);
+    expect(text).toMatch(/Win rate entered 22\.0 % 40\.0 % \(median of 11\)/);
+    expect(text).toMatch(/Average deal value USD 25,000 USD 50,000 \(median of 11\)/);
     // Only the reader gave deals won and lost: no company figure for them, and none of a colleague's own values.
     expect(text).toMatch(/Unit win rate, last quarter's decided deals 29\.5 % —/);
     for (const own of ['USD 10,000', 'USD 60,000', '45.0 %']) expect(text).not.toContain(own);

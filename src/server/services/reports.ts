@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
-import { mayShow } from '../../domain/anonymity.ts';
+import { mayShow, quantileMinimum } from '../../domain/anonymity.ts';
 import { combineCompanyNumbers } from '../../domain/company-numbers.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from '../../domain/instrument.ts';
 import { describePeerGroup, relativeFromCounts } from '../../domain/peers.ts';
@@ -97,7 +97,8 @@ export function companyReportFor(
         : combineCompanyNumbers(
             // The same respondents as the company's scores, so its numbers grow in the same steps of k.
             view.published.map((p) => ({ numbers: loadNumbers(db, p.id), reader: options.reader && p.id === participant.id })),
-            minGroup,
+            // Each figure is a median: held to the quantile rule, 2k respondents besides the reader.
+            quantileMinimum(minGroup),
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
   });
