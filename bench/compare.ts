@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMPARE_DIMENSIONS, MEASURES } from '../src/domain/peer-stats.ts';
-import { quartiles } from '../src/domain/peers.ts';
+import { DEFAULT_MIN_GROUP, quartiles } from '../src/domain/peers.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
@@ -117,7 +117,7 @@ if (!study) {
 const tallied: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
-  studyStatsSource(db, instrument, study.id);
+  studyStatsSource(db, instrument, study.id, DEFAULT_MIN_GROUP);
   tallied.push(performance.now() - t);
 }
 const inStudy: number[] = [];

@@ -42,7 +42,8 @@ export interface SubIndexPeer {
 export interface PeerContext {
   label: string;
   size: number;
-  relative: number;
+  /** Null for a reader who does not count in the benchmark (see ResultsModel's peer). */
+  relative: number | null;
   subIndices: Record<SubIndexKey, SubIndexPeer>;
   /** Velocity Index counts of the group in ten-point bands. */
   histogram: number[];

@@ -14,8 +14,11 @@ export interface PeerFigures {
   /** The group in words and its size (the subject left out). */
   label: string;
   size: number;
-  /** Share (0-100) of the group that did not score better. */
-  relative: number;
+  /**
+   * Share (0-100) of the group that did not score better; null for a reader who does not count in the
+   * benchmark, since many such readers, each placed exactly, would map out the group member by member.
+   */
+  relative: number | null;
   /** Median of each sub-index within the group; null where the group has too few values. */
   medians: Record<SubIndexKey, number | null>;
 }

@@ -72,7 +72,11 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             </View>
           </View>
           <Text style={styles.h2}>The four factors</Text>
-          <Text style={styles.small}>Blue: your score. Light band: the middle half of your peer group. Dark mark: its median.</Text>
+          <Text style={styles.small}>
+            {m.summary.subIndices.some((s) => s.peer?.quartiles)
+              ? 'Blue: the score. Light band: the middle half of your peer group. Dark mark: its median.'
+              : 'Blue: the score out of 100. Peer quartiles appear once the peer group is large enough.'}
+          </Text>
           {m.summary.subIndices.map((s) => (
             <View key={s.key} style={[styles.row, { alignItems: 'center', marginTop: 6 }]}>
               <Text style={{ width: 150, fontWeight: 'bold' }}>{s.label}</Text>

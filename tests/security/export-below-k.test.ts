@@ -22,7 +22,7 @@ const dbPath = join(tmp.dir, 'export.sqlite');
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let studyId: number;
-const NOTE = 'withheld: fewer than 5 respondents';
+const NOTE = 'withheld: fewer than 6 respondents';
 const PROFILE = ['role', 'industry', 'employees', 'sales_team', 'region', 'motion'];
 const SCORES = ['own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle', 'personal_index', 'approach', 'execution'];
 
@@ -67,12 +67,18 @@ describe('exports below k (issue 11)', () => {
     }
   });
 
-  it('refuses a group of k or more that is hidden with the small one, whose size would give the small one by subtraction', async () => {
-    // Leaders (6) are the smallest shown group beside the executive (1): hidden with it.
-    expect((await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=leader`)).status).toBe(422);
+  it('leaves withheld people out of the comparison, so no shown group can be subtracted to find them', async () => {
+    // The executive's row is withheld (Small Co has two respondents), so the comparison holds Big Co's six reps and
+    // six leaders only: both shown, no group hidden, and the leaders' file gives exactly the leaders' rows.
+    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=leader`);
+    expect(res.status).toBe(200);
+    const rows = rowsOf(await res.text());
+    expect(rows.map((r) => r.participant)).toEqual(['7', '8', '9', '10', '11', '12']);
+    const page = (await (await get(`/consultant/compare?dimension=role&study=${studyId}`)).text()).replace(/\s+/g, ' ');
+    expect(page).not.toMatch(/Executive/);
   });
 
-  it('gives the whole study with every row, but scores, answers and profile only where the company has k completed respondents', async () => {
+  it('gives the whole study with every row, but scores, answers and profile only where the company has k + 1 completed respondents', async () => {
     const rows = rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text());
     expect(rows.map((r) => r.participant)).toEqual(Array.from({ length: 15 }, (_, i) => String(i + 1)));
     for (const r of rows.slice(0, 12)) {
@@ -100,15 +106,13 @@ describe('exports below k (issue 11)', () => {
     }
   });
 
-  it('gives a group that the comparison shows, its members from small companies as status only, last and unnamed', async () => {
+  it('gives a group that the comparison shows with its given rows only: withheld members are not in it', async () => {
     const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`);
     expect(res.status).toBe(200);
     const rows = rowsOf(await res.text());
-    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4', '5', '6', '', '']);
-    expect(rows.slice(0, 6).every((r) => r.role === 'rep' && r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
-    for (const r of rows.slice(6)) {
-      expect(r).toMatchObject({ participant: '', company: '', role: '', status: 'completed', withheld: NOTE, own_view_velocity_index: '', completed_at: '' });
-    }
+    // Small Co's rep and Solo Ltd's rep are withheld: no row of theirs, not even a status, says they are reps.
+    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(rows.every((r) => r.role === 'rep' && r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
     const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`)).text());
     expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
   });

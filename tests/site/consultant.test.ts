@@ -228,8 +228,8 @@ describe('CSV export', () => {
     const companyScore = Number(rows[0]!.company_velocity_index);
     expect(rows.slice(0, 6).every((r) => Number(r.company_velocity_index) === companyScore && r.company_respondents === '6')).toBe(true);
     expect(rows.slice(7).every((r) => r.company_velocity_index === '')).toBe(true);
-    // Small Co's two and the one participant without a company link are fewer than k: progress only, and why.
-    for (const r of rows.slice(6)) expect(r).toMatchObject({ withheld: 'withheld: fewer than 5 respondents', role: '', own_view_velocity_index: '', status: 'completed' });
+    // Small Co's two and the one participant without a company link are fewer than k + 1: progress only, and why.
+    for (const r of rows.slice(6)) expect(r).toMatchObject({ withheld: 'withheld: fewer than 6 respondents', role: '', own_view_velocity_index: '', status: 'completed' });
     expect(rows.slice(0, 6).every((r) => r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
     const stored = query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = 1').velocity;
     expect(Number(rows[0]!.own_view_velocity_index)).toBeCloseTo(stored, 2);

@@ -1,5 +1,6 @@
+import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import type { Participant } from '../../../db/schema.ts';
+import { participants, type Participant } from '../../../db/schema.ts';
 import { aggregateCompany, type CompanyAggregate } from '../../domain/aggregation.ts';
 import { mayShow, publishedMembers } from '../../domain/anonymity.ts';
 import type { Instrument } from '../../domain/instrument.ts';
@@ -76,4 +77,24 @@ export function studyCompanies(
       view: companyView(db, instrument, c.id, null, minGroup),
     };
   });
+}
+
+/**
+ * Whose rows a study's exports and comparison may carry with their scores,
+ * answers and profile: a participant of a company link once the company's own
+ * figures are shown (k + 1 completed respondents); one without a company link
+ * when the study's participants without a company link are that many,
+ * together. Everyone else keeps their progress only.
+ */
+export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null }) => boolean {
+  const completed = new Map<number | null, number>();
+  const rows = db
+    .select({ companyId: participants.companyId, n: count() })
+    .from(participants)
+    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
+    .groupBy(participants.companyId)
+    .all();
+  for (const r of rows) completed.set(r.companyId, r.n);
+  // The same threshold as the company's own figures (k + 1), so a company's rows never appear before its score does.
+  return (p) => publishedMembers(completed.get(p.companyId) ?? 0, minGroup) > 0;
 }

@@ -8,6 +8,7 @@ import { profileChoices } from '../../domain/profile.ts';
 import { companyItems } from '../../domain/scoring.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
 import { studyOf } from '../repositories/studies.ts';
+import { rowsThatMayBeGiven } from './company-view.ts';
 import { statsItemIds, tallyStoredScores } from './peer-stats.ts';
 
 /** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
@@ -55,7 +56,7 @@ export interface Comparison {
 export function comparisonFor(db: Db, instrument: Instrument, consultantId: number, query: ComparisonQuery, minSize: number): Comparison | undefined {
   const study = query.study === undefined ? null : (studyOf(db, consultantId, query.study) ?? undefined);
   if (study === undefined) return undefined;
-  const source = study ? cachedStudySource(db, instrument, study.id) : storedStatsSource(db);
+  const source = study ? cachedStudySource(db, instrument, study.id, minSize) : storedStatsSource(db);
   const model = compareGroups(source, query.dimension, profileChoices(instrument, query.dimension), minSize);
   const shownGroup = query.group === undefined ? undefined : model.groups.find((g) => g.key === query.group);
   const items = companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: sectionTitleOf(instrument, i.id) }));
@@ -76,7 +77,7 @@ export function comparisonFor(db: Db, instrument: Instrument, consultantId: numb
  * with that the hidden group's by subtraction.
  */
 export function studyGroupMayBeExported(db: Db, instrument: Instrument, studyId: number, group: { dimension: CompareDimension; key: string }, minSize: number): boolean {
-  const model = compareGroups(cachedStudySource(db, instrument, studyId), group.dimension, profileChoices(instrument, group.dimension), minSize);
+  const model = compareGroups(cachedStudySource(db, instrument, studyId, minSize), group.dimension, profileChoices(instrument, group.dimension), minSize);
   return model.groups.some((g) => g.key === group.key);
 }
 
@@ -92,24 +93,36 @@ const studySources = new Map<string, StatsSource>();
  * the same: scores never change after completion, so the set of ids (count
  * and sum, read from the covering index) says whether a tally is current.
  */
-function cachedStudySource(db: Db, instrument: Instrument, studyId: number): StatsSource {
+function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
   const { n, ids } = db.$client.prepare('SELECT count(*) AS n, coalesce(sum(participant_id), 0) AS ids FROM scores WHERE study_id = ?').get(studyId) as {
     n: number;
     ids: number;
   };
-  const key = `${instrument.id}@${instrument.version}:${studyId}:${n}:${ids}`;
+  const key = `${instrument.id}@${instrument.version}:${studyId}:${minSize}:${n}:${ids}`;
   let source = studySources.get(key);
   if (!source) {
-    source = studyStatsSource(db, instrument, studyId);
+    source = studyStatsSource(db, instrument, studyId, minSize);
     studySources.set(key, source);
     if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
   }
   return source;
 }
 
-/** The same statistics as the stored ones, tallied over one study's completed participants. */
-export function studyStatsSource(db: Db, instrument: Instrument, studyId: number): StatsSource {
+/**
+ * The same statistics as the stored ones, tallied over one study's completed
+ * participants whose rows its exports give. A participant whose row is
+ * withheld stays out of the comparison too: group sizes and top-performer
+ * means less the rows the consultant holds would otherwise give the withheld
+ * person's profile and answers.
+ */
+export function studyStatsSource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
   const acc = createStatsAccumulator(statsItemIds(instrument));
-  tallyStoredScores(db, instrument, acc, studyId);
+  const mayGive = rowsThatMayBeGiven(db, studyId, minSize);
+  const given = new Set(
+    (db.$client.prepare("SELECT id, company_id AS companyId FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number; companyId: number | null }[])
+      .filter(mayGive)
+      .map((p) => p.id),
+  );
+  tallyStoredScores(db, instrument, acc, studyId, 'benchmark', (id) => given.has(id));
   return acc.source;
 }

@@ -2,11 +2,10 @@ import { stringify } from 'csv-stringify/sync';
 import { and, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participants, scores, type Participant } from '../../../db/schema.ts';
-import { mayShow } from '../../domain/anonymity.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
-import { companyView, type CompanyView } from './company-view.ts';
+import { companyView, rowsThatMayBeGiven, type CompanyView } from './company-view.ts';
 import { MEASURE_LABELS, type ComparisonModel } from '../../domain/comparison.ts';
 import { MEASURES, type CompareDimension } from '../../domain/peer-stats.ts';
 
@@ -27,43 +26,23 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
   return stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: 'windows' });
 }
 
-/**
- * Whose rows may carry their scores, answers and profile: a participant of a
- * company link when the company has at least k completed respondents; one
- * without a company link when the study's participants without a company
- * link have, together. The consultant is none of them, so nobody's own data
- * is left out of the count. Everyone else keeps their progress only.
- */
-function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: Participant) => boolean {
-  const completed = new Map<number | null, number>();
-  const rows = db
-    .select({ companyId: participants.companyId, n: count() })
-    .from(participants)
-    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
-    .groupBy(participants.companyId)
-    .all();
-  for (const r of rows) completed.set(r.companyId, r.n);
-  return (p) => mayShow({ count: completed.get(p.companyId) ?? 0, readerIncluded: false }, minGroup);
-}
 
 /** The note on a row whose data is withheld. */
-export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGroup} respondents`;
+export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGroup + 1} respondents`;
 
 /**
  * The rows of an export, each either given or withheld. In the whole study's
  * file a withheld row keeps who and how far (participant, company, status,
- * completed_at) and nothing else. In one group's file the group itself says
- * something about every row (all of them are executives, say), so a withheld
- * row keeps its status only, with no participant, company or time to tie it
- * to a person, and the withheld rows come last, where their place in the
- * order cannot point at a participant either.
+ * completed_at) and nothing else. One group's file holds the given rows only:
+ * withheld people are not in the study's comparison either.
  */
 function exportRows(db: Db, studyId: number, minGroup: number, group: GroupFilter | undefined) {
   const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
   const mayGive = rowsThatMayBeGiven(db, studyId, minGroup);
   const rows = people.map((p) => ({ p, given: mayGive(p) }));
-  if (!group) return rows;
-  return [...rows.filter((r) => r.given), ...rows.filter((r) => !r.given).sort((a, b) => a.p.status.localeCompare(b.p.status))];
+  // One group's file is the comparison's group: withheld people are in neither, or their row, even as status
+  // only, would say which group they belong to.
+  return group ? rows.filter((r) => r.given) : rows;
 }
 
 /** Who and how far: what a withheld row keeps. */
@@ -114,7 +93,7 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
         p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
         round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
         round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
-        c ? view!.respondents : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
+        c ? view!.published.length : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
         p.completedAt ? p.completedAt.toISOString() : null,
       ];
     }),

@@ -112,7 +112,14 @@ type ScoreTuple = [number, number, number | null, number | null, number | null, 
  * its answers walked alongside, and each distinct answer scored once.
  * Returns how many participants were added.
  */
-export function tallyStoredScores(db: Db, instrument: Instrument, acc: StatsAccumulator, studyId?: number, population: PeerPopulation = 'benchmark'): number {
+export function tallyStoredScores(
+  db: Db,
+  instrument: Instrument,
+  acc: StatsAccumulator,
+  studyId?: number,
+  population: PeerPopulation = 'benchmark',
+  include: (participantId: number) => boolean = () => true,
+): number {
   const items = companyItems(instrument);
   const itemIndex = new Map(items.map((item, i) => [item.id, i]));
   const scoreOf = items.map((item) => {
@@ -153,10 +160,11 @@ export function tallyStoredScores(db: Db, instrument: Instrument, acc: StatsAccu
         const at = itemIndex.get(answers[a]![1])!;
         itemScores[at] = scoreOf[at]!(answers[a]![2]);
       }
+      if (!include(id)) continue;
       measures.set([velocity, value ?? NaN, number ?? NaN, winRate ?? NaN, cycle ?? NaN]);
       acc.addTo(acc.tallies({ industry, employees, salesTeam, region, motion, role }), measures, itemScores, 1);
+      total++;
     }
-    total += rows.length;
     after = rows.at(-1)![0];
   }
   return total;

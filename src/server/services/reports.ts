@@ -41,6 +41,8 @@ export function companyReportFor(
   const mine = scoreParticipant(instrument, answers);
   const headline = aggregate ? { itemScores: aggregate.itemScores, scores: aggregate.scores } : { itemScores: mine.itemScores, scores: mine.company };
   const velocity = headline.scores.velocity ?? own.velocity;
+  // A reader who does not count in the benchmark is not placed exactly among peers: many such readers could map a group out.
+  const uncounted = own.population === 'unverified';
   const position = peerPosition(
     db,
     {
@@ -57,7 +59,7 @@ export function companyReportFor(
   const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
-    relative: position.relative,
+    relative: uncounted ? null : position.relative,
     histogram: velocityHistogram(db, position.where, participant.id),
     subIndices: Object.fromEntries(
       SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
@@ -66,7 +68,7 @@ export function companyReportFor(
         return [
           k,
           {
-            relative: counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
+            relative: !uncounted && counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
             quartiles: publishedQuartiles(db, position.where, minGroup, k, participant.id),
           },
         ];
@@ -113,7 +115,7 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
   const s = scoreParticipant(instrument, answers);
   const roleLabel = choiceLabel(instrument, 'role', participant.role);
   let position: PersonalReportModel['position'] = null;
-  if (s.personal.personal !== null) {
+  if (s.personal.personal !== null && own.population !== 'unverified') {
     const peers = { instrumentVersion: own.instrumentVersion, population: comparedWith(own.population) };
     for (const [where, label] of [
       [{ ...peers, role: participant.role }, `people in your role (${roleLabel})`],

@@ -35,7 +35,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
   const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
-    relative: position.relative,
+    relative: stored.population === 'unverified' ? null : position.relative,
     medians: Object.fromEntries(SubIndexKeys.map((k) => [k, publishedMedian(db, position.where, minGroup, k, participant.id)])) as Record<
       (typeof SubIndexKeys)[number],
       number | null
