@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openMigrated } from '../../src/server/db.ts';
 import { saveAnswers, saveNumbers } from '../../src/server/repositories/participants.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
-import { runCli } from '../helpers/cli.ts';
+import { existsSync } from 'node:fs';
+import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { tempDir } from '../helpers/temp-db.ts';
@@ -63,6 +64,14 @@ describe('velocity demo remove', () => {
     expect(count(db, 'SELECT count(*) AS n FROM peer_score_counts')).toBe(0);
     expect(db.prepare("SELECT value FROM settings WHERE key = 'demo-data'").get()).toEqual({ value: 'removed' });
     db.close();
+  });
+
+  it('refuses a database that does not exist instead of creating an empty one', () => {
+    const missing = join(tmp.dir, 'no-such-folder', 'typo.sqlite');
+    for (const args of [['demo', 'remove'], ['stats', 'rebuild']]) {
+      expectUsageError(runCli(['--db', missing, ...args]), 'there is no database at', 'typo.sqlite');
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('documents itself', () => {

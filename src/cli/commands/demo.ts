@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { groupThousands } from '../../domain/number-format.ts';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { removeDemo } from '../../server/services/demo.ts';
-import { databasePath, openDb } from '../context.ts';
+import { databasePath, openExistingDb } from '../context.ts';
 
 /**
  * `demo remove`: deletes the demo data (synthetic participants seeded by
@@ -16,7 +16,7 @@ export function demoCommand() {
     .command('remove')
     .description('Delete every demo participant with their answers, numbers and scores, and rebuild the peer statistics.')
     .action((_opts, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = openExistingDb(cmd);
       const started = performance.now();
       const result = removeDemo(db, loadInstrument());
       db.$client.close();

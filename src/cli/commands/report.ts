@@ -4,7 +4,7 @@ import { renderReport } from '../../reports/render.ts';
 import { config } from '../../server/config.ts';
 import { findParticipant } from '../../server/repositories/participants.ts';
 import { companyReportFor, personalReportFor } from '../../server/services/reports.ts';
-import { openDb } from '../context.ts';
+import { openExistingDb } from '../context.ts';
 import { numberOption, UsageError } from '../errors.ts';
 
 export function reportCommand() {
@@ -14,7 +14,7 @@ export function reportCommand() {
     .addOption(new Option('--kind <kind>', 'which report').choices(['company', 'personal']).makeOptionMandatory())
     .requiredOption('--out <file>', 'PDF file to write')
     .action(async (opts: { participant: number; kind: 'company' | 'personal'; out: string }, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = openExistingDb(cmd);
       const participant = findParticipant(db, opts.participant);
       if (!participant) throw new UsageError(`there is no participant ${opts.participant}`);
       const k = config().PEER_MIN_GROUP;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { groupThousands } from '../../domain/number-format.ts';
 import { rebuildPeerStats, storedStatsPopulation } from '../../server/services/peer-stats.ts';
-import { databasePath, openDb } from '../context.ts';
+import { databasePath, openExistingDb } from '../context.ts';
 
 /**
  * `stats rebuild`: recomputes the peer statistics behind the consultant's
@@ -18,7 +18,7 @@ export function statsCommand() {
     .command('rebuild')
     .description('Recompute the peer statistics from the stored scores of the population in force (the benchmark, or demo data while it is empty).')
     .action((_opts, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = openExistingDb(cmd);
       const started = performance.now();
       const instrument = loadInstrument();
       const counted = rebuildPeerStats(db, instrument);
