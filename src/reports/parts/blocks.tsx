@@ -60,7 +60,8 @@ export function DetailSection({ section }: { section: { title: string; intro: st
       <Text style={[styles.p, styles.soft]}>{section.intro}</Text>
       {section.items.map((item) => (
         <View key={item.id} style={{ marginBottom: 7 }}>
-          <Text style={{ fontWeight: 'bold' }}>
+          {/* Keeps an item's heading with the first lines of its text at a page break. */}
+          <Text style={{ fontWeight: 'bold' }} minPresenceAhead={40}>
             {item.short} — {item.score === null ? 'not applicable' : `${item.score} / 100`}
           </Text>
           <Text style={styles.small}>{item.text}</Text>
