@@ -102,6 +102,12 @@ export const companies = sqliteTable(
     name: text('name').notNull(),
     /** Company-specific invite link within a study. */
     inviteToken: text('invite_token').unique(),
+    /**
+     * Respondents the company needs before its figures show again, set when a
+     * respondent whose answers were in them deletes: 0 means the usual k + 1
+     * (see publishedMembers in src/domain/anonymity.ts).
+     */
+    releaseFloor: integer('release_floor').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index('companies_study_idx').on(t.studyId)],

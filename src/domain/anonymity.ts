@@ -98,7 +98,18 @@ export function suppressGroups(sizes: readonly number[], k: number): boolean[] {
  * gives the sum of at least k newcomers, never one colleague's answers; and
  * k + 1 leaves every member reading them k others besides themselves.
  */
-export function publishedMembers(count: number, k: number): number {
-  if (count < k + 1) return 0;
-  return k + 1 + Math.floor((count - (k + 1)) / k) * k;
+export function publishedMembers(count: number, k: number, floor = 0): number {
+  const first = Math.max(k + 1, floor);
+  if (count < first) return 0;
+  return first + Math.floor((count - first) / k) * k;
+}
+
+/**
+ * When a respondent whose answers were in `published` company figures deletes
+ * them, the next figures must bring in k + 1 respondents beyond the ones who
+ * stay: otherwise the figures before and after would differ by the deleted
+ * person against the one next in line, and the reader could be that one.
+ */
+export function floorAfterDeletion(published: number, k: number): number {
+  return published - 1 + k + 1;
 }

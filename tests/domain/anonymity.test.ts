@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contributorsStillNeeded, mayShow, mayShowQuantiles, othersThanReader, publishedCounts, publishedMembers } from '../../src/domain/anonymity.ts';
+import { contributorsStillNeeded, floorAfterDeletion, mayShow, mayShowQuantiles, othersThanReader, publishedCounts, publishedMembers } from '../../src/domain/anonymity.ts';
 
 describe('the anonymity rule', () => {
   describe.each([
@@ -55,6 +55,18 @@ describe('publishedMembers: company figures grow in steps of k', () => {
         if (now > 0) expect(mayShow({ count: now, readerIncluded: true }, k)).toBe(true);
       }),
     );
+  });
+});
+
+describe('publishedMembers after a deletion', () => {
+  it('waits for k + 1 respondents beyond those who stay, then grows in steps of k again', () => {
+    // Six were published, one deleted: five stay, and the figures need eleven before they show again.
+    const floor = floorAfterDeletion(6, 5);
+    expect(floor).toBe(11);
+    expect(publishedMembers(10, 5, floor)).toBe(0);
+    expect(publishedMembers(11, 5, floor)).toBe(11);
+    expect(publishedMembers(15, 5, floor)).toBe(11);
+    expect(publishedMembers(16, 5, floor)).toBe(16);
   });
 });
 

@@ -4,6 +4,8 @@ import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
 import { findParticipant, loadAnswers, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { companyView } from '../../src/server/services/company-view.ts';
+import { deleteParticipation } from '../../src/server/services/participation.ts';
 import { companyReportFor } from '../../src/server/services/reports.ts';
 import { participantResults } from '../../src/server/services/results.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
@@ -83,6 +85,28 @@ describe('colleagues cannot recover each other’s answers (issue 11)', () => {
     expect(after.report.detail).toEqual(before.report.detail);
     expect(after.report.disagreement).toEqual(before.report.disagreement);
     expect(after.results.velocity).toEqual(before.results.velocity);
+  });
+
+  it('does not let a deletion slide the next colleague into the company figures', () => {
+    const first = [0, 1, 2, 3, 4, 5].map((i) => respondent(i === 0 ? 'leader' : 'rep', (r) => r[(i + 1) % r.length]!));
+    const reader = respondent('rep', (r) => r.at(-1)!);
+    const before = shownTo(reader);
+    expect(before.report.meta.view).toBe('company');
+    // The third respondent deletes their answers. Before the fix the reader's figures moved to the first six who
+    // stayed, the reader among them: deleted = own + 6 × (before − after), all of them.
+    deleteParticipation(t.db, findParticipant(t.db, first[2]!.id)!, K);
+    const after = shownTo(reader);
+    expect(after.report.meta.view).toBe('own');
+    // The figures come back only with k + 1 respondents beyond the five who stayed in them; the reader is one.
+    expect(after.results.companyPending!.needed).toBe(K);
+    respondent('rep', (r) => r[0]!);
+    expect(companyView(t.db, instrument, companyId, reader, K).aggregate).toBeNull();
+    const newcomers = Array.from({ length: K - 1 }, () => respondent('rep', (r) => r[0]!));
+    const again = companyView(t.db, instrument, companyId, reader, K);
+    expect(again.aggregate).not.toBeNull();
+    const oldIds = new Set(first.map((p) => p.id));
+    expect(again.published.filter((p) => !oldIds.has(p.id)).length).toBeGreaterThanOrEqual(K + 1);
+    expect(again.published.map((p) => p.id)).toContain(newcomers.at(-1)!.id);
   });
 
   it('never prints a single colleague’s answer: no minimum or maximum, no contrast of a role group below k', () => {

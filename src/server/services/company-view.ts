@@ -1,8 +1,8 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { participants, type Participant } from '../../../db/schema.ts';
+import { companies, participants, type Participant } from '../../../db/schema.ts';
 import { aggregateCompany, type CompanyAggregate } from '../../domain/aggregation.ts';
-import { mayShow, publishedMembers } from '../../domain/anonymity.ts';
+import { floorAfterDeletion, mayShow, publishedMembers } from '../../domain/anonymity.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { roleGroup } from '../../domain/profile.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
@@ -36,15 +36,35 @@ export function companyView(db: Db, instrument: Instrument, companyId: number | 
   const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
     .filter((p) => p.instrumentVersion === instrument.version)
     .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
-  const size = publishedMembers(members.length, minGroup);
+  const floor = companyId === null ? 0 : releaseFloorOf(db, companyId);
+  const size = publishedMembers(members.length, minGroup, floor);
   const published = members.slice(0, size);
   const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
-  const nextStep = size === 0 ? minGroup + 1 : size + minGroup;
+  const nextStep = size === 0 ? Math.max(minGroup + 1, floor) : size + minGroup;
   const needed = nextStep - members.length;
   if (size === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
   const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
   const readerRoleGroup = reader && readerIncluded ? roleGroup(instrument, reader.role) : null;
   return { respondents: members.length, published, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed };
+}
+
+function releaseFloorOf(db: Db, companyId: number): number {
+  return db.select({ floor: companies.releaseFloor }).from(companies).where(eq(companies.id, companyId)).get()?.floor ?? 0;
+}
+
+/**
+ * Before a respondent's answers are deleted (inside the deleting
+ * transaction): when they are in the company's published figures, the
+ * company's figures stay away until k + 1 more respondents have joined the
+ * ones who stay (floorAfterDeletion), so the figures before and after never
+ * differ by the deleted person against one newcomer.
+ */
+export function holdCompanyFiguresBeforeDeletion(db: Db, instrument: Instrument, participant: Participant, minGroup: number): void {
+  if (participant.companyId === null || participant.status !== 'completed') return;
+  const view = companyView(db, instrument, participant.companyId, null, minGroup);
+  if (!view.published.some((p) => p.id === participant.id)) return;
+  const floor = floorAfterDeletion(view.published.length, minGroup);
+  db.update(companies).set({ releaseFloor: sql`max(${companies.releaseFloor}, ${floor})` }).where(eq(companies.id, participant.companyId)).run();
 }
 
 export function ownScores(db: Db, instrument: Instrument, participant: Participant): ParticipantScores {

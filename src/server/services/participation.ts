@@ -16,6 +16,9 @@ import {
 import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { findCompanyByInvite, findStudyByInvite, studyIsClosed } from '../repositories/studies.ts';
+import { config } from '../config.ts';
+import { loadInstrument } from '../instrument-loader.ts';
+import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { finishParticipant, type FinishSource } from './scoring.ts';
 
@@ -188,10 +191,11 @@ export function finishParticipation(db: Db, instrument: Instrument, participantI
 }
 
 /** Deletes a participant with everything of theirs, and takes their scores out of the peer statistics in the same transaction. */
-export function deleteParticipation(db: Db, participant: Participant): void {
+export function deleteParticipation(db: Db, participant: Participant, minGroup = config().PEER_MIN_GROUP): void {
   db.transaction(
     (tx) => {
       const txDb = tx as unknown as Db;
+      holdCompanyFiguresBeforeDeletion(txDb, loadInstrument(participant.instrumentId), participant, minGroup);
       const score = findScore(txDb, participant.id);
       // Raw statements on the same connection: they run inside this transaction.
       if (score) recordPeerStats(db, score, -1);

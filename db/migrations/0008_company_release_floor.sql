@@ -1,0 +1,1 @@
+ALTER TABLE `companies` ADD `release_floor` integer DEFAULT 0 NOT NULL;
