@@ -1,4 +1,4 @@
-import { mayShow } from './anonymity.ts';
+import { mayShow, publishedMembers } from './anonymity.ts';
 import type { Instrument } from './instrument.ts';
 import { companyItems, companyScores, type CompanyScores, type ItemScores } from './scoring.ts';
 
@@ -65,9 +65,10 @@ function spreadOf(itemId: string, values: number[]): ItemSpread {
 }
 
 /**
- * A company's scores over its respondents: sub-indices come from the mean item
- * scores, never from averaging the respondents' sub-indices, so that an item one
- * person skipped still counts with the others' answers.
+ * A company's scores over its respondents, given in the order they finished:
+ * sub-indices come from the mean item scores, never from averaging the
+ * respondents' sub-indices, so that an item one person skipped still counts
+ * with the others' answers.
  */
 export function aggregateCompany(instrument: Instrument, respondents: readonly Respondent[], reader: AggregateReader): CompanyAggregate {
   const items = companyItems(instrument);
@@ -86,7 +87,13 @@ export function aggregateCompany(instrument: Instrument, respondents: readonly R
     // Widest first; instrument order breaks ties so the report is stable.
     .sort((a, b) => b.spread - a.spread);
 
-  const group = (g: RoleGroup) => respondents.filter((r) => r.roleGroup === g);
+  // Each role group grows in steps of k too (its first members in the order given, which is the order they
+  // finished): otherwise one step of the company could add a single leader, whose answers the leaders' means
+  // before and after would give away.
+  const group = (g: RoleGroup) => {
+    const members = respondents.filter((r) => r.roleGroup === g);
+    return members.slice(0, publishedMembers(members.length, reader.minGroup));
+  };
   const roleShown = (g: RoleGroup) => group(g).length > 0 && mayShow({ count: group(g).length, readerIncluded: reader.readerRoleGroup === g }, reader.minGroup);
   if (!roleShown('leader') || !roleShown('seller')) {
     return { respondents: respondents.length, itemScores, scores: companyScores(instrument, itemScores), spreads, byRole: null, contrasts: [] };

@@ -99,6 +99,7 @@ export function suppressGroups(sizes: readonly number[], k: number): boolean[] {
  * k + 1 leaves every member reading them k others besides themselves.
  */
 export function publishedMembers(count: number, k: number, floor = 0): number {
+  if (k === 0) return count;
   const first = Math.max(k + 1, floor);
   if (count < first) return 0;
   return first + Math.floor((count - first) / k) * k;

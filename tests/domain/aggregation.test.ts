@@ -124,6 +124,18 @@ describe('aggregateCompany', () => {
     expect(r.contrasts).toEqual([]);
   });
 
+  it('keeps the leaders’ means when a single leader joins, so their answers cannot be read off the difference', () => {
+    const team = (leaders: number) => [
+      ...Array.from({ length: leaders }, (_, i) => leader({ 'c-plan': i < 6 ? 0.5 : 0 })),
+      ...Array.from({ length: 6 }, () => seller({ 'c-plan': 1 })),
+    ];
+    const six = aggregateCompany(instrument, team(6), { minGroup: 5, readerRoleGroup: null });
+    const seven = aggregateCompany(instrument, team(7), { minGroup: 5, readerRoleGroup: null });
+    expect(six.contrasts).toHaveLength(1);
+    expect(seven.contrasts).toEqual(six.contrasts);
+    expect(seven.byRole!.leader.respondents).toBe(6);
+  });
+
   it('publishes an item mean only over k + 1 answers, so "not applicable" cannot thin it to a colleague or two', () => {
     // Six respondents; only two answer c-forecast, all six c-plan (k = 5).
     const six = [0, 1, 2, 3, 4, 5].map((i) => seller(i < 2 ? { 'c-plan': i % 2, 'c-forecast': i % 2 } : { 'c-plan': 0.5 }));
@@ -138,12 +150,13 @@ describe('aggregateCompany', () => {
       ...Array.from({ length: leaders }, (_, i) => leader({ 'c-plan': i % 2 })),
       ...Array.from({ length: sellers }, (_, i) => seller({ 'c-plan': (i % 3) / 2 })),
     ];
+    // Each role group, like the company, shows from k + 1 members and grows in steps of k.
     it.each([
       { leaders: 4, sellers: 9, reader: null, shown: false },
-      { leaders: 5, sellers: 5, reader: null, shown: true },
-      // A reader's own answers are left out of their own group before counting.
+      { leaders: 5, sellers: 5, reader: null, shown: false },
+      { leaders: 6, sellers: 6, reader: null, shown: true },
       { leaders: 5, sellers: 9, reader: 'leader' as const, shown: false },
-      { leaders: 6, sellers: 5, reader: 'leader' as const, shown: true },
+      { leaders: 6, sellers: 6, reader: 'leader' as const, shown: true },
       { leaders: 6, sellers: 5, reader: 'seller' as const, shown: false },
     ])('$leaders leaders and $sellers sellers, read by $reader: shown $shown (k = 5)', ({ leaders, sellers, reader, shown }) => {
       const r = aggregateCompany(instrument, company(leaders, sellers), { minGroup: 5, readerRoleGroup: reader });
