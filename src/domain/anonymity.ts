@@ -11,7 +11,12 @@
  *   text and in markup (`publishedScore`), and a top-performer comparison
  *   needs k on each side, which makes 2k at least;
  * - groups of one partition are hidden together so that their total is 0 or
- *   at least k, never a size to be had by subtraction (`suppressGroups`).
+ *   at least k, never a size to be had by subtraction (`suppressGroups`);
+ * - a company's figures, and each role group within them, combine their first
+ *   k + 1, 2k + 1 … members in the order they finished (`publishedMembers`),
+ *   and wait for k + 1 newcomers after a published member deletes
+ *   (`floorAfterDeletion`), so comparing figures over time never isolates one
+ *   person.
  */
 
 export interface Contributors {
@@ -29,11 +34,6 @@ export function othersThanReader(c: Contributors): number {
 /** At least k contributors after the reader's own data is left out. */
 export function mayShow(c: Contributors, k: number): boolean {
   return othersThanReader(c) >= k;
-}
-
-/** How many more contributors a figure needs before it may be shown to this reader; 0 when it may. */
-export function contributorsStillNeeded(c: Contributors, k: number): number {
-  return Math.max(0, k - othersThanReader(c));
 }
 
 /**
