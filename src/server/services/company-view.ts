@@ -33,19 +33,28 @@ export interface CompanyView {
  * consultant's copy.
  */
 export function companyView(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number): CompanyView {
+  const { members, published, needed } = publishedRespondents(db, instrument, companyId, reader, minGroup);
+  const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
+  if (published.length === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
+  const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
+  const readerRoleGroup = reader && readerIncluded ? roleGroup(instrument, reader.role) : null;
+  return { respondents: members.length, published, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed };
+}
+
+/**
+ * Who a company's figures combine, without scoring anyone: its completed
+ * respondents on this instrument version in the order they finished, the
+ * first of them that publishedMembers allows, and how many more are needed
+ * before the figures appear or next update.
+ */
+function publishedRespondents(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number) {
   const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
     .filter((p) => p.instrumentVersion === instrument.version)
     .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
   const floor = companyId === null ? 0 : releaseFloorOf(db, companyId);
   const size = publishedMembers(members.length, minGroup, floor);
-  const published = members.slice(0, size);
-  const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
   const nextStep = size === 0 ? Math.max(minGroup + 1, floor) : size + minGroup;
-  const needed = nextStep - members.length;
-  if (size === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
-  const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
-  const readerRoleGroup = reader && readerIncluded ? roleGroup(instrument, reader.role) : null;
-  return { respondents: members.length, published, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed };
+  return { members, published: members.slice(0, size), needed: nextStep - members.length };
 }
 
 function releaseFloorOf(db: Db, companyId: number): number {
@@ -61,9 +70,10 @@ function releaseFloorOf(db: Db, companyId: number): number {
  */
 export function holdCompanyFiguresBeforeDeletion(db: Db, instrument: Instrument, participant: Participant, minGroup: number): void {
   if (participant.companyId === null || participant.status !== 'completed') return;
-  const view = companyView(db, instrument, participant.companyId, null, minGroup);
-  if (!view.published.some((p) => p.id === participant.id)) return;
-  const floor = floorAfterDeletion(view.published.length, minGroup);
+  // Membership is all it needs: nobody's answers are scored here.
+  const { published } = publishedRespondents(db, instrument, participant.companyId, null, minGroup);
+  if (!published.some((p) => p.id === participant.id)) return;
+  const floor = floorAfterDeletion(published.length, minGroup);
   db.update(companies).set({ releaseFloor: sql`max(${companies.releaseFloor}, ${floor})` }).where(eq(companies.id, participant.companyId)).run();
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.ts';
-import { mayShowQuantiles, publishedScore } from '../../domain/anonymity.ts';
+import { publishedScore, quantileMinimum } from '../../domain/anonymity.ts';
 import {
   choosePeerGroup,
   interpolate,
@@ -88,8 +88,9 @@ export function publishedQuartiles(
   column: ScoreColumn,
   excludeParticipantId?: number,
 ): { q1: number; median: number; q3: number } | null {
-  const q = groupQuartiles(db, where, 2 * k, column, excludeParticipantId);
-  return q && mayShowQuantiles(q.n, k) ? { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) } : null;
+  // groupQuartiles reads nothing below its minimum: the quantile rule's 2k.
+  const q = groupQuartiles(db, where, quantileMinimum(k), column, excludeParticipantId);
+  return q && { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) };
 }
 
 export function publishedMedian(db: Db, where: GroupWhere, k: number, column: ScoreColumn, excludeParticipantId?: number): number | null {
