@@ -40,3 +40,34 @@ export function handleProfile(instrument: Instrument, form: Record<string, strin
   if (!started.ok) return started;
   return { ok: true, location: `/r/${started.token}/1` };
 }
+
+/** What the profile form shows again after a post that started no participation. */
+export interface ProfileFormState {
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  retryAfterSeconds: number | null;
+  /** The study closed while the form was on its way. */
+  closed: boolean;
+}
+
+/**
+ * The state the profile form is shown again in, for /start and /join alike,
+ * setting the answer's status (422 for bad fields, 429 with Retry-After over
+ * the start limit) on the page's response.
+ */
+export function refusedProfileState(
+  outcome: Exclude<ProfileOutcome, { ok: true }>,
+  form: Record<string, string>,
+  response: { status?: number; headers: Headers },
+): ProfileFormState {
+  if ('errors' in outcome) {
+    response.status = 422;
+    return { errors: outcome.errors, values: outcome.values, retryAfterSeconds: null, closed: false };
+  }
+  if (outcome.refused === 'limited') {
+    response.status = 429;
+    response.headers.set('Retry-After', String(outcome.retryAfterSeconds));
+    return { errors: {}, values: form, retryAfterSeconds: outcome.retryAfterSeconds, closed: false };
+  }
+  return { errors: {}, values: {}, retryAfterSeconds: null, closed: true };
+}
