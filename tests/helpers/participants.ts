@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import type { NewParticipant, Participant } from '../../db/schema.ts';
+import { companies, consultants, studies, type NewParticipant, type Participant } from '../../db/schema.ts';
 import type { Population } from '../../src/domain/population.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
@@ -43,4 +43,12 @@ export function addScored(
   };
   upsertScore(db, scoreRow(p, scores, at, s.population ?? 'benchmark'));
   return p.id;
+}
+
+/** A consultant's study with one company link, "Acme": the ids a company's respondents are added under. */
+export function addStudyWithCompany(db: Db): { studyId: number; companyId: number } {
+  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const studyId = db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'invite' }).returning().get().id;
+  const companyId = db.insert(companies).values({ studyId, name: 'Acme', inviteToken: 'acme' }).returning().get().id;
+  return { studyId, companyId };
 }

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { companies, consultants, studies } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
@@ -10,7 +9,7 @@ import { companyReportFor } from '../../src/server/services/reports.ts';
 import { participantResults } from '../../src/server/services/results.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
-import { addParticipant } from '../helpers/participants.ts';
+import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 /**
@@ -25,9 +24,7 @@ let studyId: number;
 let companyId: number;
 beforeEach(() => {
   t = openTempDb();
-  const c = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  studyId = t.db.insert(studies).values({ consultantId: c.id, name: 'S', inviteToken: 's' }).returning().get().id;
-  companyId = t.db.insert(companies).values({ studyId, name: 'Acme', inviteToken: 'a' }).returning().get().id;
+  ({ studyId, companyId } = addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
 

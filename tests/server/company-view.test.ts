@@ -1,6 +1,5 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { companies, consultants, studies } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
@@ -12,7 +11,7 @@ import { companyReportFor, personalReportFor } from '../../src/server/services/r
 import { participantResults } from '../../src/server/services/results.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
-import { addParticipant } from '../helpers/participants.ts';
+import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 const K = 5;
@@ -21,9 +20,7 @@ let studyId: number;
 let companyId: number;
 beforeEach(() => {
   t = openTempDb();
-  const consultant = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  studyId = t.db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'invite' }).returning().get().id;
-  companyId = t.db.insert(companies).values({ studyId, name: 'Acme', inviteToken: 'acme' }).returning().get().id;
+  ({ studyId, companyId } = addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
 
