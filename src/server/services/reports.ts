@@ -19,7 +19,7 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * The company report of a participant's company. On a respondent's copy: the
- * company's figures (every respondent on the same instrument version) once the
+ * company's figures (its published respondents, see companyView) once the
  * anonymity rule lets this reader see them, their own view until then. On the
  * consultant's copy (`reader` false): the company's figures only, or null
  * while there are too few respondents; nobody's Personal Index or own numbers.
