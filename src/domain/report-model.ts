@@ -49,6 +49,18 @@ export interface PeerContext {
   histogram: number[];
 }
 
+/**
+ * A consultant's brand on the reports of their study (src/domain/brand.ts
+ * checks it): their display name, an accent colour that passes WCAG AA
+ * against white, and their logo as a PNG data URI with its pixel size.
+ */
+export interface ReportBrand {
+  name: string;
+  /** '#rrggbb'. */
+  accent: string;
+  logo: { dataUri: string; width: number; height: number } | null;
+}
+
 export interface CompanyReportInput {
   instrument: Instrument;
   copy: ReportCopy;
@@ -78,6 +90,8 @@ export interface CompanyReportInput {
   /** The company's numbers combined over its respondents (company-numbers.ts); null outside a company. */
   companyNumbers: CompanyNumbers | null;
   aggregate: CompanyAggregate | null;
+  /** The consultant's brand of the participant's study; null or absent when none. */
+  brand?: ReportBrand | null;
 }
 
 export interface SubIndexRow {
@@ -116,6 +130,7 @@ export interface CompanyReportModel {
     peerLabel: string | null;
     peerSize: number | null;
     minGroup: number;
+    brand: ReportBrand | null;
   };
   cover: { tagline: string };
   summary: {
@@ -236,6 +251,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       peerLabel: peer?.label ?? null,
       peerSize: peer?.size ?? null,
       minGroup: input.minGroup,
+      brand: input.brand ?? null,
     },
     cover: { tagline: fillCopy(copy.company.coverTagline, { company: input.company }) },
     summary: {
@@ -308,10 +324,12 @@ export interface PersonalReportInput {
   /** Position among individuals: same role when that group is large enough, else the wider group (named). */
   position: { label: string; size: number; relative: number } | null;
   minGroup: number;
+  /** The consultant's brand of the participant's study; null or absent when none. */
+  brand?: ReportBrand | null;
 }
 
 export interface PersonalReportModel {
-  meta: { company: string; date: string; role: string; instrument: string; minGroup: number };
+  meta: { company: string; date: string; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
   intro: string;
   index: { score: number; category: string; summary: string; gauge: Gauge };
   position: { label: string; size: number; relative: number } | null;
@@ -343,7 +361,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup },
+    meta: { company: input.company, date: input.date, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,
