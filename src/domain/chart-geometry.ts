@@ -67,8 +67,10 @@ export interface Histogram {
   width: number;
   height: number;
   bars: { x: number; y: number; w: number; h: number; from: number; to: number; n: number; subject: boolean }[];
-  /** The subject's position on the x axis. */
+  /** The subject's position on the x axis: the exact score, not the middle of its band. */
   marker: number;
+  /** Axis labels at the band edges (0, 10 … 100), so a band reads "from this label to the next"; `major` every 20, for narrow screens. */
+  ticks: { x: number; label: number; major: boolean }[];
 }
 
 /** Counts per ten-point band (10 numbers, 0-10 … 90-100) drawn as columns, the subject's band marked. */
@@ -84,6 +86,7 @@ export function histogramGeometry(counts: readonly number[], subject: number, wi
       return { x: round(i * w + 1), y: round(height - h), w: round(w - 2), h, from: i * 10, to: (i + 1) * 10, n, subject: i === subjectBin };
     }),
     marker: round((clamp(subject) / 100) * width),
+    ticks: Array.from({ length: counts.length + 1 }, (_, i) => ({ x: round(i * w), label: Math.round((i * 100) / counts.length), major: i % 2 === 0 })),
   };
 }
 
@@ -148,5 +151,65 @@ export function boxPlotGeometry(groups: readonly { label: string; q: { q1: numbe
   return {
     rows: groups.map((g) => ({ label: g.label, q1: at(g.q.q1), median: at(g.q.median), q3: at(Math.max(g.q.q3, g.q.q1)) })),
     ticks: [0, 20, 40, 60, 80, 100],
+  };
+}
+
+export interface Meter {
+  width: number;
+  /** Where the value's bar ends and where the target sits, along `width`; the scale runs to `max`. */
+  fill: number;
+  target: number;
+  max: number;
+  /** True when the value reaches the target. */
+  met: boolean;
+}
+
+/**
+ * A horizontal meter for a ratio against a rule of thumb (pipeline coverage
+ * against 3 : 1): the scale runs to half as far again as the rule or to the
+ * value, whichever is larger, so the target mark always sits on the bar.
+ */
+export function meterGeometry(value: number, target: number, width = 300): Meter {
+  const max = Math.max(target * 1.5, value);
+  const at = (v: number) => round((Math.max(0, v) / max) * width);
+  return { width, fill: at(value), target: at(target), max, met: value >= target };
+}
+
+export interface RateBars {
+  width: number;
+  /** The scale's end, a whole ten percent above the largest rate. */
+  max: number;
+  bars: { fill: number }[];
+  ticks: { x: number; label: number }[];
+}
+
+/** Win rates (0-1) as bars on one shared scale, so the entered, unit and value rates compare by length. */
+export function rateBarsGeometry(rates: readonly number[], width = 300): RateBars {
+  const top = Math.min(100, Math.max(10, Math.ceil((Math.max(0, ...rates) * 100) / 10) * 10));
+  const at = (pct: number) => round((Math.max(0, Math.min(top, pct)) / top) * width);
+  const step = top <= 50 ? 10 : 20;
+  return {
+    width,
+    max: top,
+    bars: rates.map((r) => ({ fill: at(r * 100) })),
+    ticks: Array.from({ length: Math.floor(top / step) + 1 }, (_, i) => ({ x: at(i * step), label: i * step })),
+  };
+}
+
+export interface Dumbbell {
+  width: number;
+  rowHeight: number;
+  rows: { leaders: number; sellers: number }[];
+  ticks: { x: number; label: number }[];
+}
+
+/** Leaders' and sellers' averages per item on one 0-100 axis: two dots joined by a line, the gap at a glance. */
+export function dumbbellGeometry(rows: readonly { leaders: number; sellers: number }[], width = 300, rowHeight = 20): Dumbbell {
+  const at = (v: number) => round((publishedScore(clamp(v)) / 100) * width);
+  return {
+    width,
+    rowHeight,
+    rows: rows.map((r) => ({ leaders: at(r.leaders), sellers: at(r.sellers) })),
+    ticks: [0, 25, 50, 75, 100].map((label) => ({ x: at(label), label })),
   };
 }

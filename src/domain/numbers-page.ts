@@ -1,4 +1,4 @@
-import { columnGeometry, funnelGeometry, type ColumnPair, type Funnel } from './chart-geometry.ts';
+import { columnGeometry, funnelGeometry, meterGeometry, rateBarsGeometry, type ColumnPair, type Funnel, type Meter, type RateBars } from './chart-geometry.ts';
 import {
   CompanyFigureKeys,
   MONEY_FIGURES,
@@ -44,6 +44,8 @@ export interface OwnVelocity {
 export interface OwnWinRates {
   /** The entered win rate and the rates from last quarter's deals, each named. */
   rows: NumbersLine[];
+  /** The same rates as bars on one scale, one per row and in its order. */
+  chart: RateBars;
   /** Which of them the velocity figure and the what-if use; null when there is no velocity figure. */
   used: string | null;
   /** What a gap of more than WIN_RATE_GAP_POINTS between the entered and last quarter's unit rate usually means. */
@@ -58,6 +60,8 @@ export interface OwnNumbers {
   velocity: OwnVelocity | null;
   winRates: OwnWinRates | null;
   coverage: string | null;
+  /** Pipeline coverage against the rule of thumb as a meter, with the two ends written out. */
+  coverageMeter: (Meter & { valueText: string; targetText: string }) | null;
   stages: { text: string; rows: NumbersLine[]; chart: Funnel; note: string } | null;
 }
 
@@ -157,16 +161,22 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
     : null;
   if (n.winRate === undefined && r?.unit == null) return null;
   const rows: NumbersLine[] = [];
-  if (n.winRate !== undefined) rows.push({ label: 'Win rate you entered', value: formatPercent(n.winRate / 100) });
+  const rates: number[] = [];
+  if (n.winRate !== undefined) {
+    rows.push({ label: 'Win rate you entered', value: formatPercent(n.winRate / 100) });
+    rates.push(n.winRate / 100);
+  }
   const decided = outcomes ? n.wonCount! + n.lostCount! : 0;
   if (r?.unit != null) {
     rows.push({ label: `Unit win rate from last quarter's decided deals (${groupThousands(n.wonCount!)} won of ${groupThousands(decided)})`, value: formatPercent(r.unit) });
+    rates.push(r.unit);
   }
   if (r?.value != null) {
     rows.push({
       label: `Value win rate from last quarter's decided deals (${money(n.wonValue!)} won of ${money(n.wonValue! + n.lostValue!)})`,
       value: formatPercent(r.value),
     });
+    rates.push(r.value);
   }
   const used = !hasVelocity
     ? null
@@ -180,6 +190,7 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
   const openCount = n.openCount ?? 0;
   return {
     rows,
+    chart: rateBarsGeometry(rates, 180),
     used,
     difference: Math.abs(gap) * 100 > WIN_RATE_GAP_POINTS ? gapSentence(gap, decided) : null,
     open:
@@ -204,11 +215,13 @@ function ownNumbers(n: YourNumbers): OwnNumbers | null {
     coverage: coverage
       ? `${formatRatio(coverage.ratio)} against the common ${coverage.rule} : 1 rule${coverage.meetsRule ? '.' : `: ${money(coverage.shortfall)} of pipeline short.`}`
       : null,
+    coverageMeter: coverage ? { ...meterGeometry(coverage.ratio, coverage.rule, 200), valueText: formatRatio(coverage.ratio), targetText: `${coverage.rule} : 1` } : null,
     stages: counts
       ? {
           text: counts.map(formatStageCount).join(' : '),
           rows: counts.map((c, i) => ({ label: stageLabels[i]!, value: formatStageCount(c) })),
-          chart: funnelGeometry(counts, stageLabels),
+          // Sized for the PDF's half-width column; the web page scales it with its viewBox.
+          chart: funnelGeometry(counts, stageLabels, 150, 14, 3),
           note: 'Whole opportunities, rounded up: fewer than that yields less than one win on average.',
         }
       : null,

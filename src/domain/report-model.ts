@@ -1,19 +1,22 @@
-import { firstActions, narrativeBand, type ActionKind, type Audience } from './actions.ts';
+import { actionKind, firstActions, narrativeBand, type ActionKind, type Audience } from './actions.ts';
 import { mayShowQuantiles, publishedCounts, publishedScore } from './anonymity.ts';
 import { NOT_APPLICABLE, optionsOf, type Answers } from './answers.ts';
 import type { CompanyAggregate } from './aggregation.ts';
 import {
   columnGeometry,
   funnelGeometry,
+  dumbbellGeometry,
   gaugeGeometry,
   histogramGeometry,
   scoreBar,
   type ColumnPair,
+  type Dumbbell,
   type Funnel,
   type Gauge,
   type Histogram,
   type ScoreBar,
 } from './chart-geometry.ts';
+import { longDate } from './dates.ts';
 import { SubIndexKeys, type Instrument, type Item, type SubIndexKey } from './instrument.ts';
 import type { CompanyNumbers } from './company-numbers.ts';
 import { compoundedFactor, TEN_PERCENT_EACH } from './numbers.ts';
@@ -113,6 +116,12 @@ export interface DetailItem {
   short: string;
   /** The answer read back by its own label ("You answered “Most of the time”."), or the team's average; null when unanswered. */
   answer: string | null;
+  /** The same, short, for a table cell: the label itself, or "Team average 63"; null when unanswered. */
+  answerShort: string | null;
+  /** Keep, change or stop, by the score (actions.ts thresholds); null when not scored. */
+  kind: ActionKind | null;
+  /** The one-line next step of that kind from the item's advice; null for items without advice (the personal ones) or unscored. */
+  next: string | null;
   /** 0-100, or null when not applicable / unanswered. */
   score: number | null;
   narrative: string | null;
@@ -122,6 +131,8 @@ export interface CompanyReportModel {
   meta: {
     company: string;
     date: string;
+    /** The date written out, "1 December 2026". */
+    dateText: string;
     view: ViewKind;
     /** Whose figures these are, in words: shown on the cover and in every running header. */
     viewLabel: string;
@@ -154,6 +165,8 @@ export interface CompanyReportModel {
     /** Mean and spread (standard deviation) only: a minimum or maximum is one person's answer. */
     items: { short: string; text: string; spread: number; mean: number }[];
     roles: { short: string; leaders: number; sellers: number; gap: number }[];
+    /** The roles' averages drawn side by side, one row per entry of `roles`; null without roles. */
+    rolesChart: Dumbbell | null;
   } | null;
   methodology: string[];
 }
@@ -175,13 +188,28 @@ export type AnswerSource = { kind: 'own'; answers: Answers } | { kind: 'team'; r
 function detailItem(instrument: Instrument, item: Item, scores: ItemScores, source: AnswerSource): DetailItem {
   const s = scores.get(item.id);
   let answer: string | null = null;
+  let answerShort: string | null = null;
   if (source.kind === 'own') {
     const label = answerLabel(instrument, item, source.answers[item.id]);
     answer = label && `You answered “${label}”.`;
+    answerShort = label;
   } else if (s !== undefined) {
     answer = `Your team’s average: ${pct(s)} / 100.`;
+    answerShort = `Team average ${pct(s)}`;
   }
-  return { id: item.id, text: item.text, short: item.short, answer, score: s === undefined ? null : pct(s), narrative: s === undefined ? null : item.narrative[narrativeBand(s)] };
+  const kind = s === undefined ? null : actionKind(s);
+  const next = kind && 'advice' in item && item.advice ? item.advice[kind] : null;
+  return {
+    id: item.id,
+    text: item.text,
+    short: item.short,
+    answer,
+    answerShort,
+    kind,
+    next,
+    score: s === undefined ? null : pct(s),
+    narrative: s === undefined ? null : item.narrative[narrativeBand(s)],
+  };
 }
 
 /**
@@ -244,6 +272,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
     meta: {
       company: input.company,
       date: input.date,
+      dateText: longDate(input.date),
       view: input.view,
       viewLabel: input.view === 'company' ? `Company view · ${input.respondents} respondents` : input.ownAnswers ? 'Your view · your answers only' : 'One respondent’s view',
       respondents: input.respondents,
@@ -305,6 +334,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
               sellers: pct(c.sellers),
               gap: pct(c.gap),
             })),
+            rolesChart: agg.contrasts.length ? dumbbellGeometry(agg.contrasts.slice(0, 5).map((c) => ({ leaders: pct(c.leaders), sellers: pct(c.sellers) }))) : null,
           }
         : null,
     methodology: copy.company.methodology.map((p) => fillCopy(p, methodologyValues)),
@@ -329,7 +359,7 @@ export interface PersonalReportInput {
 }
 
 export interface PersonalReportModel {
-  meta: { company: string; date: string; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
+  meta: { company: string; date: string; dateText: string; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
   intro: string;
   index: { score: number; category: string; summary: string; gauge: Gauge };
   position: { label: string; size: number; relative: number } | null;
@@ -361,7 +391,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
+    meta: { company: input.company, date: input.date, dateText: longDate(input.date), role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,

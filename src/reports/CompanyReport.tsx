@@ -1,242 +1,279 @@
 import { Text, View } from '@react-pdf/renderer';
 import type { CompanyReportModel } from '../domain/report-model.ts';
-import { BAR_WIDTH } from '../domain/report-model.ts';
-import { ReportDocument, ReportPage } from './parts/chrome.tsx';
-import { BarChart, ColumnChart, FunnelChart, GaugeChart, HistogramChart } from './parts/charts.tsx';
-import { ActionList, DetailSection, Methodology } from './parts/blocks.tsx';
-import { colors, styles } from './theme.ts';
+import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.tsx';
+import { BarChart, ColumnChart, DumbbellChart, FunnelChart, GaugeChart, HistogramChart, MeterChart, RateBarsChart } from './parts/charts.tsx';
+import { ActionList, DetailTable, Heading, Methodology } from './parts/blocks.tsx';
+import { colors, COLUMN, factorColors, styles } from './theme.ts';
 import { groupThousands } from '../domain/number-format.ts';
 import type { NumbersPage } from '../domain/numbers-page.ts';
 
-const TITLE = 'Velocity Index — Company report';
+const TITLE = 'Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
+/** Width of a factor's bar on the one-page summary. */
+const SUMMARY_BAR = 170;
 
 export function CompanyReport({ m }: { m: CompanyReportModel }) {
-  const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
-  const page = (children: React.ReactNode, opts: { wrap?: boolean } = {}) => (
-    <ReportPage id={id} wrap={opts.wrap}>
-      {children}
-    </ReportPage>
-  );
+  const id: ReportIdentity = { title: TITLE, company: m.meta.company, date: m.meta.dateText, brand: m.meta.brand };
+  const accent = m.meta.brand?.accent ?? colors.brand;
+  const page = (children: React.ReactNode) => <ReportPage id={id}>{children}</ReportPage>;
+  const peerLine = m.meta.peerLabel
+    ? `${m.meta.peerLabel} (${groupThousands(m.meta.peerSize ?? 0)} participants)`
+    : `Fewer than ${m.meta.minGroup} peers so far`;
   return (
     <ReportDocument
       id={id}
       cover={{
-        title: 'Company report',
+        title: 'Velocity Index · Company report',
         name: m.meta.company,
         tagline: m.cover.tagline,
-        lines: [
-          `Date: ${m.meta.date}`,
-          m.meta.viewLabel,
-          m.meta.peerLabel ? `Peer group: ${m.meta.peerLabel} (${groupThousands(m.meta.peerSize ?? 0)} participants)` : `Peer group: fewer than ${m.meta.minGroup} peers so far`,
+        facts: [
+          ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
+          { label: 'Date', value: m.meta.dateText },
+          { label: 'Figures', value: m.meta.viewLabel },
+          { label: 'Peer group', value: peerLine },
+          { label: 'Instrument', value: m.meta.instrument },
         ],
       }}
     >
+      {page(<AtAGlance m={m} accent={accent} />)}
+
       {page(
         <>
-          <Text style={styles.h1}>Summary</Text>
-          <Text style={styles.p}>{m.summary.intro}</Text>
-          <Text style={[styles.p, { fontWeight: 'bold' }]}>{m.summary.viewNote}</Text>
-          <View style={[styles.row, { gap: 14 }]}>
-            <View style={[styles.card, { width: 240, flexShrink: 0, alignItems: 'center' }]}>
-              <Text style={styles.small}>{m.meta.view === 'company' ? 'COMPANY VELOCITY INDEX' : 'VELOCITY INDEX · YOUR VIEW'}</Text>
-              <GaugeChart g={m.summary.velocity.gauge} score={m.summary.velocity.score} />
-              <Text style={styles.pill}>{m.summary.velocity.category}</Text>
-              <Text style={[styles.small, { marginTop: 6, textAlign: 'center' }]}>{m.summary.velocity.summary}</Text>
-              {m.summary.ownView ? (
-                <Text style={[styles.small, { marginTop: 6, textAlign: 'center' }]}>
-                  Your own answers alone: {fmt(m.summary.ownView.score)} · {m.summary.ownView.category}
+          <Heading eyebrow="Executive summary" title="The four factors of your sales velocity" accent={accent} />
+          <Text style={styles.intro}>{m.executive.intro}</Text>
+          <View style={[styles.row, { flexWrap: 'wrap', justifyContent: 'space-between' }]}>
+            {m.summary.subIndices.map((s) => (
+              <View key={s.key} style={[styles.card, { width: (COLUMN - 10) / 2, borderTopWidth: 3, borderTopColor: factorColors[s.key] }]} wrap={false}>
+                <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'baseline' }]}>
+                  <Text style={{ fontSize: 11, fontWeight: 'bold' }}>{s.label}</Text>
+                  <Text style={{ fontSize: 16, fontWeight: 'bold', color: factorColors[s.key] }}>{fmt(s.score)}</Text>
+                </View>
+                <Text style={[styles.small, { marginBottom: 4 }]}>
+                  {s.peer?.relative != null ? `${fmt(s.peer.relative)} % of peers did not score higher. ` : ''}
+                  {s.potential ? `Revenue increase potential: ${s.potential}.` : ''}
                 </Text>
-              ) : null}
-            </View>
-            <View style={[styles.card, { flex: 1 }]}>
-              <Text style={styles.small}>AMONG YOUR PEERS</Text>
-              {m.summary.relative !== null ? (
-                <>
-                  <Text style={styles.big}>{fmt(m.summary.relative)} %</Text>
-                  <Text style={styles.small}>
-                    of {m.meta.peerLabel} ({groupThousands(m.meta.peerSize ?? 0)} participants) did not score higher.
-                  </Text>
-                </>
-              ) : (
-                <Text style={styles.small}>Fewer than {m.meta.minGroup} peers so far: no comparison is shown.</Text>
-              )}
-              {m.summary.reader ? (
-                <View style={{ marginTop: 10 }}>
-                  <Text style={styles.small}>YOUR PERSONAL INDEX</Text>
-                  <Text style={styles.lead}>
-                    {fmt(m.summary.reader.score)} · {m.summary.reader.category}
-                  </Text>
-                </View>
-              ) : null}
-            </View>
-          </View>
-          <Text style={styles.h2}>The four factors</Text>
-          <Text style={styles.small}>
-            {m.summary.subIndices.some((s) => s.peer?.quartiles)
-              ? 'Blue: the score. Light band: the middle half of your peer group. Dark mark: its median.'
-              : 'Blue: the score out of 100. Peer quartiles appear once the peer group is large enough.'}
-          </Text>
-          {m.summary.subIndices.map((s) => (
-            <View key={s.key} style={[styles.row, { alignItems: 'center', marginTop: 6 }]}>
-              <Text style={{ width: 150, fontWeight: 'bold' }}>{s.label}</Text>
-              <BarChart bar={s.bar} width={BAR_WIDTH} />
-              <Text style={{ width: 40, textAlign: 'right', fontWeight: 'bold' }}>{fmt(s.score)}</Text>
-            </View>
-          ))}
-          {m.summary.histogram ? (
-            <View style={{ marginTop: 14 }}>
-              <Text style={styles.h3}>Where you sit in your peer group</Text>
-              <HistogramChart h={m.summary.histogram} />
-              <Text style={styles.small}>
-                Participants per ten-point band of the Velocity Index; your band in amber, your score marked.
-                {m.summary.histogram.emptiedNote ? ` ${m.summary.histogram.emptiedNote}` : ''}
-              </Text>
-            </View>
-          ) : null}
-        </>,
-      )}
-
-      {page(
-        <>
-          <Text style={styles.h1}>Executive summary</Text>
-          <Text style={styles.p}>{m.executive.intro}</Text>
-          {m.summary.subIndices.map((s) => (
-            <View key={s.key} style={styles.card} wrap={false}>
-              <View style={[styles.row, { justifyContent: 'space-between' }]}>
-                <Text style={{ fontSize: 12, fontWeight: 'bold' }}>{s.label}</Text>
-                <Text style={{ fontSize: 12, fontWeight: 'bold' }}>{fmt(s.score)} / 100</Text>
+                <Text style={{ fontSize: 8.5, marginBottom: 4 }}>{s.meaning}</Text>
+                {s.potentialText ? <Text style={{ fontSize: 8.5, color: colors.soft }}>{s.potentialText}</Text> : null}
               </View>
-              <Text style={styles.small}>
-                {s.peer?.relative != null ? `Peer position: ${fmt(s.peer.relative)} % of peers did not score higher. ` : ''}
-                {s.potential ? `Revenue increase potential: ${s.potential}.` : ''}
-              </Text>
-              <Text style={[styles.p, { marginTop: 4 }]}>{s.meaning}</Text>
-              {s.potentialText ? <Text>{s.potentialText}</Text> : null}
-            </View>
-          ))}
-          <Text style={styles.h3}>Why small gains add up</Text>
-          <Text style={styles.p}>{m.executive.compounding}</Text>
+            ))}
+          </View>
+          <View style={styles.panel} wrap={false}>
+            <Text style={[styles.h3, { marginTop: 0 }]}>Why small gains add up</Text>
+            <Text>{m.executive.compounding}</Text>
+          </View>
+          <View break={false}>
+            <Heading eyebrow="Where to start" title="Your five first actions" accent={accent} />
+            <Text style={styles.p}>{m.actions.intro}</Text>
+            <ActionList items={m.actions.items} />
+          </View>
         </>,
       )}
 
+      {m.numbers ? page(<NumbersSection n={m.numbers} accent={accent} />) : null}
+
       {page(
         <>
-          <Text style={styles.h1}>Your five first actions</Text>
-          <Text style={styles.p}>{m.actions.intro}</Text>
-          <ActionList items={m.actions.items} />
-        </>,
-      )}
-
-      {m.numbers ? page(<NumbersSection n={m.numbers} />) : null}
-
-      {/*
-        The analysis, the team's disagreement and the methodology flow on as one page element: a page element per
-        part left the few lines a long part spilled on a page of their own.
-      */}
-      {page(
-        <>
-          <Text style={styles.h1}>Detailed analysis</Text>
-          <Text style={styles.p}>{m.detail.intro}</Text>
+          <Heading eyebrow="Detailed analysis" title="Practice by practice" accent={accent} />
+          <Text style={styles.intro}>{m.detail.intro}</Text>
           {m.detail.sections.map((s) => (
-            <DetailSection key={s.title} section={s} />
+            <DetailTable key={s.title} section={s} accent={accent} />
           ))}
-          {m.disagreement ? (
-            <>
-              <Text style={[styles.h1, { marginTop: 18 }]} minPresenceAhead={140}>
-                Where your team disagrees
-              </Text>
-              <Text style={styles.p}>{m.disagreement.intro}</Text>
-              {m.disagreement.items.map((d) => (
-                <View key={d.short} style={styles.card} wrap={false}>
-                  <Text style={{ fontWeight: 'bold' }}>{d.short}</Text>
-                  <Text style={styles.small}>{d.text}</Text>
-                  <Text>
-                    Average {d.mean} / 100; answers spread ±{d.spread} points around it.
-                  </Text>
-                </View>
-              ))}
-              {m.disagreement.roles.length ? (
-                <>
-                  <Text style={styles.h3}>Leaders and sellers</Text>
-                  {m.disagreement.roles.map((r) => (
-                    <Text key={r.short}>
-                      {r.short}: leaders {r.leaders}, sellers {r.sellers} ({r.gap > 0 ? '+' : ''}
-                      {r.gap})
-                    </Text>
-                  ))}
-                </>
-              ) : null}
-            </>
-          ) : null}
-          <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
         </>,
       )}
+
+      {m.disagreement ? page(<Disagreement d={m.disagreement} accent={accent} />) : null}
+
+      {page(<Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />)}
     </ReportDocument>
   );
 }
 
-
-/** A figure and its value on one line, the value right-aligned in bold. */
-function FigureLine({ label, value }: { label: string; value: string }) {
+/**
+ * The one-page summary that stands alone: index and category, peer position,
+ * the four factors against their peers with their revenue increase potential,
+ * and the five actions.
+ */
+function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
+  const s = m.summary;
+  const quartiles = s.subIndices.some((x) => x.peer?.quartiles);
   return (
-    <View style={[styles.row, { justifyContent: 'space-between', gap: 12, marginBottom: 2 }]}>
-      <Text style={{ flex: 1 }}>{label}</Text>
-      <Text style={{ fontWeight: 'bold' }}>{value}</Text>
+    <View>
+      <Heading eyebrow="At a glance" title="Summary" accent={accent} />
+      <Text style={[styles.small, { marginBottom: 8 }]}>{s.viewNote}</Text>
+      <View style={[styles.row, { gap: 10 }]}>
+        <View style={[styles.panel, { width: 170, alignItems: 'center' }]}>
+          <Text style={styles.label}>{m.meta.view === 'company' ? 'COMPANY VELOCITY INDEX' : 'VELOCITY INDEX · YOUR VIEW'}</Text>
+          <View style={{ marginTop: 6 }}>
+            <GaugeChart g={s.velocity.gauge} score={s.velocity.score} color={accent} width={140} />
+          </View>
+          <Text style={[styles.pill, { marginTop: 4 }]}>{s.velocity.category}</Text>
+          {s.ownView ? (
+            <Text style={[styles.small, { marginTop: 5, textAlign: 'center' }]}>
+              Your own answers alone: {fmt(s.ownView.score)} · {s.ownView.category}
+            </Text>
+          ) : null}
+          {s.reader ? (
+            <Text style={[styles.small, { marginTop: 3, textAlign: 'center' }]}>
+              Your Personal Index: {fmt(s.reader.score)} · {s.reader.category}
+            </Text>
+          ) : null}
+        </View>
+        <View style={[styles.panel, { flex: 1 }]}>
+          <Text style={styles.label}>AMONG YOUR PEERS</Text>
+          {s.relative !== null ? (
+            <View style={[styles.row, { alignItems: 'baseline', gap: 6, marginTop: 2 }]}>
+              <Text style={[styles.lead, { fontSize: 20 }]}>{fmt(s.relative)} %</Text>
+              <Text style={[styles.small, { flex: 1 }]}>of {m.meta.peerLabel} did not score higher.</Text>
+            </View>
+          ) : (
+            <Text style={[styles.small, { marginTop: 2 }]}>
+              {m.meta.peerLabel ? `Compared with ${m.meta.peerLabel}.` : `Fewer than ${m.meta.minGroup} peers so far: no comparison is shown.`}
+            </Text>
+          )}
+          {s.histogram ? (
+            <View style={{ marginTop: 4 }}>
+              <HistogramChart h={s.histogram} score={s.velocity.score} width={300} />
+              <Text style={styles.small}>
+                Participants per ten-point band; your band in amber.{s.histogram.emptiedNote ? ` ${s.histogram.emptiedNote}` : ''}
+              </Text>
+            </View>
+          ) : null}
+        </View>
+      </View>
+      <Text style={[styles.h2, { marginTop: 8 }]}>The four factors</Text>
+      <View style={[styles.row, { paddingBottom: 3, borderBottomWidth: 0.5, borderColor: colors.line }]}>
+        <Text style={[styles.th, { width: 120 }]}>FACTOR</Text>
+        <Text style={[styles.th, { width: 40, textAlign: 'right', paddingRight: 8 }]}>SCORE</Text>
+        <Text style={[styles.th, { width: SUMMARY_BAR + 8, paddingLeft: 4 }]}>{quartiles ? 'AGAINST PEERS' : 'OUT OF 100'}</Text>
+        <Text style={[styles.th, { width: 64, textAlign: 'right' }]}>PEER MEDIAN</Text>
+        <Text style={[styles.th, { flex: 1, textAlign: 'right' }]}>REVENUE POTENTIAL</Text>
+      </View>
+      {s.subIndices.map((x) => (
+        <View key={x.key} style={[styles.row, { alignItems: 'center', paddingVertical: 5, borderBottomWidth: 0.5, borderColor: colors.line }]}>
+          <View style={[styles.row, { width: 120, alignItems: 'center' }]}>
+            <View style={{ width: 7, height: 7, borderRadius: 3.5, backgroundColor: factorColors[x.key], marginRight: 6 }} />
+            <Text style={{ fontWeight: 'bold' }}>{x.label}</Text>
+          </View>
+          <Text style={{ width: 40, textAlign: 'right', paddingRight: 8, fontWeight: 'bold', fontSize: 11 }}>{fmt(x.score)}</Text>
+          <View style={{ width: SUMMARY_BAR + 8, paddingLeft: 4 }}>
+            <BarChart bar={scaleBar(x.bar, SUMMARY_BAR)} width={SUMMARY_BAR} color={factorColors[x.key]} />
+          </View>
+          <Text style={{ width: 64, textAlign: 'right' }}>{x.peer?.quartiles ? fmt(x.peer.quartiles.median) : '—'}</Text>
+          <Text style={{ flex: 1, textAlign: 'right', fontWeight: 'bold' }}>{x.potential ?? '—'}</Text>
+        </View>
+      ))}
+      <Text style={[styles.small, { marginTop: 3 }]}>
+        {quartiles
+          ? 'Coloured bar: the score. Light band: the middle half of your peer group. Dark mark: its median.'
+          : 'Peer quartiles appear once the peer group is large enough.'}
+      </Text>
+      <Text style={[styles.h2, { marginTop: 10 }]}>Your five first actions</Text>
+      <ActionList items={m.actions.items} compact />
     </View>
   );
 }
 
-/** The numbers page: every figure as the report model writes it, so the PDF and the HTML page read the same. */
-function NumbersSection({ n }: { n: NumbersPage }) {
+/** The model's bars are drawn at BAR_WIDTH; the summary's are narrower, so every position scales with it. */
+function scaleBar(bar: CompanyReportModel['summary']['subIndices'][number]['bar'], width: number) {
+  const k = width / 300;
+  const s = (v: number | null) => (v === null ? null : v * k);
+  return { fill: bar.fill * k, median: s(bar.median), q1: s(bar.q1), q3: s(bar.q3) };
+}
+
+function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagreement']>; accent: string }) {
+  return (
+    <View>
+      <Heading eyebrow="Your team" title="Where your team disagrees" accent={accent} />
+      <Text style={styles.intro}>{d.intro}</Text>
+      {d.items.map((x) => (
+        <View key={x.short} style={[styles.row, { paddingVertical: 5, borderBottomWidth: 0.5, borderColor: colors.line }]} wrap={false}>
+          <View style={{ flex: 1, paddingRight: 10 }}>
+            <Text style={{ fontWeight: 'bold' }}>{x.short}</Text>
+            <Text style={styles.small}>{x.text}</Text>
+          </View>
+          <Text style={{ width: 150, textAlign: 'right' }}>
+            Average {x.mean} / 100, answers spread ±{x.spread} points
+          </Text>
+        </View>
+      ))}
+      {d.roles.length && d.rolesChart ? (
+        <View style={{ marginTop: 14 }} wrap={false}>
+          <Text style={styles.h2}>Leaders and sellers</Text>
+          <Text style={[styles.p, styles.soft]}>
+            The practices where leaders and sellers see the team most differently: average scores out of 100. A wide gap is a conversation to have before any plan.
+          </Text>
+          <DumbbellChart d={d.rolesChart} labels={d.roles.map((r) => r.short)} />
+          <View style={[styles.row, { gap: 14, marginTop: 4 }]}>
+            <Text style={styles.small}>● Leaders</Text>
+            <Text style={[styles.small, { color: colors.change }]}>● Sellers</Text>
+          </View>
+          {d.roles.map((r) => (
+            <Text key={r.short} style={styles.small}>
+              {r.short}: leaders {r.leaders}, sellers {r.sellers} ({r.gap > 0 ? '+' : ''}
+              {r.gap})
+            </Text>
+          ))}
+        </View>
+      ) : null}
+    </View>
+  );
+}
+
+/** The numbers page as charts: velocity and its what-if, win rates, coverage and the stage funnel; every figure as the model writes it. */
+function NumbersSection({ n, accent }: { n: NumbersPage; accent: string }) {
   const own = n.own;
   const company = n.company;
   return (
     <>
-      <Text style={styles.h1}>{n.title}</Text>
-      <Text style={styles.p}>{n.intro}</Text>
+      <Heading eyebrow="Your numbers" title={n.title} accent={accent} />
+      <Text style={styles.intro}>{n.intro}</Text>
       {own?.velocity ? (
-        <View style={[styles.row, { gap: 12 }]} wrap={false}>
-          <View style={[styles.card, { flex: 1 }]}>
-            <Text style={styles.small}>SALES VELOCITY</Text>
-            <Text style={styles.lead}>{own.velocity.perDayText} per day</Text>
+        <View style={[styles.row, { gap: 10 }]} wrap={false}>
+          <View style={[styles.panel, { flex: 1 }]}>
+            <Text style={styles.label}>SALES VELOCITY</Text>
+            <Text style={[styles.lead, { marginTop: 4 }]}>{own.velocity.perDayText} per day</Text>
             <Text>{own.velocity.perQuarterText} per quarter</Text>
-            <Text style={[styles.small, { marginTop: 4 }]}>{own.velocity.basis}</Text>
+            <Text style={[styles.small, { marginTop: 6 }]}>{own.velocity.basis}</Text>
           </View>
-          <View style={[styles.card, { flex: 1 }]}>
-            <Text style={styles.small}>WHAT IF EACH LEVER MOVED 10 %</Text>
-            <Text style={styles.lead}>{own.velocity.upliftText}</Text>
-            <Text style={{ marginBottom: 4 }}>velocity per quarter, from the same team</Text>
+          <View style={[styles.panel, { flex: 1.3 }]}>
+            <Text style={styles.label}>WHAT IF EACH LEVER MOVED 10 %</Text>
+            <Text style={[styles.lead, { color: colors.accent, marginTop: 4 }]}>{own.velocity.upliftText}</Text>
+            <Text style={[styles.small, { marginBottom: 4 }]}>velocity per quarter, from the same team</Text>
             <ColumnChart c={own.velocity.whatIfChart} values={own.velocity.whatIfColumns.map((c) => c.value)} />
           </View>
         </View>
       ) : null}
-      {own?.winRates ? (
-        <View style={{ marginTop: 10 }} wrap={false}>
-          <Text style={styles.h3}>Win rates</Text>
-          {own.winRates.rows.map((r) => (
-            <FigureLine key={r.label} label={r.label} value={r.value} />
-          ))}
-          {own.winRates.used ? <Text style={{ marginTop: 3 }}>{own.winRates.used}</Text> : null}
-          {own.winRates.difference ? <Text style={{ marginTop: 3 }}>{own.winRates.difference}</Text> : null}
-          {own.winRates.open ? <Text style={{ marginTop: 3 }}>{own.winRates.open}</Text> : null}
-          {own.winRates.note ? <Text style={[styles.small, { marginTop: 3 }]}>{own.winRates.note}</Text> : null}
-        </View>
-      ) : null}
-      {own?.coverage ? (
-        <View style={{ marginTop: 10 }} wrap={false}>
-          <Text style={styles.h3}>Pipeline coverage</Text>
-          <Text>{own.coverage}</Text>
-        </View>
-      ) : null}
-      {own?.stages ? (
-        <View style={{ marginTop: 10 }} wrap={false}>
-          <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
-          <Text style={styles.p}>{own.stages.text}</Text>
-          <FunnelChart f={own.stages.chart} values={own.stages.rows.map((r) => r.value)} />
-          <Text style={styles.small}>{own.stages.note}</Text>
-        </View>
-      ) : null}
+      <View style={[styles.row, { gap: 14, marginTop: 6 }]}>
+        {own?.winRates ? (
+          <View style={{ flex: 1 }} wrap={false}>
+            <Text style={styles.h3}>Win rates</Text>
+            <RateBarsChart c={own.winRates.chart} rows={own.winRates.rows} />
+            {own.winRates.used ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.used}</Text> : null}
+            {own.winRates.difference ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.difference}</Text> : null}
+            {own.winRates.open ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.open}</Text> : null}
+            {own.winRates.note ? <Text style={[styles.small, { marginTop: 3 }]}>{own.winRates.note}</Text> : null}
+          </View>
+        ) : null}
+        {own?.coverage || own?.stages ? (
+          <View style={{ flex: 1 }}>
+            {own.coverage ? (
+              <View wrap={false}>
+                <Text style={styles.h3}>Pipeline coverage</Text>
+                {own.coverageMeter ? <MeterChart m={own.coverageMeter} valueText={own.coverageMeter.valueText} targetText={own.coverageMeter.targetText} /> : null}
+                <Text style={{ fontSize: 8.5, marginTop: 3 }}>{own.coverage}</Text>
+              </View>
+            ) : null}
+            {own.stages ? (
+              <View style={{ marginTop: 8 }} wrap={false}>
+                <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
+                <Text style={[styles.small, { marginBottom: 4 }]}>{own.stages.text}</Text>
+                <FunnelChart f={own.stages.chart} values={own.stages.rows.map((r) => r.value)} />
+                <Text style={styles.small}>{own.stages.note}</Text>
+              </View>
+            ) : null}
+          </View>
+        ) : null}
+      </View>
       {company ? (
         <View style={{ marginTop: 12 }} wrap={false}>
           <Text style={styles.h2}>{company.heading}</Text>
@@ -244,15 +281,15 @@ function NumbersSection({ n }: { n: NumbersPage }) {
           {company.rows.length ? (
             <View style={{ borderTopWidth: 0.75, borderColor: colors.line }}>
               <View style={[styles.row, { paddingVertical: 3, borderBottomWidth: 0.75, borderColor: colors.line }]}>
-                <Text style={[styles.small, { flex: 1 }]}>{company.columns.figure}</Text>
-                {company.columns.yours !== null ? <Text style={[styles.small, { width: 90, textAlign: 'right' }]}>{company.columns.yours}</Text> : null}
-                <Text style={[styles.small, { width: 150, textAlign: 'right' }]}>{company.columns.company}</Text>
+                <Text style={[styles.th, { flex: 1 }]}>{company.columns.figure.toUpperCase()}</Text>
+                {company.columns.yours !== null ? <Text style={[styles.th, { width: 90, textAlign: 'right' }]}>{company.columns.yours.toUpperCase()}</Text> : null}
+                <Text style={[styles.th, { width: 170, textAlign: 'right' }]}>{company.columns.company.toUpperCase()}</Text>
               </View>
               {company.rows.map((r) => (
                 <View key={r.label} style={[styles.row, { paddingVertical: 3, borderBottomWidth: 0.75, borderColor: colors.line }]}>
                   <Text style={{ flex: 1 }}>{r.label}</Text>
                   {r.yours !== null ? <Text style={{ width: 90, textAlign: 'right', fontWeight: 'bold' }}>{r.yours}</Text> : null}
-                  <Text style={{ width: 150, textAlign: 'right' }}>{r.company}</Text>
+                  <Text style={{ width: 170, textAlign: 'right' }}>{r.company}</Text>
                 </View>
               ))}
             </View>

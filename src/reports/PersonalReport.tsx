@@ -1,71 +1,88 @@
 import { Text, View } from '@react-pdf/renderer';
 import type { PersonalReportModel } from '../domain/report-model.ts';
-import { BAR_WIDTH } from '../domain/report-model.ts';
-import { ReportDocument, ReportPage } from './parts/chrome.tsx';
+import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
-import { DetailSection, Methodology } from './parts/blocks.tsx';
+import { DetailTable, Heading, Methodology } from './parts/blocks.tsx';
 import { groupThousands } from '../domain/number-format.ts';
-import { styles } from './theme.ts';
+import { colors, styles } from './theme.ts';
 
-const TITLE = 'Velocity Index — Personal report';
+const TITLE = 'Personal report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
+const BALANCE_BAR = 140;
 
 export function PersonalReport({ m }: { m: PersonalReportModel }) {
-  const id = { title: TITLE, company: m.meta.company, date: m.meta.date };
+  const id: ReportIdentity = { title: TITLE, company: m.meta.company, date: m.meta.dateText, brand: m.meta.brand };
+  const accent = m.meta.brand?.accent ?? colors.brand;
   return (
-    <ReportDocument id={id} cover={{ title: 'Personal report', name: m.meta.company, tagline: m.intro, lines: [`Date: ${m.meta.date}`, `Role: ${m.meta.role}`] }}>
+    <ReportDocument
+      id={id}
+      cover={{
+        title: 'Velocity Index · Personal report',
+        name: m.meta.company,
+        tagline: m.intro,
+        facts: [
+          ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
+          { label: 'Date', value: m.meta.dateText },
+          { label: 'Role', value: m.meta.role },
+          { label: 'Compared with', value: m.position ? `${m.position.label} (${groupThousands(m.position.size)} people)` : `Fewer than ${m.meta.minGroup} comparable individuals so far` },
+          { label: 'Instrument', value: m.meta.instrument },
+        ],
+      }}
+    >
       <ReportPage id={id}>
-        <Text style={styles.h1}>Your Personal Index</Text>
-        <View style={[styles.row, { gap: 14 }]}>
-          <View style={[styles.card, { width: 240, flexShrink: 0, alignItems: 'center' }]}>
-            <Text style={styles.small}>PERSONAL INDEX</Text>
-            <GaugeChart g={m.index.gauge} score={m.index.score} />
-            <Text style={styles.pill}>{m.index.category}</Text>
+        <Heading eyebrow="At a glance" title="Your Personal Index" accent={accent} />
+        <View style={[styles.row, { gap: 10 }]}>
+          <View style={[styles.panel, { width: 190, alignItems: 'center' }]}>
+            <Text style={styles.label}>PERSONAL INDEX</Text>
+            <View style={{ marginTop: 6 }}>
+              <GaugeChart g={m.index.gauge} score={m.index.score} color={accent} />
+            </View>
+            <Text style={[styles.pill, { marginTop: 4 }]}>{m.index.category}</Text>
             <Text style={[styles.small, { marginTop: 6, textAlign: 'center' }]}>{m.index.summary}</Text>
           </View>
-          <View style={[styles.card, { flex: 1 }]}>
-            <Text style={styles.small}>AMONG INDIVIDUALS</Text>
+          <View style={[styles.panel, { flex: 1 }]}>
+            <Text style={styles.label}>AMONG INDIVIDUALS</Text>
             {m.position ? (
               <>
-                <Text style={styles.big}>{fmt(m.position.relative)} %</Text>
+                <Text style={[styles.big, { marginTop: 4 }]}>{fmt(m.position.relative)} %</Text>
                 <Text style={styles.small}>
                   of {m.position.label} ({groupThousands(m.position.size)} people) did not score higher.
                 </Text>
               </>
             ) : (
-              <Text style={styles.small}>Fewer than {m.meta.minGroup} comparable individuals so far: no comparison is shown.</Text>
+              <Text style={[styles.small, { marginTop: 4 }]}>Fewer than {m.meta.minGroup} comparable individuals so far: no comparison is shown.</Text>
             )}
+            <Text style={[styles.label, { marginTop: 14 }]}>APPROACH AND EXECUTION</Text>
+            {(['approach', 'execution'] as const).map((k) => (
+              <View key={k} style={[styles.row, { alignItems: 'center', marginTop: 5 }]}>
+                <Text style={{ width: 62, fontWeight: 'bold' }}>{k === 'approach' ? 'Approach' : 'Execution'}</Text>
+                <BarChart bar={{ ...m.balance.bars[k], fill: (m.balance.bars[k].fill * BALANCE_BAR) / 300 }} width={BALANCE_BAR} color={accent} />
+                <Text style={{ width: 28, textAlign: 'right', fontWeight: 'bold' }}>{fmt(m.balance[k])}</Text>
+              </View>
+            ))}
           </View>
         </View>
-        <Text style={styles.h2}>Approach and execution</Text>
-        {(['approach', 'execution'] as const).map((k) => (
-          <View key={k} style={[styles.row, { alignItems: 'center', marginTop: 6 }]}>
-            <Text style={{ width: 150, fontWeight: 'bold' }}>{k === 'approach' ? 'Approach' : 'Execution'}</Text>
-            <BarChart bar={m.balance.bars[k]} width={BAR_WIDTH} />
-            <Text style={{ width: 40, textAlign: 'right', fontWeight: 'bold' }}>{fmt(m.balance[k])}</Text>
-          </View>
-        ))}
-        <Text style={[styles.p, { marginTop: 10 }]}>{m.balance.text}</Text>
+        <Text style={[styles.p, { marginTop: 2 }]}>{m.balance.text}</Text>
         <Text style={styles.h2}>Three suggestions</Text>
-        <Text style={styles.p}>{m.suggestions.intro}</Text>
+        <Text style={[styles.p, styles.soft]}>{m.suggestions.intro}</Text>
         {m.suggestions.items.map((s, i) => (
-          <View key={s.title} style={styles.card} wrap={false}>
-            <Text style={{ fontWeight: 'bold' }}>
-              {i + 1}. {s.title}
-            </Text>
-            <Text>{s.text}</Text>
+          <View key={s.title} style={[styles.row, { paddingVertical: 6, borderBottomWidth: 0.5, borderColor: colors.line }]} wrap={false}>
+            <Text style={{ width: 18, fontSize: 14, fontWeight: 'bold', color: accent }}>{i + 1}</Text>
+            <View style={{ flex: 1 }}>
+              <Text style={{ fontWeight: 'bold', marginBottom: 2 }}>{s.title}</Text>
+              <Text>{s.text}</Text>
+            </View>
           </View>
-        ))}
-        {/* Flows on from the suggestions: a page break here left a page holding only a suggestion that did not fit. */}
-        <Text style={[styles.h1, { marginTop: 16 }]} minPresenceAhead={160}>
-          Section by section
-        </Text>
-        {m.sections.map((s) => (
-          <DetailSection key={s.title} section={{ ...s, title: `${s.title}${s.score === null ? '' : ` — ${s.score} / 100`}` }} />
         ))}
       </ReportPage>
       <ReportPage id={id}>
-        <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
+        <Heading eyebrow="Section by section" title="Your practices" accent={accent} />
+        {m.sections.map((s) => (
+          <DetailTable key={s.title} section={s} accent={accent} />
+        ))}
+        <View break>
+          <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
+        </View>
       </ReportPage>
     </ReportDocument>
   );

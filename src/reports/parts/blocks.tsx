@@ -1,91 +1,129 @@
 import { Text, View } from '@react-pdf/renderer';
+import type { ActionKind } from '../../domain/actions.ts';
 import type { DetailItem } from '../../domain/report-model.ts';
-import { colors, styles } from '../theme.ts';
+import { colors, KCS, styles } from '../theme.ts';
 
-const TAGS = {
-  keep: { label: 'KEEP', color: colors.keep, bg: colors.keepBg },
-  change: { label: 'CHANGE', color: colors.change, bg: colors.changeBg },
-  stop: { label: 'STOP', color: colors.stop, bg: colors.stopBg },
-} as const;
-
-export function Cover({ title, name, tagline, lines }: { title: string; name: string; tagline: string; lines: string[] }) {
+/** A page's heading: a small eyebrow (the part of the report) over the title. */
+export function Heading({ eyebrow, title, accent }: { eyebrow: string; title: string; accent?: string }) {
   return (
-    <View style={{ marginTop: 120 }}>
-      <Text style={{ fontSize: 12, color: colors.brand, fontWeight: 'bold', letterSpacing: 1 }}>VELOCITY INDEX</Text>
-      <Text style={{ fontSize: 30, fontWeight: 'bold', marginTop: 8, lineHeight: 1.2 }}>{title}</Text>
-      <Text style={{ fontSize: 20, marginTop: 14, lineHeight: 1.3 }}>{name}</Text>
-      <View style={{ height: 3, width: 80, backgroundColor: colors.amber, marginVertical: 18 }} />
-      <Text style={[styles.p, { fontSize: 11.5, color: colors.soft }]}>{tagline}</Text>
-      <View style={{ marginTop: 24 }}>
-        {lines.map((l) => (
-          <Text key={l} style={{ marginBottom: 3 }}>
-            {l}
-          </Text>
-        ))}
+    <View minPresenceAhead={120}>
+      <Text style={[styles.eyebrow, accent ? { color: accent } : {}]}>{eyebrow.toUpperCase()}</Text>
+      <Text style={styles.h1}>{title}</Text>
+    </View>
+  );
+}
+
+export function Tag({ kind }: { kind: ActionKind }) {
+  return <Text style={[styles.tag, { color: KCS[kind].color, backgroundColor: KCS[kind].bg }]}>{KCS[kind].label}</Text>;
+}
+
+type ActionRow = { kind: ActionKind; title: string; text: string; score: number };
+
+/**
+ * The five first actions. The tag leads the behaviour sentence, never the practice's name: "STOP Referral
+ * requests" read as "stop asking for referrals". Compact: one line each, for the one-page summary.
+ */
+export function ActionList({ items, compact = false }: { items: ActionRow[]; compact?: boolean }) {
+  return (
+    <View>
+      {items.map((a, i) => (
+        <View
+          key={a.title}
+          style={[styles.row, { alignItems: 'flex-start', paddingVertical: compact ? 3 : 8, borderBottomWidth: 0.5, borderColor: colors.line }]}
+          wrap={false}
+        >
+          <Text style={{ width: 16, fontWeight: 'bold', color: colors.soft }}>{i + 1}</Text>
+          <View style={{ width: 46, paddingTop: 1.5 }}>
+            <Tag kind={a.kind} />
+          </View>
+          <View style={{ flex: 1, paddingLeft: 8 }}>
+            <Text style={{ fontWeight: 'bold', fontSize: compact ? 8.5 : 10, lineHeight: compact ? 1.3 : 1.45 }}>{a.text}</Text>
+            <Text style={[styles.small, compact ? { fontSize: 7 } : {}]}>
+              {a.title} · score {a.score} / 100
+            </Text>
+          </View>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+/** A score as a number with a short bar under it, so a column of scores reads at a glance. */
+function ScoreCell({ score, width }: { score: number | null; width: number }) {
+  if (score === null) return <Text style={[styles.small, { width }]}>n/a</Text>;
+  const w = width - 10;
+  return (
+    <View style={{ width }}>
+      <Text style={{ fontWeight: 'bold' }}>{score}</Text>
+      <View style={{ width: w, height: 3, backgroundColor: colors.track, borderRadius: 1.5 }}>
+        <View style={{ width: (w * score) / 100, height: 3, backgroundColor: colors.brand, borderRadius: 1.5 }} />
       </View>
     </View>
   );
 }
 
-export function ActionList({ items }: { items: { kind: keyof typeof TAGS; title: string; text: string; score: number }[] }) {
+const COL = { practice: 118, answer: 92, score: 36, mark: 46 };
+
+/**
+ * One section of the detailed analysis as a compact table: the practice, the
+ * answer, the score, keep / change / stop and the one-line next step. The
+ * longer narrative is printed only under a STOP, where the reason matters
+ * most; items without advice (the personal ones) show it in the last column.
+ */
+export function DetailTable({ section, accent }: { section: { title: string; intro: string; items: DetailItem[]; score?: number | null }; accent?: string }) {
+  const row = (item: DetailItem) => (
+    <View key={item.id} style={{ paddingVertical: 4, borderBottomWidth: 0.5, borderColor: colors.line }} wrap={false}>
+      <View style={styles.row}>
+        <Text style={{ width: COL.practice, fontWeight: 'bold', fontSize: 8.5, paddingRight: 6 }}>{item.short}</Text>
+        <Text style={{ width: COL.answer, fontSize: 8.5, paddingRight: 6, color: colors.soft }}>{item.answerShort ?? '—'}</Text>
+        <ScoreCell score={item.score} width={COL.score} />
+        <View style={{ width: COL.mark, paddingTop: 1 }}>{item.kind ? <Tag kind={item.kind} /> : null}</View>
+        <Text style={{ flex: 1, fontSize: 8.5, paddingLeft: 6 }}>{item.next ?? firstSentence(item.narrative) ?? ''}</Text>
+      </View>
+      {item.kind === 'stop' && item.next && item.narrative ? <Text style={[styles.small, { marginLeft: COL.practice, marginTop: 2 }]}>{item.narrative}</Text> : null}
+    </View>
+  );
+  const [first, ...rest] = section.items;
   return (
-    <View>
-      {items.map((a, i) => (
-        <View key={a.title} style={styles.card} wrap={false}>
-          {/* The tag leads the behaviour sentence, never the practice's name: "STOP Referral requests" read as "stop asking for referrals". */}
-          <View style={[styles.row, { alignItems: 'flex-start', marginBottom: 3 }]}>
-            <Text style={{ fontWeight: 'bold', marginRight: 6 }}>{i + 1}.</Text>
-            <Text style={[styles.tag, { color: TAGS[a.kind].color, backgroundColor: TAGS[a.kind].bg }]}>{TAGS[a.kind].label}</Text>
-            <Text style={{ fontWeight: 'bold', flex: 1 }}>{a.text}</Text>
-          </View>
-          <Text style={styles.small}>
-            Practice: {a.title} · score {a.score}
-          </Text>
+    <View style={{ marginBottom: 14 }}>
+      {/* The heading, the column heads and the first row move together: a heading never ends a page alone. */}
+      <View wrap={false}>
+        <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'flex-end', borderBottomWidth: 1.5, borderColor: accent ?? colors.ink, paddingBottom: 3, marginBottom: 3 }]}>
+          <Text style={[styles.h2, { marginBottom: 0 }]}>{section.title}</Text>
+          {section.score != null ? <Text style={{ fontSize: 11, fontWeight: 'bold' }}>{section.score} / 100</Text> : null}
         </View>
-      ))}
+        <Text style={[styles.small, { marginBottom: 4 }]}>{section.intro}</Text>
+        <View style={[styles.row, { paddingVertical: 3, borderBottomWidth: 0.5, borderColor: colors.line }]}>
+          <Text style={[styles.th, { width: COL.practice }]}>PRACTICE</Text>
+          <Text style={[styles.th, { width: COL.answer }]}>ANSWER</Text>
+          <Text style={[styles.th, { width: COL.score }]}>SCORE</Text>
+          <Text style={[styles.th, { width: COL.mark }]}> </Text>
+          <Text style={[styles.th, { flex: 1 }]}>{section.items.some((i) => i.next) ? 'NEXT STEP' : 'WHAT IT MEANS'}</Text>
+        </View>
+        {first ? row(first) : null}
+      </View>
+      {rest.map(row)}
     </View>
   );
 }
 
-/**
- * One section of the detailed analysis, as the page's own children rather than inside a View: react-pdf moved a
- * section View that did not fit the rest of a page whole to the next page, leaving the page above it empty.
- */
-export function DetailSection({ section }: { section: { title: string; intro: string; items: DetailItem[] } }) {
-  return (
-    <>
-      <Text style={[styles.h2, { marginTop: 12 }]} minPresenceAhead={80}>
-        {section.title}
-      </Text>
-      <Text style={[styles.p, styles.soft]}>{section.intro}</Text>
-      {section.items.map((item) => (
-        <View key={item.id} style={{ marginBottom: 7 }}>
-          {/* Keeps an item's heading with the first lines of its text at a page break. */}
-          <Text style={{ fontWeight: 'bold' }} minPresenceAhead={40}>
-            {item.short} — {item.score === null ? 'not applicable' : `${item.score} / 100`}
-          </Text>
-          <Text style={styles.small}>{item.text}</Text>
-          {item.answer ? <Text style={styles.small}>{item.answer}</Text> : null}
-          {item.narrative ? <Text>{item.narrative}</Text> : null}
-        </View>
-      ))}
-    </>
-  );
+/** The first sentence of a narrative: the verdict, without the explanation that follows it. */
+function firstSentence(text: string | null): string | null {
+  if (!text) return null;
+  const m = /^.+?[.!?](?=\s|$)/.exec(text);
+  return m ? m[0] : text;
 }
 
 export function Methodology({ paragraphs, instrument }: { paragraphs: string[]; instrument: string }) {
   return (
-    <>
-      {/* Follows on from the report's last part, so it keeps a few lines with its heading. */}
-      <Text style={[styles.h1, { marginTop: 18 }]} minPresenceAhead={140}>
-        Methodology
-      </Text>
+    <View>
+      <Heading eyebrow="How to read this report" title="Methodology" />
       {paragraphs.map((p, i) => (
         <Text key={i} style={styles.p}>
           {p}
         </Text>
       ))}
       <Text style={styles.small}>Instrument: {instrument}.</Text>
-    </>
+    </View>
   );
 }
