@@ -90,8 +90,23 @@ export const studies = sqliteTable(
     /** Invite links are shared on purpose, so the token is kept to show the link again. */
     inviteToken: text('invite_token').notNull().unique(),
     createdAt: createdAt(),
+    /** The consultant's name on the study's invite pages and reports (src/domain/brand.ts); null: no brand. */
+    brandName: text('brand_name'),
+    /** The accent colour, '#rrggbb', at least 4.5:1 against white; null: the product's own. */
+    brandAccent: text('brand_accent'),
+    /**
+     * The logo, always a PNG re-encoded by the server (an SVG upload is
+     * checked and rasterised), never the bytes uploaded. Read only by the
+     * logo route and the reports: the repository's study reads leave it out.
+     */
+    brandLogo: blob('brand_logo', { mode: 'buffer' }),
+    brandLogoWidth: integer('brand_logo_width'),
+    brandLogoHeight: integer('brand_logo_height'),
+    /** SHA-256 of brandLogo (hex, first 32 digits): the logo's address, /brand/<key>.png, and its ETag. */
+    brandLogoKey: text('brand_logo_key'),
+    brandUpdatedAt: integer('brand_updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('studies_consultant_idx').on(t.consultantId)],
+  (t) => [index('studies_consultant_idx').on(t.consultantId), index('studies_brand_logo_key_idx').on(t.brandLogoKey)],
 );
 
 export const companies = sqliteTable(
@@ -235,7 +250,8 @@ export type ScoreRow = typeof scores.$inferSelect;
 export type NewScoreRow = typeof scores.$inferInsert;
 export type AnswerRow = typeof answers.$inferInsert;
 export type NumbersRow = typeof participantNumbers.$inferSelect;
-export type Study = typeof studies.$inferSelect;
+/** A study as the pages read it: every column but the logo's bytes (see findLogo in src/server/repositories/studies.ts). */
+export type Study = Omit<typeof studies.$inferSelect, 'brandLogo'>;
 export type Company = typeof companies.$inferSelect;
 export type Consultant = typeof consultants.$inferSelect;
 

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import sax from 'sax';
+import {
+  checkLogoFile,
+  checkPngHeader,
+  decodeUtf8,
+  logoSize,
+  serialiseSvg,
+  svgProblem,
+  type Checked,
+  type SvgDocument,
+  type SvgElement,
+} from '../../domain/brand.ts';
+
+/** A logo as it is stored: a PNG this server encoded, its size, and its content key (the address it is served at). */
+export interface StoredLogo {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  key: string;
+}
+
+/**
+ * Reads an SVG with sax in strict mode, namespaces on and only XML's five
+ * entities known, into the domain's SvgDocument: a DOCTYPE is only noted
+ * (svgProblem refuses it), never read, and an entity it might declare is an
+ * error here.
+ */
+export function parseSvg(text: string): Checked<SvgDocument> {
+  const parser = sax.parser(true, { xmlns: true, strictEntities: true, position: true } as sax.SAXOptions);
+  const stack: SvgElement[] = [];
+  let root: SvgElement | null = null;
+  let doctype = false;
+  const instructions: string[] = [];
+  let error: string | null = null;
+  const append = (t: string) => stack.at(-1)?.children.push({ kind: 'text', text: t });
+  parser.onerror = (e) => {
+    error ??= `The SVG could not be read as XML (line ${parser.line + 1}): ${e.message.split('\n')[0]}.`;
+    // sax stops at the first error until resumed; the first one is all the message needs.
+  };
+  parser.ondoctype = () => {
+    doctype = true;
+  };
+  parser.onprocessinginstruction = (pi) => {
+    if (pi.name.toLowerCase() !== 'xml') instructions.push(`${pi.name} ${pi.body}`.trim());
+  };
+  parser.onopentag = (tag) => {
+    const t = tag as sax.QualifiedTag;
+    const el: SvgElement = {
+      kind: 'element',
+      local: t.local,
+      uri: t.uri,
+      attributes: Object.values(t.attributes).map((a) => ({ local: a.local, uri: a.uri, value: a.value })),
+      children: [],
+    };
+    if (stack.length) stack.at(-1)!.children.push(el);
+    else root ??= el;
+    stack.push(el);
+  };
+  parser.onclosetag = () => {
+    stack.pop();
+  };
+  parser.ontext = append;
+  parser.oncdata = append;
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    error ??= `The SVG could not be read as XML (line ${parser.line + 1}): ${(e as Error).message.split('\n')[0]}.`;
+  }
+  // A DOCTYPE is named as the reason even when an entity it declared is what stopped the parser.
+  if (doctype) return { ok: true, value: { root: root ?? emptySvg(), doctype, instructions } };
+  if (error) return { ok: false, error };
+  if (!root) return { ok: false, error: 'The SVG holds no element.' };
+  return { ok: true, value: { root, doctype, instructions } };
+}
+
+const emptySvg = (): SvgElement => ({ kind: 'element', local: 'svg', uri: '', attributes: [], children: [] });
+
+let ready: Promise<void> | null = null;
+
+/** Loads the rasteriser's WebAssembly once per process, on the first logo. */
+function rasteriser(): Promise<void> {
+  ready ??= readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')).then((wasm) => initWasm(wasm));
+  return ready;
+}
+
+type Renderer = InstanceType<typeof Resvg>;
+
+/**
+ * Draws an SVG to PNG. The wasm build of resvg has no file system, no network
+ * and no system fonts; an image it would have to fetch (imagesToResolve) is
+ * refused all the same, and an image that comes out fully transparent is
+ * refused as unreadable.
+ */
+async function draw(svg: string, size: (w: number, h: number) => { width: number; height: number }): Promise<Checked<Omit<StoredLogo, 'key'>>> {
+  await rasteriser();
+  let probe: Renderer | null = null;
+  let renderer: Renderer | null = null;
+  try {
+    probe = new Resvg(svg, { font: { loadSystemFonts: false } });
+    if (probe.imagesToResolve().length) return { ok: false, error: 'The logo refers to an image outside the file. Logos must be self-contained.' };
+    const target = size(probe.width, probe.height);
+    renderer = new Resvg(svg, { font: { loadSystemFonts: false }, fitTo: { mode: 'width', value: target.width } });
+    const image = renderer.render();
+    const { width, height, pixels } = image;
+    const png = image.asPng();
+    image.free();
+    let visible = false;
+    for (let i = 3; i < pixels.length && !visible; i += 4) visible = pixels[i] !== 0;
+    if (!visible) return { ok: false, error: 'The logo came out empty: nothing in it could be drawn. Export it again, or try the other format (PNG or SVG).' };
+    return { ok: true, value: { png, width, height } };
+  } catch (e) {
+    return { ok: false, error: `The logo could not be drawn: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}. Export it again, or try the other format (PNG or SVG).` };
+  } finally {
+    probe?.free();
+    renderer?.free();
+  }
+}
+
+const keyOf = (png: Uint8Array) => createHash('sha256').update(png).digest('hex').slice(0, 32);
+
+/**
+ * An uploaded logo file made safe to store: its kind decided by its content,
+ * an SVG checked (src/domain/brand.ts) and drawn from its checked tree, a PNG
+ * checked by its header and then decoded and encoded again, so that only
+ * pixels survive (no text chunks, no trailing bytes, no second file hidden in
+ * it). Either way the result is a PNG within LOGO_BOX.
+ */
+export async function prepareLogo(bytes: Uint8Array): Promise<Checked<StoredLogo>> {
+  const file = checkLogoFile(bytes);
+  if (!file.ok) return file;
+  let drawn: Checked<Omit<StoredLogo, 'key'>>;
+  if (file.value === 'png') {
+    const header = checkPngHeader(bytes);
+    if (!header.ok) return header;
+    const { width, height } = header.value;
+    const target = logoSize(width, height, 'png');
+    const uri = `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
+    const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" width="${target.width}" height="${target.height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" preserveAspectRatio="none" href="${uri}"/></svg>`;
+    drawn = await draw(wrapper, () => target);
+  } else {
+    const text = decodeUtf8(bytes)!;
+    const parsed = parseSvg(text);
+    if (!parsed.ok) return parsed;
+    const problem = svgProblem(parsed.value);
+    if (problem) return { ok: false, error: `This SVG cannot be used as a logo. ${problem}` };
+    drawn = await draw(serialiseSvg(parsed.value), (w, h) => logoSize(w, h, 'svg'));
+  }
+  return drawn.ok ? { ok: true, value: { ...drawn.value, key: keyOf(drawn.value.png) } } : drawn;
+}

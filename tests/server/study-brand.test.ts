@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareLogo } from '../../src/server/brand/logo.ts';
+import { findLogo, findStudyByInvite, studiesOf } from '../../src/server/repositories/studies.ts';
+import { changeStudyBrand, logoUrl, reportBrand, studyBrand, type BrandForm } from '../../src/server/services/study-brand.ts';
+import { createStudy } from '../../src/server/services/studies.ts';
+import { addConsultant } from '../helpers/consultants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const startsWithSignature = (png: Uint8Array) => Buffer.from(png.subarray(0, 8)).equals(PNG_SIGNATURE);
+
+describe('prepareLogo', () => {
+  it('rasterises a benign SVG to a PNG within the box, keeping its proportions', async () => {
+    const r = await prepareLogo(bytes(BENIGN_SVG));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(startsWithSignature(r.value.png)).toBe(true);
+    expect(pngSize(r.value.png)).toEqual({ width: 800, height: 267 });
+    expect({ width: r.value.width, height: r.value.height }).toEqual({ width: 800, height: 267 });
+    expect(r.value.key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('re-encodes a PNG, so that nothing but its pixels is stored', async () => {
+    const payload = Buffer.from('<script>alert(1)</script>');
+    const upload = solidPng(30, 10, [11, 92, 173], { chunks: [['tEXt', Buffer.concat([Buffer.from('Comment\0'), payload])]], trailer: payload });
+    const r = await prepareLogo(upload);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(startsWithSignature(r.value.png)).toBe(true);
+    expect(pngSize(r.value.png)).toEqual({ width: 30, height: 10 });
+    expect(Buffer.from(r.value.png).includes(payload)).toBe(false);
+    expect(Buffer.from(r.value.png).equals(upload)).toBe(false);
+  });
+
+  it('scales a large PNG down into the box', async () => {
+    const r = await prepareLogo(solidPng(1600, 400));
+    expect(r.ok && pngSize(r.value.png)).toEqual({ width: 800, height: 200 });
+  });
+
+  it('refuses a PNG whose image data does not decode', async () => {
+    const png = solidPng(30, 10);
+    const broken = Buffer.concat([png.subarray(0, 41), Buffer.alloc(20, 0x41), png.subarray(61)]);
+    const r = await prepareLogo(broken);
+    expect(r.ok).toBe(false);
+  });
+
+  it('refuses an HTML page and a file that is neither PNG nor SVG', async () => {
+    expect((await prepareLogo(bytes('<html><body><svg></svg></body></html>'))).ok).toBe(false);
+    expect((await prepareLogo(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).ok).toBe(false);
+  });
+
+  it('refuses an SVG that is not well-formed XML, saying where', async () => {
+    const r = await prepareLogo(bytes('<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>'));
+    expect(!r.ok && r.error).toMatch(/could not be read as XML \(line 1\)/);
+  });
+
+  it('refuses an SVG with text, which would lose its typeface', async () => {
+    const r = await prepareLogo(bytes('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>Acme</text></svg>'));
+    expect(!r.ok && r.error).toMatch(/outlines/);
+  });
+
+  describe.each(MALICIOUS_SVGS)('refuses $name', ({ svg, says }) => {
+    it('with a message naming it', async () => {
+      const r = await prepareLogo(bytes(svg));
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatch(says);
+    });
+  });
+});
+
+describe('a study brand', () => {
+  let t: TempDb;
+  beforeAll(() => {
+    t = openTempDb();
+  });
+  afterAll(() => t.cleanup());
+
+  const form = (o: Partial<BrandForm> = {}): BrandForm => ({ action: 'brand', name: 'Acme Consulting', accent: '#0b5cad', logo: new Uint8Array(), removeLogo: false, ...o });
+
+  it('is set by the study’s owner only, and read back for pages and reports', async () => {
+    const owner = addConsultant(t.db, 'owner@example.com', 'pw');
+    const other = addConsultant(t.db, 'other@example.com', 'pw');
+    const study = createStudy(t.db, owner, 'Spring study');
+    if (!study.ok) throw new Error(study.error);
+    const id = study.value.id;
+
+    expect(await changeStudyBrand(t.db, other, id, form({ name: 'Intruder' }))).toBeNull();
+    expect(studyBrand(t.db, id)).toBeNull();
+    expect(reportBrand(t.db, id)).toBeNull();
+
+    expect(await changeStudyBrand(t.db, owner, id, form({ logo: bytes(BENIGN_SVG) }))).toEqual({ ok: true });
+    const page = studyBrand(t.db, id)!;
+    expect(page.name).toBe('Acme Consulting');
+    expect(page.accent).toBe('#0b5cad');
+    expect(page.logo?.url).toMatch(/^\/brand\/[0-9a-f]{32}\.png$/);
+    const report = reportBrand(t.db, id)!;
+    expect(report.logo?.dataUri).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    expect(report.logo).toMatchObject({ width: 800, height: 267 });
+    const key = page.logo!.url.slice('/brand/'.length, -'.png'.length);
+    expect(logoUrl(key)).toBe(page.logo!.url);
+    expect(startsWithSignature(findLogo(t.db, key)!)).toBe(true);
+
+    // Reads of the study itself never carry the logo's bytes.
+    expect(Object.keys(studiesOf(t.db, owner.id)[0]!)).not.toContain('brandLogo');
+    expect(Object.keys(findStudyByInvite(t.db, studiesOf(t.db, owner.id)[0]!.inviteToken)!)).not.toContain('brandLogo');
+
+    // Bad input changes nothing and says what is wrong with each field.
+    const refused = await changeStudyBrand(t.db, owner, id, form({ name: '', accent: '#f0a202', logo: bytes(MALICIOUS_SVGS[0]!.svg) }));
+    expect(refused).toMatchObject({ ok: false, errors: { name: expect.any(String), accent: expect.stringContaining('2.12:1'), logo: expect.stringMatching(/script/) } });
+    expect(studyBrand(t.db, id)).toEqual(page);
+
+    // A new colour keeps the logo; removing the logo keeps the rest; no accent means the product's on the reports.
+    expect(await changeStudyBrand(t.db, owner, id, form({ accent: '' }))).toEqual({ ok: true });
+    expect(studyBrand(t.db, id)).toEqual({ ...page, accent: null });
+    expect(reportBrand(t.db, id)!.accent).toBe('#0b5cad');
+    expect(await changeStudyBrand(t.db, owner, id, form({ removeLogo: true }))).toEqual({ ok: true });
+    expect(studyBrand(t.db, id)!.logo).toBeNull();
+    expect(findLogo(t.db, key)).toBeUndefined();
+
+    expect(await changeStudyBrand(t.db, owner, id, form({ action: 'unbrand' }))).toEqual({ ok: true });
+    expect(studyBrand(t.db, id)).toBeNull();
+    expect(reportBrand(t.db, null)).toBeNull();
+  });
+});
