@@ -137,7 +137,7 @@ describe('logo files are judged by content', () => {
 
   it('refuses a PNG whose header is damaged', () => {
     const png = solidPng(4, 2);
-    png[17] ^= 0xff; // the width, so the IHDR CRC no longer matches
+    png[17] = png[17]! ^ 0xff; // the width, so the IHDR CRC no longer matches
     expect(checkPngHeader(png).ok).toBe(false);
     expect(checkPngHeader(solidPng(4, 2).subarray(0, 20)).ok).toBe(false);
   });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareLogo } from '../../src/server/brand/logo.ts';
+import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { findLogo, findStudyByInvite, studiesOf } from '../../src/server/repositories/studies.ts';
 import { changeStudyBrand, logoUrl, reportBrand, studyBrand, type BrandForm } from '../../src/server/services/study-brand.ts';
 import { createStudy } from '../../src/server/services/studies.ts';
 import { addConsultant } from '../helpers/consultants.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
 
@@ -121,5 +126,28 @@ describe('a study brand', () => {
     expect(await changeStudyBrand(t.db, owner, id, form({ action: 'unbrand' }))).toEqual({ ok: true });
     expect(studyBrand(t.db, id)).toBeNull();
     expect(reportBrand(t.db, null)).toBeNull();
+  });
+
+  it('is on both reports of a participant in the study, and on neither outside one', async () => {
+    const owner = addConsultant(t.db, 'reports@example.com', 'pw');
+    const study = createStudy(t.db, owner, 'Branded study');
+    if (!study.ok) throw new Error(study.error);
+    expect(await changeStudyBrand(t.db, owner, study.value.id, form({ name: 'Northwind Advisory', accent: '#7a1f5c', logo: solidPng(60, 20, [122, 31, 92]) }))).toEqual({ ok: true });
+    const finished = (studyId: number | null) => {
+      const p = addParticipant(t.db, { studyId });
+      saveAnswers(t.db, p.id, completeAnswers());
+      finishParticipant(t.db, instrument, p.id, new Date());
+      return findParticipant(t.db, p.id)!;
+    };
+    const inStudy = finished(study.value.id);
+    const company = companyReportFor(t.db, inStudy, 5)!;
+    const personal = personalReportFor(t.db, inStudy, 5)!;
+    for (const brand of [company.meta.brand, personal.meta.brand]) {
+      expect(brand).toMatchObject({ name: 'Northwind Advisory', accent: '#7a1f5c', logo: { width: 60, height: 20 } });
+      expect(brand!.logo!.dataUri).toMatch(/^data:image\/png;base64,/);
+    }
+    const alone = finished(null);
+    expect(companyReportFor(t.db, alone, 5)!.meta.brand).toBeNull();
+    expect(personalReportFor(t.db, alone, 5)!.meta.brand).toBeNull();
   });
 });

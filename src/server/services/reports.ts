@@ -14,6 +14,7 @@ import { loadAnswers, loadNumbers } from '../repositories/participants.ts';
 import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
 import { companyView } from './company-view.ts';
 import { peerPosition, publishedQuartiles } from './peers.ts';
+import { reportBrand } from './study-brand.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -103,6 +104,7 @@ export function companyReportFor(
             quantileMinimum(minGroup),
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
+    brand: reportBrand(db, participant.studyId),
   });
 }
 
@@ -139,5 +141,6 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     scores: s.personal,
     position,
     minGroup,
+    brand: reportBrand(db, participant.studyId),
   });
 }
