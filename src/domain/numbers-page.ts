@@ -190,7 +190,7 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
   const openCount = n.openCount ?? 0;
   return {
     rows,
-    chart: rateBarsGeometry(rates, 180),
+    chart: rateBarsGeometry(rates, 170),
     used,
     difference: Math.abs(gap) * 100 > WIN_RATE_GAP_POINTS ? gapSentence(gap, decided) : null,
     open:
@@ -215,7 +215,7 @@ function ownNumbers(n: YourNumbers): OwnNumbers | null {
     coverage: coverage
       ? `${formatRatio(coverage.ratio)} against the common ${coverage.rule} : 1 rule${coverage.meetsRule ? '.' : `: ${money(coverage.shortfall)} of pipeline short.`}`
       : null,
-    coverageMeter: coverage ? { ...meterGeometry(coverage.ratio, coverage.rule, 200), valueText: formatRatio(coverage.ratio), targetText: `${coverage.rule} : 1` } : null,
+    coverageMeter: coverage ? { ...meterGeometry(coverage.ratio, coverage.rule, 220), valueText: formatRatio(coverage.ratio), targetText: `${coverage.rule} : 1` } : null,
     stages: counts
       ? {
           text: counts.map(formatStageCount).join(' : '),

@@ -39,14 +39,17 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
 
       {page(
         <>
-          <Heading eyebrow="Executive summary" title="The four factors of your sales velocity" accent={accent} />
+          <Heading eyebrow="The four factors of your sales velocity" title="Executive summary" accent={accent} />
           <Text style={styles.intro}>{m.executive.intro}</Text>
           <View style={[styles.row, { flexWrap: 'wrap', justifyContent: 'space-between' }]}>
             {m.summary.subIndices.map((s) => (
               <View key={s.key} style={[styles.card, { width: (COLUMN - 10) / 2, borderTopWidth: 3, borderTopColor: factorColors[s.key] }]} wrap={false}>
                 <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'baseline' }]}>
                   <Text style={{ fontSize: 11, fontWeight: 'bold' }}>{s.label}</Text>
-                  <Text style={{ fontSize: 16, fontWeight: 'bold', color: factorColors[s.key] }}>{fmt(s.score)}</Text>
+                  <Text style={{ fontSize: 16, fontWeight: 'bold', color: factorColors[s.key] }}>
+                    {fmt(s.score)}
+                    <Text style={{ fontSize: 8, color: colors.soft }}> / 100</Text>
+                  </Text>
                 </View>
                 <Text style={[styles.small, { marginBottom: 4 }]}>
                   {s.peer?.relative != null ? `${fmt(s.peer.relative)} % of peers did not score higher. ` : ''}
@@ -73,17 +76,21 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
 
       {page(
         <>
-          <Heading eyebrow="Detailed analysis" title="Practice by practice" accent={accent} />
+          <Heading eyebrow="Practice by practice" title="Detailed analysis" accent={accent} />
           <Text style={styles.intro}>{m.detail.intro}</Text>
           {m.detail.sections.map((s) => (
             <DetailTable key={s.title} section={s} accent={accent} />
           ))}
+          {/*
+            The team's disagreement and the methodology follow on, not on pages of their own: a page break here left
+            the last rows of the analysis alone on a page.
+          */}
+          {m.disagreement ? <Disagreement d={m.disagreement} accent={accent} /> : null}
+          <View style={{ marginTop: 12 }}>
+            <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
+          </View>
         </>,
       )}
-
-      {m.disagreement ? page(<Disagreement d={m.disagreement} accent={accent} />) : null}
-
-      {page(<Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />)}
     </ReportDocument>
   );
 }
@@ -182,7 +189,7 @@ function scaleBar(bar: CompanyReportModel['summary']['subIndices'][number]['bar'
 
 function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagreement']>; accent: string }) {
   return (
-    <View>
+    <View style={{ marginTop: 12 }}>
       <Heading eyebrow="Your team" title="Where your team disagrees" accent={accent} />
       <Text style={styles.intro}>{d.intro}</Text>
       {d.items.map((x) => (
@@ -225,8 +232,8 @@ function NumbersSection({ n, accent }: { n: NumbersPage; accent: string }) {
   const company = n.company;
   return (
     <>
-      <Heading eyebrow="Your numbers" title={n.title} accent={accent} />
-      <Text style={styles.intro}>{n.intro}</Text>
+      <Heading eyebrow="From the figures you entered" title={n.title} accent={accent} />
+      <Text style={styles.p}>{n.intro}</Text>
       {own?.velocity ? (
         <View style={[styles.row, { gap: 10 }]} wrap={false}>
           <View style={[styles.panel, { flex: 1 }]}>
@@ -243,37 +250,35 @@ function NumbersSection({ n, accent }: { n: NumbersPage; accent: string }) {
           </View>
         </View>
       ) : null}
-      <View style={[styles.row, { gap: 14, marginTop: 6 }]}>
-        {own?.winRates ? (
-          <View style={{ flex: 1 }} wrap={false}>
-            <Text style={styles.h3}>Win rates</Text>
-            <RateBarsChart c={own.winRates.chart} rows={own.winRates.rows} />
-            {own.winRates.used ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.used}</Text> : null}
-            {own.winRates.difference ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.difference}</Text> : null}
-            {own.winRates.open ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.open}</Text> : null}
-            {own.winRates.note ? <Text style={[styles.small, { marginTop: 3 }]}>{own.winRates.note}</Text> : null}
-          </View>
-        ) : null}
-        {own?.coverage || own?.stages ? (
-          <View style={{ flex: 1 }}>
-            {own.coverage ? (
-              <View wrap={false}>
-                <Text style={styles.h3}>Pipeline coverage</Text>
-                {own.coverageMeter ? <MeterChart m={own.coverageMeter} valueText={own.coverageMeter.valueText} targetText={own.coverageMeter.targetText} /> : null}
-                <Text style={{ fontSize: 8.5, marginTop: 3 }}>{own.coverage}</Text>
-              </View>
-            ) : null}
-            {own.stages ? (
-              <View style={{ marginTop: 8 }} wrap={false}>
-                <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
-                <Text style={[styles.small, { marginBottom: 4 }]}>{own.stages.text}</Text>
-                <FunnelChart f={own.stages.chart} values={own.stages.rows.map((r) => r.value)} />
-                <Text style={styles.small}>{own.stages.note}</Text>
-              </View>
-            ) : null}
-          </View>
-        ) : null}
-      </View>
+      {own?.winRates ? (
+        <View style={{ marginTop: 4 }} wrap={false}>
+          <Text style={styles.h3}>Win rates</Text>
+          <RateBarsChart c={own.winRates.chart} rows={own.winRates.rows} />
+          {own.winRates.used ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.used}</Text> : null}
+          {own.winRates.difference ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.difference}</Text> : null}
+          {own.winRates.open ? <Text style={{ marginTop: 3, fontSize: 8.5 }}>{own.winRates.open}</Text> : null}
+          {own.winRates.note ? <Text style={[styles.small, { marginTop: 3 }]}>{own.winRates.note}</Text> : null}
+        </View>
+      ) : null}
+      {own?.coverage || own?.stages ? (
+        <View style={[styles.row, { gap: 20, marginTop: 6 }]} wrap={false}>
+          {own.coverage ? (
+            <View style={{ flex: 1 }}>
+              <Text style={styles.h3}>Pipeline coverage</Text>
+              {own.coverageMeter ? <MeterChart m={own.coverageMeter} valueText={own.coverageMeter.valueText} targetText={own.coverageMeter.targetText} /> : null}
+              <Text style={{ fontSize: 8.5, marginTop: 3 }}>{own.coverage}</Text>
+            </View>
+          ) : null}
+          {own.stages ? (
+            <View style={{ flex: 1 }}>
+              <Text style={styles.h3}>Opportunities each stage needs for one win</Text>
+              <Text style={[styles.small, { marginBottom: 4 }]}>{own.stages.text}</Text>
+              <FunnelChart f={own.stages.chart} values={own.stages.rows.map((r) => r.value)} />
+              <Text style={styles.small}>{own.stages.note}</Text>
+            </View>
+          ) : null}
+        </View>
+      ) : null}
       {company ? (
         <View style={{ marginTop: 12 }} wrap={false}>
           <Text style={styles.h2}>{company.heading}</Text>

@@ -52,7 +52,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
             ) : (
               <Text style={[styles.small, { marginTop: 4 }]}>Fewer than {m.meta.minGroup} comparable individuals so far: no comparison is shown.</Text>
             )}
-            <Text style={[styles.label, { marginTop: 14 }]}>APPROACH AND EXECUTION</Text>
+            <Text style={[styles.h3, { marginTop: 12 }]}>Approach and execution</Text>
             {(['approach', 'execution'] as const).map((k) => (
               <View key={k} style={[styles.row, { alignItems: 'center', marginTop: 5 }]}>
                 <Text style={{ width: 62, fontWeight: 'bold' }}>{k === 'approach' ? 'Approach' : 'Execution'}</Text>
@@ -76,11 +76,11 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
         ))}
       </ReportPage>
       <ReportPage id={id}>
-        <Heading eyebrow="Section by section" title="Your practices" accent={accent} />
+        <Heading eyebrow="Your practices" title="Section by section" accent={accent} />
         {m.sections.map((s) => (
           <DetailTable key={s.title} section={s} accent={accent} />
         ))}
-        <View break>
+        <View style={{ marginTop: 12 }}>
           <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
         </View>
       </ReportPage>

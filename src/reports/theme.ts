@@ -60,7 +60,7 @@ export const styles = StyleSheet.create({
   // line height is laid out far above the page, so react-pdf never drew the page numbers.
   footerBrand: { position: 'absolute', top: FOOTER_TOP, left: PAGE.margin, width: 300, fontSize: type.caption, color: colors.soft },
   pageNumber: { position: 'absolute', top: FOOTER_TOP, right: PAGE.margin, width: 120, textAlign: 'right', fontSize: type.caption, color: colors.soft },
-  eyebrow: { fontSize: type.caption, fontWeight: 'bold', letterSpacing: 1.2, color: colors.brand, marginBottom: 2 },
+  eyebrow: { fontSize: type.caption, fontWeight: 'bold', color: colors.brand, marginBottom: 2 },
   h1: { fontSize: type.h1, fontWeight: 'bold', marginBottom: 8, lineHeight: 1.2 },
   h2: { fontSize: type.h2, fontWeight: 'bold', marginBottom: 6, marginTop: 6, lineHeight: 1.25 },
   h3: { fontSize: type.lead, fontWeight: 'bold', marginBottom: 3, marginTop: 8 },
@@ -69,12 +69,12 @@ export const styles = StyleSheet.create({
   soft: { color: colors.soft },
   lead: { fontSize: 15, fontWeight: 'bold', lineHeight: 1.25 },
   small: { fontSize: type.caption, color: colors.soft },
-  label: { fontSize: 7.5, fontWeight: 'bold', letterSpacing: 0.8, color: colors.soft },
+  label: { fontSize: 7.5, fontWeight: 'bold', color: colors.soft },
   card: { borderWidth: 0.75, borderColor: colors.line, borderRadius: 6, padding: 10, marginBottom: 10 },
   panel: { backgroundColor: colors.wash, borderRadius: 6, padding: 10, marginBottom: 10 },
   row: { flexDirection: 'row' },
   tag: { fontSize: 6.5, fontWeight: 'bold', paddingHorizontal: 3.5, paddingVertical: 1.5, borderRadius: 2.5, textAlign: 'center' },
   big: { fontSize: type.display, fontWeight: 'bold', lineHeight: 1.1 },
   pill: { fontSize: 9, fontWeight: 'bold', color: colors.keep, backgroundColor: colors.keepBg, borderRadius: 8, paddingHorizontal: 7, paddingVertical: 2, alignSelf: 'center' },
-  th: { fontSize: 7.5, fontWeight: 'bold', color: colors.soft, letterSpacing: 0.5 },
+  th: { fontSize: 7.5, fontWeight: 'bold', color: colors.soft },
 });

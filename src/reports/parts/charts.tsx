@@ -133,15 +133,13 @@ export function RateBarsChart({ c, rows }: { c: RateBars; rows: readonly { label
   return (
     <View>
       {rows.map((r, i) => (
-        <View key={r.label} style={{ marginBottom: 5 }}>
-          <Text style={{ fontSize: 8.5 }}>{r.label}</Text>
-          <View style={[styles.row, { alignItems: 'center' }]}>
-            <Svg width={c.width} height={10} viewBox={`0 0 ${c.width} 10`}>
-              <Rect x={0} y={1} width={c.width} height={8} fill={colors.track} rx={2} />
-              <Rect x={0} y={1} width={c.bars[i]?.fill ?? 0} height={8} fill={i === 0 ? colors.brand : colors.bar} rx={2} />
-            </Svg>
-            <Text style={{ width: 46, textAlign: 'right', fontWeight: 'bold' }}>{r.value}</Text>
-          </View>
+        <View key={r.label} style={[styles.row, { alignItems: 'center', marginBottom: 4 }]}>
+          <Text style={{ flex: 1, fontSize: 8.5, paddingRight: 8 }}>{r.label}</Text>
+          <Svg width={c.width} height={10} viewBox={`0 0 ${c.width} 10`}>
+            <Rect x={0} y={1} width={c.width} height={8} fill={colors.track} rx={2} />
+            <Rect x={0} y={1} width={c.bars[i]?.fill ?? 0} height={8} fill={i === 0 ? colors.brand : colors.bar} rx={2} />
+          </Svg>
+          <Text style={{ width: 46, textAlign: 'right', fontWeight: 'bold' }}>{r.value}</Text>
         </View>
       ))}
       <Text style={styles.small}>Scale 0 to {c.max} %.</Text>

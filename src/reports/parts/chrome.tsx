@@ -73,7 +73,7 @@ function Cover({ id, cover }: { id: ReportIdentity; cover: CoverFacts }) {
     <View style={{ height: PAGE.height - 60 }}>
       <View style={{ backgroundColor: colors.ink, height: 330, paddingHorizontal: PAGE.margin, paddingTop: 56, justifyContent: 'space-between', paddingBottom: 36 }}>
         <View style={[styles.row, { alignItems: 'center', justifyContent: 'space-between' }]}>
-          <Text style={{ color: '#ffffff', fontSize: 10, fontWeight: 'bold', letterSpacing: 2 }}>VELOCITY INDEX</Text>
+          <Text style={{ color: '#ffffff', fontSize: 10, fontWeight: 'bold' }}>VELOCITY INDEX</Text>
           {id.brand ? (
             <View style={[styles.row, { alignItems: 'center', backgroundColor: '#ffffff', borderRadius: 4, paddingHorizontal: 8, paddingVertical: 6 }]}>
               {logo ? <Image src={logo.dataUri} style={{ ...fitLogo(logo, 110, 34), marginRight: 8 }} /> : null}
