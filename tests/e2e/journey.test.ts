@@ -241,12 +241,15 @@ describe('save and resume', () => {
     await second.close();
   });
 
-  it('answers a wrong token with a plain 404', async () => {
+  it('answers a wrong token with a 404 page that says how to get back', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const res = await page.goto(url('/r/AAAAAAAAAAAAAAAAAAAAAA'));
     expect(res?.status()).toBe(404);
-    expect(await page.textContent('body')).toBe('Not found.\n');
+    expect(await page.textContent('h1')).toBe('We can’t find an assessment for this link');
+    expect(await page.getAttribute('[data-testid=not-found-link] a.button', 'href')).toBe('/start');
+    await expectAccessible(page, 'wrong private link');
+    await screenshots(page, 'not-found-link');
     await context.close();
   });
 });

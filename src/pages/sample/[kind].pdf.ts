@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { reportDownload } from '../../server/handlers/report-download.ts';
-import { notFound } from '../../server/http/post.ts';
+import { fileNotFound } from '../../server/http/post.ts';
 import { sampleReport } from '../../server/services/sample-report.ts';
 
 /**
@@ -10,7 +10,7 @@ import { sampleReport } from '../../server/services/sample-report.ts';
  */
 export const GET: APIRoute = async ({ params }) => {
   const kind = params.kind;
-  if (kind !== 'company' && kind !== 'personal') return notFound();
+  if (kind !== 'company' && kind !== 'personal') return fileNotFound();
   const sample = sampleReport();
-  return (await reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db })) ?? notFound();
+  return (await reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db })) ?? fileNotFound();
 };

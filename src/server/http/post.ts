@@ -23,8 +23,19 @@ export async function postedForm(request: Request): Promise<PostedForm> {
   }
 }
 
+/**
+ * For a page (.astro): a 404 without a body, which Astro answers with
+ * src/pages/404.astro, the page that says what to do next (its copy follows
+ * the address: a private link, an invitation, the consultant area). Astro does
+ * not do this for endpoints; they answer with fileNotFound().
+ */
 export function notFound(): Response {
-  return plain(404, 'Not found.');
+  return new Response(null, { status: 404 });
+}
+
+/** For an endpoint (a PDF or CSV download): a 404 whose short text says where the file is found. */
+export function fileNotFound(): Response {
+  return plain(404, 'Not found. This file is not available at this address: open the page it belongs to and download it from there.');
 }
 
 /** A request whose address asks for something that cannot be: the message says what would be right. */

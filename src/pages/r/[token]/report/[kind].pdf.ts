@@ -1,14 +1,14 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../../server/db.ts';
 import { reportDownload } from '../../../../server/handlers/report-download.ts';
-import { notFound } from '../../../../server/http/post.ts';
+import { fileNotFound } from '../../../../server/http/post.ts';
 import { participantByToken } from '../../../../server/services/participation.ts';
 
 /** /r/<token>/report/company.pdf and /r/<token>/report/personal.pdf */
 export const GET: APIRoute = async ({ params }) => {
   const kind = params.kind;
-  if (kind !== 'company' && kind !== 'personal') return notFound();
+  if (kind !== 'company' && kind !== 'personal') return fileNotFound();
   const participant = participantByToken(db(), params.token);
-  if (!participant || participant.status !== 'completed') return notFound();
-  return (await reportDownload(participant, kind)) ?? notFound();
+  if (!participant || participant.status !== 'completed') return fileNotFound();
+  return (await reportDownload(participant, kind)) ?? fileNotFound();
 };

@@ -5,7 +5,7 @@ import { COMPARE_DIMENSIONS } from '../../../../../domain/peer-stats.ts';
 import { config } from '../../../../../server/config.ts';
 import { db } from '../../../../../server/db.ts';
 import { csvResponse } from '../../../../../server/http/csv-response.ts';
-import { badRequest, notFound, unprocessable } from '../../../../../server/http/post.ts';
+import { badRequest, fileNotFound, unprocessable } from '../../../../../server/http/post.ts';
 import { loadInstrument } from '../../../../../server/instrument-loader.ts';
 import { studyOf } from '../../../../../server/repositories/studies.ts';
 import { studyGroupMayBeExported } from '../../../../../server/services/comparison.ts';
@@ -26,9 +26,9 @@ const GroupQuery = z.union([
 export const GET: APIRoute = ({ locals, params, url }) => {
   const kind = params.kind;
   const id = Number(params.id);
-  if (!locals.consultant || (kind !== 'scores' && kind !== 'answers') || !Number.isInteger(id)) return notFound();
+  if (!locals.consultant || (kind !== 'scores' && kind !== 'answers') || !Number.isInteger(id)) return fileNotFound();
   const study = studyOf(db(), locals.consultant.id, id);
-  if (!study) return notFound();
+  if (!study) return fileNotFound();
   const query = GroupQuery.safeParse({ dimension: url.searchParams.get('dimension') ?? undefined, group: url.searchParams.get('group') ?? undefined });
   if (!query.success) return badRequest(`A peer group is chosen with both dimension (one of ${COMPARE_DIMENSIONS.join(', ')}) and group.`);
   const group: GroupFilter | undefined = query.data.dimension ? { dimension: query.data.dimension, key: query.data.group! } : undefined;
