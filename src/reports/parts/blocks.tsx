@@ -6,7 +6,8 @@ import { colors, KCS, styles } from '../theme.ts';
 /** A page's heading: a small eyebrow (the part of the report) over the title. */
 export function Heading({ eyebrow, title, accent }: { eyebrow: string; title: string; accent?: string }) {
   return (
-    <View minPresenceAhead={120}>
+    // Eyebrow and title never part, and they keep some of what follows with them.
+    <View wrap={false} minPresenceAhead={120}>
       <Text style={[styles.eyebrow, accent ? { color: accent } : {}]}>{eyebrow.toUpperCase()}</Text>
       <Text style={styles.h1}>{title}</Text>
     </View>
