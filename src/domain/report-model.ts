@@ -95,6 +95,8 @@ export interface CompanyReportInput {
   aggregate: CompanyAggregate | null;
   /** The consultant's brand of the participant's study; null or absent when none. */
   brand?: ReportBrand | null;
+  /** The name of the participant's study, for the cover; null or absent outside a study. */
+  study?: string | null;
 }
 
 export interface SubIndexRow {
@@ -133,6 +135,8 @@ export interface CompanyReportModel {
     date: string;
     /** The date written out, "1 December 2026". */
     dateText: string;
+    /** The study the report belongs to, null outside one. */
+    study: string | null;
     view: ViewKind;
     /** Whose figures these are, in words: shown on the cover and in every running header. */
     viewLabel: string;
@@ -273,6 +277,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       company: input.company,
       date: input.date,
       dateText: longDate(input.date),
+      study: input.study ?? null,
       view: input.view,
       viewLabel: input.view === 'company' ? `Company view · ${input.respondents} respondents` : input.ownAnswers ? 'Your view · your answers only' : 'One respondent’s view',
       respondents: input.respondents,
@@ -356,10 +361,12 @@ export interface PersonalReportInput {
   minGroup: number;
   /** The consultant's brand of the participant's study; null or absent when none. */
   brand?: ReportBrand | null;
+  /** The name of the participant's study, for the cover; null or absent outside a study. */
+  study?: string | null;
 }
 
 export interface PersonalReportModel {
-  meta: { company: string; date: string; dateText: string; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
+  meta: { company: string; date: string; dateText: string; study: string | null; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
   intro: string;
   index: { score: number; category: string; summary: string; gauge: Gauge };
   position: { label: string; size: number; relative: number } | null;
@@ -391,7 +398,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, dateText: longDate(input.date), role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
+    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,

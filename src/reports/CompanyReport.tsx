@@ -27,6 +27,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
         name: m.meta.company,
         tagline: m.cover.tagline,
         facts: [
+          ...(m.meta.study ? [{ label: 'Study', value: m.meta.study }] : []),
           ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
           { label: 'Date', value: m.meta.dateText },
           { label: 'Figures', value: m.meta.viewLabel },

@@ -21,6 +21,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
         name: m.meta.company,
         tagline: m.intro,
         facts: [
+          ...(m.meta.study ? [{ label: 'Study', value: m.meta.study }] : []),
           ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
           { label: 'Date', value: m.meta.dateText },
           { label: 'Role', value: m.meta.role },

@@ -116,3 +116,9 @@ export function brandOfStudy(db: Db, studyId: number) {
     .where(eq(studies.id, studyId))
     .get();
 }
+
+/** A study's name, for the covers of its reports; undefined for no study. */
+export function studyName(db: Db, studyId: number | null): string | undefined {
+  if (studyId === null) return undefined;
+  return db.select({ name: studies.name }).from(studies).where(eq(studies.id, studyId)).get()?.name;
+}

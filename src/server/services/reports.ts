@@ -15,6 +15,7 @@ import { countAtMost, findScore, velocityHistogram } from '../repositories/score
 import { companyView } from './company-view.ts';
 import { peerPosition, publishedQuartiles } from './peers.ts';
 import { reportBrand } from './study-brand.ts';
+import { studyName } from '../repositories/studies.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -105,6 +106,7 @@ export function companyReportFor(
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
     brand: reportBrand(db, participant.studyId),
+    study: studyName(db, participant.studyId) ?? null,
   });
 }
 
@@ -142,5 +144,6 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     position,
     minGroup,
     brand: reportBrand(db, participant.studyId),
+    study: studyName(db, participant.studyId) ?? null,
   });
 }
