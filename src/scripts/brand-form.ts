@@ -25,8 +25,9 @@ for (const form of document.querySelectorAll<HTMLFormElement>('[data-brand-form]
     const pass = ratio >= MIN_CONTRAST;
     contrast.textContent = `Contrast against white: ${formatRatio(ratio)} — ${pass ? 'passes WCAG AA' : `below ${MIN_CONTRAST}:1, choose a darker shade`}.`;
     contrast.dataset.pass = String(pass);
-    preview?.classList.add('study-branded');
-    preview?.setAttribute('style', accentStyle(hex));
+    // Like the server's preview: only an accent that passes is worn.
+    preview?.classList.toggle('study-branded', pass);
+    preview?.setAttribute('style', pass ? accentStyle(hex) : '');
   };
   picker.addEventListener('input', () => {
     text.value = picker.value;
