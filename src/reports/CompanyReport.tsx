@@ -199,7 +199,7 @@ function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagr
             <Text style={{ fontWeight: 'bold' }}>{x.short}</Text>
             <Text style={styles.small}>{x.text}</Text>
           </View>
-          <Text style={{ width: 150, textAlign: 'right' }}>
+          <Text style={{ width: 200, textAlign: 'right' }}>
             Average {x.mean} / 100, answers spread ±{x.spread} points
           </Text>
         </View>
@@ -213,7 +213,7 @@ function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagr
           <DumbbellChart d={d.rolesChart} labels={d.roles.map((r) => r.short)} />
           <View style={[styles.row, { gap: 14, marginTop: 4 }]}>
             <Text style={styles.small}>● Leaders</Text>
-            <Text style={[styles.small, { color: colors.change }]}>● Sellers</Text>
+            <Text style={[styles.small, { color: colors.amber }]}>● Sellers</Text>
           </View>
           {d.roles.map((r) => (
             <Text key={r.short} style={styles.small}>
