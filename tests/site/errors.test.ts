@@ -132,7 +132,7 @@ describe('429', () => {
     expect(html).toContain('data-status="429"');
     expect(html).toContain('data-testid="too-many-starts"');
     expect(html).toContain('Nothing was saved');
-    expect(html).toMatch(/Try again in about \d+ minutes?/);
+    expect(html).toMatch(/Try again in about (?:an hour|\d+ minutes?)/);
     // The form is still there with what was entered, so sending it again later is all it takes.
     expect(html).toContain('<form');
     expect(html).toContain('value="Acme Testing Ltd"');
