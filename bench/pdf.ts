@@ -1,14 +1,15 @@
 /**
  * `npm run bench:pdf`: the company and the personal report rendered 30 times
- * each with react-pdf after a warm-up (median, p95, peak memory), the first
+ * each with react-pdf after a warm-up (median, p95, peak memory), the same
+ * company report with a Chinese company name (as a ratio to it), the first
  * report in a fresh process (compiled as the built server runs it, with the
- * caches a started site has, without the shaping cache, with no cache at all,
- * and under tsx), the first download from the built server, and — the baseline, in the same run — the same report as an HTML page
+ * compile cache a started site has, with no cache at all, and under tsx), the
+ * first download from the built server, and — the baseline, in the same run — the same report as an HTML page
  * printed to PDF by headless Chromium (page.pdf on a browser already running),
  * plus Chromium's launch-to-first-PDF time.
  * The PDF cache is bypassed: every render here is a real one. The renderer's
- * shaping cache (src/reports/shaping-cache.ts) is not: it is what a running
- * server has. Beside the same report re-rendered, the company reports of 30
+ * in-memory shaping cache (src/reports/shaping-cache.ts) is not: it is what a
+ * running server has. Beside the same report re-rendered, the company reports of 30
  * other participants show what a report whose figures and narratives differ
  * costs.
  */
@@ -20,7 +21,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import { build } from 'esbuild';
 import { participantNumbers, participants } from '../db/schema.ts';
 import { launchChromium } from '../scripts/chromium.ts';
-import { buildIsStale, buildSite, shapingPrimeArgs } from '../scripts/build-state.ts';
+import { buildIsStale, buildSite } from '../scripts/build-state.ts';
 import { startSite } from '../scripts/site-process.ts';
 import { renderReport } from '../src/reports/render.ts';
 import { hashToken, newToken } from '../src/server/auth/tokens.ts';
@@ -82,6 +83,13 @@ async function timeRenders(kind: 'company' | 'personal', model: object): Promise
 
 const c = await timeRenders('company', company);
 const p = await timeRenders('personal', personal);
+// The same report with a Chinese company name: the CJK fallback face is loaded by its first render (the warm-up), then
+// every render shapes and subsets its glyphs too. Timed alternately with the plain report, so that both meet the same load.
+const CJK_NAME = '北京销售科技有限公司';
+// Wherever the name appears: the cover, headers, and the sentences that name the company.
+const cjkModel = JSON.parse(JSON.stringify(company).replaceAll(JSON.stringify(company.meta.company).slice(1, -1), CJK_NAME)) as typeof company;
+const cjk = await timeRenders('company', cjkModel);
+const plainAgain = await timeRenders('company', company);
 // Each of these reports is rendered once; the first (another participant again) only warms up like the others.
 const distinct: number[] = [];
 for (const [i, model] of others.entries()) {
@@ -128,34 +136,19 @@ await build({
     },
   ],
 });
-// The caches a site has after `npm start` built it and served once, in folders of this benchmark's own: the shaping
-// cache primed from synthetic participants by the build (`shaping prime`; none of them is the subject, whose report
-// still shapes its own names and figures), parsed templates and Node's compile cache, filled by one untimed run.
-// The same without the shaping cache shows what priming is worth; the first start after a build has the primed
-// shaping cache but no compiled code yet; a first start ever has no cache at all.
+// The caches a site has after `npm start` built it and served once, in folders of this benchmark's own: parsed
+// templates and Node's compile cache, filled by one untimed run. A first start ever has no cache at all.
 const caches = mkdtempSync(join(tmpdir(), 'velocity-caches-'));
-const compileCache = join(caches, 'compile');
-const primed = join(caches, 'primed');
-const unprimed = join(caches, 'unprimed');
-const prime = spawnSync(process.execPath, shapingPrimeArgs(root), { cwd: root, encoding: 'utf8', env: { ...process.env, VELOCITY_CACHE_DIR: primed } });
-if (prime.status !== 0) throw new Error(`shaping prime failed: ${prime.stderr}`);
-const asStarted = { NODE_COMPILE_CACHE: compileCache, VELOCITY_CACHE_DIR: primed };
-const withoutShaping = { NODE_COMPILE_CACHE: compileCache, VELOCITY_CACHE_DIR: unprimed };
+const asStarted = { NODE_COMPILE_CACHE: join(caches, 'compile'), VELOCITY_CACHE_DIR: caches };
 runCold([compiledCold], asStarted);
-runCold([compiledCold], withoutShaping);
 const coldTsx: Cold[] = [];
 const coldCompiled: Cold[] = [];
-const coldUnprimed: Cold[] = [];
-const coldAfterBuild: Cold[] = [];
 const coldFirstEver: Cold[] = [];
 // Fresh processes, alternately, several times each: the medians are printed.
 for (let i = 0; i < 7; i++) {
-  coldTsx.push(runCold(['--import', 'tsx', join(root, 'bench', 'pdf-cold.ts')], { VELOCITY_CACHE_DIR: primed }));
+  coldTsx.push(runCold(['--import', 'tsx', join(root, 'bench', 'pdf-cold.ts')], { VELOCITY_CACHE_DIR: caches }));
   coldCompiled.push(runCold([compiledCold], asStarted));
-  coldUnprimed.push(runCold([compiledCold], withoutShaping));
   const nothing = mkdtempSync(join(tmpdir(), 'velocity-no-cache-'));
-  coldAfterBuild.push(runCold([compiledCold], { NODE_COMPILE_CACHE: join(nothing, 'compile'), VELOCITY_CACHE_DIR: primed }));
-  rmSync(join(nothing, 'compile'), { recursive: true, force: true });
   coldFirstEver.push(runCold([compiledCold], { NODE_COMPILE_CACHE: join(nothing, 'compile'), VELOCITY_CACHE_DIR: nothing }));
   rmSync(nothing, { recursive: true, force: true });
 }
@@ -199,17 +192,19 @@ rmSync(dir, { recursive: true, force: true });
 const row = (name: string, xs: number[], extra = '') => console.log(`${name.padEnd(34)} median ${median(xs).toFixed(1).padStart(6)} ms   p95 ${p95(xs).toFixed(1).padStart(6)} ms ${extra}`);
 console.log(`react-pdf, ${RUNS} renders each after a warm-up (cache bypassed):`);
 row('company report', c.times, `  ${c.pages} pages, ${Math.round(c.bytes / 1024)} KB   (goal ≤ 150 ms)`);
+row('company report, Chinese name', cjk.times, `  ${cjk.pages} pages, ${Math.round(cjk.bytes / 1024)} KB`);
+row('company report again (plain name)', plainAgain.times);
+const cjkRatio = median(cjk.times) / ((median(c.times) + median(plainAgain.times)) / 2);
+console.log(`Chinese name / plain name (median)       ${cjkRatio.toFixed(2)}   (goal ≤ 1.5; the plain figure is the mean of the runs before and after)`);
 row('personal report', p.times, `  ${p.pages} pages, ${Math.round(p.bytes / 1024)} KB   (goal ≤ 60 ms)`);
 row(`company, ${distinct.length} other participants`, distinct, '  (each rendered once: other figures and narratives)');
 console.log(`peak memory (RSS) while rendering       ${Math.round(peak / 1024 / 1024)} MB`);
-console.log(`first company report in a fresh process, from process start (median of ${coldCompiled.length} each; goal < 600 ms):`);
-console.log(`  compiled, caches as npm start leaves them  ${coldMedian(coldCompiled)} ms   (bundled by esbuild like the server build; shaping cache primed, compile cache filled)`);
+console.log(`first company report in a fresh process, from process start (median of ${coldCompiled.length} each; no goal: the server warms its renderer when it starts):`);
+console.log(`  compiled, caches as npm start leaves them  ${coldMedian(coldCompiled)} ms   (bundled by esbuild like the server build; compile cache filled)`);
 const part = (k: keyof Cold['parts']) => median(coldCompiled.map((x) => x.parts[k])).toFixed(0);
 console.log(`    of which: Node and packages ${part('start')} ms, project modules ${part('imports')} ms, database and model ${part('model')} ms, render ${part('render')} ms`);
-console.log(`  compiled, without the shaping cache        ${coldMedian(coldUnprimed)} ms`);
-console.log(`  compiled, first start after a build        ${coldMedian(coldAfterBuild)} ms   (shaping cache primed, compile cache empty)`);
 console.log(`  compiled, first start ever (no cache)      ${coldMedian(coldFirstEver)} ms`);
-console.log(`  under tsx, shaping cache primed           ${coldMedian(coldTsx)} ms`);
+console.log(`  under tsx                                 ${coldMedian(coldTsx)} ms`);
 console.log(`first download from the built server      ${firstDownloadMs.toFixed(0)} ms   (3 s after its first request, which warms the renderer; status ${firstPdf.status})`);
 console.log(`unchanged report again (model + cache)   median ${median(cachedRuns).toFixed(2)} ms   (goal ≤ 5 ms)`);
 console.log(`\nbaseline: headless Chromium page.pdf of the same report page (browser already running, includes page load):`);

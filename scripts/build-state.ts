@@ -23,22 +23,10 @@ export function buildIsStale(root: string): boolean {
     .some((p) => newestMtime(p) > built);
 }
 
-/** Node's arguments for `npm run cli -- shaping prime` (tsx running the CLI), without going through npm. */
-export const shapingPrimeArgs = (root: string) => [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'main.ts'), 'shaping', 'prime'];
-
-/**
- * Runs `astro build`, then primes the PDF renderer's shaping cache from
- * synthetic participants (`npm run cli -- shaping prime`), so that the built
- * server's first report finds the reports' common text already shaped.
- * Returns the output of the step that failed, or null when both succeed.
- */
+/** Runs `astro build`. Returns its output when it fails, or null when it succeeds. */
 export function buildSite(root: string, stdio: 'inherit' | 'pipe' = 'inherit'): string | null {
-  const steps = [[join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], shapingPrimeArgs(root)];
-  for (const args of steps) {
-    const r = spawnSync(process.execPath, args, { cwd: root, stdio, encoding: 'utf8' });
-    if (r.status !== 0) return `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
-  }
-  return null;
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: root, stdio, encoding: 'utf8' });
+  return r.status === 0 ? null : `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
 }
 
 /**

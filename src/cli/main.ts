@@ -12,7 +12,6 @@ import { numbersCommand } from './commands/numbers.ts';
 import { reportCommand } from './commands/report.ts';
 import { scoreCommand } from './commands/score.ts';
 import { seedCommand } from './commands/seed.ts';
-import { shapingCommand } from './commands/shaping.ts';
 import { statsCommand } from './commands/stats.ts';
 import { userCommand } from './commands/user.ts';
 import { UsageError } from './errors.ts';
@@ -24,10 +23,10 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, shapingCommand, backupCommand]) {
+for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, backupCommand]) {
   program.addCommand(make());
 }
-// Subcommands of subcommands too (`stats rebuild`, `shaping prime`): otherwise commander exits with 1 itself.
+// Subcommands of subcommands too (`stats rebuild`): otherwise commander exits with 1 itself.
 const overrideExits = (cmd: Command): void => {
   for (const sub of cmd.commands) overrideExits(sub.exitOverride().showHelpAfterError(false));
 };

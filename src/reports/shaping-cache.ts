@@ -1,5 +1,4 @@
 import type * as fontkit from 'fontkit';
-import { exportRun, isExportedRun, learnClasses, position, restoreRun, type ExportedRun, type GlyphSource } from './shaping-codec.ts';
 
 /**
  * Makes a fontkit face remember its own work, so that react-pdf's text
@@ -18,18 +17,14 @@ import { exportRun, isExportedRun, learnClasses, position, restoreRun, type Expo
  * - `unitsPerEm`: a getter that walks to the `head` table on each of the
  *   several thousand reads per render; a constant of the face.
  *
- * The shaped runs can be written out (`exportRuns`) and handed to a face in
- * another process (`importRuns`; shaping-codec.ts writes and reads them,
- * shaping-store.ts keeps them on disk), so that a fresh process starts with
- * the reports' common text already shaped, the largest part of a first
- * render. A restored run is rebuilt only when it is first asked for; an entry
- * that does not decode cleanly is dropped and shaped again.
+ * Measured with Source Sans 3 (BENCHMARKS.md, 2026-12-01): a warm company
+ * report takes about 40 % less time with it. Runs stay in memory only, for the
+ * life of the process; nothing is written anywhere.
  *
  * This replaces methods on the face object (own properties shadowing
  * fontkit's prototype methods), relying on fontkit 2's public Font API:
- * `layout`, `getGlyph`, `hasGlyphForCodePoint`, `unitsPerEm`, `numGlyphs`,
- * GlyphRun's `glyphs`, `positions`, `script`, `language`, `direction`,
- * `features`. tests/reports/shaping-cache.test.ts fails if those change.
+ * `layout`, `hasGlyphForCodePoint`, `unitsPerEm`, GlyphRun's `glyphs` and
+ * `positions`. tests/reports/shaping-cache.test.ts fails if those change.
  */
 
 /** Shaped runs kept per face; beyond it the least recently used are dropped (a run is a few KB). */
@@ -39,17 +34,11 @@ const MEMOISED = Symbol.for('velocity-index.shaping-cache');
 
 type Face = fontkit.Font & { [MEMOISED]?: ShapingStats };
 type GlyphRun = ReturnType<fontkit.Font['layout']>;
-type Glyph = GlyphRun['glyphs'][number];
 
 export type ShapingStats = {
   hits: number;
   misses: number;
   size: () => number;
-  /** Runs shaped in this process since the last export: worth writing out. */
-  fresh: () => number;
-  exportRuns: () => ExportedRun[];
-  /** Adds runs exported by another process (the oldest first); returns how many were taken. */
-  importRuns: (runs: readonly unknown[]) => number;
   /** Forgets every run (counters stay). */
   clear: () => void;
 };
@@ -60,46 +49,12 @@ export function memoiseShaping(font: fontkit.Font, limit = SHAPED_RUNS_PER_FACE)
   if (existing) return existing;
 
   const layout = face.layout;
-  const getGlyph = face.getGlyph;
-  const glyphForCodePoint = face.glyphForCodePoint;
-  const byCodePoint = new Map<number, Glyph>();
-  const glyphs: GlyphSource = {
-    plain: (cp) => {
-      let glyph = byCodePoint.get(cp);
-      if (!glyph) byCodePoint.set(cp, (glyph = glyphForCodePoint.call(face, cp)));
-      return glyph;
-    },
-    byId: (id, codePoints) => getGlyph.call(face, id, codePoints),
-    count: () => face.numGlyphs,
-  };
-  const runs = new Map<string, GlyphRun | ExportedRun>();
-  let fresh = 0;
-  const remember = (key: string, run: GlyphRun | ExportedRun) => {
-    runs.set(key, run);
-    if (runs.size > limit) runs.delete(runs.keys().next().value!);
-  };
+  const runs = new Map<string, GlyphRun>();
   const stats: ShapingStats = {
     hits: 0,
     misses: 0,
     size: () => runs.size,
-    fresh: () => fresh,
-    exportRuns: () => {
-      fresh = 0;
-      return Array.from(runs, ([key, run]) => (Array.isArray(run) ? run : exportRun(key, run, glyphs)));
-    },
-    importRuns: (exported) => {
-      let taken = 0;
-      for (const run of exported) {
-        if (!isExportedRun(run) || runs.has(run[0])) continue;
-        remember(run[0], run);
-        taken++;
-      }
-      return taken;
-    },
-    clear: () => {
-      runs.clear();
-      fresh = 0;
-    },
+    clear: () => runs.clear(),
   };
   const shape = function (this: fontkit.Font, text: string, features?: unknown, script?: string, language?: string, direction?: string): GlyphRun {
     const key = `${features === undefined ? '' : JSON.stringify(features)}\u0000${script ?? ''}\u0000${language ?? ''}\u0000${direction ?? ''}\u0000${text}`;
@@ -107,16 +62,13 @@ export function memoiseShaping(font: fontkit.Font, limit = SHAPED_RUNS_PER_FACE)
     if (run) {
       // Least recently used goes first: the text every report shares stays, one report's figures make way.
       runs.delete(key);
-      if (Array.isArray(run)) run = restoreRun(run, glyphs);
-      if (run) runs.set(key, run);
-    }
-    if (run) stats.hits++;
-    else {
+      runs.set(key, run);
+      stats.hits++;
+    } else {
       stats.misses++;
-      fresh++;
       run = (layout as (...args: unknown[]) => GlyphRun).call(this, text, features, script, language, direction);
-      learnClasses(run);
-      remember(key, run);
+      runs.set(key, run);
+      if (runs.size > limit) runs.delete(runs.keys().next().value!);
     }
     return copyRun(run);
   };
@@ -143,6 +95,6 @@ export function memoiseShaping(font: fontkit.Font, limit = SHAPED_RUNS_PER_FACE)
 function copyRun(run: GlyphRun): GlyphRun {
   const copy = Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run);
   copy.glyphs = run.glyphs.slice();
-  copy.positions = run.positions.map((p) => position(p.xAdvance, p.yAdvance, p.xOffset, p.yOffset));
+  copy.positions = run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as typeof p, p));
   return copy;
 }

@@ -38,7 +38,7 @@ describe('pdfkit font reuse', () => {
       const file = join(dir, 'x.pdf');
       writeFileSync(file, pdf);
       const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout.split('\n').slice(2).filter((l) => l.trim());
-      expect(fonts.map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual(['DejaVuSans', 'DejaVuSans-Bold']);
+      expect(fonts.map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).sort()).toEqual(['SourceSans3-Bold', 'SourceSans3-Regular']);
       for (const row of fonts) expect(row).toMatch(/\syes\s+yes\s+yes\s/);
       expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(lines.flatMap((l) => [l, l]));
     } finally {
