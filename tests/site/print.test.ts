@@ -56,7 +56,7 @@ describe('the HTML reports in print', () => {
     expect(await style('.report .card', 'break-inside')).toBe('avoid');
     expect(await style('.report svg.chart', 'break-inside')).toBe('avoid');
     expect(await style('.report > .report-section', 'break-before')).toBe('page');
-    expect(await style('.report-section .report-section', 'break-before')).toBe('auto');
+    expect(await style('.report .section-head', 'break-after')).toBe('avoid');
     expect(await style('body', 'print-color-adjust')).toBe('exact');
     await page.emulateMedia({ media: 'screen' });
     expect(await style('.site-header', 'display')).not.toBe('none');
