@@ -11,11 +11,11 @@ import { memoiseShaping } from './shaping-cache.ts';
  * so names such as "Zoë O'Brien-Łukasiewicz" or "Αλέξης Иванов" render as
  * themselves. The site serves the same family (src/styles/fonts.css).
  *
- * Names in other scripts fall back, character by character, to Noto faces
- * (npm `@expo-google-fonts/*`, full static TrueType files, not split by
- * unicode range): Noto Sans SC for Chinese characters and Japanese kana,
- * Noto Sans KR for Hangul, Noto Sans Arabic, Noto Sans Hebrew, and the
- * monochrome Noto Emoji. react-pdf takes a family list (`fontFamily: [...]`)
+ * Names in other scripts fall back, character by character, to other open
+ * faces (npm `@expo-google-fonts/*`: Google Fonts' full static TrueType
+ * files, not split by unicode range): Noto Sans SC for Chinese characters and
+ * Japanese kana, Noto Sans KR for Hangul, IBM Plex Sans Arabic, Noto Sans
+ * Hebrew, and the monochrome Noto Emoji. react-pdf takes a family list (`fontFamily: [...]`)
  * and picks, per character, the first face with a glyph (textkit's font
  * substitution), then orders right-to-left runs with bidi-js and shapes
  * them with fontkit (Arabic joining forms). pdfkit embeds every face used
@@ -50,7 +50,7 @@ const PRIMARY: Record<Weight, string> = {
   [WEIGHT_BOLD]: join(sourceSans, 'SourceSans3-Bold.ttf'),
 };
 
-const noto = (pkg: string, prefix: string, weights: Weight[]): Partial<Record<Weight, string>> => {
+const googleFont = (pkg: string, prefix: string, weights: Weight[]): Partial<Record<Weight, string>> => {
   const dir = resolvePackage(`@expo-google-fonts/${pkg}`);
   const name = { 400: '400Regular', 600: '600SemiBold', 700: '700Bold' } as const;
   return Object.fromEntries(weights.map((w) => [w, join(dir, name[w], `${prefix}_${name[w]}.ttf`)]));
@@ -64,12 +64,14 @@ const noto = (pkg: string, prefix: string, weights: Weight[]): Partial<Record<We
  */
 const CJK = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Bopomofo}\p{scx=Hangul}\u3000-\u303f\uff00-\uffef]/u;
 const FALLBACKS: Fallback[] = [
-  { family: 'Noto Sans SC', files: noto('noto-sans-sc', 'NotoSansSC', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
-  { family: 'Noto Sans KR', files: noto('noto-sans-kr', 'NotoSansKR', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
-  { family: 'Noto Sans Arabic', files: noto('noto-sans-arabic', 'NotoSansArabic', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: /\p{scx=Arabic}/u },
-  { family: 'Noto Sans Hebrew', files: noto('noto-sans-hebrew', 'NotoSansHebrew', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: /\p{scx=Hebrew}/u },
+  { family: 'Noto Sans SC', files: googleFont('noto-sans-sc', 'NotoSansSC', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
+  { family: 'Noto Sans KR', files: googleFont('noto-sans-kr', 'NotoSansKR', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
+  // IBM Plex Sans Arabic rather than Noto Sans Arabic: Noto shapes a letter's dots as separate mark glyphs, more glyphs
+  // than characters, and textkit 7 then drops the last glyph of a line that ends in Arabic (a name on its own line).
+  { family: 'IBM Plex Sans Arabic', files: googleFont('ibm-plex-sans-arabic', 'IBMPlexSansArabic', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: /\p{scx=Arabic}/u },
+  { family: 'Noto Sans Hebrew', files: googleFont('noto-sans-hebrew', 'NotoSansHebrew', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: /\p{scx=Hebrew}/u },
   // One weight: emoji have no bold. Symbols too (arrows, check marks, dingbats) that the other faces lack.
-  { family: 'Noto Emoji', files: noto('noto-emoji', 'NotoEmoji', [WEIGHT_REGULAR]), scripts: /[\p{Extended_Pictographic}\p{Emoji_Component}\p{So}\p{Sm}]/u },
+  { family: 'Noto Emoji', files: googleFont('noto-emoji', 'NotoEmoji', [WEIGHT_REGULAR]), scripts: /[\p{Extended_Pictographic}\p{Emoji_Component}\p{So}\p{Sm}]/u },
 ];
 
 /**
