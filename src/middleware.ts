@@ -40,7 +40,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
   const response = await next();
   const h = response.headers;
-  h.set('Content-Security-Policy', CSP);
+  // A route that set a stricter policy of its own (the logo route's sandbox) keeps it.
+  if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CSP);
   h.set('X-Content-Type-Options', 'nosniff');
   h.set('Referrer-Policy', 'same-origin');
   h.set('X-Frame-Options', 'DENY');
