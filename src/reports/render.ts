@@ -4,7 +4,6 @@ import { createElement } from 'react';
 import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
 import { CompanyReport } from './CompanyReport.tsx';
 import { FONT, fontSafe, warmShaper } from './fonts.ts';
-import './pdfkit-font-reuse.ts';
 import { PersonalReport } from './PersonalReport.tsx';
 
 export type ReportRequest = { kind: 'company'; model: CompanyReportModel } | { kind: 'personal'; model: PersonalReportModel };
