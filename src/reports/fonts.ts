@@ -62,10 +62,12 @@ const googleFont = (pkg: string, prefix: string, weights: Weight[]): Partial<Rec
  * Korean only adds what it lacks, Hangul. Regular and bold only: react-pdf
  * resolves semibold to the nearest registered weight (bold).
  */
-const CJK = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Bopomofo}\p{scx=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+// A Korean name makes only Noto Sans KR read its file; Han characters may need either face.
+const CHINESE_JAPANESE = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Bopomofo}\u3000-\u303f\uff00-\uffef]/u;
+const KOREAN = /[\p{scx=Hangul}\p{scx=Han}\u3000-\u303f\uff00-\uffef]/u;
 const FALLBACKS: Fallback[] = [
-  { family: 'Noto Sans SC', files: googleFont('noto-sans-sc', 'NotoSansSC', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
-  { family: 'Noto Sans KR', files: googleFont('noto-sans-kr', 'NotoSansKR', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CJK },
+  { family: 'Noto Sans SC', files: googleFont('noto-sans-sc', 'NotoSansSC', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: CHINESE_JAPANESE },
+  { family: 'Noto Sans KR', files: googleFont('noto-sans-kr', 'NotoSansKR', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: KOREAN },
   // IBM Plex Sans Arabic rather than Noto Sans Arabic: Noto shapes a letter's dots as separate mark glyphs, more glyphs
   // than characters, and textkit 7 then drops the last glyph of a line that ends in Arabic (a name on its own line).
   { family: 'IBM Plex Sans Arabic', files: googleFont('ibm-plex-sans-arabic', 'IBMPlexSansArabic', [WEIGHT_REGULAR, WEIGHT_BOLD]), scripts: /\p{scx=Arabic}/u },
@@ -90,9 +92,7 @@ for (const f of FALLBACKS) Font.register({ family: f.family, fonts: sources(f.fi
 type FontSource = { src: string; data: unknown; loadResultPromise: Promise<void> | null };
 const registered = (family: string) => Font.getRegisteredFonts()[family]!.sources as unknown as FontSource[];
 
-// react-pdf would parse the primary files again (fontkit.open) on the first
-// render: hand it these faces, already parsed for fontSafe, instead.
-// Every face react-pdf gets is memoised (shaping-cache.ts): the reports repeat most of their text.
+/** Every face react-pdf gets is memoised (shaping-cache.ts): the reports repeat most of their text. */
 const open = (file: string) => {
   const face = fontkit.create(readFileSync(file)) as fontkit.Font;
   memoiseShaping(face);
@@ -102,6 +102,8 @@ const primaryFaces = Object.values(PRIMARY).map(open);
 const shaping = primaryFaces.map((face) => memoiseShaping(face));
 /** Hits and misses of the shaping cache per primary face (regular, semibold, bold): for tests and benchmarks. */
 export const shapingStats = () => shaping.map(({ hits, misses, size }) => ({ hits, misses, size: size() }));
+// react-pdf would parse the primary files again (fontkit.open) on the first
+// render: hand it these faces, already parsed for fontSafe, instead.
 for (const source of registered(FONT_FAMILY)) {
   const face = primaryFaces[Object.values(PRIMARY).indexOf(source.src)];
   if (!face) throw new Error(`react-pdf registered an unexpected font source: ${source.src}`);
