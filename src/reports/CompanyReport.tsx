@@ -1,5 +1,5 @@
 import { Text, View } from '@react-pdf/renderer';
-import type { CompanyReportModel } from '../domain/report-model.ts';
+import { BAR_WIDTH, type CompanyReportModel } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.tsx';
 import { BarChart, ColumnChart, DumbbellChart, FunnelChart, GaugeChart, HistogramChart, MeterChart, RateBarsChart } from './parts/charts.tsx';
 import { ActionList, DetailTable, Heading, Methodology } from './parts/blocks.tsx';
@@ -183,7 +183,7 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
 
 /** The model's bars are drawn at BAR_WIDTH; the summary's are narrower, so every position scales with it. */
 function scaleBar(bar: CompanyReportModel['summary']['subIndices'][number]['bar'], width: number) {
-  const k = width / 300;
+  const k = width / BAR_WIDTH;
   const s = (v: number | null) => (v === null ? null : v * k);
   return { fill: bar.fill * k, median: s(bar.median), q1: s(bar.q1), q3: s(bar.q3) };
 }
