@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { columnGeometry, funnelGeometry, gaugeGeometry, histogramGeometry, scoreBar } from '../../src/domain/chart-geometry.ts';
+import { columnGeometry, dumbbellGeometry, funnelGeometry, gaugeGeometry, histogramGeometry, meterGeometry, rateBarsGeometry, scoreBar } from '../../src/domain/chart-geometry.ts';
+import { longDate } from '../../src/domain/dates.ts';
 
 describe('gaugeGeometry', () => {
   it.each([
@@ -35,6 +36,51 @@ describe('histogramGeometry', () => {
     expect(h.bars.filter((b) => b.subject).map((b) => b.from)).toEqual([40]);
     expect(h.marker).toBe(188);
     expect(histogramGeometry(new Array(10).fill(1), 100).bars.at(-1)!.subject).toBe(true);
+  });
+
+  it('labels the band edges, not the middles of the bars, and marks the exact score', () => {
+    const h = histogramGeometry(new Array(10).fill(3), 50, 400, 100);
+    expect(h.ticks.map((t) => t.label)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(h.ticks.map((t) => t.x)).toEqual([0, 40, 80, 120, 160, 200, 240, 280, 320, 360, 400]);
+    expect(h.ticks.filter((t) => t.major).map((t) => t.label)).toEqual([0, 20, 40, 60, 80, 100]);
+    // A score of 50 sits on the edge labelled 50, at the left of the band it belongs to (50 to 60).
+    expect(h.marker).toBe(h.ticks[5]!.x);
+    expect(h.bars.find((b) => b.subject)!.from).toBe(50);
+    expect(histogramGeometry(new Array(10).fill(3), 47.5, 400).marker).toBe(190);
+  });
+});
+
+describe('meterGeometry', () => {
+  it('keeps the target mark on the bar whatever the value', () => {
+    expect(meterGeometry(1.2, 3, 300)).toEqual({ width: 300, fill: 80, target: 200, max: 4.5, met: false });
+    const far = meterGeometry(9, 3, 300);
+    expect([far.fill, far.target, far.met]).toEqual([300, 100, true]);
+  });
+});
+
+describe('rateBarsGeometry', () => {
+  it('draws the rates on one scale that ends at the next ten percent', () => {
+    const r = rateBarsGeometry([0.22, 0.295, 0.116], 300);
+    expect(r.max).toBe(30);
+    expect(r.bars.map((b) => b.fill)).toEqual([220, 295, 116]);
+    expect(r.ticks.map((t) => t.label)).toEqual([0, 10, 20, 30]);
+    expect(rateBarsGeometry([0.9], 100).ticks.map((t) => t.label)).toEqual([0, 20, 40, 60, 80]);
+  });
+});
+
+describe('dumbbellGeometry', () => {
+  it('places leaders and sellers at whole points on one axis', () => {
+    const d = dumbbellGeometry([{ leaders: 63.4, sellers: 21 }], 200);
+    expect(d.rows).toEqual([{ leaders: 126, sellers: 42 }]);
+    expect(d.ticks.map((t) => t.x)).toEqual([0, 50, 100, 150, 200]);
+  });
+});
+
+describe('longDate', () => {
+  it('writes a report date out, and leaves anything else as it is', () => {
+    expect(longDate('2026-12-01')).toBe('1 December 2026');
+    expect(longDate('2027-02-28')).toBe('28 February 2027');
+    expect(longDate('not a date')).toBe('not a date');
   });
 });
 

@@ -136,6 +136,30 @@ describe('companyReportModel', () => {
     expect(own.answer).toBe('You answered “Most of the time”.');
     const team = companyReportModel(input(answers, { view: 'company', respondents: 6, ownAnswers: null })).detail.sections.flatMap((x) => x.items).find((i) => i.id === item.id)!;
     expect(team.answer).toBe('Your team’s average: 75 / 100.');
+    // The practice tables' short forms: the label itself, and the team's average.
+    expect(own.answerShort).toBe('Most of the time');
+    expect(team.answerShort).toBe('Team average 75');
+  });
+
+  it('marks every scored practice keep, change or stop by its score, with the next step of that kind from its advice', () => {
+    const items = companyReportModel(input(middle)).detail.sections.flatMap((x) => x.items);
+    const byId = new Map(companyItemList.map((i) => [i.id, i]));
+    expect(items.some((i) => i.kind === 'change')).toBe(true);
+    for (const d of items) {
+      if (d.score === null) {
+        expect([d.kind, d.next]).toEqual([null, null]);
+        continue;
+      }
+      const kind = d.score <= 25 ? 'stop' : d.score >= 75 ? 'keep' : 'change';
+      expect(d.kind, d.id).toBe(kind);
+      expect(d.next, d.id).toBe(byId.get(d.id)!.advice[kind]);
+    }
+    const worst = companyReportModel(input(worstAnswers())).detail.sections.flatMap((x) => x.items).filter((i) => i.score !== null);
+    expect(worst.every((i) => i.kind === 'stop' && /^Stop /.test(i.next!))).toBe(true);
+  });
+
+  it('writes the report date out', () => {
+    expect(companyReportModel(input(middle)).meta.dateText).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
   });
 
   it("gives a seller's copy only actions a seller can take", () => {
