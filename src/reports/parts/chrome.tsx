@@ -39,8 +39,13 @@ export function ReportPage({ id, wrap = true, children }: { id: ReportIdentity; 
   return (
     <Page size="A4" style={styles.page} wrap={wrap}>
       <View style={styles.header} fixed>
-        <Text style={[styles.headerText, { fontWeight: 'bold', color: id.brand?.accent ?? colors.brand }]}>{id.brand ? id.brand.name : 'Velocity Index'}</Text>
-        <Text style={styles.headerText}>{`${id.title} · ${id.company} · ${id.date}`}</Text>
+        <Text style={[styles.headerText, { fontWeight: 'bold', color: id.brand?.accent ?? colors.brand, maxWidth: 170, paddingRight: 12, maxLines: 1 }]}>
+          {id.brand ? id.brand.name : 'Velocity Index'}
+        </Text>
+        {/* One line, however long the company's name: a second line would run into the page's content. */}
+        <Text style={[styles.headerText, { flex: 1, textAlign: 'right', maxLines: 1, textOverflow: 'ellipsis' }]}>
+          {`${id.title} · ${id.company} · ${id.date}`}
+        </Text>
       </View>
       {children}
       <Footer brand={id.brand} />
@@ -66,6 +71,9 @@ function fitLogo(logo: NonNullable<ReportBrand['logo']>, maxW: number, maxH: num
   return { width: logo.width * scale, height: logo.height * scale };
 }
 
+/** The company's name on the cover: smaller as it grows, so that up to 120 characters stay inside the dark band. */
+const coverNameSize = (name: string) => (name.length > 80 ? 20 : name.length > 45 ? 24 : 30);
+
 function Cover({ id, cover }: { id: ReportIdentity; cover: CoverFacts }) {
   const accent = id.brand?.accent ?? colors.brand;
   const logo = id.brand?.logo ?? null;
@@ -83,7 +91,7 @@ function Cover({ id, cover }: { id: ReportIdentity; cover: CoverFacts }) {
         </View>
         <View>
           <Text style={{ color: '#c5d3ea', fontSize: type.lead, marginBottom: 6 }}>{cover.title}</Text>
-          <Text style={{ color: '#ffffff', fontSize: 30, fontWeight: 'bold', lineHeight: 1.15 }}>{cover.name}</Text>
+          <Text style={{ color: '#ffffff', fontSize: coverNameSize(cover.name), fontWeight: 'bold', lineHeight: 1.15 }}>{cover.name}</Text>
         </View>
       </View>
       <View style={{ height: 6, backgroundColor: accent }} />
