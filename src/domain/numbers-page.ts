@@ -8,7 +8,7 @@ import {
   type CompanyFigureKey,
   type CompanyNumbers,
 } from './company-numbers.ts';
-import { formatChange, formatMoney, formatPercent, formatRatio, formatStageCount, groupThousands } from './number-format.ts';
+import { EN_NUMBERS, numberFormat, type NumberFormat, type NumberStyle } from './number-format.ts';
 import { DAYS_PER_QUARTER, opportunitiesPerStage, pipelineCoverage, whatIf, winRates } from './numbers.ts';
 import type { YourNumbers } from './profile.ts';
 
@@ -97,30 +97,30 @@ const FIGURE_LABELS: Record<CompanyFigureKey, string> = {
   firstStagePerWin: 'Opportunities at the first stage for one win',
 };
 
-function formatFigure(key: CompanyFigureKey, value: number, currency: string): string {
+function formatFigure(key: CompanyFigureKey, value: number, currency: string, f: NumberFormat): string {
   switch (key) {
     case 'opportunities':
-      return groupThousands(value);
+      return f.group(value);
     case 'dealValue':
-      return formatMoney(value, currency);
+      return f.money(value, currency);
     case 'velocityPerDay':
-      return formatMoney(value * DAYS_PER_QUARTER, currency);
+      return f.money(value * DAYS_PER_QUARTER, currency);
     case 'winRate':
     case 'unitWinRate':
     case 'valueWinRate':
-      return formatPercent(value);
+      return f.percent(value);
     case 'cycleDays':
-      return `${groupThousands(value)} days`;
+      return `${f.group(value)} days`;
     case 'coverage':
-      return formatRatio(value);
+      return f.ratio(value);
     case 'firstStagePerWin':
-      return formatStageCount(value);
+      return f.stageCount(value);
   }
 }
 
 const given = (n: YourNumbers) => Object.entries(n).some(([k, v]) => k !== 'currency' && v !== undefined);
 
-function ownVelocity(n: YourNumbers, money: (v: number) => string): OwnVelocity | null {
+function ownVelocity(n: YourNumbers, money: (v: number) => string, f: NumberFormat): OwnVelocity | null {
   const used = velocityWinRate(n);
   if (n.opportunities === undefined || n.dealValue === undefined || n.cycleDays === undefined || !(n.cycleDays > 0) || !used) return null;
   const w = whatIf({ opportunities: n.opportunities, dealValue: n.dealValue, winRate: used.rate * 100, cycleDays: n.cycleDays });
@@ -134,11 +134,11 @@ function ownVelocity(n: YourNumbers, money: (v: number) => string): OwnVelocity 
     uplift: w.uplift,
     perDayText: money(w.before.perDay),
     perQuarterText: money(w.before.perQuarter),
-    upliftText: formatChange(w.uplift),
+    upliftText: f.change(w.uplift),
     basis:
       used.source === 'entered'
-        ? `At the win rate you entered, ${formatPercent(used.rate)}.`
-        : `At the unit win rate of last quarter's decided deals, ${formatPercent(used.rate)}: you left the win rate blank.`,
+        ? `At the win rate you entered, ${f.percent(used.rate)}.`
+        : `At the unit win rate of last quarter's decided deals, ${f.percent(used.rate)}: you left the win rate blank.`,
     // Small enough to sit in the what-if card beside the velocity figure, so the numbers page fits one PDF page.
     whatIfChart: columnGeometry(columns, 220, 70),
     whatIfColumns: columns.map((c) => ({ label: c.label, value: money(c.value) })),
@@ -146,15 +146,15 @@ function ownVelocity(n: YourNumbers, money: (v: number) => string): OwnVelocity 
 }
 
 /** One sentence on what a gap between the entered rate and last quarter's usually means; positive gap: entered is higher. */
-function gapSentence(enteredMinusUnit: number, decided: number): string {
-  const points = `${Math.abs(enteredMinusUnit * 100).toFixed(1)} points`;
-  const sample = decided <= 50 ? `, and with ${groupThousands(decided)} decided deals one deal more or less moves it by ${(100 / decided).toFixed(1)} points` : '';
+function gapSentence(enteredMinusUnit: number, decided: number, f: NumberFormat): string {
+  const points = `${f.oneDecimal(Math.abs(enteredMinusUnit * 100))} points`;
+  const sample = decided <= 50 ? `, and with ${f.group(decided)} decided deals one deal more or less moves it by ${f.oneDecimal(100 / decided)} points` : '';
   return enteredMinusUnit > 0
     ? `The rate you entered is ${points} above last quarter's, which usually means it leaves out deals that ended in no decision (last quarter's figures count them as lost), comes from a longer or better period, or is the rate you aim for rather than the one you get${sample}.`
     : `Last quarter's decided deals give a rate ${points} above the one you entered, which usually means last quarter went better than most or the rate you entered is an older or more cautious figure${sample}.`;
 }
 
-function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: boolean): OwnWinRates | null {
+function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: boolean, f: NumberFormat): OwnWinRates | null {
   const outcomes = n.wonCount !== undefined && n.wonValue !== undefined && n.lostCount !== undefined && n.lostValue !== undefined;
   const r = outcomes
     ? winRates({ wonCount: n.wonCount!, wonValue: n.wonValue!, lostCount: n.lostCount!, lostValue: n.lostValue!, openCount: n.openCount, openValue: n.openValue })
@@ -163,18 +163,18 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
   const rows: NumbersLine[] = [];
   const rates: number[] = [];
   if (n.winRate !== undefined) {
-    rows.push({ label: 'Win rate you entered', value: formatPercent(n.winRate / 100) });
+    rows.push({ label: 'Win rate you entered', value: f.percent(n.winRate / 100) });
     rates.push(n.winRate / 100);
   }
   const decided = outcomes ? n.wonCount! + n.lostCount! : 0;
   if (r?.unit != null) {
-    rows.push({ label: `Unit win rate from last quarter's decided deals (${groupThousands(n.wonCount!)} won of ${groupThousands(decided)})`, value: formatPercent(r.unit) });
+    rows.push({ label: `Unit win rate from last quarter's decided deals (${f.group(n.wonCount!)} won of ${f.group(decided)})`, value: f.percent(r.unit) });
     rates.push(r.unit);
   }
   if (r?.value != null) {
     rows.push({
       label: `Value win rate from last quarter's decided deals (${money(n.wonValue!)} won of ${money(n.wonValue! + n.lostValue!)})`,
-      value: formatPercent(r.value),
+      value: f.percent(r.value),
     });
     rates.push(r.value);
   }
@@ -192,34 +192,34 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
     rows,
     chart: rateBarsGeometry(rates, 170),
     used,
-    difference: Math.abs(gap) * 100 > WIN_RATE_GAP_POINTS ? gapSentence(gap, decided) : null,
+    difference: Math.abs(gap) * 100 > WIN_RATE_GAP_POINTS ? gapSentence(gap, decided, f) : null,
     open:
       r && openCount > 0 && r.unitWithOpen !== null && r.unitIfOpenWon !== null
-        ? `Counting the ${groupThousands(openCount)} open deals as not yet won: ${formatPercent(r.unitWithOpen)} by count${r.valueWithOpen !== null && n.openValue !== undefined ? ` and ${formatPercent(r.valueWithOpen)} by value` : ''}; if all of them closed, ${formatPercent(r.unitIfOpenWon)}${r.valueIfOpenWon !== null && n.openValue !== undefined ? ` and ${formatPercent(r.valueIfOpenWon)}` : ''}.`
+        ? `Counting the ${f.group(openCount)} open deals as not yet won: ${f.percent(r.unitWithOpen)} by count${r.valueWithOpen !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueWithOpen)} by value` : ''}; if all of them closed, ${f.percent(r.unitIfOpenWon)}${r.valueIfOpenWon !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueIfOpenWon)}` : ''}.`
         : null,
     note: r?.value != null ? 'A value rate well below the unit rate means you win the small deals and lose the large ones; well above it, the reverse.' : null,
   };
 }
 
-function ownNumbers(n: YourNumbers): OwnNumbers | null {
+function ownNumbers(n: YourNumbers, f: NumberFormat): OwnNumbers | null {
   if (!given(n)) return null;
-  const money = (v: number) => formatMoney(v, n.currency);
-  const velocity = ownVelocity(n, money);
+  const money = (v: number) => f.money(v, n.currency);
+  const velocity = ownVelocity(n, money, f);
   const coverage = n.quota !== undefined && n.pipeline !== undefined ? pipelineCoverage(n.pipeline, n.quota) : null;
   const rates = stageRates(n);
   const counts = rates.length ? opportunitiesPerStage(rates) : null;
   const stageLabels = [...rates.map((_, i) => `Stage ${i + 1}`), 'Win'];
   return {
     velocity,
-    winRates: ownWinRates(n, money, velocity !== null),
+    winRates: ownWinRates(n, money, velocity !== null, f),
     coverage: coverage
-      ? `${formatRatio(coverage.ratio)} against the common ${coverage.rule} : 1 rule${coverage.meetsRule ? '.' : `: ${money(coverage.shortfall)} of pipeline short.`}`
+      ? `${f.ratio(coverage.ratio)} against the common ${coverage.rule} : 1 rule${coverage.meetsRule ? '.' : `: ${money(coverage.shortfall)} of pipeline short.`}`
       : null,
-    coverageMeter: coverage ? { ...meterGeometry(coverage.ratio, coverage.rule, 220), valueText: formatRatio(coverage.ratio), targetText: `${coverage.rule} : 1` } : null,
+    coverageMeter: coverage ? { ...meterGeometry(coverage.ratio, coverage.rule, 220), valueText: f.ratio(coverage.ratio), targetText: `${coverage.rule} : 1` } : null,
     stages: counts
       ? {
-          text: counts.map(formatStageCount).join(' : '),
-          rows: counts.map((c, i) => ({ label: stageLabels[i]!, value: formatStageCount(c) })),
+          text: counts.map(f.stageCount).join(' : '),
+          rows: counts.map((c, i) => ({ label: stageLabels[i]!, value: f.stageCount(c) })),
           // Sized for the PDF's half-width column; the web page scales it with its viewBox.
           chart: funnelGeometry(counts, stageLabels, 150, 14, 3),
           note: 'Whole opportunities, rounded up: fewer than that yields less than one win on average.',
@@ -228,7 +228,7 @@ function ownNumbers(n: YourNumbers): OwnNumbers | null {
   };
 }
 
-function companyView(company: CompanyNumbers, own: YourNumbers | null): CompanyNumbersView {
+function companyView(company: CompanyNumbers, own: YourNumbers | null, f: NumberFormat): CompanyNumbersView {
   const k = company.minGroup;
   const reader = company.withReader;
   // The reader's column only when they gave figures: a column of dashes says nothing.
@@ -241,14 +241,14 @@ function companyView(company: CompanyNumbers, own: YourNumbers | null): CompanyN
   const rows = none
     ? []
     : CompanyFigureKeys.flatMap((key) => {
-        const f = company.figures[key];
+        const fig = company.figures[key];
         const yours = mine[key];
-        if (!f && (yours === undefined || !yoursColumn)) return [];
+        if (!fig && (yours === undefined || !yoursColumn)) return [];
         return [
           {
             label: FIGURE_LABELS[key],
-            yours: yoursColumn ? (yours === undefined ? '—' : formatFigure(key, yours, ownCurrency)) : null,
-            company: f ? `${formatFigure(key, f.value, company.currency)} (median of ${f.n})` : '—',
+            yours: yoursColumn ? (yours === undefined ? '—' : formatFigure(key, yours, ownCurrency, f)) : null,
+            company: fig ? `${formatFigure(key, fig.value, company.currency, f)} (median of ${fig.n})` : '—',
           },
         ];
       });
@@ -282,9 +282,10 @@ function companyView(company: CompanyNumbers, own: YourNumbers | null): CompanyN
  * one whose company has no figure yet. The consultant's copy (company numbers
  * without a reader) always has the page, saying why it is empty when it is.
  */
-export function numbersPage(intro: string, own: YourNumbers | null, company: CompanyNumbers | null): NumbersPage | null {
+export function numbersPage(intro: string, own: YourNumbers | null, company: CompanyNumbers | null, style: NumberStyle = EN_NUMBERS): NumbersPage | null {
+  const f = numberFormat(style);
   const consultant = company !== null && !company.withReader;
-  const mine = consultant || !own ? null : ownNumbers(own);
+  const mine = consultant || !own ? null : ownNumbers(own, f);
   const companyFigures = company !== null && Object.keys(company.figures).length > 0;
   if (!consultant && !mine && !companyFigures) return null;
   return {
@@ -295,6 +296,6 @@ export function numbersPage(intro: string, own: YourNumbers | null, company: Com
         ? intro
         : "You left the optional numbers page blank, so this page shows your company's figures only, combined from the respondents who gave them. Treat them as estimates.",
     own: mine,
-    company: company && (consultant || companyFigures || mine) ? companyView(company, consultant ? null : own) : null,
+    company: company && (consultant || companyFigures || mine) ? companyView(company, consultant ? null : own, f) : null,
   };
 }

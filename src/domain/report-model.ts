@@ -17,6 +17,7 @@ import {
   type ScoreBar,
 } from './chart-geometry.ts';
 import { longDate } from './dates.ts';
+import { EN_NUMBERS, type NumberStyle } from './number-format.ts';
 import { SubIndexKeys, type Instrument, type Item, type SubIndexKey } from './instrument.ts';
 import type { CompanyNumbers } from './company-numbers.ts';
 import { compoundedFactor, TEN_PERCENT_EACH } from './numbers.ts';
@@ -97,6 +98,8 @@ export interface CompanyReportInput {
   brand?: ReportBrand | null;
   /** The name of the participant's study, for the cover; null or absent outside a study. */
   study?: string | null;
+  /** The reader's number separators (reader-locale.ts); English when absent. */
+  numberStyle?: NumberStyle;
 }
 
 export interface SubIndexRow {
@@ -137,6 +140,8 @@ export interface CompanyReportModel {
     dateText: string;
     /** The study the report belongs to, null outside one. */
     study: string | null;
+    /** How this reader writes numbers: every figure of the report uses it. */
+    numberStyle: NumberStyle;
     view: ViewKind;
     /** Whose figures these are, in words: shown on the cover and in every running header. */
     viewLabel: string;
@@ -278,6 +283,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       date: input.date,
       dateText: longDate(input.date),
       study: input.study ?? null,
+      numberStyle: input.numberStyle ?? EN_NUMBERS,
       view: input.view,
       viewLabel: input.view === 'company' ? `Company view · ${input.respondents} respondents` : input.ownAnswers ? 'Your view · your answers only' : 'One respondent’s view',
       respondents: input.respondents,
@@ -314,7 +320,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
         score: pct(a.score),
       })),
     },
-    numbers: numbersPage(copy.company.numbersIntro, input.numbers, input.companyNumbers),
+    numbers: numbersPage(copy.company.numbersIntro, input.numbers, input.companyNumbers, input.numberStyle),
     detail: {
       intro: copy.company.detailIntro,
       sections: instrument.company.sections.map((section) => ({
@@ -363,10 +369,12 @@ export interface PersonalReportInput {
   brand?: ReportBrand | null;
   /** The name of the participant's study, for the cover; null or absent outside a study. */
   study?: string | null;
+  /** The reader's number separators (reader-locale.ts); English when absent. */
+  numberStyle?: NumberStyle;
 }
 
 export interface PersonalReportModel {
-  meta: { company: string; date: string; dateText: string; study: string | null; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
+  meta: { company: string; date: string; dateText: string; study: string | null; numberStyle: NumberStyle; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
   intro: string;
   index: { score: number; category: string; summary: string; gauge: Gauge };
   position: { label: string; size: number; relative: number } | null;
@@ -398,7 +406,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
+    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, numberStyle: input.numberStyle ?? EN_NUMBERS, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,

@@ -4,7 +4,7 @@ import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.
 import { BarChart, ColumnChart, DumbbellChart, FunnelChart, GaugeChart, HistogramChart, MeterChart, RateBarsChart } from './parts/charts.tsx';
 import { ActionList, DetailTable, Heading, Methodology } from './parts/blocks.tsx';
 import { colors, COLUMN, factorColors, styles } from './theme.ts';
-import { groupThousands } from '../domain/number-format.ts';
+import { numberFormat } from '../domain/number-format.ts';
 import type { NumbersPage } from '../domain/numbers-page.ts';
 
 const TITLE = 'Company report';
@@ -17,7 +17,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
   const accent = m.meta.brand?.accent ?? colors.brand;
   const page = (children: React.ReactNode) => <ReportPage id={id}>{children}</ReportPage>;
   const peerLine = m.meta.peerLabel
-    ? `${m.meta.peerLabel} (${groupThousands(m.meta.peerSize ?? 0)} participants)`
+    ? `${m.meta.peerLabel} (${numberFormat(m.meta.numberStyle).group(m.meta.peerSize ?? 0)} participants)`
     : `Fewer than ${m.meta.minGroup} peers so far`;
   return (
     <ReportDocument

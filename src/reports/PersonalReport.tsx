@@ -3,7 +3,7 @@ import { BAR_WIDTH, type PersonalReportModel } from '../domain/report-model.ts';
 import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
 import { DetailTable, Heading, Methodology } from './parts/blocks.tsx';
-import { groupThousands } from '../domain/number-format.ts';
+import { numberFormat } from '../domain/number-format.ts';
 import { colors, styles } from './theme.ts';
 
 const TITLE = 'Personal report';
@@ -25,7 +25,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
           ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
           { label: 'Date', value: m.meta.dateText },
           { label: 'Role', value: m.meta.role },
-          { label: 'Compared with', value: m.position ? `${m.position.label} (${groupThousands(m.position.size)} people)` : `Fewer than ${m.meta.minGroup} comparable individuals so far` },
+          { label: 'Compared with', value: m.position ? `${m.position.label} (${numberFormat(m.meta.numberStyle).group(m.position.size)} people)` : `Fewer than ${m.meta.minGroup} comparable individuals so far` },
           { label: 'Instrument', value: m.meta.instrument },
         ],
       }}
@@ -47,7 +47,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
               <>
                 <Text style={[styles.big, { marginTop: 4 }]}>{fmt(m.position.relative)} %</Text>
                 <Text style={styles.small}>
-                  of {m.position.label} ({groupThousands(m.position.size)} people) did not score higher.
+                  of {m.position.label} ({numberFormat(m.meta.numberStyle).group(m.position.size)} people) did not score higher.
                 </Text>
               </>
             ) : (

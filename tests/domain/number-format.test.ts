@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatChange, formatMoney, formatPercent, formatRatio, formatStageCount, groupThousands } from '../../src/domain/number-format.ts';
+import { EN_NUMBERS, formatChange, formatMoney, formatPercent, formatRatio, formatStageCount, groupThousands, numberFormat } from '../../src/domain/number-format.ts';
+import { numbersPage } from '../../src/domain/numbers-page.ts';
+import { numberStyleFor } from '../../src/domain/reader-locale.ts';
 
 describe('groupThousands', () => {
   it.each([
@@ -47,5 +49,39 @@ describe('one rounding rule per kind of figure', () => {
         return shown >= v - 1e-9 && shown < v + 1;
       }),
     );
+  });
+});
+
+describe("the reader's separators", () => {
+  it('follows the first language of Accept-Language the runtime knows, English by default', () => {
+    expect(numberStyleFor('de-DE,de;q=0.9,en;q=0.8')).toEqual({ group: '.', decimal: ',' });
+    expect(numberStyleFor('en-US,en;q=0.9')).toEqual(EN_NUMBERS);
+    // A space between thousands becomes a no-break space, which every report face has.
+    expect(numberStyleFor('fr-FR')).toEqual({ group: '\u00a0', decimal: ',' });
+    // Swiss German: an apostrophe between thousands (ICU versions differ on which one).
+    expect(numberStyleFor('de-CH')).toMatchObject({ group: expect.stringMatching(/^['’]$/), decimal: '.' });
+    for (const header of [null, '', '*', 'xx-invalid-@@', 'en;q=abc', ';;;,,,', 'a'.repeat(5000)]) expect(numberStyleFor(header), String(header).slice(0, 20)).toEqual(EN_NUMBERS);
+    // A language whose own digits or marks a report would not print falls through to the next one.
+    expect(numberStyleFor('ar-EG,de;q=0.5')).toEqual({ group: '.', decimal: ',' });
+  });
+
+  it('writes every rule with those separators', () => {
+    const de = numberFormat({ group: '.', decimal: ',' });
+    expect([de.percent(0.295), de.change(0.4789), de.change(0), de.ratio(2.345), de.money(1234567.4, 'EUR'), de.stageCount(1234.5), de.group(-9876543)]).toEqual([
+      '29,5 %',
+      '+47,9 %',
+      '0,0 %',
+      '2,3 : 1',
+      'EUR 1.234.567',
+      '1.235',
+      '-9.876.543',
+    ]);
+    expect(numberFormat(EN_NUMBERS).percent(12.345)).toBe('1,234.5 %');
+  });
+
+  it('reaches the numbers page: a German reader reads 22,0 % and 29,5 %', () => {
+    const page = numbersPage('Intro', { winRate: 22, wonCount: 13, wonValue: 300_000, lostCount: 31, lostValue: 700_000, currency: 'EUR' }, null, { group: '.', decimal: ',' })!;
+    expect(page.own!.winRates!.rows.map((r) => r.value)).toEqual(['22,0 %', '29,5 %', '30,0 %']);
+    expect(page.own!.winRates!.rows[2]!.label).toContain('EUR 300.000 won of EUR 1.000.000');
   });
 });

@@ -132,6 +132,21 @@ describe('the landing page on the built server', () => {
     const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
     expect(text).toContain('(sample, demo data)');
     expect(text).toContain('Executive summary');
+    // English separators by default: the win rates read 15.0 %, never 15,0 %.
+    expect(text).toMatch(/\d\.\d %/);
+    expect(text).not.toMatch(/\d,\d %/);
+  });
+
+  it("writes the sample's numbers the way the reader's browser asks: 12.345,6 for a German reader, the text still English", async () => {
+    const res = await fetch(`${base}/sample/company.pdf`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    expect(res.status).toBe(200);
+    const file = join(tmp.dir, 'sample-de.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('Executive summary');
+    expect(text).toMatch(/\d,\d %/);
+    expect(text).not.toMatch(/\d\.\d %/);
+    expect(text).toMatch(/USD \d{1,3}(\.\d{3})+/);
   });
 
   it('answers an unknown sample kind with 404', async () => {

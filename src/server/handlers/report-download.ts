@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
+import type { NumberStyle } from '../../domain/number-format.ts';
 import { renderReport } from '../../reports/render.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
@@ -10,13 +11,14 @@ import { companyReportFor, personalReportFor } from '../services/reports.ts';
 export async function reportDownload(
   participant: Participant,
   kind: 'company' | 'personal',
-  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db } = {},
+  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db; numberStyle?: NumberStyle } = {},
 ): Promise<Response | null> {
   const k = config().PEER_MIN_GROUP;
   const database = options.database ?? db();
   const disposition = options.disposition ?? 'attachment';
   const model =
-    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true }) : personalReportFor(database, participant, k);
+    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true, numberStyle: options.numberStyle })
+      : personalReportFor(database, participant, k, new Date(), options.numberStyle);
   if (!model) return null;
   const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);
   const name = reportFileName(kind, model.meta.company, model.meta.date);

@@ -16,6 +16,7 @@ import { companyView } from './company-view.ts';
 import { peerPosition, publishedQuartiles } from './peers.ts';
 import { reportBrand } from './study-brand.ts';
 import { studyName } from '../repositories/studies.ts';
+import type { NumberStyle } from '../../domain/number-format.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -31,7 +32,7 @@ export function companyReportFor(
   participant: Participant,
   minGroup: number,
   date = new Date(),
-  options: { reader: boolean } = { reader: true },
+  options: { reader: boolean; numberStyle?: NumberStyle } = { reader: true },
 ): CompanyReportModel | null {
   const own = findScore(db, participant.id);
   if (!own) return null;
@@ -106,12 +107,13 @@ export function companyReportFor(
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
     brand: reportBrand(db, participant.studyId),
+    numberStyle: options.numberStyle,
     study: studyName(db, participant.studyId) ?? null,
   });
 }
 
 /** The personal report: placed among individuals of the same role when there are enough of them, else everyone. */
-export function personalReportFor(db: Db, participant: Participant, minGroup: number, date = new Date()): PersonalReportModel | null {
+export function personalReportFor(db: Db, participant: Participant, minGroup: number, date = new Date(), numberStyle?: NumberStyle): PersonalReportModel | null {
   const own = findScore(db, participant.id);
   if (!own) return null;
   const instrument = loadInstrument(participant.instrumentId);
@@ -144,6 +146,7 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     position,
     minGroup,
     brand: reportBrand(db, participant.studyId),
+    numberStyle,
     study: studyName(db, participant.studyId) ?? null,
   });
 }

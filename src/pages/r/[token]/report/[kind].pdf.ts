@@ -1,14 +1,15 @@
 import type { APIRoute } from 'astro';
+import { numberStyleFor } from '../../../../domain/reader-locale.ts';
 import { db } from '../../../../server/db.ts';
 import { reportDownload } from '../../../../server/handlers/report-download.ts';
 import { fileNotFound } from '../../../../server/http/post.ts';
 import { participantByToken } from '../../../../server/services/participation.ts';
 
 /** /r/<token>/report/company.pdf and /r/<token>/report/personal.pdf */
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, request }) => {
   const kind = params.kind;
   if (kind !== 'company' && kind !== 'personal') return fileNotFound();
   const participant = participantByToken(db(), params.token);
   if (!participant || participant.status !== 'completed') return fileNotFound();
-  return (await reportDownload(participant, kind)) ?? fileNotFound();
+  return (await reportDownload(participant, kind, { numberStyle: numberStyleFor(request.headers.get('accept-language')) })) ?? fileNotFound();
 };
