@@ -228,6 +228,8 @@ function detailItem(instrument: Instrument, item: Item, scores: ItemScores, sour
 function histogramOf(peer: PeerContext | null, velocity: number, k: number): (Histogram & { emptiedNote: string | null }) | null {
   if (!peer || !mayShowQuantiles(peer.histogram.reduce((a, b) => a + b, 0), k)) return null;
   const published = publishedCounts(peer.histogram, k);
+  // Every band under k: a chart of empty bands and a marker says nothing, and reads as broken.
+  if (published.counts.every((n) => n === 0)) return null;
   return { ...histogramGeometry(published.counts, publishedScore(velocity)), emptiedNote: published.emptied ? `Bands of fewer than ${k} are left empty.` : null };
 }
 

@@ -45,8 +45,9 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
           <View style={[styles.row, { flexWrap: 'wrap', justifyContent: 'space-between' }]}>
             {m.summary.subIndices.map((s) => (
               <View key={s.key} style={[styles.card, { width: (COLUMN - 10) / 2, borderTopWidth: 3, borderTopColor: factorColors[s.key] }]} wrap={false}>
-                <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'baseline' }]}>
-                  <Text style={{ fontSize: 11, fontWeight: 'bold' }}>{s.label}</Text>
+                {/* Top-aligned: aligned on the baseline, the large score sat lower than the line below it began. */}
+                <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'flex-start', marginBottom: 2 }]}>
+                  <Text style={{ fontSize: 11, fontWeight: 'bold', paddingTop: 4 }}>{s.label}</Text>
                   <Text style={{ fontSize: 16, fontWeight: 'bold', color: factorColors[s.key] }}>
                     {fmt(s.score)}
                     <Text style={{ fontSize: 8, color: colors.soft }}> / 100</Text>
@@ -65,11 +66,9 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             <Text style={[styles.h3, { marginTop: 0 }]}>Why small gains add up</Text>
             <Text>{m.executive.compounding}</Text>
           </View>
-          <View break={false}>
-            <Heading eyebrow="Where to start" title="Your five first actions" accent={accent} />
-            <Text style={styles.p}>{m.actions.intro}</Text>
-            <ActionList items={m.actions.items} />
-          </View>
+          <Heading eyebrow="Where to start" title="Your five first actions" accent={accent} marginTop={6} />
+          <Text style={styles.p}>{m.actions.intro}</Text>
+          <ActionList items={m.actions.items} />
         </>,
       )}
 
@@ -87,9 +86,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             the last rows of the analysis alone on a page.
           */}
           {m.disagreement ? <Disagreement d={m.disagreement} accent={accent} /> : null}
-          <View style={{ marginTop: 12 }}>
-            <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
-          </View>
+          <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
         </>,
       )}
     </ReportDocument>
@@ -142,7 +139,10 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
             <View style={{ marginTop: 4 }}>
               <HistogramChart h={s.histogram} score={s.velocity.score} width={300} />
               <Text style={styles.small}>
-                Participants per ten-point band; your band in amber.{s.histogram.emptiedNote ? ` ${s.histogram.emptiedNote}` : ''}
+                {s.histogram.bars.some((b) => b.subject && b.n > 0)
+                  ? 'Participants per ten-point band; your band in amber.'
+                  : 'Participants per ten-point band; your score marked.'}
+                {s.histogram.emptiedNote ? ` ${s.histogram.emptiedNote}` : ''}
               </Text>
             </View>
           ) : null}
@@ -189,9 +189,10 @@ function scaleBar(bar: CompanyReportModel['summary']['subIndices'][number]['bar'
 }
 
 function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagreement']>; accent: string }) {
+  // The page's own children (see DetailTable): a wrapping View moved whole, or overprinted, at a page break.
   return (
-    <View style={{ marginTop: 12 }}>
-      <Heading eyebrow="Your team" title="Where your team disagrees" accent={accent} />
+    <>
+      <Heading eyebrow="Your team" title="Where your team disagrees" accent={accent} marginTop={16} />
       <Text style={styles.intro}>{d.intro}</Text>
       {d.items.map((x) => (
         <View key={x.short} style={[styles.row, { paddingVertical: 5, borderBottomWidth: 0.5, borderColor: colors.line }]} wrap={false}>
@@ -223,7 +224,7 @@ function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagr
           ))}
         </View>
       ) : null}
-    </View>
+    </>
   );
 }
 

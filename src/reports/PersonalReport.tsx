@@ -81,9 +81,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
         {m.sections.map((s) => (
           <DetailTable key={s.title} section={s} accent={accent} />
         ))}
-        <View style={{ marginTop: 12 }}>
-          <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
-        </View>
+        <Methodology paragraphs={m.methodology} instrument={m.meta.instrument} />
       </ReportPage>
     </ReportDocument>
   );

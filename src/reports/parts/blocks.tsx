@@ -4,10 +4,10 @@ import type { DetailItem } from '../../domain/report-model.ts';
 import { colors, KCS, styles } from '../theme.ts';
 
 /** A page's heading: a small eyebrow (the part of the report) over the title. */
-export function Heading({ eyebrow, title, accent }: { eyebrow: string; title: string; accent?: string }) {
+export function Heading({ eyebrow, title, accent, marginTop = 0 }: { eyebrow: string; title: string; accent?: string; marginTop?: number }) {
   return (
     // Eyebrow and title never part, and they keep some of what follows with them.
-    <View wrap={false} minPresenceAhead={120}>
+    <View wrap={false} minPresenceAhead={120} style={{ marginTop }}>
       <Text style={[styles.eyebrow, accent ? { color: accent } : {}]}>{eyebrow.toUpperCase()}</Text>
       <Text style={styles.h1}>{title}</Text>
     </View>
@@ -85,10 +85,12 @@ export function DetailTable({ section, accent }: { section: { title: string; int
     </View>
   );
   const [first, ...rest] = section.items;
+  // The rows are the page's own children, not inside a section View: react-pdf moves a View that does not fit
+  // the rest of a page whole to the next one, which left half pages empty, and overprinted a long one.
   return (
-    <View style={{ marginBottom: 14 }}>
+    <>
       {/* The heading, the column heads and the first row move together: a heading never ends a page alone. */}
-      <View wrap={false}>
+      <View wrap={false} style={{ marginTop: 14 }}>
         <View style={[styles.row, { justifyContent: 'space-between', alignItems: 'flex-end', borderBottomWidth: 1.5, borderColor: accent ?? colors.ink, paddingBottom: 3, marginBottom: 3 }]}>
           <Text style={[styles.h2, { marginBottom: 0 }]}>{section.title}</Text>
           {section.score != null ? <Text style={{ fontSize: 11, fontWeight: 'bold' }}>{section.score} / 100</Text> : null}
@@ -104,7 +106,7 @@ export function DetailTable({ section, accent }: { section: { title: string; int
         {first ? row(first) : null}
       </View>
       {rest.map(row)}
-    </View>
+    </>
   );
 }
 
@@ -115,16 +117,17 @@ function firstSentence(text: string | null): string | null {
   return m ? m[0] : text;
 }
 
+/** The methodology as the page's own children (see DetailTable), so it flows on from whatever comes before it. */
 export function Methodology({ paragraphs, instrument }: { paragraphs: string[]; instrument: string }) {
   return (
-    <View>
-      <Heading eyebrow="How to read this report" title="Methodology" />
+    <>
+      <Heading eyebrow="How to read this report" title="Methodology" marginTop={16} />
       {paragraphs.map((p, i) => (
         <Text key={i} style={styles.p}>
           {p}
         </Text>
       ))}
       <Text style={styles.small}>Instrument: {instrument}.</Text>
-    </View>
+    </>
   );
 }

@@ -6,7 +6,7 @@ import { firstWithNumbers } from '../repositories/participants.ts';
 import { seedParticipants } from './seed.ts';
 
 /** Synthetic participants behind the sample: enough for its peer groups to reach k, as in a real study. */
-const SAMPLE_POPULATION = 400;
+const SAMPLE_POPULATION = 1200;
 /** The demo data's seed, so the sample looks like the demo. */
 const SAMPLE_SEED = 1;
 
