@@ -71,6 +71,8 @@ export const MAX_LOGO_BYTES = 200 * 1024;
 export const MAX_PNG_SIDE = 2000;
 /** The box a stored logo fits in, in pixels: ample for a page header on a high-density screen and for print. */
 export const LOGO_BOX = { width: 800, height: 320 } as const;
+/** The most a logo may be wider than tall, or taller than wide: beyond it, the box would shrink one side to a sliver. */
+export const MAX_LOGO_ASPECT = 20;
 
 export type LogoKind = 'png' | 'svg';
 
@@ -202,8 +204,18 @@ export const MAX_SVG_USE_COPIES = 20000;
 /** SVG elements that draw a still image: anything else in the SVG namespace is refused. */
 const DRAWING = new Set([
   'svg', 'g', 'defs', 'symbol', 'use', 'switch', 'title', 'desc', 'metadata', 'style',
-  'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'image', 'marker',
-  'linearGradient', 'radialGradient', 'stop', 'pattern', 'clipPath', 'mask', 'filter',
+  'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'marker',
+  'linearGradient', 'radialGradient', 'stop', 'clipPath', 'mask',
+]);
+
+/**
+ * Refused even though SVG draws with them: each can ask the rasteriser for
+ * unbounded work from a few bytes (filter octaves and blurs, patterns filled
+ * with patterns, an embedded picture of 20,000 × 20,000 pixels). A logo
+ * flattened by its design tool needs none of them.
+ */
+const COSTLY = new Set([
+  'filter', 'pattern', 'image', 'feImage',
   'feBlend', 'feColorMatrix', 'feComponentTransfer', 'feComposite', 'feConvolveMatrix', 'feDiffuseLighting',
   'feDisplacementMap', 'feDistantLight', 'feDropShadow', 'feFlood', 'feFuncA', 'feFuncB', 'feFuncG', 'feFuncR',
   'feGaussianBlur', 'feMerge', 'feMergeNode', 'feMorphology', 'feOffset', 'fePointLight',
@@ -250,6 +262,11 @@ function elementProblem(el: SvgElement): string | null {
   if (el.uri !== SVG_NS) return null;
   if (TEXT_ELEMENTS.has(name)) return 'It holds text (<text>). Convert the text to outlines (paths) in your design tool, so that the logo keeps its typeface, or upload a PNG.';
   if (ANIMATION.has(name)) return `It is animated (<${name}>). A logo is drawn once, as a still image: remove the animation.`;
+  if (COSTLY.has(name)) {
+    return name === 'image'
+      ? 'It embeds a picture (<image>). Upload that picture as a PNG instead, or export the logo as plain vector shapes.'
+      : `It uses ${name === 'pattern' ? 'a pattern fill' : 'filter effects'} (<${name}>), which can take the server minutes to draw. Flatten the effects in your design tool and export again, or upload a PNG.`;
+  }
   if (!DRAWING.has(name)) return `It holds an <${name}> element, which logos do not need. Export the logo again as plain SVG, or upload a PNG.`;
   for (const a of el.attributes) {
     if (a.local === 'href' && (a.uri === '' || a.uri === XLINK_NS)) {

@@ -8,9 +8,15 @@ import { z } from 'zod';
  * "Acme\u202Egnp.exe" reads as "Acmeexe.png"; the invisible direction marks
  * U+200E, U+200F and U+061C; and the line and paragraph separators U+2028 and
  * U+2029, which break a line in a PDF. Right-to-left scripts need none of
- * them: their letters carry their own direction.
+ * them: their letters carry their own direction. Also every other invisible
+ * format character (\p{Cf}: zero-width space, word joiner, byte-order mark,
+ * soft hyphen, tag characters …) and the Hangul fillers, which draw nothing,
+ * so that a name can neither be blank to the eye nor look like another; the
+ * zero-width joiner and non-joiner stay, since emoji and some scripts need them.
  */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/u;
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\u2028\u2029]|(?![\u200C\u200D])\p{Cf}/u;
+/** A name shows at least one letter or digit. */
+const VISIBLE = /[\p{L}\p{N}]/u;
 
 const NAMES: Record<number, string> = {
   0x09: 'TAB',
@@ -30,6 +36,11 @@ const NAMES: Record<number, string> = {
   0x2067: 'RIGHT-TO-LEFT ISOLATE',
   0x2068: 'FIRST STRONG ISOLATE',
   0x2069: 'POP DIRECTIONAL ISOLATE',
+  0x00ad: 'SOFT HYPHEN',
+  0x200b: 'ZERO WIDTH SPACE',
+  0x2060: 'WORD JOINER',
+  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+  0x3164: 'HANGUL FILLER',
 };
 
 /** The first character of `text` that a name may not hold, as "U+202E RIGHT-TO-LEFT OVERRIDE"; null when there is none. */
@@ -72,6 +83,8 @@ export function safeText(o: SafeTextOptions): z.ZodType<string, string> {
           code: 'custom',
           message: `${o.field ? `${o.field} ` : ''}holds an invisible control or text-direction character (${bad}). Type it again without it.`,
         });
+      } else if (value !== '' && !VISIBLE.test(value)) {
+        ctx.addIssue({ code: 'custom', message: `${o.field ? `${o.field} ` : ''}needs at least one letter or digit.` });
       }
     });
   return o.required ? base.min(1, o.required) : base;

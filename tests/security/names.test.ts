@@ -30,9 +30,17 @@ const SPOOFS: [string, string, string][] = [
   ['a DEL', 'Acme\u007F', 'U+007F a control character'],
   ['a C1 control', 'Acme\u0085Ltd', 'U+0085 a control character'],
   ['a line separator inside', 'Acme\u2028Ltd', 'U+2028 LINE SEPARATOR'],
+  // Invisible characters that draw nothing (issue 12's attacker review): a blank or look-alike name.
+  ['a zero-width space', 'Ac\u200Bme', 'U+200B ZERO WIDTH SPACE'],
+  ['a byte-order mark', 'Ac\uFEFFme', 'U+FEFF ZERO WIDTH NO-BREAK SPACE'],
+  ['a word joiner', 'Acme\u2060Ltd', 'U+2060 WORD JOINER'],
+  ['a soft hyphen', 'Ac\u00ADme', 'U+00AD SOFT HYPHEN'],
+  ['a tag character', 'Acme\u{E0041}', 'U+E0041'],
+  ['a combining grapheme joiner', 'Ac\u034Fme', 'U+034F'],
+  ['a Hangul filler', 'Acme\u3164', 'U+3164 HANGUL FILLER'],
 ];
 
-const FINE = ['Acme Ltd', 'Łódź Logistics', 'Müller & Söhne GmbH', 'شركة المثال', 'חברת דוגמה', '株式会社サンプル', 'Family 👨‍👩‍👧 Co', 'O’Brien, Smith & Co.'];
+const FINE = ['Acme Ltd', 'Łódź Logistics', 'Müller & Söhne GmbH', 'شركة المثال', 'חברת דוגמה', '株式会社サンプル', 'Family 👨‍👩‍👧 Co', 'O’Brien, Smith & Co.', 'می‌خواهم Co', '3M'];
 
 describe('one schema for names typed by people (issue 11)', () => {
   const name = safeText({ field: 'The name', max: 120, required: 'Enter a name.' });
@@ -44,6 +52,10 @@ describe('one schema for names typed by people (issue 11)', () => {
     expect(parsed.error!.issues[0]!.message).toBe(
       `The name holds an invisible control or text-direction character (${character}). Type it again without it.`,
     );
+  });
+
+  it('refuses a name with no letter or digit to show', () => {
+    for (const text of ['...', '—', '🚀🚀']) expect(name.safeParse(text).error?.issues[0]?.message, text).toBe('The name needs at least one letter or digit.');
   });
 
   it.each(FINE)('accepts %s as it was typed', (text) => {

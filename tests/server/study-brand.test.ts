@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawSvg } from '../../src/server/brand/draw-worker.ts';
 import { prepareLogo } from '../../src/server/brand/logo.ts';
+import { LOGO_BOX, MAX_LOGO_ASPECT } from '../../src/domain/brand.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
@@ -63,6 +65,26 @@ describe('prepareLogo', () => {
   it('refuses an SVG with text, which would lose its typeface', async () => {
     const r = await prepareLogo(bytes('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>Acme</text></svg>'));
     expect(!r.ok && r.error).toMatch(/outlines/);
+  });
+
+  it('refuses a logo far wider than tall or taller than wide, before drawing a sliver of it', async () => {
+    // 1 × 20,000,000 once drew for seconds on the server's thread and stored a PNG one pixel wide.
+    const tall = await prepareLogo(bytes('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="20000000"><rect width="1" height="100" fill="red"/></svg>'));
+    expect(!tall.ok && tall.error).toMatch(/more than 20 times as wide as it is tall, or as tall as it is wide/);
+    const wide = await prepareLogo(solidPng(2000, 40));
+    expect(!wide.ok && wide.error).toMatch(/more than 20 times/);
+    // 20 : 1 itself is a logo.
+    const banner = await prepareLogo(solidPng(800, 40));
+    expect(banner.ok && pngSize(banner.value.png)).toEqual({ width: 800, height: 40 });
+  });
+
+  it('draws in a worker that is stopped at its time limit, and the next drawing still works', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#0b5cad"/></svg>';
+    const fit = { box: LOGO_BOX, enlarge: true, maxAspect: MAX_LOGO_ASPECT };
+    const stopped = await drawSvg(svg, fit, 1);
+    expect(!stopped.ok && stopped.error).toMatch(/took longer than 0.001 s to draw, so it was stopped/);
+    const drawn = await drawSvg(svg, fit);
+    expect(drawn.ok && [drawn.width, drawn.height, drawn.visible]).toEqual([640, 320, true]);
   });
 
   describe.each(MALICIOUS_SVGS)('refuses $name', ({ svg, says }) => {

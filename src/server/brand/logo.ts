@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import { drawSvg } from './draw-worker.ts';
 import sax from 'sax';
 import {
   checkLogoFile,
   checkPngHeader,
   decodeUtf8,
+  LOGO_BOX,
   logoSize,
+  MAX_LOGO_ASPECT,
   serialiseSvg,
   svgProblem,
   type Checked,
@@ -79,45 +79,22 @@ export function parseSvg(text: string): Checked<SvgDocument> {
 
 const emptySvg = (): SvgElement => ({ kind: 'element', local: 'svg', uri: '', attributes: [], children: [] });
 
-let ready: Promise<void> | null = null;
-
-/** Loads the rasteriser's WebAssembly once per process, on the first logo. */
-function rasteriser(): Promise<void> {
-  ready ??= readFile(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')).then((wasm) => initWasm(wasm));
-  return ready;
-}
-
-type Renderer = InstanceType<typeof Resvg>;
-
 /**
- * Draws an SVG to PNG. The wasm build of resvg has no file system, no network
- * and no system fonts; an image it would have to fetch (imagesToResolve) is
- * refused all the same, and an image that comes out fully transparent is
- * refused as unreadable.
+ * Draws an SVG to PNG in a worker (draw-worker.ts: one at a time, time-limited).
+ * The wasm build of resvg has no file system, no network and no system fonts;
+ * an image it would have to fetch is refused all the same, and an image that
+ * comes out fully transparent is refused as unreadable.
  */
-async function draw(svg: string, size: (w: number, h: number) => { width: number; height: number }): Promise<Checked<Omit<StoredLogo, 'key'>>> {
-  await rasteriser();
-  let probe: Renderer | null = null;
-  let renderer: Renderer | null = null;
-  try {
-    probe = new Resvg(svg, { font: { loadSystemFonts: false } });
-    if (probe.imagesToResolve().length) return { ok: false, error: 'The logo refers to an image outside the file. Logos must be self-contained.' };
-    const target = size(probe.width, probe.height);
-    renderer = new Resvg(svg, { font: { loadSystemFonts: false }, fitTo: { mode: 'width', value: target.width } });
-    const image = renderer.render();
-    const { width, height, pixels } = image;
-    const png = image.asPng();
-    image.free();
-    let visible = false;
-    for (let i = 3; i < pixels.length && !visible; i += 4) visible = pixels[i] !== 0;
-    if (!visible) return { ok: false, error: 'The logo came out empty: nothing in it could be drawn. Export it again, or try the other format (PNG or SVG).' };
-    return { ok: true, value: { png, width, height } };
-  } catch (e) {
-    return { ok: false, error: `The logo could not be drawn: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}. Export it again, or try the other format (PNG or SVG).` };
-  } finally {
-    probe?.free();
-    renderer?.free();
+async function draw(svg: string, enlarge: boolean): Promise<Checked<Omit<StoredLogo, 'key'>>> {
+  const d = await drawSvg(svg, { box: LOGO_BOX, enlarge, maxAspect: MAX_LOGO_ASPECT });
+  if (!d.ok) {
+    return d.aspect
+      ? { ok: false, error: `The logo is more than ${MAX_LOGO_ASPECT} times as wide as it is tall, or as tall as it is wide. Crop it to the mark and its name, or upload a PNG.` }
+      : { ok: false, error: `The logo could not be drawn: ${d.error}. Export it again, or try the other format (PNG or SVG).` };
   }
+  if (d.external) return { ok: false, error: 'The logo refers to an image outside the file. Logos must be self-contained.' };
+  if (!d.visible) return { ok: false, error: 'The logo came out empty: nothing in it could be drawn. Export it again, or try the other format (PNG or SVG).' };
+  return { ok: true, value: { png: d.png, width: d.width, height: d.height } };
 }
 
 const keyOf = (png: Uint8Array) => createHash('sha256').update(png).digest('hex').slice(0, 32);
@@ -140,14 +117,14 @@ export async function prepareLogo(bytes: Uint8Array): Promise<Checked<StoredLogo
     const target = logoSize(width, height, 'png');
     const uri = `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
     const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" width="${target.width}" height="${target.height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" preserveAspectRatio="none" href="${uri}"/></svg>`;
-    drawn = await draw(wrapper, () => target);
+    drawn = await draw(wrapper, false);
   } else {
     const text = decodeUtf8(bytes)!;
     const parsed = parseSvg(text);
     if (!parsed.ok) return parsed;
     const problem = svgProblem(parsed.value);
     if (problem) return { ok: false, error: `This SVG cannot be used as a logo. ${problem}` };
-    drawn = await draw(serialiseSvg(parsed.value), (w, h) => logoSize(w, h, 'svg'));
+    drawn = await draw(serialiseSvg(parsed.value), true);
   }
   return drawn.ok ? { ok: true, value: { ...drawn.value, key: keyOf(drawn.value.png) } } : drawn;
 }
