@@ -28,7 +28,7 @@ export const ReportCopySchema = z.strictObject({
     coverTagline: Text,
     summaryIntro: Text,
     executiveIntro: Text,
-    /** The compounding paragraph. Placeholders: {uplift} (e.g. 47.9 %). */
+    /** The compounding paragraph. Placeholders: {formula} (1.1 × 1.1 × 1.1 ÷ 0.9) and {uplift} (47.9 %), written the reader's way. */
     compounding: Text,
     actionsIntro: Text,
     /** Added to the actions introduction on a seller's copy: why the list holds only what a seller can do. */

@@ -17,7 +17,7 @@ import {
   type ScoreBar,
 } from './chart-geometry.ts';
 import { longDate } from './dates.ts';
-import { EN_NUMBERS, type NumberStyle } from './number-format.ts';
+import { EN_NUMBERS, numberFormat, type NumberStyle } from './number-format.ts';
 import { SubIndexKeys, type Instrument, type Item, type SubIndexKey } from './instrument.ts';
 import type { CompanyNumbers } from './company-numbers.ts';
 import { compoundedFactor, TEN_PERCENT_EACH } from './numbers.ts';
@@ -245,6 +245,14 @@ function viewNote(input: CompanyReportInput): string {
     : 'These figures are your own view of your company: they come from your answers only.';
 }
 
+/** The compounding paragraph's figures with the reader's decimal mark: 1.1 × 1.1 × 1.1 ÷ 0.9, about 47.9 %. */
+function compoundingValues(style: NumberStyle): { formula: string; uplift: string } {
+  const f = numberFormat(style);
+  const l = TEN_PERCENT_EACH;
+  const factors = [l.opportunities, l.dealValue, l.winRate].map((x) => f.oneDecimal(1 + x)).join(' × ');
+  return { formula: `${factors} ÷ ${f.oneDecimal(1 + l.cycleDays)}`, uplift: `${f.oneDecimal((compoundedFactor(l) - 1) * 100)} %` };
+}
+
 /** The company report as plain data: every section of SPEC section 4, with its chart geometry. */
 export function companyReportModel(input: CompanyReportInput): CompanyReportModel {
   const { instrument, copy, peer } = input;
@@ -311,7 +319,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
     },
     executive: {
       intro: copy.company.executiveIntro,
-      compounding: fillCopy(copy.company.compounding, { uplift: `${((compoundedFactor(TEN_PERCENT_EACH) - 1) * 100).toFixed(1)} %` }),
+      compounding: fillCopy(copy.company.compounding, compoundingValues(input.numberStyle ?? EN_NUMBERS)),
     },
     actions: {
       intro: input.audience === 'seller' ? `${copy.company.actionsIntro} ${copy.company.actionsSellerNote}` : copy.company.actionsIntro,
