@@ -51,7 +51,7 @@ function liftPerFactor(item: CompanyItem, score: number, answeredWeight: Record<
 }
 
 /**
- * The five first actions (SPEC section 3): improvement areas (STOP, CHANGE)
+ * The first five actions (SPEC section 3): improvement areas (STOP, CHANGE)
  * ranked by how much they lift the weakest factors — each factor's lift
  * weighted by its distance from 100, so the factor to pull leads — then
  * KEEPs, the strongest practices first, to fill up to `count`. Ties fall

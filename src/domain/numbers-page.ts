@@ -195,7 +195,7 @@ function ownWinRates(n: YourNumbers, money: (v: number) => string, hasVelocity: 
     difference: Math.abs(gap) * 100 > WIN_RATE_GAP_POINTS ? gapSentence(gap, decided, f) : null,
     open:
       r && openCount > 0 && r.unitWithOpen !== null && r.unitIfOpenWon !== null
-        ? `Counting the ${f.group(openCount)} open deals as not yet won: ${f.percent(r.unitWithOpen)} by count${r.valueWithOpen !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueWithOpen)} by value` : ''}; if all of them closed, ${f.percent(r.unitIfOpenWon)}${r.valueIfOpenWon !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueIfOpenWon)}` : ''}.`
+        ? `Counting the ${f.group(openCount)} open deals as not yet won: ${f.percent(r.unitWithOpen)} by count${r.valueWithOpen !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueWithOpen)} by value` : ''}; if all of them were won, ${f.percent(r.unitIfOpenWon)}${r.valueIfOpenWon !== null && n.openValue !== undefined ? ` and ${f.percent(r.valueIfOpenWon)}` : ''}.`
         : null,
     note: r?.value != null ? 'A value rate well below the unit rate means you win the small deals and lose the large ones; well above it, the reverse.' : null,
   };

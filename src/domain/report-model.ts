@@ -83,7 +83,7 @@ export interface CompanyReportInput {
   ownView: CompanyScores | null;
   /** More colleagues needed before the company figures appear, on a reader's own view. */
   companyPending: { needed: number } | null;
-  /** Who the five first actions are for. */
+  /** Who the first five actions are for. */
   audience: Audience;
   /** The reader's own Personal Index, on their copy. */
   reader: PersonalScores | null;
@@ -297,7 +297,7 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
       view: input.view,
       viewLabel: input.view === 'company' ? `Company view · ${input.respondents} respondents` : input.ownAnswers ? 'Your view · your answers only' : 'One respondent’s view',
       respondents: input.respondents,
-      instrument: `${instrument.id} v${instrument.version}`,
+      instrument: `${instrument.id}, version ${instrument.version}`,
       peerLabel: peer?.label ?? null,
       peerSize: peer?.size ?? null,
       minGroup: input.minGroup,
@@ -416,7 +416,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, numberStyle: input.numberStyle ?? EN_NUMBERS, role: input.roleLabel, instrument: `${instrument.id} v${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
+    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, numberStyle: input.numberStyle ?? EN_NUMBERS, role: input.roleLabel, instrument: `${instrument.id}, version ${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,

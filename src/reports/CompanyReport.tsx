@@ -66,7 +66,7 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
             <Text style={[styles.h3, { marginTop: 0 }]}>Why small gains add up</Text>
             <Text>{m.executive.compounding}</Text>
           </View>
-          <Heading eyebrow="Where to start" title="Your five first actions" accent={accent} marginTop={6} />
+          <Heading eyebrow="Where to start" title="Your first five actions" accent={accent} marginTop={6} />
           <Text style={styles.p}>{m.actions.intro}</Text>
           <ActionList items={m.actions.items} />
         </>,
@@ -175,7 +175,7 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
           ? 'Coloured bar: the score. Light band: the middle half of your peer group. Dark mark: its median.'
           : 'Peer quartiles appear once the peer group is large enough.'}
       </Text>
-      <Text style={[styles.h2, { marginTop: 10 }]}>Your five first actions</Text>
+      <Text style={[styles.h2, { marginTop: 10 }]}>Your first five actions</Text>
       <ActionList items={m.actions.items} compact />
     </View>
   );

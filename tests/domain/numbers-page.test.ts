@@ -63,7 +63,7 @@ describe('the win rates on the numbers page', () => {
 
   it('says what the open deals do to both rates', () => {
     const page = numbersPage(INTRO, { ...entered22, openCount: 20, openValue: 500_000 }, null)!.own!;
-    expect(page.winRates!.open).toBe('Counting the 20 open deals as not yet won: 20.3 % by count and 20.0 % by value; if all of them closed, 51.6 % and 53.3 %.');
+    expect(page.winRates!.open).toBe('Counting the 20 open deals as not yet won: 20.3 % by count and 20.0 % by value; if all of them were won, 51.6 % and 53.3 %.');
   });
 });
 

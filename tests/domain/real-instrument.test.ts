@@ -128,7 +128,7 @@ describe('velocity-v2: one factor per item, so the factor to pull stands out', (
       expect(revenuePotential(v2, s.company[weak]!).label).toBe(revenuePotential(v2, 0).label);
     });
 
-    it("leads the five first actions with that factor's practices, for leaders and sellers alike", () => {
+    it("leads the first five actions with that factor's practices, for leaders and sellers alike", () => {
       for (const audience of ['leader', 'seller'] as const) {
         const actions = firstActions(v2, s.itemScores, s.company, audience);
         expect(actions).toHaveLength(5);

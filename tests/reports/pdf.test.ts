@@ -110,7 +110,7 @@ describe('the company PDF', () => {
     const stored = findScore(db, single)!;
     const pdf = await renderReport({ kind: 'company', model });
     const { text } = readReportPdf(pdf, 'company', [8, 12], 'Company report ·');
-    for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your five first actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
+    for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your first five actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
       expect(text).toContain(heading);
     }
     expect(text).toContain(p.companyName);

@@ -127,8 +127,8 @@ describe('a participant who answered the legacy velocity-v1', () => {
     expect(results.velocity.score).toBe(row.velocity);
     expect(results.peer).toBeNull();
     const company = companyReportFor(t.db, participant, K)!;
-    expect(company.meta.instrument).toBe('velocity-v1 v1');
+    expect(company.meta.instrument).toBe('velocity-v1, version 1');
     expect(company.detail.sections.flatMap((s) => s.items).map((i) => i.id)).toContain(v1.company.sections[0]!.items[0]!.id);
-    expect(personalReportFor(t.db, participant, K)!.meta.instrument).toBe('velocity-v1 v1');
+    expect(personalReportFor(t.db, participant, K)!.meta.instrument).toBe('velocity-v1, version 1');
   });
 });

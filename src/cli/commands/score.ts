@@ -27,7 +27,7 @@ function readJson(file: string): unknown {
 
 export function scoreCommand() {
   return new Command('score')
-    .description('Score one response file ({ profile, answers, numbers? }) and print the indices and the five first actions.')
+    .description('Score one response file ({ profile, answers, numbers? }) and print the indices and the first five actions.')
     .requiredOption('--in <file>', 'response JSON: profile and answers keyed by item id')
     .option('--json', 'print JSON instead of text')
     .action((opts: { in: string; json?: boolean }) => {
@@ -80,7 +80,7 @@ export function scoreCommand() {
       }
       console.log(`Personal Index  ${fmt(result.personalIndex)}  ${result.personalCategory ?? ''}  (approach ${fmt(result.approach)}, execution ${fmt(result.execution)})`);
       if (weakestFactor) console.log(`Factor to pull first: ${LABELS[weakestFactor]}`);
-      console.log(audience === 'seller' ? 'Five first actions in your own deals:' : 'Five first actions:');
+      console.log(audience === 'seller' ? 'First five actions in your own deals:' : 'First five actions:');
       actions.forEach((a, i) => console.log(`  ${i + 1}. ${a.kind.toUpperCase().padEnd(6)} ${a.sentence} (${a.short}, score ${a.score})`));
     });
 }

@@ -21,7 +21,7 @@ export function Tag({ kind }: { kind: ActionKind }) {
 type ActionRow = { kind: ActionKind; title: string; text: string; score: number };
 
 /**
- * The five first actions. The tag leads the behaviour sentence, never the practice's name: "STOP Referral
+ * The first five actions. The tag leads the behaviour sentence, never the practice's name: "STOP Referral
  * requests" read as "stop asking for referrals". Compact: one line each, for the one-page summary.
  */
 export function ActionList({ items, compact = false }: { items: ActionRow[]; compact?: boolean }) {
