@@ -82,6 +82,9 @@ function storedScores(token: string) {
   }
 }
 
+/** A whole journey in Chromium takes about 25 s on a quiet two-core machine; a busy one needs more than the default 30 s. */
+const JOURNEY_MS = 120_000;
+
 describe('the whole journey with JavaScript on', () => {
   let context: BrowserContext;
   let page: Page;
@@ -186,7 +189,7 @@ describe('the whole journey with JavaScript on', () => {
       expect(body).toContain(String(Math.round(kind === 'company' ? stored!.velocity : stored!.personal)));
     }
     await page.goto(results);
-  });
+  }, JOURNEY_MS);
 
   it('deletes the answers after a confirmation step', async () => {
     const token = tokenOf(page);
@@ -205,7 +208,7 @@ describe('the whole journey with JavaScript on', () => {
     expect(storedScores(token)).toBeUndefined();
     const gone = await page.goto(url(`/r/${token}/results`));
     expect(gone?.status()).toBe(404);
-  });
+  }, JOURNEY_MS);
 });
 
 describe('save and resume', () => {

@@ -79,5 +79,6 @@ describe('velocity backup (issue 11)', () => {
     expect(runCli(['backup', '--db', source, '--out', out, '--force']).status).toBe(0);
     expectUsageError(runCli(['backup', '--db', source, '--out', source, '--force']), 'the database itself');
     expectUsageError(runCli(['backup', '--db', join(tmp.dir, 'missing.sqlite'), '--out', join(tmp.dir, 'x.sqlite')]), 'no database');
-  });
+    // Several CLI runs, each a fresh tsx process: slow on a busy machine.
+  }, 120_000);
 });
