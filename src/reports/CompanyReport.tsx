@@ -101,8 +101,9 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
 function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
   const s = m.summary;
   const quartiles = s.subIndices.some((x) => x.peer?.quartiles);
+  // The page's own children (see DetailTable), so that an unusually long summary flows on rather than overprints.
   return (
-    <View>
+    <>
       <Heading eyebrow="At a glance" title="Summary" accent={accent} />
       <Text style={[styles.small, { marginBottom: 8 }]}>{s.viewNote}</Text>
       <View style={[styles.row, { gap: 10 }]}>
@@ -177,7 +178,7 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
       </Text>
       <Text style={[styles.h2, { marginTop: 10 }]}>Your first five actions</Text>
       <ActionList items={m.actions.items} compact />
-    </View>
+    </>
   );
 }
 

@@ -25,8 +25,9 @@ type ActionRow = { kind: ActionKind; title: string; text: string; score: number 
  * requests" read as "stop asking for referrals". Compact: one line each, for the one-page summary.
  */
 export function ActionList({ items, compact = false }: { items: ActionRow[]; compact?: boolean }) {
+  // The page's own children (see DetailTable): a wrapping View could be moved whole at a page break.
   return (
-    <View>
+    <>
       {items.map((a, i) => (
         <View
           key={a.title}
@@ -45,7 +46,7 @@ export function ActionList({ items, compact = false }: { items: ActionRow[]; com
           </View>
         </View>
       ))}
-    </View>
+    </>
   );
 }
 
