@@ -13,8 +13,14 @@ import { z } from 'zod';
  * soft hyphen, tag characters …) and the Hangul fillers, which draw nothing,
  * so that a name can neither be blank to the eye nor look like another; the
  * zero-width joiner and non-joiner stay, since emoji and some scripts need them.
+ * And what draws nothing or something meaningless: private-use, unassigned and
+ * lone surrogate code points, the blank braille pattern, object replacement,
+ * invisible Khmer and Mongolian marks, variation selectors other than the
+ * emoji one, more than three combining marks in a row ("zalgo"), and a run of
+ * wide or no-break spaces (blank-looking padding).
  */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u034F\u115F\u1160\u3164\uFFA0\u2028\u2029]|(?![\u200C\u200D])\p{Cf}/u;
+const UNSAFE =
+  /[\u0000-\u001F\u007F-\u009F\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2028\u2029\u2800\u3164\uFE00-\uFE0E\uFFA0\uFFFC\u{16FE4}\u{1D159}\u{E0100}-\u{E01EF}]|[\p{Co}\p{Cn}\p{Cs}]|(?![\u200C\u200D])\p{Cf}|\p{M}{4,}|[\u00A0\u2000-\u200A\u202F\u205F\u3000]{2,}/u;
 /** A name shows at least one letter or digit. */
 const VISIBLE = /[\p{L}\p{N}]/u;
 

@@ -38,6 +38,12 @@ const SPOOFS: [string, string, string][] = [
   ['a tag character', 'Acme\u{E0041}', 'U+E0041'],
   ['a combining grapheme joiner', 'Ac\u034Fme', 'U+034F'],
   ['a Hangul filler', 'Acme\u3164', 'U+3164 HANGUL FILLER'],
+  ['an invisible Khmer vowel', 'Ac\u17B4me', 'U+17B4'],
+  ['a blank braille pattern', 'Acme\u2800', 'U+2800'],
+  ['a private-use character', 'Acme\uE000', 'U+E000'],
+  ['a lone surrogate', 'Acme\uD800', 'U+D800'],
+  ['a run of ideographic spaces', 'Ac\u3000\u3000me', 'U+3000'],
+  ['four combining marks in a row', 'A\u0301\u0302\u0303\u0304cme', 'U+0301'],
 ];
 
 const FINE = ['Acme Ltd', 'Łódź Logistics', 'Müller & Söhne GmbH', 'شركة المثال', 'חברת דוגמה', '株式会社サンプル', 'Family 👨‍👩‍👧 Co', 'O’Brien, Smith & Co.', 'می‌خواهم Co', '3M'];

@@ -12,7 +12,7 @@ import { addConsultant } from '../helpers/consultants.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
-import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
+import { BENIGN_SVG, COSTLY_SVGS, MALICIOUS_SVGS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const startsWithSignature = (png: Uint8Array) => Buffer.from(png.subarray(0, 8)).equals(PNG_SIGNATURE);
@@ -85,6 +85,29 @@ describe('prepareLogo', () => {
     expect(!stopped.ok && stopped.error).toMatch(/took longer than 0.001 s to draw, so it was stopped/);
     const drawn = await drawSvg(svg, fit);
     expect(drawn.ok && [drawn.width, drawn.height, drawn.visible]).toEqual([640, 320, true]);
+  });
+
+  describe.each(COSTLY_SVGS)('refuses $name', ({ svg, says }) => {
+    it('before drawing it, with a message naming it', async () => {
+      const r = await prepareLogo(bytes(svg));
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatch(says);
+    });
+  });
+
+  it('refuses a PNG beyond 20 : 1 by its own size, not the size it would be drawn at', async () => {
+    // 2000 x 99 is 20.2 : 1, though it would be drawn at 800 x 40 (exactly 20 : 1).
+    const r = await prepareLogo(solidPng(2000, 99));
+    expect(!r.ok && r.error).toMatch(/more than 20 times/);
+  });
+
+  it('refuses a drawing at once when two are already waiting, rather than queueing without end', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#0b5cad"/></svg>';
+    const fit = { box: LOGO_BOX, enlarge: true, maxAspect: MAX_LOGO_ASPECT };
+    const all = await Promise.all(Array.from({ length: 6 }, () => drawSvg(svg, fit)));
+    expect(all.filter((d) => d.ok).length).toBeGreaterThanOrEqual(3);
+    expect(all.some((d) => !d.ok && d.busy)).toBe(true);
+    expect((await drawSvg(svg, fit)).ok).toBe(true);
   });
 
   describe.each(MALICIOUS_SVGS)('refuses $name', ({ svg, says }) => {

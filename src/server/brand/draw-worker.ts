@@ -9,13 +9,22 @@ import { createRequire } from 'node:module';
  * worker is ended after each drawing, so the memory a drawing took goes with
  * it. Its source is a string, so the built server needs no separate file.
  */
-export const DRAW_TIMEOUT_MS = 5_000;
+export const DRAW_TIMEOUT_MS = 2_000;
+/** Drawings that may wait behind the one in progress; beyond them an upload is refused at once (a logo draws in about 0.1 s). */
+export const MAX_WAITING = 2;
+/**
+ * The worker's JavaScript heap is capped below, but resvg's WebAssembly memory
+ * is not: the process's resident memory is watched while a drawing runs, and
+ * the worker stopped when it has grown by more than this.
+ */
+const MAX_GROWTH_BYTES = 512 * 1024 * 1024;
+const WATCH_EVERY_MS = 25;
 /** Memory the worker's JavaScript may use; the picture itself is capped by its size (LOGO_BOX). */
 const WORKER_HEAP_MB = 96;
 
 export type Drawn =
   | { ok: true; png: Uint8Array; width: number; height: number; visible: boolean; external: boolean }
-  | { ok: false; error: string; aspect?: boolean };
+  | { ok: false; error: string; aspect?: boolean; busy?: boolean };
 
 const require = createRequire(import.meta.url);
 const MODULE = require.resolve('@resvg/resvg-wasm');
@@ -40,7 +49,7 @@ const { initWasm, Resvg } = require(workerData.module);
   if (!enlarge) zoom = Math.min(1, zoom);
   const renderer = new Resvg(workerData.svg, { ...options, fitTo: { mode: 'zoom', value: zoom } });
   const image = renderer.render();
-  if (image.width > box.width + 1 || image.height > box.height + 1) return parentPort.postMessage({ ok: false, error: 'it came out larger than the logo box' });
+  if (image.width > box.width + 1 || image.height > box.height + 1) return parentPort.postMessage({ ok: false, aspect: true });
   const pixels = image.pixels;
   let visible = false;
   for (let i = 3; i < pixels.length && !visible; i += 4) visible = pixels[i] !== 0;
@@ -49,6 +58,7 @@ const { initWasm, Resvg } = require(workerData.module);
 `;
 
 let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
 
 /** How to size the drawing: within `box`, never enlarged unless `enlarge`, and refused beyond `maxAspect` : 1 either way. */
 export interface Fit {
@@ -59,7 +69,9 @@ export interface Fit {
 
 /** `timeoutMs` is for tests; the site always uses DRAW_TIMEOUT_MS. */
 export function drawSvg(svg: string, fit: Fit, timeoutMs = DRAW_TIMEOUT_MS): Promise<Drawn> {
-  const job = queue.then(() => drawOnce(svg, fit, timeoutMs));
+  if (waiting > MAX_WAITING) return Promise.resolve({ ok: false, error: 'other logos are being drawn right now; try again in a minute', busy: true });
+  waiting++;
+  const job = queue.then(() => drawOnce(svg, fit, timeoutMs)).finally(() => waiting--);
   queue = job.catch(() => undefined);
   return job;
 }
@@ -68,10 +80,15 @@ function drawOnce(svg: string, fit: Fit, timeoutMs: number): Promise<Drawn> {
   return new Promise((resolve) => {
     const worker = new Worker(SOURCE, { eval: true, workerData: { module: MODULE, wasm: WASM, svg, fit }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     let settled = false;
+    const startRss = process.memoryUsage.rss();
+    const watch = setInterval(() => {
+      if (process.memoryUsage.rss() - startRss > MAX_GROWTH_BYTES) finish({ ok: false, error: 'it needed too much memory to draw, so it was stopped; simplify it' });
+    }, WATCH_EVERY_MS);
     const finish = (d: Drawn) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watch);
       void worker.terminate();
       resolve(d);
     };

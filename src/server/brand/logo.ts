@@ -85,12 +85,14 @@ const emptySvg = (): SvgElement => ({ kind: 'element', local: 'svg', uri: '', at
  * an image it would have to fetch is refused all the same, and an image that
  * comes out fully transparent is refused as unreadable.
  */
+const ASPECT_REFUSED = `The logo is more than ${MAX_LOGO_ASPECT} times as wide as it is tall, or as tall as it is wide. Crop it to the mark and its name, or upload a PNG.`;
+
 async function draw(svg: string, enlarge: boolean): Promise<Checked<Omit<StoredLogo, 'key'>>> {
   const d = await drawSvg(svg, { box: LOGO_BOX, enlarge, maxAspect: MAX_LOGO_ASPECT });
   if (!d.ok) {
-    return d.aspect
-      ? { ok: false, error: `The logo is more than ${MAX_LOGO_ASPECT} times as wide as it is tall, or as tall as it is wide. Crop it to the mark and its name, or upload a PNG.` }
-      : { ok: false, error: `The logo could not be drawn: ${d.error}. Export it again, or try the other format (PNG or SVG).` };
+    if (d.aspect) return { ok: false, error: ASPECT_REFUSED };
+    if (d.busy) return { ok: false, error: 'Other logos are being drawn right now, so this one was not. Try again in a minute.' };
+    return { ok: false, error: `The logo could not be drawn: ${d.error}. Export it again, or try the other format (PNG or SVG).` };
   }
   if (d.external) return { ok: false, error: 'The logo refers to an image outside the file. Logos must be self-contained.' };
   if (!d.visible) return { ok: false, error: 'The logo came out empty: nothing in it could be drawn. Export it again, or try the other format (PNG or SVG).' };
@@ -114,6 +116,8 @@ export async function prepareLogo(bytes: Uint8Array): Promise<Checked<StoredLogo
     const header = checkPngHeader(bytes);
     if (!header.ok) return header;
     const { width, height } = header.value;
+    // The PNG's own proportions, not the rounded size it would be drawn at (2000 x 99 rounds to 800 x 40).
+    if (width / height > MAX_LOGO_ASPECT || height / width > MAX_LOGO_ASPECT) return { ok: false, error: ASPECT_REFUSED };
     const target = logoSize(width, height, 'png');
     const uri = `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
     const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" width="${target.width}" height="${target.height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" preserveAspectRatio="none" href="${uri}"/></svg>`;
