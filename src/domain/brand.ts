@@ -356,7 +356,11 @@ export function svgProblem(doc: SvgDocument): string | null {
   if (doc.root.local !== 'svg' || (doc.root.uri !== SVG_NS && doc.root.uri !== '')) return 'The file is not an SVG image: its outermost element is not <svg>.';
   if (countElements(doc.root) > MAX_SVG_ELEMENTS) return `It holds more than ${MAX_SVG_ELEMENTS} elements, far more than a logo needs. Simplify it, or upload a PNG.`;
   const root = doc.root.uri === '' ? adoptSvgNamespace(doc.root) : doc.root;
-  const nesting = nestingProblem(root);
+  // A <style> that sets a layer-making property may apply it to any element by a selector: then every element counts.
+  const styled = [...elements(root)].some(
+    (el) => el.local === 'style' && /(opacity|mask|clip-path|mix-blend-mode|isolation)\s*:/i.test(el.children.map((c) => (c.kind === 'text' ? c.text : '')).join('')),
+  );
+  const nesting = nestingProblem(root, styled ? () => true : makesLayer);
   if (nesting) return nesting;
   const ids = new Map<string, SvgElement>();
   idsOf(root, ids);
@@ -394,13 +398,13 @@ function makesLayer(el: SvgElement): boolean {
 }
 
 /** Too deep a tree, or too many layers on one branch (MAX_SVG_DEPTH, MAX_SVG_LAYERS); walked without recursion. */
-function nestingProblem(root: SvgElement): string | null {
-  const stack: { el: SvgElement; depth: number; layers: number }[] = [{ el: root, depth: 1, layers: makesLayer(root) ? 1 : 0 }];
+function nestingProblem(root: SvgElement, layer: (el: SvgElement) => boolean): string | null {
+  const stack: { el: SvgElement; depth: number; layers: number }[] = [{ el: root, depth: 1, layers: layer(root) ? 1 : 0 }];
   while (stack.length) {
     const { el, depth, layers } = stack.pop()!;
     if (depth > MAX_SVG_DEPTH) return `Its elements nest more than ${MAX_SVG_DEPTH} deep, far more than a logo needs. Flatten the groups in your design tool, or upload a PNG.`;
     if (layers > MAX_SVG_LAYERS) return `It stacks more than ${MAX_SVG_LAYERS} transparent, masked or clipped groups inside one another, which can take the server gigabytes to draw. Flatten them in your design tool, or upload a PNG.`;
-    for (const c of el.children) if (c.kind === 'element') stack.push({ el: c, depth: depth + 1, layers: layers + (makesLayer(c) ? 1 : 0) });
+    for (const c of el.children) if (c.kind === 'element') stack.push({ el: c, depth: depth + 1, layers: layers + (layer(c) ? 1 : 0) });
   }
   return null;
 }
