@@ -110,7 +110,8 @@ describe('the profile form over HTTP', () => {
 
   it('re-shows the form with the message beside the company field and stores nothing', async () => {
     const before = fingerprint(dbPath);
-    for (const [, text, character] of SPOOFS) {
+    // A lone surrogate cannot travel in a form: its UTF-8 encoding turns it into U+FFFD, a visible character.
+    for (const [, text, character] of SPOOFS.filter(([what]) => what !== 'a lone surrogate')) {
       const res = await postForm(site.base, '/start', { ...validProfile(), company: text });
       expect(res.status, JSON.stringify(text)).toBe(422);
       const html = await res.text();
