@@ -207,6 +207,8 @@ export const MAX_SVG_ELEMENTS = 5000;
  */
 export const MAX_SVG_DEPTH = 32;
 export const MAX_SVG_LAYERS = 4;
+/** Masks and clip paths in all: a chain of them side by side in <defs> never nests, yet each draws into a layer. */
+export const MAX_SVG_MASKS = 8;
 export const MAX_SVG_USE_COPIES = 20000;
 
 /** SVG elements that draw a still image: anything else in the SVG namespace is refused. */
@@ -246,6 +248,8 @@ function cssProblem(css: string): string | null {
   if (/@import/i.test(css)) return 'Its styles import another file (@import). Logos must be self-contained.';
   // An escape can spell url( or @import so that no check sees it; logos never need one.
   if (css.includes('\\')) return 'Its styles hold an escape sequence (\\). Remove it.';
+  // A comment can split a property from its colon (filter/**/:blur()) so that no check sees it.
+  if (css.includes('/*')) return 'Its styles hold a comment (/* … */). Export the logo again without comments in its styles.';
   if (/expression\s*\(|image-set\s*\(|-moz-binding|behavior\s*:/i.test(css)) return 'Its styles hold a function that can load or run something. Remove it.';
   if (/(^|[;{\s])filter\s*:/i.test(css)) return FILTER_REFUSED;
   return urlProblem(css);
@@ -356,12 +360,17 @@ export function svgProblem(doc: SvgDocument): string | null {
   if (doc.root.local !== 'svg' || (doc.root.uri !== SVG_NS && doc.root.uri !== '')) return 'The file is not an SVG image: its outermost element is not <svg>.';
   if (countElements(doc.root) > MAX_SVG_ELEMENTS) return `It holds more than ${MAX_SVG_ELEMENTS} elements, far more than a logo needs. Simplify it, or upload a PNG.`;
   const root = doc.root.uri === '' ? adoptSvgNamespace(doc.root) : doc.root;
+  const sheets = [...elements(root)].filter((el) => el.local === 'style').map((el) => el.children.map((c) => (c.kind === 'text' ? c.text : '')).join(''));
+  // Masks and clip paths set by selectors could not be counted (MAX_SVG_MASKS); design tools write them as attributes.
+  if (sheets.some((css) => /(mask|clip-path)\s*:/i.test(css))) return 'Its <style> sets masks or clip paths by selector. Export the logo again with them as attributes (the default of design tools), or upload a PNG.';
   // A <style> that sets a layer-making property may apply it to any element by a selector: then every element counts.
-  const styled = [...elements(root)].some(
-    (el) => el.local === 'style' && /(opacity|mask|clip-path|mix-blend-mode|isolation)\s*:/i.test(el.children.map((c) => (c.kind === 'text' ? c.text : '')).join('')),
-  );
+  const styled = sheets.some((css) => /(opacity|mix-blend-mode|isolation)\s*:/i.test(css));
   const nesting = nestingProblem(root, styled ? () => true : makesLayer);
   if (nesting) return nesting;
+  const masked = [...elements(root)].filter((el) =>
+    el.attributes.some((a) => a.uri === '' && (((a.local === 'mask' || a.local === 'clip-path') && a.value.trim() !== 'none') || (a.local === 'style' && /mask|clip-path/i.test(a.value)))),
+  ).length;
+  if (masked > MAX_SVG_MASKS) return `It applies masks or clip paths ${masked} times, more than the ${MAX_SVG_MASKS} a logo needs. Flatten them in your design tool, or upload a PNG.`;
   const ids = new Map<string, SvgElement>();
   idsOf(root, ids);
   let copies = 0;
@@ -405,6 +414,53 @@ function nestingProblem(root: SvgElement, layer: (el: SvgElement) => boolean): s
     if (depth > MAX_SVG_DEPTH) return `Its elements nest more than ${MAX_SVG_DEPTH} deep, far more than a logo needs. Flatten the groups in your design tool, or upload a PNG.`;
     if (layers > MAX_SVG_LAYERS) return `It stacks more than ${MAX_SVG_LAYERS} transparent, masked or clipped groups inside one another, which can take the server gigabytes to draw. Flatten them in your design tool, or upload a PNG.`;
     for (const c of el.children) if (c.kind === 'element') stack.push({ el: c, depth: depth + 1, layers: layers + (layer(c) ? 1 : 0) });
+  }
+  return null;
+}
+
+/** Namespace declarations and attributes per element an SVG logo may hold before it is parsed at all. */
+export const MAX_SVG_NAMESPACES = 16;
+export const MAX_SVG_ATTRIBUTES = 64;
+
+/**
+ * A look at the raw text before the XML parser sees it. sax spends time that
+ * grows with the square or the cube of some inputs on the server's own thread:
+ * each closing tag walks every namespace prefix in scope (3,500 prefixes in a
+ * 100 KB file took 13 s), each attribute is compared with the element's others,
+ * and deep nesting overflowed the stack of the checks that follow. So the
+ * namespace declarations, the attributes of any one tag and the depth are
+ * counted here in one linear pass, conservatively (a count is never lower
+ * than the parser's), and a file over the limits is refused unread.
+ */
+export function rawSvgProblem(text: string): string | null {
+  const namespaces = text.match(/xmlns/g)?.length ?? 0;
+  if (namespaces > MAX_SVG_NAMESPACES) return `It declares ${namespaces} XML namespaces, far more than a logo needs. Export the logo again as plain SVG, or upload a PNG.`;
+  let depth = 0;
+  let attributes = 0;
+  let inTag = false;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inTag) {
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '=') {
+        if (++attributes > MAX_SVG_ATTRIBUTES) return `One of its elements has more than ${MAX_SVG_ATTRIBUTES} attributes, far more than a logo needs. Export the logo again as plain SVG, or upload a PNG.`;
+      } else if (c === '>') {
+        inTag = false;
+        if (text[i - 1] === '/') depth--;
+      }
+      continue;
+    }
+    if (c !== '<') continue;
+    const next = text[i + 1];
+    if (next === '/') depth--;
+    else if (next !== undefined && /[A-Za-z_]/.test(next)) {
+      inTag = true;
+      attributes = 0;
+      if (++depth > MAX_SVG_DEPTH) return `Its elements nest more than ${MAX_SVG_DEPTH} deep, far more than a logo needs. Flatten the groups in your design tool, or upload a PNG.`;
+    }
   }
   return null;
 }

@@ -12,7 +12,7 @@ import { addConsultant } from '../helpers/consultants.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
-import { BENIGN_SVG, COSTLY_SVGS, MALICIOUS_SVGS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
+import { BENIGN_SVG, COSTLY_SVGS, MALICIOUS_SVGS, PARSER_BOMBS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const startsWithSignature = (png: Uint8Array) => Buffer.from(png.subarray(0, 8)).equals(PNG_SIGNATURE);
@@ -89,6 +89,14 @@ describe('prepareLogo', () => {
 
   describe.each(COSTLY_SVGS)('refuses $name', ({ svg, says }) => {
     it('before drawing it, with a message naming it', async () => {
+      const r = await prepareLogo(bytes(svg));
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatch(says);
+    });
+  });
+
+  describe.each(PARSER_BOMBS)('refuses $name', ({ svg, says }) => {
+    it('before the XML parser or the checks spend time on it, with a message naming it', async () => {
       const r = await prepareLogo(bytes(svg));
       expect(r.ok).toBe(false);
       expect(!r.ok && r.error).toMatch(says);

@@ -10,6 +10,7 @@ import {
   MAX_LOGO_ASPECT,
   serialiseSvg,
   svgProblem,
+  rawSvgProblem,
   type Checked,
   type SvgDocument,
   type SvgElement,
@@ -124,6 +125,9 @@ export async function prepareLogo(bytes: Uint8Array): Promise<Checked<StoredLogo
     drawn = await draw(wrapper, false);
   } else {
     const text = decodeUtf8(bytes)!;
+    // Before the parser: some inputs cost it the square or the cube of their size (rawSvgProblem).
+    const raw = rawSvgProblem(text);
+    if (raw) return { ok: false, error: `This SVG cannot be used as a logo. ${raw}` };
     const parsed = parseSvg(text);
     if (!parsed.ok) return parsed;
     const problem = svgProblem(parsed.value);
