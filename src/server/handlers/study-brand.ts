@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Consultant } from '../../../db/schema.ts';
 import { chosenAccent, MAX_LOGO_BYTES } from '../../domain/brand.ts';
 import { db } from '../db.ts';
+import { BodyTooLargeError, readLimitedBody } from '../http/form.ts';
 import { changeStudyBrand, PRODUCT_ACCENT, studyBrand, type BrandErrors, type BrandForm } from '../services/study-brand.ts';
 
 /**
@@ -24,34 +25,6 @@ export type BrandPost =
   | { ok: false; status: 413 | 415 | 422; errors: BrandErrors; values: { name: string; accent: string } }
   | { ok: false; status: 404 };
 
-class TooLarge extends Error {}
-
-async function readBody(request: Request): Promise<Uint8Array> {
-  if (Number(request.headers.get('content-length') ?? '0') > MAX_BRAND_BODY_BYTES) throw new TooLarge();
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BRAND_BODY_BYTES) {
-        await reader.cancel();
-        throw new TooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
-  return body;
-}
-
 /**
  * The study page's brand form (multipart, with the logo file): parse, call
  * the service, return what the page shows. The owner check is the service's
@@ -66,11 +39,11 @@ export async function handleBrandPost(request: Request, consultant: Consultant, 
   }
   let data: FormData;
   try {
-    const body = await readBody(request);
+    const body = await readLimitedBody(request, MAX_BRAND_BODY_BYTES);
     data = await new Response(body as BlobPart, { headers: { 'content-type': type } }).formData();
   } catch (e) {
-    const logo = e instanceof TooLarge ? `The logo file is larger than ${MAX_LOGO_BYTES / 1024} KB. Choose a smaller one.` : 'The form could not be read. Try again.';
-    return { ok: false, status: e instanceof TooLarge ? 413 : 422, errors: { logo }, values: sent };
+    const logo = e instanceof BodyTooLargeError ? `The logo file is larger than ${MAX_LOGO_BYTES / 1024} KB. Choose a smaller one.` : 'The form could not be read. Try again.';
+    return { ok: false, status: e instanceof BodyTooLargeError ? 413 : 422, errors: { logo }, values: sent };
   }
   const text: Record<string, string> = {};
   for (const [key, value] of data) if (typeof value === 'string') text[key] = value;

@@ -8,11 +8,11 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * Reads a url-encoded or multipart form with a hard size limit, counting the
- * bytes as they arrive so that a missing or lying Content-Length does not help.
- * Repeated fields keep their last value; files are refused by being ignored.
+ * A request's body with a hard size limit, counting the bytes as they arrive
+ * so that a missing or lying Content-Length does not help; BodyTooLargeError
+ * beyond `limit`.
  */
-export async function readForm(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, string>> {
+export async function readLimitedBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw new BodyTooLargeError();
   const reader = request.body?.getReader();
@@ -30,8 +30,22 @@ export async function readForm(request: Request, limit = MAX_BODY_BYTES): Promis
       chunks.push(value);
     }
   }
-  const body = new Blob(chunks as BlobPart[]);
-  const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Reads a url-encoded or multipart form with a hard size limit (readLimitedBody).
+ * Repeated fields keep their last value; files are refused by being ignored.
+ */
+export async function readForm(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, string>> {
+  const body = await readLimitedBody(request, limit);
+  const form = await new Response(body as BodyInit, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
   const out: Record<string, string> = {};
   for (const [key, value] of form) if (typeof value === 'string') out[key] = value;
   return out;
