@@ -63,6 +63,13 @@ export function scoreBar(score: number | null, peer: { median: number; q1: numbe
   };
 }
 
+/** A bar laid out along `from` units redrawn along `to`: every position scales with it. */
+export function rescaleBar(bar: ScoreBar, from: number, to: number): ScoreBar {
+  const k = to / from;
+  const at = (v: number | null) => (v === null ? null : round(v * k));
+  return { fill: round(bar.fill * k), median: at(bar.median), q1: at(bar.q1), q3: at(bar.q3) };
+}
+
 export interface Histogram {
   width: number;
   height: number;

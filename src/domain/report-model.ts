@@ -132,6 +132,16 @@ export interface DetailItem {
   narrative: string | null;
 }
 
+/**
+ * The one line a practice table prints for an item: its next step, or for an
+ * item without advice (the personal ones) the verdict that opens its narrative.
+ */
+export function practiceLine(item: DetailItem): string {
+  if (item.next) return item.next;
+  if (!item.narrative) return '';
+  return /^.+?[.!?](?=\s|$)/.exec(item.narrative)?.[0] ?? item.narrative;
+}
+
 export interface CompanyReportModel {
   meta: {
     company: string;

@@ -6,6 +6,7 @@ import { ActionList, DetailTable, Heading, Methodology } from './parts/blocks.ts
 import { colors, COLUMN, factorColors, styles } from './theme.ts';
 import { numberFormat } from '../domain/number-format.ts';
 import type { NumbersPage } from '../domain/numbers-page.ts';
+import { rescaleBar } from '../domain/chart-geometry.ts';
 
 const TITLE = 'Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
@@ -165,7 +166,7 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
           </View>
           <Text style={{ width: 40, textAlign: 'right', paddingRight: 8, fontWeight: 'bold', fontSize: 11 }}>{fmt(x.score)}</Text>
           <View style={{ width: SUMMARY_BAR + 8, paddingLeft: 4 }}>
-            <BarChart bar={scaleBar(x.bar, SUMMARY_BAR)} width={SUMMARY_BAR} color={factorColors[x.key]} />
+            <BarChart bar={rescaleBar(x.bar, BAR_WIDTH, SUMMARY_BAR)} width={SUMMARY_BAR} color={factorColors[x.key]} />
           </View>
           <Text style={{ width: 64, textAlign: 'right' }}>{x.peer?.quartiles ? fmt(x.peer.quartiles.median) : '—'}</Text>
           <Text style={{ flex: 1, textAlign: 'right', fontWeight: 'bold' }}>{x.potential ?? '—'}</Text>
@@ -180,13 +181,6 @@ function AtAGlance({ m, accent }: { m: CompanyReportModel; accent: string }) {
       <ActionList items={m.actions.items} compact />
     </>
   );
-}
-
-/** The model's bars are drawn at BAR_WIDTH; the summary's are narrower, so every position scales with it. */
-function scaleBar(bar: CompanyReportModel['summary']['subIndices'][number]['bar'], width: number) {
-  const k = width / BAR_WIDTH;
-  const s = (v: number | null) => (v === null ? null : v * k);
-  return { fill: bar.fill * k, median: s(bar.median), q1: s(bar.q1), q3: s(bar.q3) };
 }
 
 function Disagreement({ d, accent }: { d: NonNullable<CompanyReportModel['disagreement']>; accent: string }) {

@@ -1,5 +1,6 @@
 import { Text, View } from '@react-pdf/renderer';
 import { BAR_WIDTH, type PersonalReportModel } from '../domain/report-model.ts';
+import { rescaleBar } from '../domain/chart-geometry.ts';
 import { ReportDocument, ReportPage, type ReportIdentity } from './parts/chrome.tsx';
 import { BarChart, GaugeChart } from './parts/charts.tsx';
 import { DetailTable, Heading, Methodology } from './parts/blocks.tsx';
@@ -57,7 +58,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
             {(['approach', 'execution'] as const).map((k) => (
               <View key={k} style={[styles.row, { alignItems: 'center', marginTop: 5 }]}>
                 <Text style={{ width: 62, fontWeight: 'bold' }}>{k === 'approach' ? 'Approach' : 'Execution'}</Text>
-                <BarChart bar={{ ...m.balance.bars[k], fill: (m.balance.bars[k].fill * BALANCE_BAR) / BAR_WIDTH }} width={BALANCE_BAR} color={accent} />
+                <BarChart bar={rescaleBar(m.balance.bars[k], BAR_WIDTH, BALANCE_BAR)} width={BALANCE_BAR} color={accent} />
                 <Text style={{ width: 28, textAlign: 'right', fontWeight: 'bold' }}>{fmt(m.balance[k])}</Text>
               </View>
             ))}

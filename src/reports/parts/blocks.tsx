@@ -1,6 +1,6 @@
 import { Text, View } from '@react-pdf/renderer';
 import type { ActionKind } from '../../domain/actions.ts';
-import type { DetailItem } from '../../domain/report-model.ts';
+import { practiceLine, type DetailItem } from '../../domain/report-model.ts';
 import { colors, KCS, styles } from '../theme.ts';
 
 /** A page's heading: a small eyebrow (the part of the report) over the title. */
@@ -80,7 +80,7 @@ export function DetailTable({ section, accent }: { section: { title: string; int
         <Text style={{ width: COL.answer, fontSize: 8.5, paddingRight: 6, color: colors.soft }}>{item.answerShort ?? '—'}</Text>
         <ScoreCell score={item.score} width={COL.score} />
         <View style={{ width: COL.mark, paddingTop: 1 }}>{item.kind ? <Tag kind={item.kind} /> : null}</View>
-        <Text style={{ flex: 1, fontSize: 8.5, paddingLeft: 6 }}>{item.next ?? firstSentence(item.narrative) ?? ''}</Text>
+        <Text style={{ flex: 1, fontSize: 8.5, paddingLeft: 6 }}>{practiceLine(item)}</Text>
       </View>
       {item.kind === 'stop' && item.next && item.narrative ? <Text style={[styles.small, { marginLeft: COL.practice, marginTop: 2 }]}>{item.narrative}</Text> : null}
     </View>
@@ -109,13 +109,6 @@ export function DetailTable({ section, accent }: { section: { title: string; int
       {rest.map(row)}
     </>
   );
-}
-
-/** The first sentence of a narrative: the verdict, without the explanation that follows it. */
-function firstSentence(text: string | null): string | null {
-  if (!text) return null;
-  const m = /^.+?[.!?](?=\s|$)/.exec(text);
-  return m ? m[0] : text;
 }
 
 /** The methodology as the page's own children (see DetailTable), so it flows on from whatever comes before it. */

@@ -101,13 +101,12 @@ export function findLogo(db: Db, key: string): Uint8Array | undefined {
   return row?.png ?? undefined;
 }
 
-/** A study's brand with its logo's bytes, for the reports (which embed the logo rather than link it). */
+/** A study's brand without its logo's bytes (pages link the logo by its key; reports read it with findLogo). */
 export function brandOfStudy(db: Db, studyId: number) {
   return db
     .select({
       name: studies.brandName,
       accent: studies.brandAccent,
-      logo: studies.brandLogo,
       width: studies.brandLogoWidth,
       height: studies.brandLogoHeight,
       key: studies.brandLogoKey,
