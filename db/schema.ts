@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { POPULATIONS } from '../src/domain/population.ts';
 
 const createdAt = () =>
@@ -16,6 +16,10 @@ export const consultants = sqliteTable('consultants', {
   createdAt: createdAt(),
   /** Set by `user disable`: the account cannot sign in and has no sessions until `user enable`. */
   disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+  /** The weekly summary by e-mail (src/server/mail/summary.ts): off unless the consultant turns it on. */
+  weeklySummary: integer('weekly_summary', { mode: 'boolean' }).notNull().default(false),
+  /** When the last weekly summary was put in the outbox; the next is due seven days later. */
+  summaryQueuedAt: integer('summary_queued_at', { mode: 'timestamp_ms' }),
 });
 
 export const sessions = sqliteTable(
@@ -105,6 +109,10 @@ export const studies = sqliteTable(
     /** SHA-256 of brandLogo (hex, first 32 digits): the logo's address, /brand/<key>.png, and its ETag. */
     brandLogoKey: text('brand_logo_key'),
     brandUpdatedAt: integer('brand_updated_at', { mode: 'timestamp_ms' }),
+    /** Days between an invitation (or the last reminder) and the next reminder; null: no reminders. */
+    reminderDays: integer('reminder_days'),
+    /** Reminders at most per invitation. */
+    reminderMax: integer('reminder_max').notNull().default(2),
   },
   (t) => [index('studies_consultant_idx').on(t.consultantId), index('studies_brand_logo_key_idx').on(t.brandLogoKey)],
 );
@@ -124,8 +132,141 @@ export const companies = sqliteTable(
      */
     releaseFloor: integer('release_floor').notNull().default(0),
     createdAt: createdAt(),
+    /**
+     * What the consultant stated about the company (instrument profile option
+     * ids; null: not stated). A company link pre-fills and locks them, so its
+     * respondents answer only what is theirs (role).
+     */
+    industry: text('industry'),
+    employees: text('employees'),
+    salesTeam: text('sales_team'),
+    region: text('region'),
+    motion: text('motion'),
   },
   (t) => [index('companies_study_idx').on(t.studyId)],
+);
+
+/**
+ * A study's rounds: the first is made with the study, a new one when the
+ * consultant runs the study again (same companies, new links). Participants
+ * join the wave whose link they used; trends compare a wave with the one
+ * before it.
+ */
+export const studyWaves = sqliteTable(
+  'study_waves',
+  {
+    id: integer('id').primaryKey(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    /** 1, 2, … within the study. */
+    number: integer('number').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('study_waves_study_number_idx').on(t.studyId, t.number)],
+);
+
+/**
+ * Invite links per wave: the study's own (companyId null) and one per
+ * company. Links are shared on purpose, so the token is kept to show it again.
+ * Only the study's latest wave takes new participants.
+ */
+export const waveLinks = sqliteTable(
+  'wave_links',
+  {
+    id: integer('id').primaryKey(),
+    waveId: integer('wave_id')
+      .notNull()
+      .references(() => studyWaves.id, { onDelete: 'cascade' }),
+    companyId: integer('company_id').references(() => companies.id, { onDelete: 'cascade' }),
+    token: text('token').notNull().unique(),
+  },
+  (t) => [index('wave_links_wave_company_idx').on(t.waveId, t.companyId)],
+);
+
+/**
+ * A personal invitation by e-mail to one wave of a study, for one company.
+ * The address is kept only while it is needed (to send the invitation and
+ * its reminders): it is erased when the person completes or unsubscribes;
+ * the keyed hash stays so the same address is not invited twice and an
+ * unsubscribe holds. The link's token is derived (HMAC of the id under a key
+ * in settings), so only its hash is stored.
+ */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    waveId: integer('wave_id')
+      .notNull()
+      .references(() => studyWaves.id, { onDelete: 'cascade' }),
+    companyId: integer('company_id').references(() => companies.id, { onDelete: 'cascade' }),
+    /** Null once it is no longer needed. */
+    email: text('email'),
+    /** HMAC-SHA-256 of the lower-cased address under a key in settings. */
+    emailHash: text('email_hash').notNull(),
+    /** SHA-256 of the personal link's token. */
+    tokenHash: text('token_hash').notNull().unique(),
+    participantId: integer('participant_id').references((): AnySQLiteColumn => participants.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    /** When the invitation went to the outbox. */
+    queuedAt: integer('queued_at', { mode: 'timestamp_ms' }),
+    /** When the personal link was first opened (the link itself: no tracking pixels). */
+    openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+    unsubscribedAt: integer('unsubscribed_at', { mode: 'timestamp_ms' }),
+    remindersQueued: integer('reminders_queued').notNull().default(0),
+    /** When the invitation or its last reminder went to the outbox: the next reminder counts from here. */
+    lastQueuedAt: integer('last_queued_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('invitations_wave_company_email_idx').on(t.waveId, t.companyId, t.emailHash),
+    index('invitations_study_idx').on(t.studyId),
+    index('invitations_participant_idx').on(t.participantId),
+  ],
+);
+
+/**
+ * E-mail waiting to be sent, and what was sent. Every message is written
+ * here in the transaction that decides to send it, then sent by the outbox
+ * worker (src/server/mail/outbox-worker.ts): an SMTP outage or a crash
+ * delays mail and loses none. A row is claimed with a lease before it is
+ * sent and marked sent right after the server accepts it; `dedupeKey` makes
+ * deciding twice put one message in the outbox, and the Message-ID stays the
+ * same on a retry. The recipient and the bodies are erased once sent.
+ */
+export const mailOutbox = sqliteTable(
+  'mail_outbox',
+  {
+    id: integer('id').primaryKey(),
+    /** invitation | reminder | resume-link | weekly-summary */
+    kind: text('kind').notNull(),
+    /** Unique per intended message, e.g. "reminder:12:1". */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    messageId: text('message_id').notNull().unique(),
+    toAddress: text('to_address'),
+    subject: text('subject'),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    /** Extra headers as a JSON object (List-Unsubscribe …). */
+    headers: text('headers'),
+    state: text('state', { enum: ['pending', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    /** While a worker holds the row; an expired lease is taken over. */
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    lastError: text('last_error'),
+    invitationId: integer('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    consultantId: integer('consultant_id').references(() => consultants.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('mail_outbox_state_next_idx').on(t.state, t.nextAttemptAt), index('mail_outbox_invitation_idx').on(t.invitationId)],
 );
 
 export const participants = sqliteTable(
@@ -151,8 +292,19 @@ export const participants = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+    /** The study wave joined; null without a study. */
+    waveId: integer('wave_id').references(() => studyWaves.id, { onDelete: 'set null' }),
+    /** A retake: the same person's response in the wave before, reached through its private link. */
+    previousId: integer('previous_id').references((): AnySQLiteColumn => participants.id, { onDelete: 'set null' }),
+    /** Optional, for the participant's own report only: never shown to peers or in any export. */
+    displayName: text('display_name'),
   },
-  (t) => [index('participants_study_idx').on(t.studyId), index('participants_company_idx').on(t.companyId)],
+  (t) => [
+    index('participants_study_idx').on(t.studyId),
+    index('participants_company_idx').on(t.companyId),
+    index('participants_wave_idx').on(t.waveId),
+    index('participants_previous_idx').on(t.previousId),
+  ],
 );
 
 export const answers = sqliteTable(
@@ -254,6 +406,10 @@ export type NumbersRow = typeof participantNumbers.$inferSelect;
 export type Study = Omit<typeof studies.$inferSelect, 'brandLogo'>;
 export type Company = typeof companies.$inferSelect;
 export type Consultant = typeof consultants.$inferSelect;
+export type StudyWave = typeof studyWaves.$inferSelect;
+export type WaveLink = typeof waveLinks.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;
+export type OutboxRow = typeof mailOutbox.$inferSelect;
 
 /**
  * Peer statistics as counts (see src/domain/peer-stats.ts): participants per

@@ -10,6 +10,7 @@ import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
+import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-e2e-consultant-');
@@ -23,8 +24,8 @@ beforeAll(async () => {
   // A benchmark of 300 and an earlier study with one company of six respondents (k others than any reader), for comparing and drilling down.
   seedParticipants(db, instrument, { count: 300, seed: 12 });
   const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
-  const study = db.insert(studies).values({ consultantId, name: 'Benelux 2026', inviteToken: 'e2e-benelux-2026' }).returning().get();
-  const company = db.insert(companies).values({ studyId: study.id, name: 'Zoë Ørsted Logistics', inviteToken: 'e2e-benelux-company' }).returning().get();
+  const study = insertStudy(db, consultantId, 'Benelux 2026', 'e2e-benelux-2026');
+  const company = insertCompany(db, study.id, 'Zoë Ørsted Logistics', 'e2e-benelux-company');
   db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
   db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(company.id, company.name);
   db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { companies, studies } from '../../db/schema.ts';
+import { studies } from '../../db/schema.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { BENIGN_SVG } from '../fixtures/logos.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
+import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-e2e-brand-');
@@ -19,8 +20,8 @@ beforeAll(async () => {
   const db = openMigrated(join(tmp.dir, 'b.sqlite'));
   await createConsultant(db, { email: 'brand@example.com', password: 'a long enough password' });
   const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
-  studyId = db.insert(studies).values({ consultantId, name: 'Spring 2026 sales study', inviteToken: 'e2e-brand-study' }).returning().get().id;
-  db.insert(companies).values({ studyId, name: 'Contoso', inviteToken: 'e2e-brand-company' }).run();
+  studyId = insertStudy(db, consultantId, 'Spring 2026 sales study', 'e2e-brand-study').id;
+  insertCompany(db, studyId, 'Contoso', 'e2e-brand-company');
   db.$client.close();
   writeFileSync(join(tmp.dir, 'logo.svg'), BENIGN_SVG);
   site = await startSite(join(tmp.dir, 'b.sqlite'));

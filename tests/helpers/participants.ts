@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import { companies, consultants, studies, type NewParticipant, type Participant } from '../../db/schema.ts';
+import { consultants, studies, type NewParticipant, type Participant } from '../../db/schema.ts';
 import type { Population } from '../../src/domain/population.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { instrument } from './instrument.ts';
 
 /** An in-progress participant with a plausible profile; any field can be overridden. */
@@ -48,7 +49,7 @@ export function addScored(
 /** A consultant's study with one company link, "Acme": the ids a company's respondents are added under. */
 export function addStudyWithCompany(db: Db): { studyId: number; companyId: number } {
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const studyId = db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'invite' }).returning().get().id;
-  const companyId = db.insert(companies).values({ studyId, name: 'Acme', inviteToken: 'acme' }).returning().get().id;
+  const studyId = insertStudy(db, consultant.id, 'Study', 'invite').id;
+  const companyId = insertCompany(db, studyId, 'Acme', 'acme').id;
   return { studyId, companyId };
 }

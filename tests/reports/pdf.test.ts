@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import { companies, consultants, participants, scores, studies } from '../../db/schema.ts';
+import { consultants, participants, scores, studies } from '../../db/schema.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { renderReport } from '../../src/reports/render.ts';
 import { findParticipant, saveNumbers } from '../../src/server/repositories/participants.ts';
@@ -11,6 +11,7 @@ import { findScore } from '../../src/server/repositories/scores.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 const K = 5;
@@ -91,8 +92,8 @@ beforeAll(() => {
   withoutNumbers = ids.find((r) => !numbered.has(r.id))!.id;
   // Three colleagues of one company, one of them a seller and two leaders at least by chance of the seed.
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Study', inviteToken: 'study-token-x1' }).returning().get();
-  const company = db.insert(companies).values({ studyId: study.id, name: NAME, inviteToken: 'company-token-x1' }).returning().get();
+  const study = insertStudy(db, consultant.id, 'Study', 'study-token-x1');
+  const company = insertCompany(db, study.id, NAME, 'company-token-x1');
   team = ids.slice(10, 16).map((r) => r.id);
   db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
   // Scores carry the company beside them, as finishing a real participant stores it.
@@ -166,8 +167,8 @@ describe('the numbers page of the company PDF', () => {
   it('names the win rate entered (22 %) and the one from won and lost deals (29.5 %) side by side, and adds the company median over at least k', async () => {
     // Eleven respondents of one company, each with numbers; the reader typed 22 % and won 13 of 44 decided deals.
     const consultant = db.insert(consultants).values({ email: 'numbers@example.com', passwordHash: 'x' }).returning().get();
-    const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Numbers study', inviteToken: 'study-token-n1' }).returning().get();
-    const company = db.insert(companies).values({ studyId: study.id, name: 'Numbers Ltd', inviteToken: 'company-token-n1' }).returning().get();
+    const study = insertStudy(db, consultant.id, 'Numbers study', 'study-token-n1');
+    const company = insertCompany(db, study.id, 'Numbers Ltd', 'company-token-n1');
     const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 51).map((r) => r.id);
     db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
     db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();

@@ -7,6 +7,7 @@ import { addConsultant } from '../helpers/consultants.ts';
 import { fingerprint, tokenOf } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -29,7 +30,7 @@ function prepare(name: string): string {
   const path = join(tmp.dir, name);
   const db = openMigrated(path);
   const consultant = addConsultant(db, 'consultant@example.com', PASSWORD);
-  db.insert(studies).values({ consultantId: consultant.id, name: 'Proxy study', inviteToken: INVITE }).run();
+  insertStudy(db, consultant.id, 'Proxy study', INVITE);
   db.$client.close();
   return path;
 }

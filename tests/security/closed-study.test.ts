@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { companies, consultants, studies } from '../../db/schema.ts';
+import { consultants, studies } from '../../db/schema.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { lookupInvitation, startParticipation } from '../../src/server/services/participation.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
 import { answerAllButLast, pageFields, pages, startParticipant } from '../helpers/journey.ts';
 import { openTempDb, tempDir } from '../helpers/temp-db.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { profileSchema } from '../../src/domain/profile.ts';
 
 /** Issue 11: a closed study still accepted finishes from participants who had started before it closed. */
@@ -24,8 +25,8 @@ const setStatus = (status: 'open' | 'closed') => {
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const study = db.insert(studies).values({ consultantId: consultant.id, name: 'Closing study', inviteToken: 'closing-study-1' }).returning().get();
-  db.insert(companies).values({ studyId: study.id, name: 'Closing Co', inviteToken: 'closing-company-1' }).run();
+  const study = insertStudy(db, consultant.id, 'Closing study', 'closing-study-1');
+  insertCompany(db, study.id, 'Closing Co', 'closing-company-1');
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);
@@ -71,7 +72,7 @@ describe('a closed study (issue 11)', () => {
     const t = openTempDb();
     try {
       const consultant = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-      t.db.insert(studies).values({ consultantId: consultant.id, name: 'Racing study', inviteToken: 'racing-study-1' }).run();
+      insertStudy(t.db, consultant.id, 'Racing study', 'racing-study-1');
       const lookup = lookupInvitation(t.db, 'racing-study-1');
       expect(lookup.ok).toBe(true);
       t.db.$client.prepare("UPDATE studies SET status = 'closed'").run();

@@ -24,6 +24,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { postForm } from '../helpers/forms.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -84,7 +85,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     consultantId = consultant.id;
     // The demo data as `npm start` seeds it, seed 1: what anyone with the repository can regenerate.
     seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
-    studyId = db.insert(studies).values({ consultantId, name: 'Real study', inviteToken: 'real-study' }).returning().get().id;
+    studyId = insertStudy(db, consultantId, 'Real study', 'real-study').id;
   }, 120_000);
   afterAll(() => {
     if (db?.$client.open) db.$client.close();

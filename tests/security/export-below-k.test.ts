@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companies, studies } from '../../db/schema.ts';
+import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
@@ -9,6 +9,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -31,9 +32,9 @@ beforeAll(async () => {
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
   seedParticipants(db, instrument, { count: 60, seed: 31, now: new Date('2026-06-01T00:00:00Z') });
   const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
-  studyId = db.insert(studies).values({ consultantId: a.id, name: 'Export study', inviteToken: 'export-k-study' }).returning().get().id;
-  const big = db.insert(companies).values({ studyId, name: 'Big Co', inviteToken: 'export-k-big' }).returning().get();
-  const small = db.insert(companies).values({ studyId, name: 'Small Co', inviteToken: 'export-k-small' }).returning().get();
+  studyId = insertStudy(db, a.id, 'Export study', 'export-k-study').id;
+  const big = insertCompany(db, studyId, 'Big Co', 'export-k-big');
+  const small = insertCompany(db, studyId, 'Small Co', 'export-k-small');
   const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
   set("study_id = ?, company_id = ?, company_name = 'Big Co', role = CASE WHEN id <= 6 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 12", studyId, big.id);
   set("study_id = ?, company_id = ?, company_name = 'Small Co', role = CASE id WHEN 13 THEN 'executive' ELSE 'rep' END WHERE id IN (13, 14)", studyId, small.id);

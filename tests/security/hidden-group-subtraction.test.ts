@@ -12,6 +12,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -74,7 +75,7 @@ describe('the comparison page cannot be subtracted from a total (issue 11)', () 
     await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
     seedParticipants(db, instrument, { count: 300, seed: 23, now: new Date('2026-06-01T00:00:00Z') });
     const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
-    studyId = db.insert(studies).values({ consultantId: a.id, name: 'Twenty-eight', inviteToken: 'subtraction-study' }).returning().get().id;
+    studyId = insertStudy(db, a.id, 'Twenty-eight', 'subtraction-study').id;
     const set = (sql: string) => db.$client.exec(`UPDATE participants SET ${sql}`);
     // The study of the issue: 28 completed, 14 reps, 12 leaders and 2 executives.
     db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 128').run(studyId);

@@ -6,6 +6,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { fingerprint } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /** Issue 11: participant creation was unlimited, so a script could create throwaway participants at will. */
@@ -20,7 +21,7 @@ function prepare(name: string): string {
   const path = join(tmp.dir, name);
   const db = openMigrated(path);
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  db.insert(studies).values({ consultantId: consultant.id, name: 'Limit study', inviteToken: 'limit-study-invite' }).run();
+  insertStudy(db, consultant.id, 'Limit study', 'limit-study-invite');
   db.$client.close();
   return path;
 }

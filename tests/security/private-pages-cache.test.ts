@@ -6,6 +6,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { postForm } from '../helpers/forms.ts';
 import { completeParticipant, startParticipant } from '../helpers/journey.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /** Issue 11: private pages and PDFs carried no Cache-Control, so a shared cache or the browser's could keep them. */
@@ -18,7 +19,7 @@ let studyId = 0;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   const consultant = addConsultant(db, 'consultant@example.com', PASSWORD);
-  studyId = db.insert(studies).values({ consultantId: consultant.id, name: 'Cache study', inviteToken: 'cache-study-invite' }).returning().get().id;
+  studyId = insertStudy(db, consultant.id, 'Cache study', 'cache-study-invite').id;
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);

@@ -10,6 +10,7 @@ import { saveAnswers } from '../../src/server/repositories/participants.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -25,7 +26,7 @@ let site: RunningSite;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   const c = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const studyId = db.insert(studies).values({ consultantId: c.id, name: 'Precision', inviteToken: 'precision-invite' }).returning().get().id;
+  const studyId = insertStudy(db, c.id, 'Precision', 'precision-invite').id;
   // Twenty-four study participants in one peer group, with scores that fall between whole points.
   for (let n = 0; n <= 24; n++) {
     const p = addParticipant(db, { studyId, ...(n === 0 ? { resumeTokenHash: hashToken(TOKEN) } : {}) });

@@ -10,6 +10,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
   seedParticipants(db, instrument, { count: 300, seed: 29, now: new Date('2026-06-01T00:00:00Z') });
   const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
-  studyId = db.insert(studies).values({ consultantId: a.id, name: 'One CEO', inviteToken: 'one-ceo-study' }).returning().get().id;
+  studyId = insertStudy(db, a.id, 'One CEO', 'one-ceo-study').id;
   db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140').run(studyId);
   db.$client.exec("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
   db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');

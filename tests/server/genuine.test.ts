@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { companies, consultants, studies } from '../../db/schema.ts';
+import { consultants, studies } from '../../db/schema.ts';
 import { NETWORK_WINDOW_MS } from '../../src/domain/population.ts';
 import { networkOf } from '../../src/server/http/client-address.ts';
 import { saveAnswers } from '../../src/server/repositories/participants.ts';
@@ -7,6 +7,7 @@ import { arrivalPopulation, COUNTED_NETWORK_BUCKET, networkHash } from '../../sr
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 describe('networkOf', () => {
@@ -57,8 +58,8 @@ describe('arrivalPopulation: who counts towards the benchmark', () => {
 
   it('counts every participant invited through a study or company link, without taking their network’s place', () => {
     const c = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-    const studyId = t.db.insert(studies).values({ consultantId: c.id, name: 'S', inviteToken: 's' }).returning().get().id;
-    const companyId = t.db.insert(companies).values({ studyId, name: 'Co', inviteToken: 'co' }).returning().get().id;
+    const studyId = insertStudy(t.db, c.id, 'S', 's').id;
+    const companyId = insertCompany(t.db, studyId, 'Co', 'co').id;
     for (let i = 0; i < 3; i++) expect(arrivalPopulation(t.db, addParticipant(t.db, { studyId }), '192.0.2.10', AT)).toBe('benchmark');
     expect(arrivalPopulation(t.db, addParticipant(t.db, { studyId, companyId }), '192.0.2.10', AT)).toBe('benchmark');
     expect(open('192.0.2.10')).toBe('benchmark');

@@ -2,7 +2,11 @@ import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { openMigrated } from '../../src/server/db.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../db/client.ts';
+import { migrationsDir } from '../../src/server/paths.ts';
+import { openTempDb, tempDir, type TempDb } from '../helpers/temp-db.ts';
 
 const tables = (Object.values(schema) as unknown[])
   .filter((v): v is SQLiteTable => v instanceof SQLiteTable)
@@ -23,10 +27,26 @@ function master(type: 'table' | 'index') {
 }
 
 describe('migrations on a fresh database', () => {
-  it('knows the thirteen tables of the schema', () => {
-    expect(tables.map((c) => c.name).sort()).toEqual(
-      ['answers', 'companies', 'consultants', 'participant_numbers', 'participants', 'peer_item_sums', 'peer_score_counts', 'rate_limit_hits', 'scores', 'sessions', 'settings', 'sign_in_attempts', 'studies'],
-    );
+  it('knows the seventeen tables of the schema', () => {
+    expect(tables.map((c) => c.name).sort()).toEqual([
+      'answers',
+      'companies',
+      'consultants',
+      'invitations',
+      'mail_outbox',
+      'participant_numbers',
+      'participants',
+      'peer_item_sums',
+      'peer_score_counts',
+      'rate_limit_hits',
+      'scores',
+      'sessions',
+      'settings',
+      'sign_in_attempts',
+      'studies',
+      'study_waves',
+      'wave_links',
+    ]);
   });
 
   it.each(tables.map((c) => [c.name, c] as const))('creates %s with every column of the schema', (name, config) => {
@@ -88,6 +108,48 @@ describe('migrations on a fresh database', () => {
       expect(again.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual(applied);
     } finally {
       again.$client.close();
+    }
+  });
+});
+
+describe('the waves migration (0010) on a database made before it', () => {
+  it('makes every study its wave 1 with the links it had, and puts its participants in it', () => {
+    const scratch = tempDir('velocity-migrate-');
+    try {
+      // The migrations folder as it was before 0010: the same files, the journal cut before it.
+      const before = join(scratch.dir, 'migrations');
+      cpSync(migrationsDir(), before, { recursive: true });
+      const journalPath = join(before, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+      journal.entries = journal.entries.filter((e) => !e.tag.startsWith('0010') && Number(e.tag.slice(0, 4)) < 10);
+      writeFileSync(journalPath, JSON.stringify(journal));
+      const path = join(scratch.dir, 'old.sqlite');
+      const old = openDatabase(path, { migrationsFolder: before });
+      const c = old.$client;
+      c.prepare("INSERT INTO consultants (id, email, password_hash) VALUES (1, 'c@example.com', 'x')").run();
+      c.prepare("INSERT INTO studies (id, consultant_id, name, invite_token) VALUES (7, 1, 'Old study', 'old-study-link')").run();
+      c.prepare("INSERT INTO companies (id, study_id, name, invite_token) VALUES (3, 7, 'Old Co', 'old-company-link')").run();
+      c.prepare(
+        "INSERT INTO participants (id, study_id, company_id, role, company_name, industry, employees, sales_team, region, motion, instrument_id, instrument_version, resume_token_hash, updated_at) VALUES (5, 7, 3, 'r', 'Old Co', 'i', 'e', 's', 'g', 'm', 'x', 1, 'h', 0)",
+      ).run();
+      c.close();
+
+      const now = openMigrated(path);
+      try {
+        const n = now.$client;
+        expect(n.prepare('SELECT study_id, number FROM study_waves').all()).toEqual([{ study_id: 7, number: 1 }]);
+        const links = n.prepare('SELECT company_id, token FROM wave_links ORDER BY token').all();
+        expect(links).toEqual([
+          { company_id: 3, token: 'old-company-link' },
+          { company_id: null, token: 'old-study-link' },
+        ]);
+        const wave = (n.prepare('SELECT id FROM study_waves').get() as { id: number }).id;
+        expect(n.prepare('SELECT wave_id FROM participants WHERE id = 5').get()).toEqual({ wave_id: wave });
+      } finally {
+        now.$client.close();
+      }
+    } finally {
+      scratch.cleanup();
     }
   });
 });

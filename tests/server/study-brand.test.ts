@@ -5,7 +5,7 @@ import { LOGO_BOX, MAX_LOGO_ASPECT } from '../../src/domain/brand.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
-import { findLogo, findStudyByInvite, studiesOf } from '../../src/server/repositories/studies.ts';
+import { findInvite, findLogo, studiesOf } from '../../src/server/repositories/studies.ts';
 import { changeStudyBrand, logoUrl, reportBrand, studyBrand, type BrandForm } from '../../src/server/services/study-brand.ts';
 import { createStudy } from '../../src/server/services/studies.ts';
 import { addConsultant } from '../helpers/consultants.ts';
@@ -161,7 +161,7 @@ describe('a study brand', () => {
 
     // Reads of the study itself never carry the logo's bytes.
     expect(Object.keys(studiesOf(t.db, owner.id)[0]!)).not.toContain('brandLogo');
-    expect(Object.keys(findStudyByInvite(t.db, studiesOf(t.db, owner.id)[0]!.inviteToken)!)).not.toContain('brandLogo');
+    expect(Object.keys(findInvite(t.db, studiesOf(t.db, owner.id)[0]!.inviteToken)!.study)).not.toContain('brandLogo');
 
     // Bad input changes nothing and says what is wrong with each field.
     const refused = await changeStudyBrand(t.db, owner, id, form({ name: '', accent: '#f0a202', logo: bytes(MALICIOUS_SVGS[0]!.svg) }));

@@ -11,6 +11,7 @@ import { suppressGroups } from '../../src/domain/anonymity.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -35,8 +36,8 @@ beforeAll(async () => {
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
   seedParticipants(db, instrument, { count: 400, seed: 9, now: new Date('2026-06-01T00:00:00Z') });
   const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
-  studyId = db.insert(studies).values({ consultantId: a.id, name: 'Regional study', inviteToken: 'compare-study-1' }).returning().get().id;
-  others = db.insert(studies).values({ consultantId: a.id, name: 'Empty study', inviteToken: 'compare-study-2' }).returning().get().id;
+  studyId = insertStudy(db, a.id, 'Regional study', 'compare-study-1').id;
+  others = insertStudy(db, a.id, 'Empty study', 'compare-study-2').id;
   const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
   // Middle East and Africa keeps exactly four participants; the rest of it moves to Europe.
   set("region = 'europe' WHERE region = 'middle-east-africa'");

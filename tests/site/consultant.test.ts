@@ -9,6 +9,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { parse } from 'csv-parse/sync';
 
 const tmp = tempDir('velocity-consultant-');
@@ -24,13 +25,13 @@ beforeAll(async () => {
   // Consultant A's study with one company of six finished respondents (a seller and five leaders), one of two (below k).
   seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
   const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
-  const study = db.insert(studies).values({ consultantId: a.id, name: 'Drill-down study', inviteToken: 'drill-down-study-1' }).returning().get();
-  const company = db.insert(companies).values({ studyId: study.id, name: 'Łódź Logistics', inviteToken: 'drill-down-company-1' }).returning().get();
+  const study = insertStudy(db, a.id, 'Drill-down study', 'drill-down-study-1');
+  const company = insertCompany(db, study.id, 'Łódź Logistics', 'drill-down-company-1');
   drill = { study: study.id, company: company.id };
   db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, company.id, company.name);
   db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
   db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
-  const small = db.insert(companies).values({ studyId: study.id, name: 'Small Co', inviteToken: 'drill-down-company-2' }).returning().get();
+  const small = insertCompany(db, study.id, 'Small Co', 'drill-down-company-2');
   drill.small = small.id;
   db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, small.id, small.name, 'executive');
   db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);

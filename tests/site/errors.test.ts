@@ -9,6 +9,7 @@ import { expectAccessible, launchChromium, screenshots } from '../helpers/browse
 import { postForm } from '../helpers/forms.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { startParticipant } from '../helpers/journey.ts';
+import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /** Issue 12: error pages in the site's design that say what to do next (404, 410, 429, 500). */
@@ -20,7 +21,7 @@ let token = '';
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  db.insert(studies).values({ consultantId: consultant.id, name: 'Finished study', inviteToken: 'finished-study-1', status: 'closed' }).run();
+  insertStudy(db, consultant.id, 'Finished study', 'finished-study-1', 'closed');
   db.$client.close();
   // One start an hour, so that the second start meets the limit (429).
   site = await startSite(dbPath, { PARTICIPANT_STARTS_PER_HOUR: '1' });

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companies, consultants, studies } from '../../db/schema.ts';
+import { consultants, studies } from '../../db/schema.ts';
 import { pagesOf } from '../../src/domain/journey.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { fingerprint, postForm, tokenOf } from '../helpers/forms.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-forms-');
@@ -42,9 +43,9 @@ beforeAll(async () => {
   const db = openMigrated(dbPath);
   seedParticipants(db, instrument, { count: 40, seed: 5, now: new Date('2026-06-01T00:00:00Z') });
   const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const open = db.insert(studies).values({ consultantId: consultant.id, name: 'Spring benchmark', inviteToken: 'open-study-token-1' }).returning().get();
-  db.insert(studies).values({ consultantId: consultant.id, name: 'Old study', inviteToken: 'closed-study-token', status: 'closed' }).run();
-  db.insert(companies).values({ studyId: open.id, name: 'Northwind Traders', inviteToken: 'northwind-company-1' }).run();
+  const open = insertStudy(db, consultant.id, 'Spring benchmark', 'open-study-token-1');
+  insertStudy(db, consultant.id, 'Old study', 'closed-study-token', 'closed');
+  insertCompany(db, open.id, 'Northwind Traders', 'northwind-company-1');
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);

@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { companies, studies } from '../../db/schema.ts';
+import { studies } from '../../db/schema.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, solidPng } from '../fixtures/logos.ts';
 import { postForm } from '../helpers/forms.ts';
+import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-brand-');
@@ -19,8 +20,8 @@ beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['owner@example.com', 'other@example.com']) await createConsultant(db, { email, password: PASSWORD });
   const owner = db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
-  studyId = db.insert(studies).values({ consultantId: owner.id, name: 'Branded study', inviteToken: 'branded-study-0001' }).returning().get().id;
-  db.insert(companies).values({ studyId, name: 'Contoso', inviteToken: 'branded-company-01' }).run();
+  studyId = insertStudy(db, owner.id, 'Branded study', 'branded-study-0001').id;
+  insertCompany(db, studyId, 'Contoso', 'branded-company-01');
   db.$client.close();
   site = await startSite(dbPath);
 }, 120_000);

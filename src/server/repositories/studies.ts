@@ -1,19 +1,62 @@
-import { and, desc, eq, getTableColumns } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, max } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { companies, participants, scores, studies, type Company, type Study } from '../../../db/schema.ts';
+import { companies, participants, scores, studies, studyWaves, waveLinks, type Company, type Study, type StudyWave } from '../../../db/schema.ts';
 
 // Every study read leaves the logo's bytes out: they are read only where they are served or embedded (findLogo, brandOfStudy).
 const { brandLogo: _logo, ...studyColumns } = getTableColumns(studies);
 
-export function findStudyByInvite(db: Db, token: string): Study | undefined {
-  return db.select(studyColumns).from(studies).where(eq(studies.inviteToken, token)).get();
+/** What an invite link (/join/<token>) leads to: a study's wave, and the company when the link is a company's. */
+export interface InviteTarget {
+  study: Study;
+  wave: StudyWave;
+  /** The study's latest wave number: only its links take new participants. */
+  latestWave: number;
+  company: Company | null;
 }
 
-export function findCompanyByInvite(db: Db, token: string): { company: Company; study: Study | undefined } | undefined {
-  const company = db.select().from(companies).where(eq(companies.inviteToken, token)).get();
-  if (!company) return undefined;
-  const study = company.studyId === null ? undefined : db.select(studyColumns).from(studies).where(eq(studies.id, company.studyId)).get();
-  return { company, study };
+export function findInvite(db: Db, token: string): InviteTarget | undefined {
+  const link = db
+    .select({ wave: studyWaves, study: studyColumns, companyId: waveLinks.companyId })
+    .from(waveLinks)
+    .innerJoin(studyWaves, eq(studyWaves.id, waveLinks.waveId))
+    .innerJoin(studies, eq(studies.id, studyWaves.studyId))
+    .where(eq(waveLinks.token, token))
+    .get();
+  if (!link) return undefined;
+  const company = link.companyId === null ? null : (db.select().from(companies).where(eq(companies.id, link.companyId)).get() ?? null);
+  return { study: link.study, wave: link.wave, latestWave: latestWaveOf(db, link.study.id)?.number ?? link.wave.number, company };
+}
+
+/** The study's newest wave (undefined only for a study row made outside insertStudy). */
+export function latestWaveOf(db: Db, studyId: number): StudyWave | undefined {
+  return db.select().from(studyWaves).where(eq(studyWaves.studyId, studyId)).orderBy(desc(studyWaves.number)).limit(1).get();
+}
+
+export function wavesOf(db: Db, studyId: number): StudyWave[] {
+  return db.select().from(studyWaves).where(eq(studyWaves.studyId, studyId)).orderBy(studyWaves.number).all();
+}
+
+/** The invite links of one wave: the study's own (companyId null) and the companies'. */
+export function linksOfWave(db: Db, waveId: number): { companyId: number | null; token: string }[] {
+  return db.select({ companyId: waveLinks.companyId, token: waveLinks.token }).from(waveLinks).where(eq(waveLinks.waveId, waveId)).all();
+}
+
+/**
+ * Starts the study's next wave: new links for the study and each of its
+ * companies (tokens from `newToken`), in one transaction. The earlier
+ * waves' links stop taking new participants.
+ */
+export function insertWave(db: Db, studyId: number, newToken: () => string): StudyWave {
+  return db.transaction((tx) => {
+    const t = tx as unknown as Db;
+    const last = t.select({ n: max(studyWaves.number) }).from(studyWaves).where(eq(studyWaves.studyId, studyId)).get()?.n ?? 0;
+    const wave = t.insert(studyWaves).values({ studyId, number: last + 1 }).returning().all()[0]!;
+    t.insert(waveLinks).values({ waveId: wave.id, companyId: null, token: newToken() }).run();
+    for (const c of t.select({ id: companies.id }).from(companies).where(eq(companies.studyId, studyId)).all()) {
+      t.insert(waveLinks).values({ waveId: wave.id, companyId: c.id, token: newToken() }).run();
+    }
+    return wave;
+  });
 }
 
 /** True when the study exists and is closed; a participant without a study is never in a closed one. */
@@ -31,12 +74,36 @@ export function studyOf(db: Db, consultantId: number, studyId: number): Study | 
   return db.select(studyColumns).from(studies).where(and(eq(studies.id, studyId), eq(studies.consultantId, consultantId))).get();
 }
 
-export function insertStudy(db: Db, consultantId: number, name: string, inviteToken: string): Study {
-  return db.insert(studies).values({ consultantId, name, inviteToken }).returning(studyColumns).get();
+/** A new study with its first wave, whose study link is `inviteToken`. */
+export function insertStudy(db: Db, consultantId: number, name: string, inviteToken: string, status: 'open' | 'closed' = 'open'): Study {
+  return db.transaction((tx) => {
+    const t = tx as unknown as Db;
+    // .all()[0], not .get(): better-sqlite3's get() would not see a failed commit.
+    const study = t.insert(studies).values({ consultantId, name, inviteToken, status }).returning(studyColumns).all()[0]!;
+    const wave = t.insert(studyWaves).values({ studyId: study.id, number: 1 }).returning().all()[0]!;
+    t.insert(waveLinks).values({ waveId: wave.id, companyId: null, token: inviteToken }).run();
+    return study;
+  });
 }
 
-export function insertCompany(db: Db, studyId: number, name: string, inviteToken: string): Company {
-  return db.insert(companies).values({ studyId, name, inviteToken }).returning().get();
+/** What a consultant states about a company (profile option ids); a company link pre-fills and locks them. */
+export interface StatedProfile {
+  industry?: string | null;
+  employees?: string | null;
+  salesTeam?: string | null;
+  region?: string | null;
+  motion?: string | null;
+}
+
+/** A company of the study with its link in the study's latest wave (`inviteToken`). */
+export function insertCompany(db: Db, studyId: number, name: string, inviteToken: string, stated: StatedProfile = {}): Company {
+  return db.transaction((tx) => {
+    const t = tx as unknown as Db;
+    const company = t.insert(companies).values({ studyId, name, inviteToken, ...stated }).returning().all()[0]!;
+    const wave = latestWaveOf(t, studyId);
+    if (wave) t.insert(waveLinks).values({ waveId: wave.id, companyId: company.id, token: inviteToken }).run();
+    return company;
+  });
 }
 
 export function companiesOf(db: Db, studyId: number): Company[] {

@@ -15,7 +15,7 @@ import {
 } from '../repositories/participants.ts';
 import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
-import { findCompanyByInvite, findStudyByInvite, studyIsClosed } from '../repositories/studies.ts';
+import { findInvite, latestWaveOf, studyIsClosed, type StatedProfile } from '../repositories/studies.ts';
 import { config } from '../config.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
@@ -24,30 +24,37 @@ import { finishParticipant, type FinishSource } from './scoring.ts';
 
 export interface Invitation {
   studyId: number | null;
+  /** The study wave the link belongs to. */
+  waveId: number | null;
   companyId: number | null;
   studyName: string | null;
   /** A company-specific link fixes the company name. */
   companyName: string | null;
+  /** What the company's consultant stated about it: pre-filled and locked on the profile form. */
+  stated: StatedProfile;
 }
 
-export type InvitationLookup = { ok: true; invitation: Invitation } | { ok: false; reason: 'unknown' | 'closed' };
+/** `closed`: the study is closed; `old-wave`: the link is from a wave before the study's latest, which takes no new participants. */
+export type InvitationLookup = { ok: true; invitation: Invitation } | { ok: false; reason: 'unknown' | 'closed' | 'old-wave' };
 
-/** A /join/<token> link: a study's invite token or a company-specific one. */
+/** A /join/<token> link: a study's invite token or a company-specific one, of one wave. */
 export function lookupInvitation(db: Db, token: string): InvitationLookup {
-  const study = findStudyByInvite(db, token);
-  if (study) {
-    if (study.status === 'closed') return { ok: false, reason: 'closed' };
-    return { ok: true, invitation: { studyId: study.id, companyId: null, studyName: study.name, companyName: null } };
-  }
-  const found = findCompanyByInvite(db, token);
-  if (found) {
-    if (found.study?.status === 'closed') return { ok: false, reason: 'closed' };
-    return {
-      ok: true,
-      invitation: { studyId: found.study?.id ?? null, companyId: found.company.id, studyName: found.study?.name ?? null, companyName: found.company.name },
-    };
-  }
-  return { ok: false, reason: 'unknown' };
+  const found = findInvite(db, token);
+  if (!found) return { ok: false, reason: 'unknown' };
+  if (found.study.status === 'closed') return { ok: false, reason: 'closed' };
+  if (found.wave.number !== found.latestWave) return { ok: false, reason: 'old-wave' };
+  const c = found.company;
+  return {
+    ok: true,
+    invitation: {
+      studyId: found.study.id,
+      waveId: found.wave.id,
+      companyId: c?.id ?? null,
+      studyName: found.study.name,
+      companyName: c?.name ?? null,
+      stated: c ? { industry: c.industry, employees: c.employees, salesTeam: c.salesTeam, region: c.region, motion: c.motion } : {},
+    },
+  };
 }
 
 /** How many participants one client may start per window (see src/server/http/start-limit.ts). */
@@ -82,6 +89,10 @@ export function startParticipation(
     (tx) => {
       const txDb = tx as unknown as Db;
       if (invitation && studyIsClosed(txDb, invitation.studyId)) return { ok: false as const, refused: 'closed' as const };
+      // A new wave may have started while the form was being filled in: the old wave's link takes nobody new.
+      if (invitation?.studyId && invitation.waveId !== null && latestWaveOf(txDb, invitation.studyId)?.id !== invitation.waveId) {
+        return { ok: false as const, refused: 'closed' as const };
+      }
       if (limit) {
         const freeAt = takeRateSlot(txDb, { bucket: 'participant-start', ...limit }, now);
         if (freeAt) {
@@ -91,6 +102,7 @@ export function startParticipation(
       const token = newToken();
       const participant = insertParticipant(txDb, {
         studyId: invitation?.studyId ?? null,
+        waveId: invitation?.waveId ?? null,
         companyId: invitation?.companyId ?? null,
         role: profile.role,
         companyName: invitation?.companyName ?? profile.company,
