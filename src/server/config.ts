@@ -44,9 +44,24 @@ export const ConfigSchema = z.object({
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.string().refine((a) => isIP(a) !== 0, { error: (issue) => `"${String(issue.input)}" is not an IP address` })))
     .default([]),
+  /**
+   * The SMTP server mail goes through, e.g. smtp://user:pass@mail.example.com:587
+   * (STARTTLS when offered) or smtps://…:465. Unset, the site sends no e-mail:
+   * invitations, reminders, resume links and summaries say so, and links still work.
+   */
+  SMTP_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol), 'must be an smtp:// or smtps:// address such as smtp://user:pass@mail.example.com:587')
+    .optional(),
+  /** The sender of every e-mail, e.g. "Velocity Index <bench@example.com>"; required with SMTP_URL. */
+  MAIL_FROM: z
+    .string()
+    .max(200)
+    .regex(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address such as bench@example.com or "Velocity Index <bench@example.com>"')
+    .optional(),
   /** Participants one client address (IPv6: one /64) may start per hour through /start and /join; 0 turns the limit off. */
   PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
-});
+}).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set: the address e-mail is sent from' });
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}

@@ -5,12 +5,14 @@ import type { Population } from '../../src/domain/population.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
-import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
+import { insertStudy, insertCompany, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { instrument } from './instrument.ts';
 
-/** An in-progress participant with a plausible profile; any field can be overridden. */
+/** An in-progress participant with a plausible profile, in its study's latest wave; any field can be overridden. */
 export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}): Participant {
+  const waveId = overrides.studyId ? (latestWaveOf(db, overrides.studyId)?.id ?? null) : null;
   return insertParticipant(db, {
+    waveId,
     role: 'rep',
     companyName: 'Test Company',
     industry: 'software-saas',

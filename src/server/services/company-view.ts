@@ -7,6 +7,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { roleGroup } from '../../domain/profile.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
 import { completedOfCompany, loadAnswers } from '../repositories/participants.ts';
+import { latestWaveOf } from '../repositories/studies.ts';
 
 /**
  * A company's figures as one reader may see them. A company has one company
@@ -28,12 +29,19 @@ export interface CompanyView {
 }
 
 /**
- * The company view of a participant's company. `reader` is the participant
- * reading it (their own data is left out when counting), or null for the
- * consultant's copy.
+ * The company view of a participant's company in one wave of its study. `reader` is the participant
+ * reading it (their own data is left out when counting; their wave is the one shown), or null for the
+ * consultant's copy of `waveId` (undefined: the study's latest wave).
  */
-export function companyView(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number): CompanyView {
-  const { members, published, needed } = publishedRespondents(db, instrument, companyId, reader, minGroup);
+export function companyView(
+  db: Db,
+  instrument: Instrument,
+  companyId: number | null,
+  reader: Participant | null,
+  minGroup: number,
+  waveId?: number | null,
+): CompanyView {
+  const { members, published, needed } = publishedRespondents(db, instrument, companyId, reader, minGroup, waveId);
   const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
   if (published.length === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
   const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
@@ -43,18 +51,28 @@ export function companyView(db: Db, instrument: Instrument, companyId: number | 
 
 /**
  * Who a company's figures combine, without scoring anyone: its completed
- * respondents on this instrument version in the order they finished, the
- * first of them that publishedMembers allows, and how many more are needed
- * before the figures appear or next update.
+ * respondents in one wave on this instrument version in the order they
+ * finished, the first of them that publishedMembers allows, and how many
+ * more are needed before the figures appear or next update. Each wave is a
+ * company figure of its own: a retake is a new response, never mixed with
+ * the one before.
  */
-function publishedRespondents(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number) {
+function publishedRespondents(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number, waveId?: number | null) {
+  const wave = reader ? reader.waveId : waveId === undefined ? latestWaveOfCompany(db, companyId) : waveId;
   const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
-    .filter((p) => p.instrumentVersion === instrument.version)
+    .filter((p) => p.instrumentVersion === instrument.version && (wave === null || p.waveId === wave))
     .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
   const floor = companyId === null ? 0 : releaseFloorOf(db, companyId);
   const size = publishedMembers(members.length, minGroup, floor);
   const nextStep = size === 0 ? Math.max(minGroup + 1, floor) : size + minGroup;
   return { members, published: members.slice(0, size), needed: nextStep - members.length };
+}
+
+/** The latest wave of the company's study; null for a company outside any study (its respondents are one group). */
+function latestWaveOfCompany(db: Db, companyId: number | null): number | null {
+  if (companyId === null) return null;
+  const studyId = db.select({ studyId: companies.studyId }).from(companies).where(eq(companies.id, companyId)).get()?.studyId ?? null;
+  return studyId === null ? null : (latestWaveOf(db, studyId)?.id ?? null);
 }
 
 function releaseFloorOf(db: Db, companyId: number): number {
@@ -71,7 +89,7 @@ function releaseFloorOf(db: Db, companyId: number): number {
 export function holdCompanyFiguresBeforeDeletion(db: Db, instrument: Instrument, participant: Participant, minGroup: number): void {
   if (participant.companyId === null || participant.status !== 'completed') return;
   // Membership is all it needs: nobody's answers are scored here.
-  const { published } = publishedRespondents(db, instrument, participant.companyId, null, minGroup);
+  const { published } = publishedRespondents(db, instrument, participant.companyId, null, minGroup, participant.waveId);
   if (!published.some((p) => p.id === participant.id)) return;
   const floor = floorAfterDeletion(published.length, minGroup);
   db.update(companies).set({ releaseFloor: sql`max(${companies.releaseFloor}, ${floor})` }).where(eq(companies.id, participant.companyId)).run();
@@ -116,15 +134,17 @@ export function studyCompanies(
  * when the study's participants without a company link are that many,
  * together. Everyone else keeps their progress only.
  */
-export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null }) => boolean {
-  const completed = new Map<number | null, number>();
+export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null; waveId: number | null }) => boolean {
+  const completed = new Map<string, number>();
   const rows = db
-    .select({ companyId: participants.companyId, n: count() })
+    .select({ companyId: participants.companyId, waveId: participants.waveId, n: count() })
     .from(participants)
     .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
-    .groupBy(participants.companyId)
+    .groupBy(participants.companyId, participants.waveId)
     .all();
-  for (const r of rows) completed.set(r.companyId, r.n);
+  // Per company and wave, as the company's figures are: a second wave is a group of its own.
+  const key = (p: { companyId: number | null; waveId: number | null }) => `${p.companyId}:${p.waveId}`;
+  for (const r of rows) completed.set(key(r), r.n);
   // The same threshold as the company's own figures (k + 1), so a company's rows never appear before its score does.
-  return (p) => publishedMembers(completed.get(p.companyId) ?? 0, minGroup) > 0;
+  return (p) => publishedMembers(completed.get(key(p)) ?? 0, minGroup) > 0;
 }

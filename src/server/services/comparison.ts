@@ -119,7 +119,7 @@ export function studyStatsSource(db: Db, instrument: Instrument, studyId: number
   const acc = createStatsAccumulator(statsItemIds(instrument));
   const mayGive = rowsThatMayBeGiven(db, studyId, minSize);
   const given = new Set(
-    (db.$client.prepare("SELECT id, company_id AS companyId FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number; companyId: number | null }[])
+    (db.$client.prepare("SELECT id, company_id AS companyId, wave_id AS waveId FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number; companyId: number | null; waveId: number | null }[])
       .filter(mayGive)
       .map((p) => p.id),
   );

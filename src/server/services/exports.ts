@@ -69,11 +69,13 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
       .all()
       .map(({ s }) => [s.participantId, s]),
   );
-  const companyFigures = new Map<number, CompanyView>();
-  const companyOf = (id: number | null) => {
+  // A company's figure per wave: each row carries the figure of the wave it answered in.
+  const companyFigures = new Map<string, CompanyView>();
+  const companyOf = (id: number | null, waveId: number | null) => {
     if (id === null) return null;
-    if (!companyFigures.has(id)) companyFigures.set(id, companyView(db, instrument, id, null, minGroup));
-    return companyFigures.get(id)!;
+    const key = `${id}:${waveId}`;
+    if (!companyFigures.has(key)) companyFigures.set(key, companyView(db, instrument, id, null, minGroup, waveId));
+    return companyFigures.get(key)!;
   };
   const note = withheldNote(minGroup);
   return csv(
@@ -87,7 +89,7 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
     rows.map(({ p, given }) => {
       if (!given) return [...progressCells(p, group), null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
       const s = scoreOf.get(p.id);
-      const view = companyOf(p.companyId);
+      const view = companyOf(p.companyId, p.waveId);
       const c = view?.aggregate?.scores ?? null;
       return [
         p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
