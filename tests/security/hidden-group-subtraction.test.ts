@@ -79,6 +79,8 @@ describe('the comparison page cannot be subtracted from a total (issue 11)', () 
     const set = (sql: string) => db.$client.exec(`UPDATE participants SET ${sql}`);
     // The study of the issue: 28 completed, 14 reps, 12 leaders and 2 executives.
     db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 128').run(studyId);
+    // Moved into the study by hand: into its first round too, as joining through its link would.
+    db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
     set("role = CASE WHEN id <= 114 THEN 'rep' WHEN id <= 126 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 128");
     // Over everyone, a region of three.
     set("region = 'europe' WHERE region = 'middle-east-africa'");
