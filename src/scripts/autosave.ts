@@ -22,7 +22,8 @@ const status = form?.querySelector<HTMLElement>('[data-autosave-status]');
 if (form && status && 'fetch' in window && 'FormData' in window) {
   // Tells the leave-page warning (enhance.ts) that unsaved answers are taken care of.
   form.dataset.autosave = 'on';
-  const action = form.action;
+  // Not form.action: the buttons named "action" shadow that property.
+  const action = new URL(form.getAttribute('action') ?? '', window.location.href).href;
   /** Bumped on every change; the answers are saved when `savedVersion` has caught up. */
   let version = 0;
   let savedVersion = 0;
