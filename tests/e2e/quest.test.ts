@@ -21,14 +21,17 @@ let site: RunningSite;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let ids = { study: 0, company: 0 };
+const PASSWORD = 'unused password for this test';
 /** Generous for a slow, busy two-core machine. */
 const SLOW_MS = 120_000;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = addConsultant(db, 'c@example.com', 'unused password for this test');
+  const consultant = addConsultant(db, 'c@example.com', PASSWORD);
   const study = insertStudy(db, consultant.id, 'Autumn benchmark', 'quest-e2e-study-1');
-  insertCompany(db, study.id, 'Contoso Robotics', 'quest-e2e-company', { industry: 'software-saas', employees: '250-999', region: 'europe' });
+  ids = { study: study.id, company: 0 };
+  ids.company = insertCompany(db, study.id, 'Contoso Robotics', 'quest-e2e-company', { industry: 'software-saas', employees: '250-999', region: 'europe' }).id;
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
@@ -128,13 +131,14 @@ describe('the questionnaire, pleasant to take', () => {
 
   it('keeps answers given without pressing any button across a reload', async () => {
     const items = page.locator('fieldset.scale');
-    const ids = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')!))).slice(1, 4);
-    for (const id of ids) await page.locator(`fieldset[data-item="${id}"] .scale-options input[type=radio]`).nth(1).check();
+    const chosen = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')!))).slice(1, 4);
+    for (const id of chosen) await page.locator(`fieldset[data-item="${id}"] .scale-options input[type=radio]`).nth(1).check();
     const status = page.locator('[data-autosave-status]');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('All answers saved');
     expect(await status.getAttribute('aria-live')).toBe('polite');
+    await screenshots(page, 'quest-03-questionnaire-saved');
     await page.reload();
-    for (const id of ids) expect(await page.locator(`fieldset[data-item="${id}"] .scale-options input[type=radio]`).nth(1).isChecked()).toBe(true);
+    for (const id of chosen) expect(await page.locator(`fieldset[data-item="${id}"] .scale-options input[type=radio]`).nth(1).isChecked()).toBe(true);
   }, SLOW_MS);
 
   it('says when a save failed, and still sends the answer when the page is left', async () => {
@@ -154,5 +158,26 @@ describe('the questionnaire, pleasant to take', () => {
     await page.unroute('**/r/**');
     await page.goto(url(`/r/${token}/2`));
     expect(await page.locator(`fieldset[data-item="${id}"] input[value="${value}"]`).isChecked()).toBe(true);
+  }, SLOW_MS);
+
+  it('lets the consultant state the company’s profile on an accessible settings page', async () => {
+    await page.goto(url('/consultant/sign-in'));
+    await page.fill('#email', 'c@example.com');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/consultant$/);
+    const settings = `/consultant/studies/${ids.study}/companies/${ids.company}/settings`;
+    await page.goto(url(settings));
+    expect(await page.locator('#company-industry').inputValue()).toBe('software-saas');
+    await expectAccessible(page, 'company settings');
+    await screenshots(page, 'quest-04-company-settings');
+    await page.selectOption('#company-motion', 'field');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\?saved=1$/);
+    await expect.poll(() => page.locator('[data-testid=company-saved]').textContent()).toContain('join through Contoso Robotics’s link from now on');
+    expect(await page.locator('#company-motion').inputValue()).toBe('field');
+    await expectAccessible(page, 'company settings saved');
+    await page.goto(url('/join/quest-e2e-company'));
+    expect(await page.locator('#profile-motion').count()).toBe(0);
   }, SLOW_MS);
 });
