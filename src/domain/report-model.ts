@@ -391,10 +391,12 @@ export interface PersonalReportInput {
   study?: string | null;
   /** The reader's number separators (reader-locale.ts); English when absent. */
   numberStyle?: NumberStyle;
+  /** The name the participant gave for their own report ("Prepared for …"); null or absent when none. */
+  preparedFor?: string | null;
 }
 
 export interface PersonalReportModel {
-  meta: { company: string; date: string; dateText: string; study: string | null; numberStyle: NumberStyle; role: string; instrument: string; minGroup: number; brand: ReportBrand | null };
+  meta: { company: string; date: string; dateText: string; study: string | null; numberStyle: NumberStyle; role: string; instrument: string; minGroup: number; brand: ReportBrand | null; preparedFor: string | null };
   intro: string;
   index: { score: number; category: string; summary: string; gauge: Gauge };
   position: { label: string; size: number; relative: number } | null;
@@ -426,7 +428,7 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
     .slice(0, 3)
     .map((x) => ({ title: x.item.short, text: x.item.narrative[narrativeBand(x.s)] }));
   return {
-    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, numberStyle: input.numberStyle ?? EN_NUMBERS, role: input.roleLabel, instrument: `${instrument.id}, version ${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null },
+    meta: { company: input.company, date: input.date, dateText: longDate(input.date), study: input.study ?? null, numberStyle: input.numberStyle ?? EN_NUMBERS, role: input.roleLabel, instrument: `${instrument.id}, version ${instrument.version}`, minGroup: input.minGroup, brand: input.brand ?? null, preparedFor: input.preparedFor ?? null },
     intro: copy.personal.intro,
     index: { score, category: category.label, summary: category.summary, gauge: gaugeGeometry(score, 200) },
     position: input.position,

@@ -22,6 +22,7 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
         name: m.meta.company,
         tagline: m.intro,
         facts: [
+          ...(m.meta.preparedFor ? [{ label: 'Prepared for', value: m.meta.preparedFor }] : []),
           ...(m.meta.study ? [{ label: 'Study', value: m.meta.study }] : []),
           ...(m.meta.brand ? [{ label: 'Prepared by', value: m.meta.brand.name }] : []),
           { label: 'Date', value: m.meta.dateText },

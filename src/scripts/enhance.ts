@@ -38,7 +38,8 @@ if (form && progress) {
     dirty = false;
   });
   window.addEventListener('beforeunload', (event) => {
-    if (dirty) event.preventDefault();
+    // With autosave on (autosave.ts), unsaved answers leave with the page in a beacon: no need to hold the reader back.
+    if (dirty && form.dataset.autosave !== 'on') event.preventDefault();
   });
 }
 

@@ -1,6 +1,8 @@
 import type { Instrument } from '../../domain/instrument.ts';
 import { addressKey } from '../auth/sign-in-limits.ts';
 import { profileSchema } from '../../domain/profile.ts';
+import { safeText } from '../../domain/safe-text.ts';
+import { lockedFields } from '../../domain/stated-profile.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
 import { startParticipation, type Invitation, type StartLimit } from '../services/participation.ts';
@@ -20,23 +22,31 @@ function startLimit(address: string | undefined): StartLimit | undefined {
   return { key: addressKey(address), max, windowMs: HOUR_MS };
 }
 
+/** The optional name on the profile form: for the participant's own results and report only. */
+export const DISPLAY_NAME_FIELD = 'displayName';
+const DisplayNameSchema = safeText({ field: 'Your name', max: 80, tooLong: 'Keep your name to 80 characters.' });
+
 /** The profile form's POST: parse, start the participation, send the participant to the first section. */
 export function handleProfile(instrument: Instrument, form: Record<string, string>, invitation: Invitation | null, clientAddress?: string): ProfileOutcome {
-  const fields = { ...form };
-  // A company-specific invitation fixes the company; whatever was posted for it is ignored.
+  const { [DISPLAY_NAME_FIELD]: rawName, ...fields } = form;
+  // A company-specific invitation fixes the company and what its consultant stated; whatever was posted for them is ignored.
   if (invitation?.companyName) fields.company = invitation.companyName;
+  if (invitation) Object.assign(fields, lockedFields(instrument, invitation.stated));
   const parsed = profileSchema(instrument).safeParse(fields);
-  if (!parsed.success) {
+  const name = DisplayNameSchema.safeParse(rawName ?? '');
+  if (!parsed.success || !name.success) {
     const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error?.issues ?? []) {
       const key = issue.path[0] !== undefined ? String(issue.path[0]) : '';
       if (issue.code === 'unrecognized_keys') {
         for (const k of issue.keys) errors[k] = `"${k}" is not a field of this form.`;
       } else errors[key] ??= issue.message;
     }
+    if (!name.success) errors[DISPLAY_NAME_FIELD] = name.error.issues[0]!.message;
     return { ok: false, errors, values: form };
   }
-  const started = startParticipation(db(), instrument, parsed.data, invitation, startLimit(clientAddress));
+  const profile = { ...parsed.data, displayName: name.data === '' ? null : name.data };
+  const started = startParticipation(db(), instrument, profile, invitation, startLimit(clientAddress));
   if (!started.ok) return started;
   return { ok: true, location: `/r/${started.token}/1` };
 }

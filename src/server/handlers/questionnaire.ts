@@ -49,3 +49,45 @@ export function handlePagePost(
   if ('openPage' in finished) return { ok: true, location: `${base}/${finished.openPage}?incomplete=1` };
   return { ok: false, refused: finished.refused };
 }
+
+/** Marks a post as the page script's autosave (src/scripts/autosave.ts): it is answered with JSON, never a page or a redirect. */
+export const AUTOSAVE_FIELD = 'autosave';
+
+export function isAutosave(form: Record<string, string>): boolean {
+  return form[AUTOSAVE_FIELD] === '1';
+}
+
+function json(status: number, body: Record<string, unknown>): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+const REFUSAL_REPLY = {
+  completed: { status: 409, message: 'You have already finished, so nothing on this page was changed.' },
+  closed: { status: 410, message: 'This study is closed and takes no more answers.' },
+  gone: { status: 404, message: 'These answers no longer exist.' },
+} as const;
+
+/**
+ * An autosave of one questionnaire page: stored exactly as "Save and finish
+ * later" stores it (an incomplete page keeps what it has, a value the form
+ * could not have produced stores nothing), answered in JSON. 200
+ * {saved:true}; 422 with the field messages; 409/410/404 when the
+ * participant has finished, the study is closed or the answers are gone,
+ * with `location` for where the page should go instead.
+ */
+export function autosaveReply(
+  instrument: Instrument | null,
+  participant: Participant | null,
+  token: string,
+  page: Page | undefined,
+  posted: Record<string, string>,
+): Response {
+  if (!participant || !instrument || !page) return json(404, { saved: false, message: REFUSAL_REPLY.gone.message });
+  const { action: _action, [AUTOSAVE_FIELD]: _marker, ...form } = posted;
+  const outcome = savePage(db(), instrument, participant, page, form, false);
+  if (outcome.saved) return json(200, { saved: true });
+  if ('errors' in outcome) return json(422, { saved: false, errors: outcome.errors });
+  const reply = REFUSAL_REPLY[outcome.refused];
+  const location = outcome.refused === 'completed' ? resultsAfterRefusal(token) : undefined;
+  return json(reply.status, { saved: false, refused: outcome.refused, message: reply.message, ...(location ? { location } : {}) });
+}

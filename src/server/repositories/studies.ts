@@ -188,3 +188,9 @@ export function studyName(db: Db, studyId: number | null): string | undefined {
   if (studyId === null) return undefined;
   return db.select({ name: studies.name }).from(studies).where(eq(studies.id, studyId)).get()?.name;
 }
+
+/** A company's name and what its consultant states about it (null: each respondent answers); the caller has checked the study is the consultant's. */
+export function updateCompany(db: Db, studyId: number, companyId: number, change: { name: string } & Required<StatedProfile>): boolean {
+  const result = db.update(companies).set(change).where(and(eq(companies.id, companyId), eq(companies.studyId, studyId))).run();
+  return result.changes === 1;
+}

@@ -80,7 +80,7 @@ export type StartOutcome =
 export function startParticipation(
   db: Db,
   instrument: Instrument,
-  profile: Profile,
+  profile: Profile & { displayName?: string | null },
   invitation: Invitation | null,
   limit?: StartLimit,
   now = new Date(),
@@ -111,6 +111,7 @@ export function startParticipation(
         salesTeam: profile.salesTeam,
         region: profile.region,
         motion: profile.motion,
+        displayName: profile.displayName ?? null,
         instrumentId: instrument.id,
         instrumentVersion: instrument.version,
         resumeTokenHash: hashToken(token),

@@ -148,5 +148,6 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     brand: reportBrand(db, participant.studyId),
     numberStyle,
     study: studyName(db, participant.studyId) ?? null,
+    preparedFor: participant.displayName,
   });
 }
