@@ -46,3 +46,35 @@ export function completionTimesOfWave(db: Db, studyId: number, waveId: number): 
     .all()
     .map((r) => r.at!);
 }
+
+/** A row of the consultant's studies table: the study and its current round's progress. */
+export interface StudySummary {
+  id: number;
+  name: string;
+  status: 'open' | 'closed';
+  createdAt: Date;
+  round: number;
+  companies: number;
+  invited: number;
+  started: number;
+  completed: number;
+}
+
+/** Every study of the consultant, newest first, with counts for its latest wave: a few grouped counts, not a query per study. */
+export function studySummaries(db: Db, consultantId: number): StudySummary[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT s.id, s.name, s.status, s.created_at AS createdAt,
+              w.id AS waveId, coalesce(w.number, 1) AS round,
+              (SELECT count(*) FROM companies c WHERE c.study_id = s.id) AS companies,
+              (SELECT count(*) FROM invitations i WHERE i.study_id = s.id AND i.wave_id = w.id) AS invited,
+              (SELECT count(*) FROM participants p WHERE p.study_id = s.id AND p.wave_id = w.id) AS started,
+              (SELECT count(*) FROM participants p WHERE p.study_id = s.id AND p.wave_id = w.id AND p.status = 'completed') AS completed
+         FROM studies s
+         LEFT JOIN study_waves w ON w.study_id = s.id AND w.number = (SELECT max(number) FROM study_waves x WHERE x.study_id = s.id)
+        WHERE s.consultant_id = ?
+        ORDER BY s.created_at DESC, s.id DESC`,
+    )
+    .all(consultantId) as (Omit<StudySummary, 'createdAt'> & { createdAt: number; waveId: number | null })[];
+  return rows.map(({ waveId: _wave, ...r }) => ({ ...r, createdAt: new Date(r.createdAt) }));
+}
