@@ -209,8 +209,8 @@ describe('company drill-down', () => {
     expect((await get(`${path}.pdf`, a)).status).toBe(404);
     const study = (await (await get(`/consultant/studies/${drill.study}`, a)).text()).replace(/\s+/g, ' ');
     const row = study.match(/<tr>(?:(?!<\/tr>).)*Small Co(?:(?!<\/tr>).)*<\/tr>/)?.[0] ?? '';
-    // Two completed of two started, and 4 more needed: company figures start at k + 1 = 6.
-    expect(row.match(/<td class="n"[^>]*>(\d+)<\/td>/g)?.map((td) => td.replace(/<[^>]+>/g, ''))).toEqual(['2', '2']);
+    // Two completed of two started, none invited by e-mail, and 4 more needed: company figures start at k + 1 = 6.
+    expect(row.match(/<td class="n"[^>]*>(\d+)<\/td>/g)?.map((td) => td.replace(/<[^>]+>/g, ''))).toEqual(['2', '2', '0']);
     expect(row).toContain('4 more respondents needed');
     // The participants table gives status only: no role, no individual score.
     expect(study).not.toMatch(/<th scope="col"[^>]*>Role<\/th>/);

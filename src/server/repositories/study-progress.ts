@@ -1,0 +1,80 @@
+import { and, count, eq, isNotNull } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { invitations, participants } from '../../../db/schema.ts';
+
+/** Counts keyed by company id; the study's own link (no company) under null. */
+export type CountsByCompany = Map<number | null, number>;
+
+/**
+ * Invitations sent per company in one wave. A stand-in until the invitations
+ * service's invitationCounts(db, studyId, waveId) is merged; the dashboard
+ * reads only this shape.
+ */
+export function invitedByCompany(db: Db, studyId: number, waveId: number): CountsByCompany {
+  const rows = db
+    .select({ companyId: invitations.companyId, n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.studyId, studyId), eq(invitations.waveId, waveId)))
+    .groupBy(invitations.companyId)
+    .all();
+  return new Map(rows.map((r) => [r.companyId, r.n]));
+}
+
+/** Who started and who finished in one wave, per company: progress only, nobody's answers or scores. */
+export function progressOfWave(db: Db, studyId: number, waveId: number): { started: CountsByCompany; completed: CountsByCompany } {
+  const rows = db
+    .select({ companyId: participants.companyId, status: participants.status, n: count() })
+    .from(participants)
+    .where(and(eq(participants.studyId, studyId), eq(participants.waveId, waveId)))
+    .groupBy(participants.companyId, participants.status)
+    .all();
+  const started: CountsByCompany = new Map();
+  const completed: CountsByCompany = new Map();
+  for (const r of rows) {
+    started.set(r.companyId, (started.get(r.companyId) ?? 0) + r.n);
+    if (r.status === 'completed') completed.set(r.companyId, (completed.get(r.companyId) ?? 0) + r.n);
+  }
+  return { started, completed };
+}
+
+/** When each completion of the wave happened, for the completion-over-time chart. */
+export function completionTimesOfWave(db: Db, studyId: number, waveId: number): Date[] {
+  return db
+    .select({ at: participants.completedAt })
+    .from(participants)
+    .where(and(eq(participants.studyId, studyId), eq(participants.waveId, waveId), eq(participants.status, 'completed'), isNotNull(participants.completedAt)))
+    .all()
+    .map((r) => r.at!);
+}
+
+/** A row of the consultant's studies table: the study and its current round's progress. */
+export interface StudySummary {
+  id: number;
+  name: string;
+  status: 'open' | 'closed';
+  createdAt: Date;
+  round: number;
+  companies: number;
+  invited: number;
+  started: number;
+  completed: number;
+}
+
+/** Every study of the consultant, newest first, with counts for its latest wave: a few grouped counts, not a query per study. */
+export function studySummaries(db: Db, consultantId: number): StudySummary[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT s.id, s.name, s.status, s.created_at AS createdAt,
+              w.id AS waveId, coalesce(w.number, 1) AS round,
+              (SELECT count(*) FROM companies c WHERE c.study_id = s.id) AS companies,
+              (SELECT count(*) FROM invitations i WHERE i.study_id = s.id AND i.wave_id = w.id) AS invited,
+              (SELECT count(*) FROM participants p WHERE p.study_id = s.id AND p.wave_id = w.id) AS started,
+              (SELECT count(*) FROM participants p WHERE p.study_id = s.id AND p.wave_id = w.id AND p.status = 'completed') AS completed
+         FROM studies s
+         LEFT JOIN study_waves w ON w.study_id = s.id AND w.number = (SELECT max(number) FROM study_waves x WHERE x.study_id = s.id)
+        WHERE s.consultant_id = ?
+        ORDER BY s.created_at DESC, s.id DESC`,
+    )
+    .all(consultantId) as (Omit<StudySummary, 'createdAt'> & { createdAt: number; waveId: number | null })[];
+  return rows.map(({ waveId: _wave, ...r }) => ({ ...r, createdAt: new Date(r.createdAt) }));
+}

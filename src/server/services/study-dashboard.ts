@@ -1,0 +1,98 @@
+import type { Db } from '../../../db/client.ts';
+import type { Study, StudyWave } from '../../../db/schema.ts';
+import { publishedScore } from '../../domain/anonymity.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import { describePeerGroup } from '../../domain/peers.ts';
+import { choiceLabel } from '../../domain/profile.ts';
+import { companyCategory } from '../../domain/scoring.ts';
+import { DASHBOARD_SCORES, totalsOf, type DashboardCompany, type DashboardScore, type Totals } from '../../domain/study-dashboard.ts';
+import { findScore } from '../repositories/scores.ts';
+import { completionTimesOfWave, invitedByCompany, progressOfWave } from '../repositories/study-progress.ts';
+import { companiesOf, linksOfWave, wavesOf } from '../repositories/studies.ts';
+import { companyView, type CompanyView } from './company-view.ts';
+import { peerPosition } from './peers.ts';
+
+export interface StudyDashboard {
+  waves: StudyWave[];
+  wave: StudyWave;
+  isLatest: boolean;
+  companies: DashboardCompany[];
+  /** People who joined through the study's own link, without a company: progress only. */
+  unlinked: { invited: number; started: number; completed: number };
+  totals: Totals;
+  completionTimes: Date[];
+  /** The invite links of the shown wave: the study's, and each company's by id. */
+  studyLink: string | null;
+  companyLinks: Map<number, string>;
+}
+
+/**
+ * Everything the study page shows about one wave (`waveNumber`; null: the
+ * latest). Undefined for a wave the study does not have. The caller has
+ * checked that the study is the consultant's.
+ */
+export function studyDashboard(db: Db, instrument: Instrument, study: Study, waveNumber: number | null, minGroup: number): StudyDashboard | undefined {
+  const waves = wavesOf(db, study.id);
+  const latest = waves.at(-1);
+  const wave = waveNumber === null ? latest : waves.find((w) => w.number === waveNumber);
+  if (!wave || !latest) return undefined;
+  const invited = invitedByCompany(db, study.id, wave.id);
+  const { started, completed } = progressOfWave(db, study.id, wave.id);
+  const companies = companiesOf(db, study.id).map(
+    (c): DashboardCompany => ({
+      id: c.id,
+      name: c.name,
+      invited: invited.get(c.id) ?? 0,
+      started: started.get(c.id) ?? 0,
+      completed: completed.get(c.id) ?? 0,
+      ...figuresOf(db, instrument, companyView(db, instrument, c.id, null, minGroup, wave.id), c.id, minGroup),
+    }),
+  );
+  const unlinked = { invited: invited.get(null) ?? 0, started: started.get(null) ?? 0, completed: completed.get(null) ?? 0 };
+  const links = linksOfWave(db, wave.id);
+  return {
+    waves,
+    wave,
+    isLatest: wave.id === latest.id,
+    companies,
+    unlinked,
+    totals: totalsOf([...companies, unlinked]),
+    completionTimes: completionTimesOfWave(db, study.id, wave.id),
+    studyLink: links.find((l) => l.companyId === null)?.token ?? null,
+    companyLinks: new Map(links.filter((l) => l.companyId !== null).map((l) => [l.companyId!, l.token])),
+  };
+}
+
+/**
+ * A company's published figures, category and peer position, all from its
+ * company view: nothing at all while the view holds the figures back (fewer
+ * than k + 1 respondents), so no figure of a smaller group reaches the page.
+ */
+function figuresOf(db: Db, instrument: Instrument, view: CompanyView, companyId: number, minGroup: number): Pick<DashboardCompany, 'scores' | 'needed' | 'category' | 'peer'> {
+  const aggregate = view.aggregate;
+  const first = view.published[0];
+  if (!aggregate || !first) return { scores: null, needed: view.needed, category: null, peer: null };
+  const scores = Object.fromEntries(
+    DASHBOARD_SCORES.map((k) => {
+      const v = aggregate.scores[k];
+      return [k, v === null ? null : publishedScore(v)];
+    }),
+  ) as Record<DashboardScore, number | null>;
+  const velocity = aggregate.scores.velocity;
+  if (velocity === null) return { scores, needed: view.needed, category: null, peer: null };
+  // Placed as the company report places it: the company's score among its benchmark peers, the company's own people left out.
+  const own = findScore(db, first.id);
+  const position =
+    own &&
+    peerPosition(
+      db,
+      { participantId: first.id, companyId, velocity, instrumentVersion: own.instrumentVersion, population: own.population, industry: first.industry, employees: first.employees },
+      minGroup,
+    );
+  // A company that does not count in the benchmark is not placed exactly among peers (as in its report).
+  const peer =
+    position && own.population !== 'unverified'
+      ? { relative: Math.round(position.relative), label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)) }
+      : null;
+  return { scores, needed: view.needed, category: companyCategory(instrument, velocity).label, peer };
+}
