@@ -86,8 +86,6 @@ describe('the comparison page cannot be subtracted from a total (issue 11)', () 
     set("region = 'europe' WHERE region = 'middle-east-africa'");
     set("region = 'middle-east-africa' WHERE id IN (11, 12, 13)");
     db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role, region = p.region FROM participants p WHERE p.id = scores.participant_id');
-    // Rows moved into a study by hand join its first wave, as every participant of a study does.
-    db.$client.exec('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL');
     countSeededAsBenchmark(db);
     rebuildPeerStats(db, instrument);
     everyone = (db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
