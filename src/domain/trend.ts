@@ -25,6 +25,7 @@
 import type { Instrument, SubIndexKey } from './instrument.ts';
 import { SubIndexKeys } from './instrument.ts';
 import { seededRandom, type Random } from './random.ts';
+import { SUB_INDEX_LABELS } from './results-model.ts';
 import { companyItems, companyScores, round2, type CompanyScores, type ItemScores } from './scoring.ts';
 
 /** The factors and the overall index, in the order every table shows them. */
@@ -59,6 +60,15 @@ export interface Trend {
   nAfter: number;
   changes: Change[];
 }
+
+/**
+ * A comparison of two rounds as a page or report shows it: the change, or the
+ * news that the questionnaire changed between the rounds, in which case
+ * nothing is compared (scores from different questions are not alike).
+ */
+export type RoundComparison =
+  | { status: 'compared'; roundBefore: number; roundAfter: number; trend: Trend }
+  | { status: 'questionnaire-changed'; roundBefore: number; roundAfter: number };
 
 /** One side of a company comparison: the round's respondents and, optionally, the items its published figures keep. */
 export interface TrendSide {
@@ -222,21 +232,65 @@ export function retakeTrend(instrument: Instrument, before: ItemScores, after: I
 }
 
 /**
- * A change in words, at whole points as every published score is: "up 6 points", "down 1 point", "no
- * change", and "within noise" when the interval contains 0, whatever its direction.
+ * The change as published: the difference of the two scores at whole points, as every published score is
+ * shown, so the words always agree with the two figures beside them.
+ */
+export function publishedChange(change: Change): number | null {
+  return change.before === null || change.after === null ? null : Math.round(change.after) - Math.round(change.before);
+}
+
+/**
+ * A change in words: "up 6 points", "down 1 point", "no change", with ", within noise" when the interval
+ * contains 0, whatever its direction.
  */
 export function describeChange(change: Change): string {
-  if (change.change === null) return 'not comparable';
-  const points = Math.round(change.change);
+  const points = publishedChange(change);
+  if (points === null || change.change === null) return 'not comparable';
   const size = Math.abs(points);
-  const direction = change.change > 0 ? 'up' : 'down';
-  const moved = change.change === 0 ? 'no change' : points === 0 ? `${direction} less than a point` : `${direction} ${size} ${size === 1 ? 'point' : 'points'}`;
-  return change.withinNoise && change.change !== 0 ? `${moved}, within noise` : moved;
+  if (points === 0) return change.withinNoise || change.change === 0 ? 'no change' : 'unchanged at whole points';
+  const moved = `${points > 0 ? 'up' : 'down'} ${size} ${size === 1 ? 'point' : 'points'}`;
+  return change.withinNoise ? `${moved}, within noise` : moved;
 }
 
 /** The direction a reader should see: a change within noise is shown as steady, whatever its sign. */
 export function directionOf(change: Change): 'up' | 'down' | 'steady' | null {
   if (change.change === null || change.withinNoise === null) return null;
-  if (change.withinNoise || Math.round(change.change) === 0) return 'steady';
+  if (change.withinNoise || publishedChange(change) === 0) return 'steady';
   return change.change > 0 ? 'up' : 'down';
+}
+
+export const TREND_LABELS: Record<TrendKey, string> = { velocity: 'Velocity Index', ...SUB_INDEX_LABELS };
+
+/** One line of a change table, at the precision every published score has (whole points). */
+export interface ChangeRow {
+  key: TrendKey;
+  label: string;
+  before: number | null;
+  after: number | null;
+  /** after − before at whole points. */
+  points: number | null;
+  words: string;
+  direction: 'up' | 'down' | 'steady' | null;
+  /** The 95 % interval at whole points. */
+  low: number | null;
+  high: number | null;
+}
+
+/** The overall index first, then the four factors: what a reader looks at first. */
+export function changeRows(trend: Trend): ChangeRow[] {
+  const whole = (v: number | null) => (v === null ? null : Math.round(v));
+  return ['velocity' as const, ...SubIndexKeys].map((key) => {
+    const c = trend.changes.find((x) => x.key === key)!;
+    return {
+      key,
+      label: TREND_LABELS[key],
+      before: whole(c.before),
+      after: whole(c.after),
+      points: publishedChange(c),
+      words: describeChange(c),
+      direction: directionOf(c),
+      low: whole(c.low),
+      high: whole(c.high),
+    };
+  });
 }

@@ -163,7 +163,7 @@ describe('describeChange', () => {
   it.each([
     [6, false, 'up 6 points'],
     [-1, false, 'down 1 point'],
-    [0.3, false, 'up less than a point'],
+    [0.3, false, 'unchanged at whole points'],
     [0, true, 'no change'],
     [-3.4, true, 'down 3 points, within noise'],
   ])('%d (within noise: %s) reads "%s"', (value, noise, words) => {
