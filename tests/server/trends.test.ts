@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { participants } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
@@ -9,6 +10,7 @@ import { insertWave } from '../../src/server/repositories/studies.ts';
 import { companyView } from '../../src/server/services/company-view.ts';
 import { startRetake } from '../../src/server/services/retake.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { answersCsv, scoresCsv } from '../../src/server/services/exports.ts';
 import { ownRetakeChange, readerCompanyChange, studyTrend } from '../../src/server/services/trends.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
@@ -117,5 +119,21 @@ describe('a reader’s change', () => {
     saveAnswers(t.db, retake.participant.id, completeAnswers(instrument));
     finishParticipant(t.db, instrument, retake.participant.id);
     expect(ownRetakeChange(t.db, instrument, findParticipant(t.db, retake.participant.id)!)).toMatchObject({ status: 'questionnaire-changed' });
+  });
+});
+
+describe('exports by round', () => {
+  it('give each row the round it answered in, and leave it empty on a withheld row', () => {
+    for (let i = 0; i < K + 1; i++) respondent(0.5);
+    insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) respondent(0.75);
+    // A round-3 respondent alone: withheld.
+    insertWave(t.db, studyId, token);
+    respondent(0.5);
+    for (const file of [scoresCsv(t.db, instrument, studyId, K), answersCsv(t.db, instrument, studyId, K)]) {
+      const rows = parse(file, { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.wave)).toEqual([...Array(K + 1).fill('1'), ...Array(K + 1).fill('2'), '']);
+      expect(rows.at(-1)!.withheld).not.toBe('');
+    }
   });
 });
