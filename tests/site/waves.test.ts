@@ -14,11 +14,13 @@ import { insertCompany, insertStudy, insertWave, latestWaveOf } from '../../src/
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { addConsultant } from '../helpers/consultants.ts';
+import { postForm } from '../helpers/forms.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 import { projectRoot } from '../../src/server/paths.ts';
 
 const K = 5;
+const PASSWORD = 'correct horse battery staple';
 const tmp = tempDir('velocity-waves-');
 const dbPath = join(tmp.dir, 'waves.sqlite');
 let site: RunningSite;
@@ -63,7 +65,7 @@ function answer(db: Db, id: number, level: number) {
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = addConsultant(db, 'c@example.com', 'unused password');
+  const consultant = addConsultant(db, 'c@example.com', PASSWORD);
   studyId = insertStudy(db, consultant.id, 'Spring pipeline review', 'waves-study-1').id;
   companyId = insertCompany(db, studyId, 'Acme', 'waves-acme-1').id;
   const first = participant(db, { studyId, companyId }, 0.25);
@@ -187,6 +189,34 @@ describe('retaking a newer round', () => {
     expect(html).toMatch(/data-testid="change-n-company"[^>]*>\s*Your company: 6 respondents in round 1, 6 in round 2\./);
     expect(html).toContain('data-testid="change-n-own"');
     expect(html).toMatch(/up \d+ points/);
+  });
+});
+
+describe('the consultant’s company page by round', () => {
+  it('shows the latest round with published figures by default, with a round switcher and the change; ?wave=N picks a round', async () => {
+    const signIn = await postForm(site.base, '/consultant/sign-in', { email: 'c@example.com', password: PASSWORD });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const page = (path: string) => fetch(`${site.base}${path}`, { redirect: 'manual', headers: { cookie } });
+    const base = `/consultant/studies/${studyId}/companies/${companyId}`;
+    const latest = await (await page(base)).text();
+    expect(latest).toContain('data-testid="round-switcher"');
+    expect(latest).toContain('Respondents in round 2');
+    expect(latest).toContain('Change since round 1');
+    expect(latest).toContain(`href="${base}?wave=1"`);
+    expect(latest).toContain(`${base}.pdf?wave=2`);
+    const first = await (await page(`${base}?wave=1`)).text();
+    expect(first).toContain('Respondents in round 1');
+    expect(first).not.toContain('Change since round');
+    const pdf = await page(`${base}.pdf?wave=1`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bad = await page(`${base}?wave=two`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('must be a whole number');
+    expect((await page(`${base}?wave=7`)).status).toBe(404);
+    expect((await page(`${base}.pdf?wave=7`)).status).toBe(404);
+    // Without a session: nothing.
+    expect((await get(`${base}?wave=1`)).status).not.toBe(200);
   });
 });
 
