@@ -10,7 +10,7 @@ import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
-import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
+import { insertCompany, insertStudy, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-e2e-consultant-');
@@ -26,7 +26,8 @@ beforeAll(async () => {
   const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
   const study = insertStudy(db, consultantId, 'Benelux 2026', 'e2e-benelux-2026');
   const company = insertCompany(db, study.id, 'Zoë Ørsted Logistics', 'e2e-benelux-company');
-  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
+  // Into the study's first round: a company's figures are per round.
+  db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ? WHERE id BETWEEN 1 AND 60').run(study.id, latestWaveOf(db, study.id)!.id);
   db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(company.id, company.name);
   db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
   rebuildPeerStats(db, instrument);

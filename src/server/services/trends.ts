@@ -3,11 +3,11 @@ import type { Db } from '../../../db/client.ts';
 import { studyWaves, type Participant, type StudyWave } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { companyTrend, retakeTrend, type RoundComparison, type Trend } from '../../domain/trend.ts';
-
-export type { RoundComparison };
 import { completedOfCompany, findParticipant } from '../repositories/participants.ts';
 import { companiesOf, wavesOf } from '../repositories/studies.ts';
 import { companyView, ownScores, type CompanyView } from './company-view.ts';
+
+export type { RoundComparison };
 
 function waveById(db: Db, waveId: number | null): StudyWave | undefined {
   return waveId === null ? undefined : db.select().from(studyWaves).where(eq(studyWaves.id, waveId)).get();
@@ -20,10 +20,14 @@ export function roundBefore(db: Db, wave: StudyWave): StudyWave | undefined {
     .at(-1);
 }
 
-/** True when a round's completed respondents answered another version of the questionnaire only. */
-function onOtherVersionOnly(members: readonly Participant[], waveId: number, version: number): boolean {
+/**
+ * True when a round's completed respondents answered another version of the questionnaire only, and are
+ * enough (k + 1) that their figures would have been shown: saying so about a smaller group would tell the
+ * reader that a few people had answered.
+ */
+function onOtherVersionOnly(members: readonly Participant[], waveId: number, version: number, minGroup: number): boolean {
   const inWave = members.filter((p) => p.waveId === waveId);
-  return inWave.length > 0 && inWave.every((p) => p.instrumentVersion !== version);
+  return inWave.length > minGroup && inWave.every((p) => p.instrumentVersion !== version);
 }
 
 /** The trend between two published company views; the item sets keep the bootstrap to what each figure was built from. */
@@ -52,7 +56,7 @@ export function companyRoundChange(
   if (!earlier) return null;
   const rounds = { roundBefore: earlier.number, roundAfter: wave.number };
   const members = completedOfCompany(db, companyId);
-  if (onOtherVersionOnly(members, earlier.id, instrument.version) || onOtherVersionOnly(members, wave.id, instrument.version)) {
+  if (onOtherVersionOnly(members, earlier.id, instrument.version, minGroup) || onOtherVersionOnly(members, wave.id, instrument.version, minGroup)) {
     return { status: 'questionnaire-changed', ...rounds };
   }
   const previous = reader?.previousId ? findParticipant(db, reader.previousId) : undefined;
