@@ -2,6 +2,7 @@ import { actionKind, firstActions, narrativeBand, type ActionKind, type Audience
 import { mayShowQuantiles, publishedCounts, publishedScore } from './anonymity.ts';
 import { NOT_APPLICABLE, optionsOf, type Answers } from './answers.ts';
 import type { CompanyAggregate } from './aggregation.ts';
+import type { ChangeBlock } from './change-block.ts';
 import {
   columnGeometry,
   funnelGeometry,
@@ -100,6 +101,8 @@ export interface CompanyReportInput {
   study?: string | null;
   /** The reader's number separators (reader-locale.ts); English when absent. */
   numberStyle?: NumberStyle;
+  /** The change since the round before, when both rounds may be shown (change-block.ts); null or absent otherwise. */
+  change?: ChangeBlock | null;
 }
 
 export interface SubIndexRow {
@@ -187,6 +190,8 @@ export interface CompanyReportModel {
     /** The roles' averages drawn side by side, one row per entry of `roles`; null without roles. */
     rolesChart: Dumbbell | null;
   } | null;
+  /** Change since the round before: the company's on the consultant's and a company-view copy, the reader's own on their own view. */
+  change: ChangeBlock | null;
   methodology: string[];
 }
 
@@ -368,7 +373,8 @@ export function companyReportModel(input: CompanyReportInput): CompanyReportMode
             rolesChart: agg.contrasts.length ? dumbbellGeometry(agg.contrasts.slice(0, 5).map((c) => ({ leaders: pct(c.leaders), sellers: pct(c.sellers) }))) : null,
           }
         : null,
-    methodology: copy.company.methodology.map((p) => fillCopy(p, methodologyValues)),
+    change: input.change ?? null,
+    methodology: [...copy.company.methodology.map((p) => fillCopy(p, methodologyValues)), ...(input.change ? [input.change.method] : [])],
   };
 }
 
@@ -393,6 +399,8 @@ export interface PersonalReportInput {
   numberStyle?: NumberStyle;
   /** The name the participant gave for their own report ("Prepared for …"); null or absent when none. */
   preparedFor?: string | null;
+  /** The reader's own change since their previous response (a retake); null or absent otherwise. */
+  change?: ChangeBlock | null;
 }
 
 export interface PersonalReportModel {
@@ -403,6 +411,7 @@ export interface PersonalReportModel {
   balance: { approach: number | null; execution: number | null; text: string; bars: { approach: ScoreBar; execution: ScoreBar } };
   sections: { title: string; intro: string; score: number | null; items: DetailItem[] }[];
   suggestions: { intro: string; items: { title: string; text: string }[] };
+  change: ChangeBlock | null;
   methodology: string[];
 }
 
@@ -443,8 +452,12 @@ export function personalReportModel(input: PersonalReportInput): PersonalReportM
       };
     }),
     suggestions: { intro: copy.personal.suggestionsIntro, items: suggestions },
-    methodology: copy.personal.methodology.map((p) =>
-      fillCopy(p, { k: input.minGroup, group: input.position?.label ?? 'none yet', size: input.position?.size ?? 0, instrument: `${instrument.id}, version ${instrument.version}` }),
-    ),
+    change: input.change ?? null,
+    methodology: [
+      ...copy.personal.methodology.map((p) =>
+        fillCopy(p, { k: input.minGroup, group: input.position?.label ?? 'none yet', size: input.position?.size ?? 0, instrument: `${instrument.id}, version ${instrument.version}` }),
+      ),
+      ...(input.change ? [input.change.method] : []),
+    ],
   };
 }

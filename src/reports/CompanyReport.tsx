@@ -7,6 +7,7 @@ import { colors, COLUMN, factorColors, styles } from './theme.ts';
 import { numberFormat } from '../domain/number-format.ts';
 import type { NumbersPage } from '../domain/numbers-page.ts';
 import { rescaleBar } from '../domain/chart-geometry.ts';
+import { ChangeSection } from './parts/change.tsx';
 
 const TITLE = 'Company report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
@@ -38,6 +39,8 @@ export function CompanyReport({ m }: { m: CompanyReportModel }) {
       }}
     >
       {page(<AtAGlance m={m} accent={accent} />)}
+
+      {m.change ? page(<ChangeSection c={m.change} accent={accent} />) : null}
 
       {page(
         <>

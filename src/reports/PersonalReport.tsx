@@ -6,6 +6,7 @@ import { BarChart, GaugeChart } from './parts/charts.tsx';
 import { DetailTable, Heading, Methodology } from './parts/blocks.tsx';
 import { numberFormat } from '../domain/number-format.ts';
 import { colors, styles } from './theme.ts';
+import { ChangeSection } from './parts/change.tsx';
 
 const TITLE = 'Personal report';
 const fmt = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
@@ -78,6 +79,11 @@ export function PersonalReport({ m }: { m: PersonalReportModel }) {
           </View>
         ))}
       </ReportPage>
+      {m.change ? (
+        <ReportPage id={id}>
+          <ChangeSection c={m.change} accent={accent} />
+        </ReportPage>
+      ) : null}
       <ReportPage id={id}>
         <Heading eyebrow="Your practices" title="Section by section" accent={accent} />
         {m.sections.map((s) => (

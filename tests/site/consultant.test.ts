@@ -9,7 +9,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
-import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
+import { insertStudy, insertCompany, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { parse } from 'csv-parse/sync';
 
 const tmp = tempDir('velocity-consultant-');
@@ -28,12 +28,13 @@ beforeAll(async () => {
   const study = insertStudy(db, a.id, 'Drill-down study', 'drill-down-study-1');
   const company = insertCompany(db, study.id, 'Łódź Logistics', 'drill-down-company-1');
   drill = { study: study.id, company: company.id };
-  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, company.id, company.name);
+  // Moved into the study's first round: a company's figures are per round.
+  db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, latestWaveOf(db, study.id)!.id, company.id, company.name);
   db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
   db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
   const small = insertCompany(db, study.id, 'Small Co', 'drill-down-company-2');
   drill.small = small.id;
-  db.$client.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, small.id, small.name, 'executive');
+  db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, latestWaveOf(db, study.id)!.id, small.id, small.name, 'executive');
   db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);
   // A participant outside any company link, whose typed company name tries CSV tricks.
   db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7').run(study.id, TRICKY);

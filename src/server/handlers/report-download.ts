@@ -11,13 +11,13 @@ import { companyReportFor, personalReportFor } from '../services/reports.ts';
 export async function reportDownload(
   participant: Participant,
   kind: 'company' | 'personal',
-  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db; numberStyle?: NumberStyle } = {},
+  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db; numberStyle?: NumberStyle; waveId?: number } = {},
 ): Promise<Response | null> {
   const k = config().PEER_MIN_GROUP;
   const database = options.database ?? db();
   const disposition = options.disposition ?? 'attachment';
   const model =
-    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true, numberStyle: options.numberStyle })
+    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true, numberStyle: options.numberStyle, waveId: options.waveId })
       : personalReportFor(database, participant, k, new Date(), options.numberStyle);
   if (!model) return null;
   const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { and, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { answers, participants, scores, type Participant } from '../../../db/schema.ts';
+import { answers, participants, scores, studyWaves, type Participant } from '../../../db/schema.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
@@ -45,6 +45,16 @@ function exportRows(db: Db, studyId: number, minGroup: number, group: GroupFilte
   return group ? rows.filter((r) => r.given) : rows;
 }
 
+/**
+ * The round (wave number) each participant answered in, by wave id. A withheld row leaves it empty, as it
+ * leaves everything but who and how far: the round would say which group they wait in.
+ */
+function waveNumbers(db: Db, studyId: number): Map<number, number> {
+  return new Map(db.select({ id: studyWaves.id, number: studyWaves.number }).from(studyWaves).where(eq(studyWaves.studyId, studyId)).all().map((w) => [w.id, w.number]));
+}
+
+const waveOf = (waves: Map<number, number>, p: Participant) => (p.waveId === null ? null : (waves.get(p.waveId) ?? null));
+
 /** Who and how far: what a withheld row keeps. */
 function progressCells(p: Participant, group: GroupFilter | undefined): (string | number | null)[] {
   return group ? [null, null] : [p.id, p.companyName];
@@ -78,21 +88,22 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
     return companyFigures.get(key)!;
   };
   const note = withheldNote(minGroup);
+  const waves = waveNumbers(db, studyId);
   return csv(
     [
-      'participant', 'company', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status', 'withheld',
+      'participant', 'company', 'wave', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status', 'withheld',
       'own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle',
       'personal_index', 'approach', 'execution',
       'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
       'completed_at',
     ],
     rows.map(({ p, given }) => {
-      if (!given) return [...progressCells(p, group), null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
+      if (!given) return [...progressCells(p, group), null, null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
       const s = scoreOf.get(p.id);
       const view = companyOf(p.companyId, p.waveId);
       const c = view?.aggregate?.scores ?? null;
       return [
-        p.id, p.companyName, p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
+        p.id, p.companyName, waveOf(waves, p), p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
         round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
         round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
         c ? view!.published.length : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
@@ -125,12 +136,13 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number, minG
     }
   }
   const note = withheldNote(minGroup);
+  const waves = waveNumbers(db, studyId);
   return csv(
-    ['participant', 'company', 'role', 'status', 'withheld', ...items],
+    ['participant', 'company', 'wave', 'role', 'status', 'withheld', ...items],
     rows.map(({ p, given }) =>
       given
-        ? [p.id, p.companyName, p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
-        : [...progressCells(p, group), null, p.status, note, ...items.map(() => null)],
+        ? [p.id, p.companyName, waveOf(waves, p), p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
+        : [...progressCells(p, group), null, null, p.status, note, ...items.map(() => null)],
     ),
   );
 }

@@ -17,6 +17,9 @@ import { peerPosition, publishedQuartiles } from './peers.ts';
 import { reportBrand } from './study-brand.ts';
 import { studyName } from '../repositories/studies.ts';
 import type { NumberStyle } from '../../domain/number-format.ts';
+import { changeBlock } from '../../domain/change-block.ts';
+import { latestWaveOf, wavesOf } from '../repositories/studies.ts';
+import { companyRoundChange, ownRetakeChange, readerCompanyChange } from './trends.ts';
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -32,12 +35,12 @@ export function companyReportFor(
   participant: Participant,
   minGroup: number,
   date = new Date(),
-  options: { reader: boolean; numberStyle?: NumberStyle } = { reader: true },
+  options: { reader: boolean; numberStyle?: NumberStyle; waveId?: number } = { reader: true },
 ): CompanyReportModel | null {
   const own = findScore(db, participant.id);
   if (!own) return null;
   const instrument: Instrument = loadInstrument(participant.instrumentId);
-  const view = companyView(db, instrument, participant.companyId, options.reader ? participant : null, minGroup);
+  const view = companyView(db, instrument, participant.companyId, options.reader ? participant : null, minGroup, options.reader ? undefined : options.waveId);
   const aggregate = view.aggregate;
   if (!options.reader && !aggregate) return null;
   const answers = loadAnswers(db, participant.id);
@@ -109,7 +112,25 @@ export function companyReportFor(
     brand: reportBrand(db, participant.studyId),
     numberStyle: options.numberStyle,
     study: studyName(db, participant.studyId) ?? null,
+    change: reportChange(db, instrument, participant, minGroup, aggregate !== null, options),
   });
+}
+
+/**
+ * The change a company report shows: on a reader's copy, the company's when the report shows the company's
+ * figures, their own against their previous response while it shows their own view; on the consultant's copy,
+ * the company's, from the round before the one shown.
+ */
+function reportChange(db: Db, instrument: Instrument, participant: Participant, minGroup: number, companyShown: boolean, options: { reader: boolean; waveId?: number }) {
+  if (options.reader) {
+    const own = companyShown ? null : ownRetakeChange(db, instrument, participant);
+    const company = companyShown ? readerCompanyChange(db, instrument, participant, minGroup) : null;
+    return company ? changeBlock(company, 'company') : own ? changeBlock(own, 'own') : null;
+  }
+  if (participant.companyId === null || participant.studyId === null) return null;
+  const wave = options.waveId === undefined ? latestWaveOf(db, participant.studyId) : wavesOf(db, participant.studyId).find((w) => w.id === options.waveId);
+  const company = wave ? companyRoundChange(db, instrument, participant.companyId, wave, null, minGroup) : null;
+  return company ? changeBlock(company, 'company') : null;
 }
 
 /** The personal report: placed among individuals of the same role when there are enough of them, else everyone. */
@@ -149,5 +170,11 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     numberStyle,
     study: studyName(db, participant.studyId) ?? null,
     preparedFor: participant.displayName,
+    change: ownChangeBlock(db, instrument, participant),
   });
+}
+
+function ownChangeBlock(db: Db, instrument: Instrument, participant: Participant) {
+  const own = ownRetakeChange(db, instrument, participant);
+  return own ? changeBlock(own, 'own') : null;
 }

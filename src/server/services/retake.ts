@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { participants, studies, type Participant } from '../../../db/schema.ts';
+import type { Instrument } from '../../domain/instrument.ts';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import { findParticipant, insertParticipant } from '../repositories/participants.ts';
+import { latestWaveOf } from '../repositories/studies.ts';
+
+/**
+ * What a finished participant's results page offers about the study's newer
+ * round: to take it (`open`), or the news that they already started it from
+ * this page (`started`), whose private link, shown then, continues it.
+ */
+export interface RetakeOffer {
+  state: 'open' | 'started';
+  round: number;
+  studyName: string;
+}
+
+/** The later response that retakes this one, if any: a response is retaken once. */
+function retakeOf(db: Db, participantId: number): Participant | undefined {
+  return db.select().from(participants).where(eq(participants.previousId, participantId)).limit(1).get();
+}
+
+/**
+ * The offer for this participant, or null: only a finished participant of an
+ * open study whose latest round is newer than theirs is offered anything.
+ * Once retaken, the offer is `started` for good, also when a still newer
+ * round opens: the retake, not this response, is the one to take it from, so
+ * one person never has two responses in one round.
+ */
+export function retakeOffer(db: Db, participant: Participant): RetakeOffer | null {
+  if (participant.status !== 'completed' || participant.studyId === null || participant.waveId === null) return null;
+  const study = db.select({ name: studies.name, status: studies.status }).from(studies).where(eq(studies.id, participant.studyId)).get();
+  if (!study || study.status !== 'open') return null;
+  const latest = latestWaveOf(db, participant.studyId);
+  if (!latest || latest.id === participant.waveId) return null;
+  return { state: retakeOf(db, participant.id) ? 'started' : 'open', round: latest.number, studyName: study.name };
+}
+
+export type RetakeOutcome =
+  | { ok: true; participant: Participant; token: string }
+  | { ok: false; refused: 'not-offered' | 'already-started' };
+
+/**
+ * Starts the retake: a new response in the study's latest round, for the
+ * same company and profile, on the questionnaire in force, linked to the
+ * earlier response by previousId. The returned token is the only copy of the
+ * new private link. In one write transaction, so two presses (or two tabs)
+ * start one retake: the offer is read again inside it.
+ */
+export function startRetake(db: Db, instrument: Instrument, participantId: number, now = new Date()): RetakeOutcome {
+  return db.transaction(
+    (tx): RetakeOutcome => {
+      const t = tx as unknown as Db;
+      const earlier = findParticipant(t, participantId);
+      const offer = earlier && retakeOffer(t, earlier);
+      if (!earlier || !offer) return { ok: false, refused: 'not-offered' };
+      if (offer.state === 'started') return { ok: false, refused: 'already-started' };
+      const token = newToken();
+      const participant = insertParticipant(t, {
+        studyId: earlier.studyId,
+        waveId: latestWaveOf(t, earlier.studyId!)!.id,
+        companyId: earlier.companyId,
+        previousId: earlier.id,
+        role: earlier.role,
+        companyName: earlier.companyName,
+        industry: earlier.industry,
+        employees: earlier.employees,
+        salesTeam: earlier.salesTeam,
+        region: earlier.region,
+        motion: earlier.motion,
+        displayName: earlier.displayName,
+        instrumentId: instrument.id,
+        instrumentVersion: instrument.version,
+        resumeTokenHash: hashToken(token),
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { ok: true, participant, token };
+    },
+    { behavior: 'immediate' },
+  );
+}
+

@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { participants } from '../../db/schema.ts';
+import { hashToken } from '../../src/server/auth/tokens.ts';
+import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { insertWave, latestWaveOf, updateStudy } from '../../src/server/repositories/studies.ts';
+import { participantByToken } from '../../src/server/services/participation.ts';
+import { retakeOffer, startRetake } from '../../src/server/services/retake.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+let t: TempDb;
+let studyId: number;
+let companyId: number;
+let tokenN = 0;
+const token = () => `tok-${++tokenN}`;
+beforeEach(() => {
+  t = openTempDb();
+  ({ studyId, companyId } = addStudyWithCompany(t.db));
+});
+afterEach(() => t.cleanup());
+
+function finished() {
+  return addParticipant(t.db, { studyId, companyId, companyName: 'Acme', role: 'manager', industry: 'manufacturing', status: 'completed', completedAt: new Date() });
+}
+
+describe('retake', () => {
+  it('offers nothing while the participant is in the latest round', () => {
+    expect(retakeOffer(t.db, finished())).toBeNull();
+  });
+
+  it('starts one new response in the new round with the same profile, linked to the earlier one', () => {
+    const earlier = finished();
+    const wave = insertWave(t.db, studyId, token);
+    expect(retakeOffer(t.db, earlier)).toEqual({ state: 'open', round: 2, studyName: 'Study' });
+    const outcome = startRetake(t.db, instrument, earlier.id);
+    if (!outcome.ok) throw new Error(outcome.refused);
+    const again = participantByToken(t.db, outcome.token)!;
+    expect(again.id).toBe(outcome.participant.id);
+    expect(again).toMatchObject({
+      previousId: earlier.id,
+      waveId: wave.id,
+      studyId,
+      companyId,
+      companyName: 'Acme',
+      role: 'manager',
+      industry: 'manufacturing',
+      status: 'in_progress',
+      instrumentVersion: instrument.version,
+    });
+    expect(again.resumeTokenHash).toBe(hashToken(outcome.token));
+    // A second press starts nothing and says it was started.
+    expect(startRetake(t.db, instrument, earlier.id)).toEqual({ ok: false, refused: 'already-started' });
+    expect(retakeOffer(t.db, earlier)).toEqual({ state: 'started', round: 2, studyName: 'Study' });
+    expect(t.db.select().from(participants).where(eq(participants.previousId, earlier.id)).all()).toHaveLength(1);
+  });
+
+  it('after a retake, a still newer round is taken from the retake, never twice from the first response', () => {
+    const first = finished();
+    insertWave(t.db, studyId, token);
+    const second = startRetake(t.db, instrument, first.id);
+    if (!second.ok) throw new Error(second.refused);
+    t.db.update(participants).set({ status: 'completed', completedAt: new Date() }).where(eq(participants.id, second.participant.id)).run();
+    insertWave(t.db, studyId, token);
+    expect(retakeOffer(t.db, first)?.state).toBe('started');
+    expect(startRetake(t.db, instrument, first.id)).toEqual({ ok: false, refused: 'already-started' });
+    const third = startRetake(t.db, instrument, second.participant.id);
+    expect(third.ok && findParticipant(t.db, third.participant.id)?.waveId).toBe(latestWaveOf(t.db, studyId)!.id);
+  });
+
+  it('refuses a closed study, an unfinished response and a participant without a study, starting nothing', () => {
+    const done = finished();
+    const unfinished = addParticipant(t.db, { studyId, companyId });
+    const alone = addParticipant(t.db, { status: 'completed', completedAt: new Date() });
+    insertWave(t.db, studyId, token);
+    for (const p of [unfinished, alone]) {
+      expect(retakeOffer(t.db, p)).toBeNull();
+      expect(startRetake(t.db, instrument, p.id)).toEqual({ ok: false, refused: 'not-offered' });
+    }
+    updateStudy(t.db, studyId, { status: 'closed' });
+    expect(retakeOffer(t.db, done)).toBeNull();
+    expect(startRetake(t.db, instrument, done.id)).toEqual({ ok: false, refused: 'not-offered' });
+    expect(t.db.select().from(participants).all()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,139 @@
+import { eq } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { participants } from '../../db/schema.ts';
+import { optionsOf } from '../../src/domain/answers.ts';
+import type { Item } from '../../src/domain/instrument.ts';
+import { itemScore } from '../../src/domain/scoring.ts';
+import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { insertWave } from '../../src/server/repositories/studies.ts';
+import { companyView } from '../../src/server/services/company-view.ts';
+import { startRetake } from '../../src/server/services/retake.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
+import { answersCsv, scoresCsv } from '../../src/server/services/exports.ts';
+import { ownRetakeChange, readerCompanyChange, studyTrend } from '../../src/server/services/trends.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
+import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+const K = 5;
+let t: TempDb;
+let studyId: number;
+let companyId: number;
+let n = 0;
+beforeEach(() => {
+  t = openTempDb();
+  ({ studyId, companyId } = addStudyWithCompany(t.db));
+});
+afterEach(() => t.cleanup());
+
+/** The option at `at` (0 worst … 1 best) of an item's scale. */
+function optionAt(item: Item, at: number): string {
+  const sorted = [...optionsOf(instrument, item)].sort((a, b) => itemScore(instrument, item, a.id)! - itemScore(instrument, item, b.id)!);
+  return sorted[Math.round(at * (sorted.length - 1))]!.id;
+}
+
+/** A finished respondent of Acme in the study's latest round, answering every scale at `level`. */
+function respondent(level: number) {
+  const p = addParticipant(t.db, { companyName: 'Acme', studyId, companyId, role: n++ % 2 ? 'rep' : 'manager' });
+  saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
+  finishParticipant(t.db, instrument, p.id);
+  return findParticipant(t.db, p.id)!;
+}
+
+const token = () => `wave-token-${n++}`;
+
+describe('studyTrend', () => {
+  it('is null for every company while the study has one round', () => {
+    for (let i = 0; i < K + 1; i++) respondent(0.25);
+    expect(studyTrend(t.db, instrument, studyId, K)).toEqual([{ companyId, name: 'Acme', change: null }]);
+  });
+
+  it('is null until the new round has k + 1 respondents, then a change outside the noise', () => {
+    for (let i = 0; i < K + 1; i++) respondent(i % 2 ? 0 : 0.25);
+    insertWave(t.db, studyId, token);
+    for (let i = 0; i < K; i++) respondent(1);
+    expect(studyTrend(t.db, instrument, studyId, K)[0]!.change).toBeNull();
+    respondent(0.75);
+    const change = studyTrend(t.db, instrument, studyId, K)[0]!.change;
+    if (change?.status !== 'compared') throw new Error('expected a comparison');
+    expect(change).toMatchObject({ roundBefore: 1, roundAfter: 2, trend: { nBefore: K + 1, nAfter: K + 1, method: 'respondents' } });
+    // The two sides are the published figures of each round, nothing else.
+    const waves = t.db.select({ waveId: participants.waveId }).from(participants).all().map((r) => r.waveId!);
+    const published = (w: number) => companyView(t.db, instrument, companyId, null, K, w).aggregate!.scores.velocity;
+    const velocity = change.trend.changes.find((c) => c.key === 'velocity')!;
+    expect(velocity.before).toBe(published(Math.min(...waves)));
+    expect(velocity.after).toBe(published(Math.max(...waves)));
+    expect(velocity.change!).toBeGreaterThan(40);
+    expect(velocity.withinNoise).toBe(false);
+    for (const c of change.trend.changes) expect(c.low!).toBeLessThanOrEqual(c.change!);
+  });
+
+  it('calls the same answers in both rounds no change, within noise', () => {
+    for (let i = 0; i < K + 1; i++) respondent(i % 3 ? 0.5 : 0.75);
+    insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) respondent(i % 3 ? 0.5 : 0.75);
+    const change = studyTrend(t.db, instrument, studyId, K)[0]!.change;
+    if (change?.status !== 'compared') throw new Error('expected a comparison');
+    for (const c of change.trend.changes) expect([c.change, c.withinNoise]).toEqual([0, true]);
+  });
+
+  it('compares nothing when the earlier round answered another questionnaire version', () => {
+    for (let i = 0; i < K + 1; i++) respondent(0.5);
+    t.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).run();
+    insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) respondent(0.5);
+    expect(studyTrend(t.db, instrument, studyId, K)[0]!.change).toEqual({ status: 'questionnaire-changed', roundBefore: 1, roundAfter: 2 });
+  });
+});
+
+describe('a reader’s change', () => {
+  it('shows the company change to a reader who sees both rounds, and their own change against their previous response', () => {
+    const first = respondent(0.25);
+    for (let i = 0; i < K; i++) respondent(0.25);
+    insertWave(t.db, studyId, token);
+    const retake = startRetake(t.db, instrument, first.id);
+    if (!retake.ok) throw new Error(retake.refused);
+    saveAnswers(t.db, retake.participant.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, 1))));
+    finishParticipant(t.db, instrument, retake.participant.id);
+    const reader = findParticipant(t.db, retake.participant.id)!;
+    // Only the reader so far in round 2: no company change, their own change is there.
+    expect(readerCompanyChange(t.db, instrument, reader, K)).toBeNull();
+    const own = ownRetakeChange(t.db, instrument, reader);
+    if (own?.status !== 'compared') throw new Error('expected a comparison');
+    expect(own).toMatchObject({ roundBefore: 1, roundAfter: 2, trend: { method: 'items', nBefore: 1, nAfter: 1 } });
+    expect(own.trend.changes.find((c) => c.key === 'velocity')).toMatchObject({ withinNoise: false });
+    for (let i = 0; i < K; i++) respondent(0.75);
+    const company = readerCompanyChange(t.db, instrument, reader, K);
+    expect(company).toMatchObject({ status: 'compared', trend: { nBefore: K + 1, nAfter: K + 1 } });
+    // The earlier response has no retake change of its own.
+    expect(ownRetakeChange(t.db, instrument, first)).toBeNull();
+  });
+
+  it('compares a retake on another questionnaire version with nothing', () => {
+    const first = respondent(0.25);
+    insertWave(t.db, studyId, token);
+    const retake = startRetake(t.db, instrument, first.id);
+    if (!retake.ok) throw new Error(retake.refused);
+    t.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).where(eq(participants.id, first.id)).run();
+    saveAnswers(t.db, retake.participant.id, completeAnswers(instrument));
+    finishParticipant(t.db, instrument, retake.participant.id);
+    expect(ownRetakeChange(t.db, instrument, findParticipant(t.db, retake.participant.id)!)).toMatchObject({ status: 'questionnaire-changed' });
+  });
+});
+
+describe('exports by round', () => {
+  it('give each row the round it answered in, and leave it empty on a withheld row', () => {
+    for (let i = 0; i < K + 1; i++) respondent(0.5);
+    insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) respondent(0.75);
+    // A round-3 respondent alone: withheld.
+    insertWave(t.db, studyId, token);
+    respondent(0.5);
+    for (const file of [scoresCsv(t.db, instrument, studyId, K), answersCsv(t.db, instrument, studyId, K)]) {
+      const rows = parse(file, { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.wave)).toEqual([...Array(K + 1).fill('1'), ...Array(K + 1).fill('2'), '']);
+      expect(rows.at(-1)!.withheld).not.toBe('');
+    }
+  });
+});

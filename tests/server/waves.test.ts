@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertCompany, insertStudy, linksOfWave, wavesOf, updateStudy } from '../../src/server/repositories/studies.ts';
+import { lookupInvitation } from '../../src/server/services/participation.ts';
+import { startNewWave } from '../../src/server/services/waves.ts';
+import { addConsultant } from '../helpers/consultants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+let t: TempDb;
+beforeEach(() => (t = openTempDb()));
+afterEach(() => t.cleanup());
+
+describe('startNewWave', () => {
+  it('starts round 2 with new links for the study and each company; round 1 links say the round has closed', () => {
+    const owner = addConsultant(t.db, 'owner@example.com', 'pw');
+    const study = insertStudy(t.db, owner.id, 'Q1 study', 'study-link-1');
+    const acme = insertCompany(t.db, study.id, 'Acme', 'acme-link-1');
+    const outcome = startNewWave(t.db, owner, study.id);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.wave.number).toBe(2);
+    expect(wavesOf(t.db, study.id).map((w) => w.number)).toEqual([1, 2]);
+    const links = linksOfWave(t.db, outcome.wave.id);
+    expect(links.map((l) => l.companyId).sort()).toEqual([acme.id, null].sort());
+    for (const l of links) {
+      expect(l.token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(['study-link-1', 'acme-link-1']).not.toContain(l.token);
+      expect(lookupInvitation(t.db, l.token).ok).toBe(true);
+    }
+    expect(lookupInvitation(t.db, 'acme-link-1')).toEqual({ ok: false, reason: 'old-wave' });
+    expect(startNewWave(t.db, owner, study.id)).toMatchObject({ ok: true, wave: { number: 3 } });
+  });
+
+  it("refuses another consultant's study as missing and leaves it unchanged", () => {
+    const owner = addConsultant(t.db, 'owner@example.com', 'pw');
+    const other = addConsultant(t.db, 'other@example.com', 'pw');
+    const study = insertStudy(t.db, owner.id, 'Q1 study', 'study-link-1');
+    expect(startNewWave(t.db, other, study.id)).toEqual({ ok: false, reason: 'not-found' });
+    expect(startNewWave(t.db, other, 9999)).toEqual({ ok: false, reason: 'not-found' });
+    expect(wavesOf(t.db, study.id)).toHaveLength(1);
+  });
+
+  it('refuses a closed study and leaves it unchanged', () => {
+    const owner = addConsultant(t.db, 'owner@example.com', 'pw');
+    const study = insertStudy(t.db, owner.id, 'Q1 study', 'study-link-1');
+    updateStudy(t.db, study.id, { status: 'closed' });
+    expect(startNewWave(t.db, owner, study.id)).toEqual({ ok: false, reason: 'closed' });
+    expect(wavesOf(t.db, study.id)).toHaveLength(1);
+  });
+});
