@@ -31,10 +31,22 @@ export interface DashboardCompany {
   /** Share (0-100, whole points) of its benchmark peer group that did not score higher; null when not shown. */
   peer: { relative: number; label: string } | null;
   /**
-   * WAVES: change of the Velocity Index against the round before (studyTrend, src/server/services/waves.ts).
-   * Undefined until that service is wired in; null when there is no comparable figure.
+   * The Velocity Index's change against the round before (src/server/services/trends.ts): undefined in a
+   * study's first round; null while either round's figures are held back; `questionnaire-changed` when the
+   * rounds used different questionnaires (nothing is compared).
    */
-  change?: number | null;
+  change?: DashboardChange | 'questionnaire-changed' | null;
+}
+
+/** A company's change since the round before, as the dashboard's table shows it. */
+export interface DashboardChange {
+  /** Whole points, the difference of the two published figures. */
+  points: number;
+  /** The bootstrap interval of the change contains 0. */
+  withinNoise: boolean;
+  roundBefore: number;
+  nBefore: number;
+  nAfter: number;
 }
 
 export const SORT_KEYS = ['company', 'completed', 'started', 'invited', ...DASHBOARD_SCORES, 'category', 'peer'] as const;

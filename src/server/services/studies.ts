@@ -2,7 +2,8 @@ import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
 import { safeText } from '../../domain/safe-text.ts';
 import { newToken } from '../auth/tokens.ts';
-import { insertCompany, insertStudy, studyOf, updateStudy } from '../repositories/studies.ts';
+import { insertCompany, insertStudy, latestWaveOf, studyOf, updateStudy } from '../repositories/studies.ts';
+import { startNewWave } from './waves.ts';
 
 export const NameSchema = safeText({ field: 'The name', max: 120, required: 'Enter a name.', tooLong: 'Keep the name to 120 characters.' });
 
@@ -20,7 +21,7 @@ export function createStudy(db: Db, consultant: Consultant, rawName: unknown): C
 
 /**
  * One change to one of the consultant's own studies, from the study page's
- * forms: rename, close, reopen, or add a company-specific invite link. Null
+ * forms: rename, close, reopen, add a company-specific invite link, or start a new round. Null
  * when the study is not theirs (the page answers 404).
  */
 export function changeStudy(db: Db, consultant: Consultant, studyId: number, form: Record<string, string>): Created<null> | null {
@@ -38,6 +39,14 @@ export function changeStudy(db: Db, consultant: Consultant, studyId: number, for
     case 'reopen':
       updateStudy(db, studyId, { status: form.action === 'close' ? 'closed' : 'open' });
       return { ok: true, value: null };
+    case 'new-round': {
+      // The form names the round it was shown with: a second press (double click, a retry) starts nothing more.
+      if (form.from !== String(latestWaveOf(db, studyId)?.number)) return { ok: true, value: null };
+      if (form.confirm !== 'yes') return { ok: false, error: 'Tick the box to confirm: starting a new round retires the current links.' };
+      const started = startNewWave(db, consultant, studyId);
+      if (!started.ok) return { ok: false, error: started.reason === 'closed' ? 'Reopen the study first: a new round of a closed study could take nobody.' : 'Unknown study.' };
+      return { ok: true, value: null };
+    }
     default:
       return { ok: false, error: 'Unknown action.' };
   }

@@ -11,6 +11,8 @@ import { completionTimesOfWave, invitedByCompany, progressOfWave } from '../repo
 import { companiesOf, linksOfWave, wavesOf } from '../repositories/studies.ts';
 import { companyView, type CompanyView } from './company-view.ts';
 import { peerPosition } from './peers.ts';
+import { companyRoundChange } from './trends.ts';
+import { publishedChange, type RoundComparison } from '../../domain/trend.ts';
 
 export interface StudyDashboard {
   waves: StudyWave[];
@@ -46,6 +48,7 @@ export function studyDashboard(db: Db, instrument: Instrument, study: Study, wav
       started: started.get(c.id) ?? 0,
       completed: completed.get(c.id) ?? 0,
       ...figuresOf(db, instrument, companyView(db, instrument, c.id, null, minGroup, wave.id), c.id, minGroup),
+      ...(wave.number > 1 ? { change: dashboardChange(companyRoundChange(db, instrument, c.id, wave, null, minGroup)) } : {}),
     }),
   );
   const unlinked = { invited: invited.get(null) ?? 0, started: started.get(null) ?? 0, completed: completed.get(null) ?? 0 };
@@ -61,6 +64,16 @@ export function studyDashboard(db: Db, instrument: Instrument, study: Study, wav
     studyLink: links.find((l) => l.companyId === null)?.token ?? null,
     companyLinks: new Map(links.filter((l) => l.companyId !== null).map((l) => [l.companyId!, l.token])),
   };
+}
+
+/** The Velocity Index line of a company's round comparison, in the table's terms. */
+function dashboardChange(comparison: RoundComparison | null): DashboardCompany['change'] {
+  if (!comparison) return null;
+  if (comparison.status === 'questionnaire-changed') return 'questionnaire-changed';
+  const velocity = comparison.trend.changes.find((c) => c.key === 'velocity');
+  const points = velocity ? publishedChange(velocity) : null;
+  if (!velocity || points === null || velocity.withinNoise === null) return null;
+  return { points, withinNoise: velocity.withinNoise, roundBefore: comparison.roundBefore, nBefore: comparison.trend.nBefore, nAfter: comparison.trend.nAfter };
 }
 
 /**
