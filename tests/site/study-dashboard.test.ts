@@ -158,6 +158,55 @@ describe('the study dashboard', () => {
   });
 });
 
+describe('a new round from the dashboard', () => {
+  const post = (studyId: number, body: string, cookie = a) =>
+    fetch(`${site.base}/consultant/studies/${studyId}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body,
+    });
+  const rounds = (studyId: number) => {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM study_waves WHERE study_id = ?').get(studyId) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('starts round N+1 only when confirmed, once for a double press, never for another consultant', async () => {
+    const res0 = await fetch(`${site.base}/consultant`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded', cookie: a },
+      body: 'name=Round+trip+study',
+    });
+    expect(res0.status).toBe(303);
+    const studyId = Number(/\/consultant\/studies\/(\d+)/.exec(res0.headers.get('location') ?? '')![1]);
+    const before = await html(`/consultant/studies/${studyId}`);
+    expect(before).toContain('Start round 2');
+
+    const unconfirmed = await post(studyId, 'action=new-round&from=1');
+    expect(unconfirmed.status).toBe(422);
+    expect(await unconfirmed.text()).toContain('Tick the box to confirm');
+    expect(rounds(studyId)).toBe(1);
+
+    expect((await post(studyId, 'action=new-round&from=1&confirm=yes', b)).status).toBe(404);
+    expect(rounds(studyId)).toBe(1);
+
+    const started = await post(studyId, 'action=new-round&from=1&confirm=yes');
+    expect(started.status).toBe(303);
+    expect(rounds(studyId)).toBe(2);
+    // The same form posted again (a double click, a retry) names round 1: nothing more starts.
+    expect((await post(studyId, 'action=new-round&from=1&confirm=yes')).status).toBe(303);
+    expect(rounds(studyId)).toBe(2);
+    const after = await html(`/consultant/studies/${studyId}`);
+    expect(after).toContain('Round 2 of 2');
+    expect(after).toContain('Start round 3');
+  });
+});
+
 describe('the studies list', () => {
   it('lists each study with its status, round and current round’s counts, and closes one from its row', async () => {
     const page = await html('/consultant');
