@@ -17,7 +17,7 @@ export function emailsFromCsv(text: string): EmailList {
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true });
+    records = parse(text, { info: true, bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as unknown as typeof records;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return {
