@@ -163,7 +163,7 @@ describe('a study run by e-mail', () => {
       expect(mailText(mail!.raw)).toContain('Spring pipeline review');
     }
     expect(mailHeader(inbox(people.eve)[0]!.raw, 'Subject')).toContain('for Globex');
-    await consultant.reload();
+    await consultant.goto(`${site.base}/consultant/studies/${studyId}/invitations`);
     expect(await consultant.textContent(`section.invite-company:has-text("Acme") table`)).toContain('Sent');
   }, STEP_MS);
 
@@ -193,7 +193,7 @@ describe('a study run by e-mail', () => {
     } finally {
       await ctx.close();
     }
-    await consultant.reload();
+    await consultant.goto(`${site.base}/consultant/studies/${studyId}/invitations`);
     const acme = await consultant.locator('section.invite-company:has-text("Acme") .invite-counts').innerText();
     expect(acme.replace(/\s+/g, ' ')).toContain('2 invited 2 opened 2 started 1 completed 0 unsubscribed');
   }, JOURNEYS_MS);
@@ -233,7 +233,7 @@ describe('a study run by e-mail', () => {
     await deliver(1, secondRound);
     expect(inbox(people.bob)).toHaveLength(3);
     expect(inbox(people.finn)).toHaveLength(2);
-    await consultant.reload();
+    await consultant.goto(`${site.base}/consultant/studies/${studyId}/invitations`);
     const globex = await consultant.locator('section.invite-company:has-text("Globex") .invite-counts').innerText();
     expect(globex.replace(/\s+/g, ' ')).toContain('2 invited 1 opened 1 started 1 completed 1 unsubscribed');
     await expectAccessible(consultant, 'invitations page after the study ran');

@@ -147,14 +147,18 @@ describe('the invitations page', () => {
     const post = (form: string, body: string) =>
       fetch(`${page(site.base, owner)}?form=${form}`, { method: 'POST', redirect: 'manual', headers: { origin: site.base, cookie: owner, 'content-type': 'application/x-www-form-urlencoded' }, body });
     const saved = await post('schedule', 'reminderDays=3&reminderMax=4');
-    expect(saved.status).toBe(200);
-    expect(visible(await saved.text())).toContain('Reminder schedule saved.');
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/consultant/studies/${studyId}/invitations?saved=schedule#reminders-title`);
+    const shown = async (location: string) => visible(await (await fetch(`${site.base}${location.replace(/#.*$/, '')}`, { headers: { cookie: owner } })).text());
+    expect(await shown(saved.headers.get('location')!)).toContain('Reminder schedule saved.');
     expect(query('SELECT reminder_days AS d, reminder_max AS m FROM studies WHERE id = ?', studyId)).toEqual([{ d: 3, m: 4 }]);
     // Everyone was invited moments ago: nobody is remindable yet.
     const html = await (await fetch(page(site.base, owner), { headers: { cookie: owner } })).text();
-    expect(visible(html)).toContain('Remind the 0 who haven’t finished now');
+    expect(visible(html)).toContain('Nobody can be reminded right now');
+    expect(html).toMatch(/<button[^>]*disabled[^>]*data-testid="remind-now"/);
     const reminded = await post('remind', '');
-    expect(visible(await reminded.text())).toContain('Nobody needed a reminder just now.');
+    expect(reminded.status).toBe(303);
+    expect(await shown(reminded.headers.get('location')!)).toContain('Nobody needed a reminder just now.');
     expect(query("SELECT COUNT(*) AS n FROM mail_outbox WHERE kind = 'reminder'")).toEqual([{ n: 0 }]);
   });
 

@@ -18,7 +18,9 @@ export type InvitationsForm = 'invite' | 'schedule' | 'remind';
 
 /** What the page shows after a post that did not redirect. */
 export type InvitationsPost =
-  | { ok: true; message: string; companyId?: number }
+  | { ok: true; message: string; companyId?: number; redirect?: undefined }
+  /** Done; the page redirects with this query, so a reload repeats nothing. */
+  | { ok: true; redirect: string }
   | { ok: false; status: 404 }
   | { ok: false; status: 400 | 413 | 415 | 422; error: string; companyId?: number; pasted?: string };
 
@@ -105,9 +107,9 @@ export async function handleInvitationsPost(request: Request, consultant: Consul
   if (form === 'schedule') {
     const changed = changeReminderSchedule(db(), consultant, studyId, posted.form);
     if (!changed) return { ok: false, status: 404 };
-    return changed.ok ? { ok: true, message: 'Reminder schedule saved.' } : { ok: false, status: 422, error: changed.error };
+    return changed.ok ? { ok: true, redirect: 'saved=schedule' } : { ok: false, status: 422, error: changed.error };
   }
   const sent = remindNow(db(), loadInstrument(), consultant, studyId);
   if (sent === null) return { ok: false, status: 404 };
-  return { ok: true, message: sent === 0 ? 'Nobody needed a reminder just now.' : `${plural(sent, 'reminder')} queued.` };
+  return { ok: true, redirect: `reminded=${sent}` };
 }
