@@ -5,6 +5,7 @@ import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
+import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { postForm } from '../helpers/forms.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
@@ -35,7 +36,10 @@ async function prepare(path: string) {
 beforeAll(async () => {
   ({ id: studyId, a: acme, g: globex } = await prepare(dbPath));
   await prepare(offPath);
-  [site, off] = await Promise.all([startSite(dbPath, MAIL_ENV), startSite(offPath)]);
+  // One after the other, the site the first tests use last: an idle keep-alive connection from its readiness check
+  // is then fresh, not about to be closed by the server (5 s) just as the first test reuses it.
+  off = await startSite(offPath);
+  site = await startSite(dbPath, MAIL_ENV);
 }, 120_000);
 afterAll(async () => {
   await Promise.all([site?.stop(), off?.stop()]);
@@ -182,7 +186,20 @@ describe('the invitations page', () => {
     const res = await invitePost(cookie, { company: String(acme), addresses: 'ann@example.com' }, null, off.base);
     expect(res.status).toBe(422);
     expect(visible(await res.text())).toContain('E-mail is not set up on this server');
-  });
+
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies([{ name: cookie.split('=')[0]!, value: cookie.slice(cookie.indexOf('=') + 1), url: off.base }]);
+      const tab = await context.newPage();
+      await tab.goto(page(off.base, cookie));
+      await tab.waitForSelector('[data-testid=mail-off]');
+      await expectAccessible(tab, 'invitations page without e-mail');
+      await screenshots(tab, 'invite-mail-off');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
 
 describe('the personal link and unsubscribe', () => {
