@@ -2,6 +2,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
 import { config } from './server/config.ts';
 import { db } from './server/db.ts';
+import { ensureMailLoop } from './server/mail/run.ts';
 
 /**
  * Security headers on every response. Scripts and styles come only from this
@@ -37,6 +38,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     warmed = true;
     // Not awaited: the PDF renderer loads and warms up in the background while this request is answered.
     void import('./server/renderer-warm-up.ts').then((m) => m.warmUpRenderer()).catch(() => undefined);
+    ensureMailLoop();
   }
   const response = await next();
   const h = response.headers;

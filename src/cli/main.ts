@@ -7,6 +7,7 @@ import { ConsultantExistsError, ConsultantHasStudiesError, ConsultantNotFoundErr
 import { backupCommand } from './commands/backup.ts';
 import { demoCommand } from './commands/demo.ts';
 import { instrumentCommand } from './commands/instrument.ts';
+import { mailCommand } from './commands/mail.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { numbersCommand } from './commands/numbers.ts';
 import { reportCommand } from './commands/report.ts';
@@ -23,7 +24,7 @@ const program = new Command('velocity')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, backupCommand]) {
+for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, backupCommand, mailCommand]) {
   program.addCommand(make());
 }
 // Subcommands of subcommands too (`stats rebuild`): otherwise commander exits with 1 itself.

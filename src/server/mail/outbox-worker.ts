@@ -17,7 +17,9 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
-export const WORKER_DEFAULTS = {
+type Settings = Required<Omit<WorkerOptions, 'send' | 'now' | 'log'>>;
+
+export const WORKER_DEFAULTS: Readonly<Settings> = {
   batchSize: 20,
   leaseMs: 10 * 60_000,
   sendBudgetMs: SEND_BUDGET_MS,
@@ -25,7 +27,7 @@ export const WORKER_DEFAULTS = {
   maxAttempts: 12,
   backoffBaseMs: 60_000,
   backoffMaxMs: 4 * 60 * 60_000,
-} as const;
+};
 
 /** Wait before the next try after the `attempts`-th failed one: doubling from the base, capped. */
 export function retryDelayMs(attempts: number, baseMs: number = WORKER_DEFAULTS.backoffBaseMs, maxMs: number = WORKER_DEFAULTS.backoffMaxMs): number {
@@ -64,7 +66,7 @@ export async function drainOnce(db: Db, options: WorkerOptions): Promise<DrainRe
   }
 }
 
-async function sendOne(db: Db, m: ClaimedMail, o: typeof WORKER_DEFAULTS & WorkerOptions, now: () => Date, result: DrainResult): Promise<void> {
+async function sendOne(db: Db, m: ClaimedMail, o: Settings & WorkerOptions, now: () => Date, result: DrainResult): Promise<void> {
   try {
     await o.send({ messageId: m.messageId, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
   } catch (error) {

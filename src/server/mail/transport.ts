@@ -24,18 +24,19 @@ export interface MailTransport {
  * within about a minute instead of holding the outbox's lease: the worker
  * only starts a send while its lease has at least SEND_BUDGET_MS left.
  */
-export const TIMEOUTS = {
-  connectionMs: 15_000,
-  greetingMs: 15_000,
-  socketMs: 30_000,
-  dnsMs: 10_000,
-} as const;
+export interface Timeouts {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
+  dnsMs: number;
+}
+export const TIMEOUTS: Readonly<Timeouts> = { connectionMs: 15_000, greetingMs: 15_000, socketMs: 30_000, dnsMs: 10_000 };
 export const SEND_BUDGET_MS = TIMEOUTS.dnsMs + TIMEOUTS.connectionMs + TIMEOUTS.greetingMs + TIMEOUTS.socketMs;
 
 export interface TransportOptions {
   smtpUrl: string;
   from: string;
-  timeouts?: Partial<typeof TIMEOUTS>;
+  timeouts?: Partial<Timeouts>;
 }
 
 /**

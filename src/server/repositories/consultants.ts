@@ -43,3 +43,8 @@ export function updateConsultant(db: Db, id: number, changes: { passwordHash?: s
 export function deleteConsultantRow(db: Db, id: number): void {
   db.delete(consultants).where(eq(consultants.id, id)).run();
 }
+
+/** Turns the weekly summary e-mail on or off (src/server/mail/summary.ts sends it). */
+export function setWeeklySummary(db: Db, id: number, on: boolean): void {
+  db.update(consultants).set({ weeklySummary: on }).where(eq(consultants.id, id)).run();
+}

@@ -1,0 +1,34 @@
+import { config } from '../config.ts';
+import { db } from '../db.ts';
+import { startMailLoop, type MailLoop } from './loop.ts';
+import { configuredTransport } from './transport.ts';
+
+let loop: MailLoop | undefined;
+let started = false;
+
+/**
+ * Starts the mail loop in this server process, once, when SMTP is configured:
+ * called from the middleware on the first request, since the built server
+ * entry has no other hook of ours that runs at start-up. Every process that
+ * serves requests runs its own loop; the outbox's leases keep them from
+ * sending the same message.
+ */
+export function ensureMailLoop(): void {
+  if (started) return;
+  started = true;
+  const transport = configuredTransport();
+  if (!transport) return;
+  loop = startMailLoop({ db: db(), transport, pollMs: config().MAIL_POLL_SECONDS * 1000 });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // Let the message in flight finish (a few seconds at most), then exit as the signal would have.
+      void stopMailLoop().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+    });
+  }
+}
+
+export async function stopMailLoop(): Promise<void> {
+  const l = loop;
+  loop = undefined;
+  await l?.stop();
+}

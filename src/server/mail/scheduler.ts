@@ -1,0 +1,38 @@
+import type { Db } from '../../../db/client.ts';
+import { queueWeeklySummaries } from './summary.ts';
+
+/**
+ * Work that decides which mail is due and queues it with enqueueMail. It must
+ * be safe to run again at any moment (dedupe keys make a repeat a no-op), and
+ * it runs inside a transaction already: it uses `db` directly and opens none
+ * of its own (better-sqlite3 refuses a BEGIN inside a BEGIN).
+ */
+export interface ScheduledJob {
+  name: string;
+  run: (db: Db, now: Date) => void;
+}
+
+/** Every job the mail loop runs on each scheduler tick, in this order. */
+export const JOBS: ScheduledJob[] = [
+  { name: 'weekly-summary', run: queueWeeklySummaries },
+  // Invitations and reminders go here when that feature is merged:
+  // { name: 'reminders', run: queueDueReminders },
+];
+
+/**
+ * Runs each job in its own write transaction, so one job's failure rolls back
+ * only its own work and the others still run. Returns the names of the jobs
+ * that failed.
+ */
+export function runScheduledJobs(db: Db, now: Date, jobs: ScheduledJob[] = JOBS, log: (line: string) => void = console.error): string[] {
+  const failed: string[] = [];
+  for (const job of jobs) {
+    try {
+      db.$client.transaction(() => job.run(db, now)).immediate();
+    } catch (e) {
+      failed.push(job.name);
+      log(`mail job ${job.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return failed;
+}

@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { consultants, mailOutbox } from '../../db/schema.ts';
+import { isoWeek } from '../../src/domain/weekly-summary.ts';
+import { config } from '../../src/server/config.ts';
+import { drainOnce } from '../../src/server/mail/outbox-worker.ts';
+import { runScheduledJobs } from '../../src/server/mail/scheduler.ts';
+import { queueWeeklySummaries } from '../../src/server/mail/summary.ts';
+import { createMailTransport } from '../../src/server/mail/transport.ts';
+import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
+import { addParticipant } from '../helpers/participants.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { startSmtpSink } from './smtp-sink.ts';
+
+let t: TempDb;
+beforeEach(() => (t = openTempDb()));
+afterEach(() => t.cleanup());
+
+const NOW = new Date('2031-03-06T08:00:00Z');
+const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
+
+function consultant(email: string, weeklySummary: boolean) {
+  return t.db.insert(consultants).values({ email, name: 'Sam <Admin>', passwordHash: 'x', weeklySummary }).returning().all()[0]!;
+}
+
+function finished(studyId: number, companyId: number | null, at: Date) {
+  return addParticipant(t.db, { studyId, companyId, status: 'completed', completedAt: at });
+}
+
+describe('weekly summary job', () => {
+  it('queues one summary per consultant and week, with progress and the companies that became visible', async () => {
+    const k = config().PEER_MIN_GROUP;
+    const on = consultant('on@example.com', true);
+    const off = consultant('off@example.com', false);
+    const study = insertStudy(t.db, on.id, 'Q1 <b>review</b>', 'tok-q1');
+    insertStudy(t.db, off.id, 'Other study', 'tok-other');
+    const acme = insertCompany(t.db, study.id, 'Acme & Sons', 'tok-acme');
+    const slow = insertCompany(t.db, study.id, 'Slowco', 'tok-slow');
+    // Acme: k finished before this week, the (k+1)th this week → its figures appeared.
+    for (let i = 0; i < k; i++) finished(study.id, acme.id, daysAgo(10));
+    finished(study.id, acme.id, daysAgo(2));
+    finished(study.id, slow.id, daysAgo(1));
+    addParticipant(t.db, { studyId: study.id, companyId: slow.id });
+
+    expect(runScheduledJobs(t.db, NOW)).toEqual([]);
+    const rows = t.db.select().from(mailOutbox).all();
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row).toMatchObject({ kind: 'weekly-summary', dedupeKey: `summary:${on.id}:${isoWeek(NOW)}`, toAddress: 'on@example.com', consultantId: on.id });
+    expect(row.subject).toBe('Your studies this week: 2 new responses, 1 company report ready');
+    expect(row.textBody).toContain(`- Q1 <b>review</b>: Finished this week 2, Finished in all ${k + 2}, Started ${k + 3}, Invited –`);
+    expect(row.textBody).toContain('- Acme & Sons (Q1 <b>review</b>)');
+    expect(row.textBody).not.toContain('Slowco');
+    expect(row.htmlBody).toContain('Q1 &lt;b&gt;review&lt;/b&gt;');
+    expect(row.htmlBody).toContain('Hello Sam &lt;Admin&gt;,');
+    expect(row.htmlBody).toContain(`/consultant/studies/${study.id}`);
+
+    // Again the same day, and again six days later: nothing more.
+    runScheduledJobs(t.db, NOW);
+    runScheduledJobs(t.db, new Date(NOW.getTime() + 6 * 86_400_000));
+    expect(t.db.select().from(mailOutbox).all()).toHaveLength(1);
+    // A week later: the next one, quiet this time.
+    runScheduledJobs(t.db, new Date(NOW.getTime() + 7 * 86_400_000));
+    const next = t.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, `summary:${on.id}:${isoWeek(new Date(NOW.getTime() + 7 * 86_400_000))}`)).get();
+    expect(next?.subject).toBe('Your studies this week: no new responses');
+
+    // And it goes out through SMTP like every other message.
+    const sink = await startSmtpSink();
+    const transport = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Velocity Index <bench@example.com>' });
+    try {
+      expect(await drainOnce(t.db, { send: transport.send, now: () => new Date(NOW.getTime() + 8 * 86_400_000) })).toMatchObject({ sent: 2 });
+      expect(sink.received.map((m) => m.to)).toEqual([['on@example.com'], ['on@example.com']]);
+      expect(sink.received[0]!.raw).toMatch(/^Subject: Your studies this week: 2 new responses, 1 company report ready/m);
+      expect(sink.received[0]!.raw).toContain('multipart/alternative');
+    } finally {
+      transport.close();
+      await sink.close();
+    }
+  });
+
+  it('sends nothing to a consultant without an open study, and waits a week before looking again', () => {
+    const c = consultant('idle@example.com', true);
+    insertStudy(t.db, c.id, 'Closed one', 'tok-closed', 'closed');
+    runScheduledJobs(t.db, NOW);
+    expect(t.db.select().from(mailOutbox).all()).toHaveLength(0);
+    expect(t.db.select().from(consultants).where(eq(consultants.id, c.id)).get()!.summaryQueuedAt).toEqual(NOW);
+  });
+
+  it('runs each job in its own transaction: a failing job rolls back alone', () => {
+    const c = consultant('on@example.com', true);
+    insertStudy(t.db, c.id, 'Study', 'tok');
+    const failed = runScheduledJobs(
+      t.db,
+      NOW,
+      [
+        {
+          name: 'broken',
+          run: (db) => {
+            db.update(consultants).set({ name: 'changed' }).run();
+            throw new Error('boom');
+          },
+        },
+        { name: 'weekly-summary', run: queueWeeklySummaries },
+      ],
+      () => undefined,
+    );
+    expect(failed).toEqual(['broken']);
+    expect(t.db.select().from(consultants).get()!.name).toBe('Sam <Admin>');
+    expect(t.db.select().from(mailOutbox).all()).toHaveLength(1);
+  });
+});
