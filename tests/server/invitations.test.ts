@@ -18,6 +18,7 @@ import {
   unsubscribe,
 } from '../../src/server/services/invitations.ts';
 import { participantByToken, deleteParticipation, finishParticipation } from '../../src/server/services/participation.ts';
+import { JOBS, runScheduledJobs } from '../../src/server/mail/scheduler.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
@@ -255,6 +256,13 @@ describe('reminders', () => {
     expect(bob!.textBody).toContain('your answers so far are saved');
     expect(bob!.subject).not.toBe(ann!.subject);
     for (const m of [ann!, bob!]) expect(JSON.parse(m.headers!)['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('are queued by the mail loop’s scheduler', () => {
+    schedule('3', '1');
+    invite(['ann@example.com']);
+    expect(runScheduledJobs(t.db, at(3), JOBS, () => undefined)).toEqual([]);
+    expect(outbox().map((m) => m.kind)).toEqual(['invitation', 'reminder']);
   });
 
   it('only in open studies and the latest wave', () => {

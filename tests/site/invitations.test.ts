@@ -15,7 +15,8 @@ const dbPath = join(tmp.dir, 'invite.sqlite');
 const offPath = join(tmp.dir, 'off.sqlite');
 const PASSWORD = 'correct horse battery staple';
 // Mail is "set up" (the address is never dialled: these tests read the outbox); the other site runs without it.
-const MAIL_ENV = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Velocity Index <bench@example.com>' };
+// The server's mail loop runs once at the first request and then rests for an hour, so the outbox rows stay put while they are read.
+const MAIL_ENV = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Velocity Index <bench@example.com>', MAIL_POLL_SECONDS: '3600' };
 let site: RunningSite;
 let off: RunningSite;
 let studyId: number;
@@ -54,7 +55,7 @@ const query = <T,>(sql: string, ...args: unknown[]): T[] => {
     db.close();
   }
 };
-const stored = () => JSON.stringify([query('SELECT * FROM invitations ORDER BY id'), query('SELECT id, state, dedupe_key FROM mail_outbox ORDER BY id')]);
+const stored = () => JSON.stringify([query('SELECT * FROM invitations ORDER BY id'), query('SELECT id, dedupe_key, to_address FROM mail_outbox ORDER BY id')]);
 
 async function signIn(base: string, email: string): Promise<string> {
   const res = await postForm(base, '/consultant/sign-in', { email, password: PASSWORD });
