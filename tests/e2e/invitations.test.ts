@@ -72,7 +72,7 @@ const ageInvitations = () => db.$client.prepare('UPDATE invitations SET last_que
 
 const inbox = (address: string) => sink.received.filter((r) => r.to.includes(address));
 const linkIn = (raw: string, path: 'i' | 'unsubscribe') => {
-  const m = new RegExp(`(https?://[^\\s]+/${path}/[A-Za-z0-9_-]{22})`).exec(mailText(raw));
+  const m = new RegExp(`(https?://[^\\s]+/${path}/${path === 'unsubscribe' ? '\\d+-' : ''}[A-Za-z0-9_-]{22})`).exec(mailText(raw));
   if (!m) throw new Error(`no /${path}/ link in:\n${mailText(raw)}`);
   return m[1]!;
 };
@@ -161,7 +161,7 @@ describe('a study run by e-mail', () => {
     for (const address of Object.values(people)) {
       const [mail] = inbox(address);
       expect(mail, address).toBeDefined();
-      expect(mailHeader(mail!.raw, 'List-Unsubscribe')).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[A-Za-z0-9_-]{22}>$/);
+      expect(mailHeader(mail!.raw, 'List-Unsubscribe')).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/\d+-[A-Za-z0-9_-]{22}>$/);
       expect(mailHeader(mail!.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(mailText(mail!.raw)).toContain('Spring pipeline review');
     }

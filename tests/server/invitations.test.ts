@@ -16,6 +16,8 @@ import {
   recordStarted,
   remindNow,
   unsubscribe,
+  unsubscribeCode,
+  unsubscribeTarget,
 } from '../../src/server/services/invitations.ts';
 import { participantByToken, deleteParticipation, finishParticipation } from '../../src/server/services/participation.ts';
 import { JOBS, runScheduledJobs } from '../../src/server/mail/scheduler.ts';
@@ -80,12 +82,15 @@ describe('inviteAddresses', () => {
     ]);
     expect(mail[0]!.subject).toBe('Dana Whitfield invites you to the sales benchmark for Acme');
     expect(mail[0]!.textBody).toContain(`/i/${token}`);
-    expect(mail[0]!.textBody).toContain(`/unsubscribe/${token}`);
+    const code = unsubscribeCode(t.db, ann!.id);
+    expect(code).toMatch(new RegExp(`^${ann!.id}-[A-Za-z0-9_-]{22}$`));
+    expect(code).not.toContain(token);
+    expect(mail[0]!.textBody).toContain(`/unsubscribe/${code}`);
     expect(mail[0]!.textBody).toMatch(/about \d+ minutes/);
     expect(mail[0]!.textBody).toContain('nobody, including whoever invited you, sees them');
     expect(mail[0]!.htmlBody).toContain(`href="http`);
     const headers = JSON.parse(mail[0]!.headers!) as Record<string, string>;
-    expect(headers['List-Unsubscribe']).toMatch(new RegExp(`^<https?://[^>]+/unsubscribe/${token}>$`));
+    expect(headers['List-Unsubscribe']).toMatch(new RegExp(`^<https?://[^>]+/unsubscribe/${code}>$`));
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
   });
 
@@ -107,7 +112,7 @@ describe('inviteAddresses', () => {
 
   it('never invites an address that unsubscribed from the study again, in any company or wave', () => {
     invite(['ann@example.com']);
-    expect(unsubscribe(t.db, invitationToken(t.db, rows()[0]!.id), at(1))).toEqual({ studyName: 'Q2 pipeline study' });
+    expect(unsubscribe(t.db, unsubscribeCode(t.db, rows()[0]!.id), at(1))).toEqual({ studyName: 'Q2 pipeline study' });
     expect(invite(['Ann@example.com'], globex)).toEqual({ invited: 0, alreadyInvited: 0, unsubscribed: 1 });
   });
 
@@ -205,8 +210,8 @@ describe('completion, deletion and unsubscribe', () => {
     invite(['ann@example.com'], globex);
     const [annAcme, bob, annGlobex] = rows();
     t.db.update(mailOutbox).set({ state: 'sent' }).where(eq(mailOutbox.invitationId, annAcme!.id)).run();
-    expect(unsubscribe(t.db, invitationToken(t.db, annAcme!.id), at(1))).not.toBeNull();
-    expect(unsubscribe(t.db, invitationToken(t.db, annAcme!.id), at(2))).not.toBeNull();
+    expect(unsubscribe(t.db, unsubscribeCode(t.db, annAcme!.id), at(1))).not.toBeNull();
+    expect(unsubscribe(t.db, unsubscribeCode(t.db, annAcme!.id), at(2))).not.toBeNull();
     const after = rows();
     for (const r of [after[0]!, after[2]!]) {
       expect(r.email).toBeNull();
@@ -219,6 +224,19 @@ describe('completion, deletion and unsubscribe', () => {
     expect(queueDueReminders(t.db, at(3))).toBe(1);
     expect(outbox().at(-1)).toMatchObject({ kind: 'reminder', toAddress: 'bob@example.com' });
     expect(unsubscribe(t.db, 'B'.repeat(22))).toBeNull();
+  });
+
+  it('takes only the unsubscribe code: not the personal link’s token, nor a code forged for another id', () => {
+    invite(['ann@example.com', 'bob@example.com']);
+    const [ann, bob] = rows();
+    const annCode = unsubscribeCode(t.db, ann!.id);
+    const forged = `${bob!.id}-${annCode.split('-').slice(1).join('-')}`;
+    for (const code of [invitationToken(t.db, ann!.id), `${ann!.id}-${invitationToken(t.db, ann!.id)}`, forged, `0${annCode}`, `${annCode}x`]) {
+      expect(unsubscribeTarget(t.db, code), code).toBeNull();
+      expect(unsubscribe(t.db, code, at(1)), code).toBeNull();
+    }
+    expect(rows().every((r) => r.unsubscribedAt === null)).toBe(true);
+    expect(unsubscribeTarget(t.db, annCode)).toEqual({ studyName: 'Q2 pipeline study', done: false });
   });
 });
 
@@ -294,7 +312,7 @@ describe('reminders', () => {
     const p = start(bob!.id);
     saveAnswers(t.db, p.id, completeAnswers());
     finishParticipation(t.db, instrument, p.id, at(0, 1));
-    unsubscribe(t.db, invitationToken(t.db, cy!.id), at(0, 2));
+    unsubscribe(t.db, unsubscribeCode(t.db, cy!.id), at(0, 2));
     expect(remindNow(t.db, instrument, owner, studyId, at(0, 23))).toBe(0);
     expect(remindNow(t.db, instrument, owner, studyId, at(1))).toBe(1);
     expect(remindNow(t.db, instrument, owner, studyId, at(1, 12))).toBe(0);
@@ -315,7 +333,7 @@ describe('invitationCounts', () => {
     const p = start(bob!.id);
     saveAnswers(t.db, p.id, completeAnswers());
     finishParticipation(t.db, instrument, p.id);
-    unsubscribe(t.db, invitationToken(t.db, cy!.id));
+    unsubscribe(t.db, unsubscribeCode(t.db, cy!.id));
     const counts = invitationCounts(t.db, studyId, ann!.waveId);
     expect(counts.get(acme)).toEqual({ invited: 3, opened: 2, started: 1, completed: 1, unsubscribed: 1 });
     expect(counts.get(globex)).toEqual({ invited: 1, opened: 0, started: 0, completed: 0, unsubscribed: 0 });

@@ -208,7 +208,7 @@ describe('the personal link and unsubscribe', () => {
   const mailTo = (address: string) => query<{ text_body: string; headers: string }>('SELECT text_body, headers FROM mail_outbox WHERE to_address = ? ORDER BY id', address)[0]!;
 
   it('is the 404 page for an unknown token', async () => {
-    for (const path of ['/i/AAAAAAAAAAAAAAAAAAAAAA', '/i/nope', '/unsubscribe/AAAAAAAAAAAAAAAAAAAAAA']) {
+    for (const path of ['/i/AAAAAAAAAAAAAAAAAAAAAA', '/i/nope', '/unsubscribe/AAAAAAAAAAAAAAAAAAAAAA', '/unsubscribe/1-AAAAAAAAAAAAAAAAAAAAAA']) {
       const res = await fetch(`${site.base}${path}`);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain('<h1');

@@ -1,5 +1,5 @@
-/** The unsubscribe address, whose token is its own authority. */
-const UNSUBSCRIBE_PATH = /^\/unsubscribe\/[A-Za-z0-9_-]{22}$/;
+/** The unsubscribe address, whose code is its own authority (src/server/services/invitations.ts, unsubscribeCode). */
+const UNSUBSCRIBE_PATH = /^\/unsubscribe\/\d{1,12}-[A-Za-z0-9_-]{22}$/;
 
 /**
  * An RFC 8058 one-click unsubscribe: the mail provider's server POSTs

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
@@ -49,21 +49,53 @@ function key(db: Db, name: string): Buffer {
  * address under a key in this database's settings, so a hash kept after
  * the address is erased tells nobody the address.
  */
-export function addressHash(db: Db, address: string): string {
-  return createHmac('sha256', key(db, ADDRESS_KEY)).update(address.trim().toLowerCase()).digest('hex');
+export function addressHash(db: Db, address: string, k: Keys = keys(db)): string {
+  return createHmac('sha256', k.address).update(address.trim().toLowerCase()).digest('hex');
 }
+
+/** The two keys, read once per operation (each read is a settings query). */
+interface Keys {
+  address: Buffer;
+  link: Buffer;
+}
+
+function keys(db: Db): Keys {
+  return { address: key(db, ADDRESS_KEY), link: key(db, LINK_KEY) };
+}
+
+const hmac128 = (k: Buffer, text: string) => createHmac('sha256', k).update(text).digest().subarray(0, 16).toString('base64url');
 
 /**
  * An invitation's personal token: 128 bits of HMAC over its id under a key
  * in settings. Derived rather than random, so a reminder can carry the same
  * link months later while only the token's SHA-256 is stored.
  */
-export function invitationToken(db: Db, invitationId: number): string {
-  return createHmac('sha256', key(db, LINK_KEY)).update(`invitation:${invitationId}`).digest().subarray(0, 16).toString('base64url');
+export function invitationToken(db: Db, invitationId: number, k: Keys = keys(db)): string {
+  return hmac128(k.link, `invitation:${invitationId}`);
+}
+
+/**
+ * The unsubscribe address's code, `<id>-<128-bit HMAC>`: a token of its own,
+ * because the List-Unsubscribe header is read and fetched by mail providers,
+ * and a personal link there would let them open the assessment or take over
+ * the participant's private link. The id says which invitation to check.
+ */
+export function unsubscribeCode(db: Db, invitationId: number, k: Keys = keys(db)): string {
+  return `${invitationId}-${hmac128(k.link, `unsubscribe:${invitationId}`)}`;
+}
+
+/** The invitation id an unsubscribe code proves, or null. */
+function invitationOfCode(db: Db, code: string): number | null {
+  const m = /^([1-9]\d{0,11})-([A-Za-z0-9_-]{22})$/.exec(code);
+  if (!m) return null;
+  const id = Number(m[1]);
+  const expected = Buffer.from(unsubscribeCode(db, id));
+  const given = Buffer.from(code);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? id : null;
 }
 
 export const personalLink = (token: string) => `${mailOrigin()}/i/${token}`;
-export const unsubscribeLink = (token: string) => `${mailOrigin()}/unsubscribe/${token}`;
+export const unsubscribeLink = (code: string) => `${mailOrigin()}/unsubscribe/${code}`;
 
 /** The assessment's length as the landing page states it. */
 export function assessmentMinutes(instrument: Instrument): number {
@@ -82,9 +114,8 @@ function studyFacts(db: Db, studyId: number) {
   return { studyName: study.name, inviter: brand?.name || study.consultantName || null, accent: brand?.accent ?? undefined };
 }
 
-function mailFacts(db: Db, invitationId: number, studyId: number, companyName: string | null, minutes: number, facts = studyFacts(db, studyId)): InvitationMailFacts {
-  const token = invitationToken(db, invitationId);
-  return { ...facts, companyName, link: personalLink(token), unsubscribe: unsubscribeLink(token), minutes };
+function mailFacts(db: Db, k: Keys, invitationId: number, companyName: string | null, minutes: number, facts: ReturnType<typeof studyFacts>): InvitationMailFacts {
+  return { ...facts, companyName, link: personalLink(invitationToken(db, invitationId, k)), unsubscribe: unsubscribeLink(unsubscribeCode(db, invitationId, k)), minutes };
 }
 
 export interface InviteResult {
@@ -115,9 +146,10 @@ export function inviteAddresses(db: Db, instrument: Instrument, consultant: Cons
       const unsubscribed = unsubscribedHashes(t, study.id);
       const facts = studyFacts(t, study.id);
       const minutes = assessmentMinutes(instrument);
+      const k = keys(t);
       const result: InviteResult = { invited: 0, alreadyInvited: 0, unsubscribed: 0 };
       for (const address of addresses) {
-        const hash = addressHash(t, address);
+        const hash = addressHash(t, address, k);
         if (invited.has(hash)) {
           result.alreadyInvited++;
           continue;
@@ -129,13 +161,9 @@ export function inviteAddresses(db: Db, instrument: Instrument, consultant: Cons
         invited.add(hash);
         // The token derives from the id, which exists only after the insert: a unique placeholder first, the real hash right after.
         const row = insertInvitation(t, { studyId: study.id, waveId: wave.id, companyId: company.id, email: address, emailHash: hash, tokenHash: `pending:${randomUUID()}`, createdAt: now });
-        const mail = invitationMail(mailFacts(t, row.id, study.id, company.name, minutes, facts));
-        updateInvitation(t, row.id, { tokenHash: hashToken(invitationToken(t, row.id)), queuedAt: now, lastQueuedAt: now });
-        enqueueMail(
-          t,
-          { kind: 'invitation', dedupeKey: `invitation:${row.id}`, to: address, ...mail, headers: unsubscribeHeaders(mailFacts(t, row.id, study.id, company.name, minutes, facts).unsubscribe), invitationId: row.id },
-          now,
-        );
+        const f = mailFacts(t, k, row.id, company.name, minutes, facts);
+        updateInvitation(t, row.id, { tokenHash: hashToken(invitationToken(t, row.id, k)), queuedAt: now, lastQueuedAt: now });
+        enqueueMail(t, { kind: 'invitation', dedupeKey: `invitation:${row.id}`, to: address, ...invitationMail(f), headers: unsubscribeHeaders(f.unsubscribe), invitationId: row.id }, now);
         result.invited++;
       }
       return { ok: true, result };
@@ -240,14 +268,14 @@ export function forgetParticipantAddress(db: Db, participantId: number): void {
  * Unsubscribes the address of an invitation from the whole study: every
  * invitation of the study to that address stops (including other companies
  * and later waves, which check the hash), its address is erased, and mail
- * not yet sent is dropped. Idempotent. Null for an unknown token.
+ * not yet sent is dropped. Idempotent. Null for a code that proves nothing.
  */
-export function unsubscribe(db: Db, token: string, now = new Date()): { studyName: string } | null {
-  if (!isTokenShaped(token)) return null;
+export function unsubscribe(db: Db, code: string, now = new Date()): { studyName: string } | null {
   return db.transaction(
     (tx) => {
       const t = tx as unknown as Db;
-      const invitation = findInvitationByTokenHash(t, hashToken(token));
+      const id = invitationOfCode(t, code);
+      const invitation = id === null ? undefined : findInvitation(t, id);
       if (!invitation) return null;
       const rows = invitationsOfAddress(t, invitation.studyId, invitation.emailHash);
       for (const r of rows) updateInvitation(t, r.id, { unsubscribedAt: r.unsubscribedAt ?? now, email: null });
@@ -258,27 +286,30 @@ export function unsubscribe(db: Db, token: string, now = new Date()): { studyNam
   );
 }
 
-/** The invitation an unsubscribe token belongs to, to show the confirmation page; null for an unknown token. */
-export function unsubscribeTarget(db: Db, token: string): { studyName: string; done: boolean } | null {
-  if (!isTokenShaped(token)) return null;
-  const invitation = findInvitationByTokenHash(db, hashToken(token));
+/** What the unsubscribe page shows for a code; null when the code proves nothing. */
+export function unsubscribeTarget(db: Db, code: string): { studyName: string; done: boolean } | null {
+  const id = invitationOfCode(db, code);
+  const invitation = id === null ? undefined : findInvitation(db, id);
   if (!invitation) return null;
   return { studyName: studyFacts(db, invitation.studyId).studyName, done: invitation.unsubscribedAt !== null };
 }
 
-function queueReminder(db: Db, instrument: Instrument, c: ReminderCandidate, now: Date, facts: ReturnType<typeof studyFacts>): void {
+function queueReminder(db: Db, k: Keys, minutes: number, c: ReminderCandidate, now: Date, facts: ReturnType<typeof studyFacts>): void {
   const n = c.invitation.remindersQueued + 1;
-  const f = mailFacts(db, c.invitation.id, c.studyId, c.companyName, assessmentMinutes(instrument), facts);
+  const f = mailFacts(db, k, c.invitation.id, c.companyName, minutes, facts);
   const mail = reminderMail(f, c.invitation.participantId !== null);
   enqueueMail(db, { kind: 'reminder', dedupeKey: `reminder:${c.invitation.id}:${n}`, to: c.invitation.email!, ...mail, headers: unsubscribeHeaders(f.unsubscribe), invitationId: c.invitation.id }, now);
   updateInvitation(db, c.invitation.id, { remindersQueued: n, lastQueuedAt: now });
 }
 
 function queueAll(db: Db, instrument: Instrument, candidates: ReminderCandidate[], now: Date): number {
+  if (candidates.length === 0) return 0;
   const facts = new Map<number, ReturnType<typeof studyFacts>>();
+  const k = keys(db);
+  const minutes = assessmentMinutes(instrument);
   for (const c of candidates) {
     if (!facts.has(c.studyId)) facts.set(c.studyId, studyFacts(db, c.studyId));
-    queueReminder(db, instrument, c, now, facts.get(c.studyId)!);
+    queueReminder(db, k, minutes, c, now, facts.get(c.studyId)!);
   }
   return candidates.length;
 }
