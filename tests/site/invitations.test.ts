@@ -109,14 +109,26 @@ describe('the invitations page', () => {
     expect(again).toContain('1 invited, 1 already invited.');
   });
 
+  it('reads a CSV file saved as Windows-1252, as Excel on Windows does', async () => {
+    const body = new FormData();
+    body.set('company', String(globex));
+    body.set('addresses', '');
+    // "Zoë,zoe@example.com" with ë as the single byte 0xEB.
+    body.set('file', new Blob([Uint8Array.from([...Buffer.from('Name,Email\r\nZo'), 0xeb, ...Buffer.from(',zoe@example.com\r\n')])], { type: 'text/csv' }), 'people.csv');
+    const res = await fetch(`${page(site.base, owner)}?form=invite`, { method: 'POST', headers: { origin: site.base, cookie: owner }, body });
+    expect(res.status).toBe(200);
+    expect(visible(await res.text())).toContain('1 invited.');
+    expect(query('SELECT email FROM invitations WHERE company_id = ? ORDER BY id', globex)).toEqual([{ email: 'zoe@example.com' }]);
+  });
+
   it('invites from an uploaded CSV file', async () => {
     const res = await invitePost(owner, { company: String(globex), addresses: '' }, { text: 'Name,Email\r\nEve,eve@example.com\r\nFinn,finn@example.com\r\nGus,gus(at)example.com\r\n' });
     expect(res.status).toBe(200);
     expect(visible(await res.text())).toContain('2 invited, 1 rejected: line 4 ‘gus(at)example.com’ is not a valid e-mail address.');
-    expect(query('SELECT email FROM invitations WHERE company_id = ? ORDER BY id', globex)).toEqual([{ email: 'eve@example.com' }, { email: 'finn@example.com' }]);
+    expect(query('SELECT email FROM invitations WHERE company_id = ? ORDER BY id', globex)).toEqual([{ email: 'zoe@example.com' }, { email: 'eve@example.com' }, { email: 'finn@example.com' }]);
     const list = visible(await (await fetch(page(site.base, owner), { headers: { cookie: owner } })).text());
     expect(list).toContain('eve@example.com Queued');
-    expect(list).toMatch(/2 invited 0 opened 0 started 0 completed 0 unsubscribed/);
+    expect(list).toMatch(/3 invited 0 opened 0 started 0 completed 0 unsubscribed/);
   });
 
   it('answers bad input with 422 and a message, storing nothing', async () => {
@@ -128,6 +140,7 @@ describe('the invitations page', () => {
       [{ company: String(acme), addresses: Array.from({ length: 2001 }, (_, i) => `p${i}@example.com`).join('\n') }, null, /at most 2,000/],
       [{ company: String(acme), addresses: 'a@example.com' }, { text: 'email\nb@example.com' }, /not both/],
       [{ company: String(acme), addresses: '' }, { text: 'name\nAnn\n' }, /No column of the file holds e-mail addresses/],
+      [{ company: String(acme), addresses: '' }, { text: 'PK\u0003\u0004 workbook' }, /looks like an Excel workbook/],
     ];
     for (const [fields, file, message] of cases) {
       const res = await invitePost(owner, fields, file);
@@ -272,5 +285,25 @@ describe('the personal link and unsubscribe', () => {
     // Other paths keep the origin check.
     const forged = await fetch(`${site.base}/i/${tokenOf(mailTo('bob@example.com').text_body)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=rep' });
     expect(forged.status).toBe(403);
+  });
+
+  it('for a closed study shows the closed page (410) and starts nobody', async () => {
+    const token = tokenOf(mailTo('bob@example.com').text_body);
+    const write = new Database(dbPath);
+    try {
+      write.prepare("UPDATE studies SET status = 'closed' WHERE id = ?").run(studyId);
+      const count = () => query<{ n: number }>('SELECT COUNT(*) AS n FROM participants')[0]!.n;
+      const before = count();
+      const get = await fetch(`${site.base}/i/${token}`);
+      expect(get.status).toBe(410);
+      expect(await get.text()).toContain('data-testid="study-closed"');
+      const post = await postForm(site.base, `/i/${token}`, validProfile());
+      expect(post.status).toBe(410);
+      expect(visible(await post.text())).toContain('Nothing was saved.');
+      expect(count()).toBe(before);
+    } finally {
+      write.prepare("UPDATE studies SET status = 'open' WHERE id = ?").run(studyId);
+      write.close();
+    }
   });
 });

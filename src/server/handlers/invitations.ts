@@ -74,11 +74,16 @@ async function invite(request: Request, consultant: Consultant, studyId: number)
   let list: EmailList;
   if (hasFile) {
     const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+      return { ok: false, status: 422, error: 'This looks like an Excel workbook, not a CSV file. In your spreadsheet choose “Save as” → “CSV UTF-8”, then upload that file.', companyId: company };
+    }
+    if (bytes.includes(0)) return { ok: false, status: 422, error: 'This is not a text file. Upload a CSV file saved from your spreadsheet, or paste the addresses.', companyId: company };
     let csv: string;
     try {
       csv = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      return { ok: false, status: 422, error: 'The file is not text in UTF-8. Save it from your spreadsheet as “CSV UTF-8” and upload it again.', companyId: company };
+      // Excel's plain "CSV" on Windows is Windows-1252: names with accents must not turn a good file away.
+      csv = new TextDecoder('windows-1252').decode(bytes);
     }
     list = emailsFromCsv(csv);
   } else list = parsePastedList(addresses);
