@@ -94,6 +94,19 @@ describe('inviteAddresses', () => {
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
   });
 
+  it('a large list (over several insert chunks) gets every row its own token and its own mail', () => {
+    const list = Array.from({ length: 450 }, (_, i) => `person${i}@example.com`);
+    expect(invite(list).invited).toBe(450);
+    const stored = rows();
+    const mail = new Map(outbox().map((m) => [m.invitationId, m]));
+    expect(stored.map((r) => r.email)).toEqual(list);
+    for (const r of stored) {
+      expect(r.tokenHash).toBe(hashToken(invitationToken(t.db, r.id)));
+      expect(mail.get(r.id)?.toAddress).toBe(r.email);
+      expect(mail.get(r.id)?.textBody).toContain(`/i/${invitationToken(t.db, r.id)}`);
+    }
+  });
+
   it('names the study brand as the inviter when there is one', () => {
     t.db.update(studies).set({ brandName: 'Northwind Advisory' }).where(eq(studies.id, studyId)).run();
     invite(['ann@example.com']);

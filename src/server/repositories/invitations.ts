@@ -9,6 +9,34 @@ export function insertInvitation(db: Db, row: NewInvitation): InvitationRow {
   return db.insert(invitations).values(row).returning().all()[0]!;
 }
 
+/** Rows per INSERT: well inside SQLite's limit of bound parameters. */
+const INSERT_CHUNK = 200;
+
+/**
+ * Inserts many invitations with few statements (an upload may hold 2,000, all
+ * in the request's one transaction); returns their ids in the order given.
+ */
+export function insertInvitations(db: Db, rows: NewInvitation[]): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const inserted = db.insert(invitations).values(rows.slice(i, i + INSERT_CHUNK)).returning({ id: invitations.id, tokenHash: invitations.tokenHash }).all();
+    // RETURNING's order is not promised: match each row back by its unique placeholder.
+    const byPlaceholder = new Map(inserted.map((r) => [r.tokenHash, r.id]));
+    for (const row of rows.slice(i, i + INSERT_CHUNK)) ids.push(byPlaceholder.get(row.tokenHash)!);
+  }
+  return ids;
+}
+
+/**
+ * Sets each invitation's token hash with one prepared statement. `db` is the
+ * database handle, not a drizzle transaction (which has no raw connection):
+ * called inside a transaction on it, the statements run in that transaction.
+ */
+export function setTokenHashes(db: Db, hashes: { id: number; tokenHash: string }[]): void {
+  const update = db.$client.prepare('UPDATE invitations SET token_hash = ? WHERE id = ?');
+  for (const h of hashes) update.run(h.tokenHash, h.id);
+}
+
 export function updateInvitation(db: Db, id: number, changes: Partial<NewInvitation>): void {
   db.update(invitations).set(changes).where(eq(invitations.id, id)).run();
 }

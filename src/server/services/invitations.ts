@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
@@ -15,13 +15,14 @@ import {
   deletePendingMail,
   findInvitation,
   findInvitationByTokenHash,
-  insertInvitation,
+  insertInvitations,
   invitationsOfAddress,
   invitationsOfParticipant,
   invitedHashes,
   reminderCandidates,
   replaceResumeTokenHash,
   setReminderSchedule,
+  setTokenHashes,
   unsubscribedHashes,
   updateInvitation,
   type ReminderCandidate,
@@ -37,11 +38,8 @@ const ADDRESS_KEY = 'invitation-address-key';
 const LINK_KEY = 'invitation-link-key';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function key(db: Db, name: string): Buffer {
-  return Buffer.from(
-    settingOrCreate(db, name, () => randomBytes(32).toString('hex')),
-    'hex',
-  );
+function key(db: Db, name: string): KeyObject {
+  return createSecretKey(Buffer.from(settingOrCreate(db, name, () => randomBytes(32).toString('hex')), 'hex'));
 }
 
 /**
@@ -55,15 +53,15 @@ export function addressHash(db: Db, address: string, k: Keys = keys(db)): string
 
 /** The two keys, read once per operation (each read is a settings query). */
 interface Keys {
-  address: Buffer;
-  link: Buffer;
+  address: KeyObject;
+  link: KeyObject;
 }
 
 function keys(db: Db): Keys {
   return { address: key(db, ADDRESS_KEY), link: key(db, LINK_KEY) };
 }
 
-const hmac128 = (k: Buffer, text: string) => createHmac('sha256', k).update(text).digest().subarray(0, 16).toString('base64url');
+const hmac128 = (k: KeyObject, text: string) => createHmac('sha256', k).update(text).digest().subarray(0, 16).toString('base64url');
 
 /**
  * An invitation's personal token: 128 bits of HMAC over its id under a key
@@ -148,24 +146,29 @@ export function inviteAddresses(db: Db, instrument: Instrument, consultant: Cons
       const minutes = assessmentMinutes(instrument);
       const k = keys(t);
       const result: InviteResult = { invited: 0, alreadyInvited: 0, unsubscribed: 0 };
+      const fresh: { address: string; hash: string }[] = [];
       for (const address of addresses) {
         const hash = addressHash(t, address, k);
-        if (invited.has(hash)) {
-          result.alreadyInvited++;
-          continue;
+        if (invited.has(hash)) result.alreadyInvited++;
+        else if (unsubscribed.has(hash)) result.unsubscribed++;
+        else {
+          invited.add(hash);
+          fresh.push({ address, hash });
         }
-        if (unsubscribed.has(hash)) {
-          result.unsubscribed++;
-          continue;
-        }
-        invited.add(hash);
-        // The token derives from the id, which exists only after the insert: a unique placeholder first, the real hash right after.
-        const row = insertInvitation(t, { studyId: study.id, waveId: wave.id, companyId: company.id, email: address, emailHash: hash, tokenHash: `pending:${randomUUID()}`, createdAt: now });
-        const f = mailFacts(t, k, row.id, company.name, minutes, facts);
-        updateInvitation(t, row.id, { tokenHash: hashToken(invitationToken(t, row.id, k)), queuedAt: now, lastQueuedAt: now });
-        enqueueMail(t, { kind: 'invitation', dedupeKey: `invitation:${row.id}`, to: address, ...invitationMail(f), headers: unsubscribeHeaders(f.unsubscribe), invitationId: row.id }, now);
-        result.invited++;
       }
+      // The token derives from the id, which exists only after the insert: a unique placeholder first, the real hash right after.
+      const ids = insertInvitations(
+        t,
+        fresh.map((f) => ({ studyId: study.id, waveId: wave.id, companyId: company.id, email: f.address, emailHash: f.hash, tokenHash: `pending:${randomUUID()}`, createdAt: now, queuedAt: now, lastQueuedAt: now })),
+      );
+      // The outer handle: its raw connection is the one this transaction runs on (a drizzle transaction has none).
+      setTokenHashes(db, ids.map((id) => ({ id, tokenHash: hashToken(invitationToken(t, id, k)) })));
+      fresh.forEach(({ address }, i) => {
+        const id = ids[i]!;
+        const f = mailFacts(t, k, id, company.name, minutes, facts);
+        enqueueMail(t, { kind: 'invitation', dedupeKey: `invitation:${id}`, to: address, ...invitationMail(f), headers: unsubscribeHeaders(f.unsubscribe), invitationId: id }, now);
+      });
+      result.invited = fresh.length;
       return { ok: true, result };
     },
     { behavior: 'immediate' },
