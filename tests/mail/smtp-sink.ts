@@ -5,6 +5,13 @@ export interface Received {
   messageId: string;
   to: string[];
   raw: string;
+  /** The message with quoted-printable undone (soft line breaks joined, =XX decoded as UTF-8): what a reader sees, for searching. */
+  decoded: string;
+}
+
+export function decodeQuotedPrintable(raw: string): string {
+  const joined = raw.replace(/\r\n/g, '\n').replace(/=\n/g, '');
+  return Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
 }
 
 export interface SmtpSink {
@@ -65,7 +72,7 @@ export async function startSmtpSink(options: { delayMs?: number; port?: number }
             if (!openSessions.has(session.id)) return callback(new Error('connection gone'));
             const raw = Buffer.concat(chunks).toString('utf8');
             const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? '';
-            const r = { messageId, to: session.envelope.rcptTo.map((a) => a.address), raw };
+            const r = { messageId, to: session.envelope.rcptTo.map((a) => a.address), raw, decoded: decodeQuotedPrintable(raw) };
             sink.received.push(r);
             callback();
             sink.onAccept?.(r);

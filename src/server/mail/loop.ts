@@ -34,24 +34,24 @@ export function startMailLoop(o: MailLoopOptions): MailLoop {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const tick = (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        const now = o.worker?.now?.() ?? new Date();
-        if (now.getTime() - lastScheduled >= scheduleEveryMs) {
-          lastScheduled = now.getTime();
-          runScheduledJobs(o.db, now, o.jobs ?? JOBS, log);
-        }
-        await drainOnce(o.db, { ...o.worker, send: o.transport.send, log });
-      } catch (e) {
-        // A database hiccup (busy, disk) must not end the loop: the next tick tries again.
-        log(`mail loop: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        running = undefined;
+  const runTick = async (): Promise<void> => {
+    // Yield first, so that `running` is set before anything below can finish (even a synchronous throw).
+    await Promise.resolve();
+    try {
+      const now = o.worker?.now?.() ?? new Date();
+      if (now.getTime() - lastScheduled >= scheduleEveryMs) {
+        lastScheduled = now.getTime();
+        runScheduledJobs(o.db, now, o.jobs ?? JOBS, log);
       }
-    })();
-    return running;
+      await drainOnce(o.db, { ...o.worker, send: o.transport.send, log });
+    } catch (e) {
+      // A database hiccup (busy, disk) must not end the loop: the next tick tries again.
+      log(`mail loop: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      running = undefined;
+    }
   };
+  const tick = (): Promise<void> => (running ??= runTick());
 
   const schedule = () => {
     if (stopped) return;
