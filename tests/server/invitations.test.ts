@@ -87,7 +87,8 @@ describe('inviteAddresses', () => {
     expect(code).not.toContain(token);
     expect(mail[0]!.textBody).toContain(`/unsubscribe/${code}`);
     expect(mail[0]!.textBody).toMatch(/about \d+ minutes/);
-    expect(mail[0]!.textBody).toContain('nobody, including whoever invited you, sees them');
+    expect(mail[0]!.textBody).toContain('never shown with your name or e-mail address');
+    expect(mail[0]!.textBody).toContain('We delete your address as soon as you finish or unsubscribe.');
     expect(mail[0]!.htmlBody).toContain(`href="http`);
     const headers = JSON.parse(mail[0]!.headers!) as Record<string, string>;
     expect(headers['List-Unsubscribe']).toMatch(new RegExp(`^<https?://[^>]+/unsubscribe/${code}>$`));

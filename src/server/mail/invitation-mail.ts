@@ -19,16 +19,18 @@ export function unsubscribeHeaders(unsubscribe: string): Record<string, string> 
   return { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
-const privacy = 'Your answers stay private: nobody, including whoever invited you, sees them. Company figures only appear once enough colleagues have answered that no one can be singled out.';
+const privacy = 'Your answers are never shown with your name or e-mail address, and company figures appear only once enough colleagues have answered that no one can be singled out.';
 
 function footer(f: InvitationMailFacts): string[] {
   return [
     `You received this because ${f.inviter ?? 'the consultant running the study'} invited this address to “${f.studyName}”. The link is personal: please don’t forward it.`,
+    'We delete your address as soon as you finish or unsubscribe.',
     `No more e-mails about this study: ${f.unsubscribe}`,
   ];
 }
 
 const forCompany = (f: InvitationMailFacts) => (f.companyName ? ` for ${f.companyName}` : '');
+const onCompany = (f: InvitationMailFacts) => (f.companyName ? ` on how ${f.companyName} sells` : '');
 
 export function invitationMail(f: InvitationMailFacts): RenderedMail {
   const who = f.inviter ?? 'Your consultant';
@@ -37,7 +39,7 @@ export function invitationMail(f: InvitationMailFacts): RenderedMail {
     preheader: `About ${f.minutes} minutes. You get your own results and reports straight away.`,
     heading: `Benchmark how ${f.companyName ?? 'your company'} sells`,
     paragraphs: [
-      `${who} is running “${f.studyName}” and would like your view${forCompany(f)}. The Velocity Index scores how your company sells on deal value, number of opportunities, win rate and sales cycle, and how you sell personally, against peers of your industry and size.`,
+      `${who} is running “${f.studyName}” and would like your view${onCompany(f)}. The Velocity Index scores how your company sells on deal value, number of opportunities, win rate and sales cycle, and how you sell personally, against peers of your industry and size.`,
       `It takes about ${f.minutes} minutes. You can stop at any point and pick up where you left off.`,
       {
         list: [
@@ -69,7 +71,7 @@ export function reminderMail(f: InvitationMailFacts, started: boolean): Rendered
         accent: f.accent,
       })
     : renderMail({
-        subject: `Reminder: ${who} asked for your view${forCompany(f)}`,
+        subject: `Reminder: ${who} would still like your view${onCompany(f)}`,
         preheader: `About ${f.minutes} minutes, and your results straight away.`,
         heading: 'There is still time to take part',
         paragraphs: [
