@@ -1,6 +1,7 @@
 import { astro, FetchState } from 'astro/fetch';
 import { config } from './server/config.ts';
 import { installLogRedaction } from './server/http/log-redaction.ts';
+import { allowOneClickUnsubscribe } from './server/http/one-click.ts';
 import { moveToOrigin, siteOrigin } from './server/http/proxy.ts';
 
 // Loaded with the server, before its first request: no log line ever carries a resume or invite token.
@@ -32,6 +33,10 @@ export default {
       );
     }
     moveToOrigin(state.url, origin);
-    return astro(state);
+    const oneClick = allowOneClickUnsubscribe(request, state.url);
+    if (oneClick === request) return astro(state);
+    const unsubscribing = new FetchState(oneClick);
+    moveToOrigin(unsubscribing.url, origin);
+    return astro(unsubscribing);
   },
 };

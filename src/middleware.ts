@@ -25,7 +25,7 @@ const CSP = [
  * (the resume token is in the address), the invite pages, and the
  * consultant area with its exports. No browser or proxy cache may keep them.
  */
-const PRIVATE_PATH = /^\/(?:r|join|consultant)(?:\/|\.|$)/;
+const PRIVATE_PATH = /^\/(?:r|join|i|unsubscribe|consultant)(?:\/|\.|$)/;
 
 /** HSTS for a year once the site is published over https (PUBLIC_ORIGIN); subdomains are the operator's to decide. */
 const HSTS = 'max-age=31536000';

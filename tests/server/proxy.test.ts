@@ -35,6 +35,8 @@ describe('redactSecrets', () => {
     ['GET /r/Ab_c-1234567890abcdefg?x=1', 'GET /r/[redacted]?x=1'],
     ['/join/drill-down-study-1 and /join/other', '/join/[redacted] and /join/[redacted]'],
     ['encoded %2Fr%2FAbc123%2F1', 'encoded %2Fr%2F[redacted]%2F1'],
+    ['POST /i/Ab_c-1234567890abcdefg/continue', 'POST /i/[redacted]/continue'],
+    ['GET http://127.0.0.1:4321/unsubscribe/12-Ab_c-1234567890abcdefg', 'GET http://127.0.0.1:4321/unsubscribe/[redacted]'],
     ['cookie: vi_session=abcdef123; other=1', 'cookie: vi_session=[redacted]; other=1'],
     ['/results and /rooms/1 and /start stay', '/results and /rooms/1 and /start stay'],
   ])('%s', (line, expected) => {

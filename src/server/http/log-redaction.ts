@@ -6,10 +6,11 @@ import { SESSION_COOKIE } from '../auth/sign-in.ts';
  * operators, log shippers and backups would read them. Astro and its Node
  * adapter print request URLs in their error lines ("Could not render
  * http://…/r/<token>/1", unhandled rejections, aborted streams); the session
- * cookie can appear in a dumped header. The path segment after /r/ or /join/
+ * cookie can appear in a dumped header. The path segment after /r/, /join/,
+ * /i/ or /unsubscribe/ (an e-mailed personal link)
  * (plain or percent-encoded slashes) and the cookie value become [redacted].
  */
-const TOKEN_AFTER = /((?:\/|%2f)(?:r|join)(?:\/|%2f))[^/?#\s"'<>`%]+/gi;
+const TOKEN_AFTER = /((?:\/|%2f)(?:r|join|i|unsubscribe)(?:\/|%2f))[^/?#\s"'<>`%]+/gi;
 const SESSION_VALUE = new RegExp(`(${SESSION_COOKIE}=)[^;\\s"']+`, 'g');
 
 export function redactSecrets(text: string): string {

@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.ts';
+import { queueDueReminders } from '../services/invitations.ts';
 import { queueWeeklySummaries } from './summary.ts';
 
 /**
@@ -15,8 +16,7 @@ export interface ScheduledJob {
 /** Every job the mail loop runs on each scheduler tick, in this order. */
 export const JOBS: ScheduledJob[] = [
   { name: 'weekly-summary', run: queueWeeklySummaries },
-  // Invitations and reminders go here when that feature is merged:
-  // { name: 'reminders', run: queueDueReminders },
+  { name: 'reminders', run: queueDueReminders },
 ];
 
 /**

@@ -25,7 +25,7 @@ export interface LandingStats {
 }
 
 /** Roughly 20 seconds a question, rounded up to five minutes. */
-function minutesFor(questions: number): number {
+export function minutesFor(questions: number): number {
   return Math.ceil((questions * 20) / 60 / 5) * 5;
 }
 

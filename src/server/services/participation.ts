@@ -21,6 +21,7 @@ import { loadInstrument } from '../instrument-loader.ts';
 import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { finishParticipant, type FinishSource } from './scoring.ts';
+import { forgetParticipantAddress } from './invitations.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -212,6 +213,7 @@ export function deleteParticipation(db: Db, participant: Participant, minGroup =
       const score = findScore(txDb, participant.id);
       // Raw statements on the same connection: they run inside this transaction.
       if (score) recordPeerStats(db, score, -1);
+      forgetParticipantAddress(txDb, participant.id);
       deleteParticipant(txDb, participant.id);
     },
     { behavior: 'immediate' },

@@ -7,6 +7,7 @@ import { findParticipant, loadAnswers, markCompleted } from '../repositories/par
 import { findScore, upsertScore } from '../repositories/scores.ts';
 import { arrivalPopulation } from './genuine.ts';
 import { recordPeerStats } from './peer-stats.ts';
+import { recordCompleted } from './invitations.ts';
 
 export class NotScorableError extends Error {}
 
@@ -63,6 +64,7 @@ export function finishParticipant(db: Db, instrument: Instrument, participantId:
     if (existing) recordPeerStats(db, existing, -1);
     upsertScore(txDb, row);
     markCompleted(txDb, participantId, at);
+    recordCompleted(txDb, participantId, at);
     const stored = findScore(txDb, participantId)!;
     recordPeerStats(db, stored, 1);
     return stored;

@@ -1,0 +1,30 @@
+import type { Instrument } from '../../domain/instrument.ts';
+import { db } from '../db.ts';
+import { participantByToken } from '../services/participation.ts';
+import { openPersonalLink, recordStarted } from '../services/invitations.ts';
+import { handleProfile, type ProfileOutcome } from './profile.ts';
+
+export type InvitationStart = ProfileOutcome | { ok: false; refused: 'moved-on' };
+
+/**
+ * The personal link's profile form: starts the participant as a company link
+ * would, and links them to the invitation, in one write transaction. When the
+ * invitation was started meanwhile (the form posted twice) or can no longer
+ * be started, nothing is stored and the page is shown again as it now is.
+ */
+export function handleInvitationStart(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): InvitationStart {
+  const d = db();
+  return d.transaction(
+    (): InvitationStart => {
+      const link = openPersonalLink(d, token);
+      if (link.kind !== 'profile') return { ok: false, refused: 'moved-on' };
+      // handleProfile's own transaction nests here as a savepoint: the participant and the link to them commit together.
+      const outcome = handleProfile(instrument, form, link.join, clientAddress);
+      if (!outcome.ok) return outcome;
+      const participant = participantByToken(d, /^\/r\/([^/]+)\//.exec(outcome.location)?.[1]);
+      if (!participant || !recordStarted(d, link.invitation.id, participant.id)) throw new Error('the participant just started could not be linked to the invitation');
+      return outcome;
+    },
+    { behavior: 'immediate' },
+  );
+}
