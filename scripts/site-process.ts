@@ -8,6 +8,8 @@ export interface RunningSite {
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
+  /** kill -9: the server gets no chance to finish anything (crash tests). */
+  kill: () => Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -21,9 +23,9 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port over the given database. */
-export async function startSite(databasePath: string, env: Record<string, string> = {}): Promise<RunningSite> {
-  const port = await freePort();
+/** Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port (or `fixedPort`, to start it again where it was) over the given database. */
+export async function startSite(databasePath: string, env: Record<string, string> = {}, fixedPort?: number): Promise<RunningSite> {
+  const port = fixedPort ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let output = '';
   const server: ChildProcess = spawn(process.execPath, [serverEntry(projectRoot())], {
@@ -47,6 +49,12 @@ export async function startSite(databasePath: string, env: Record<string, string
   return {
     base,
     output: () => output,
+    kill: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       if (server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((r) => server.once('exit', r));

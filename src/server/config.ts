@@ -61,6 +61,12 @@ export const ConfigSchema = z.object({
     .optional(),
   /** How often the server's mail worker looks for due mail, in seconds (src/server/mail/run.ts). */
   MAIL_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(5),
+  /**
+   * How long a server process holds the outbox rows it took to send. A process
+   * killed while sending leaves them held; another (or the same, restarted)
+   * sends them once this runs out. Longer than one send may take (70 s).
+   */
+  MAIL_LEASE_SECONDS: z.coerce.number().int().min(75).max(3600).default(600),
   /** Participants one client address (IPv6: one /64) may start per hour through /start and /join; 0 turns the limit off. */
   PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
 }).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set: the address e-mail is sent from' });

@@ -20,7 +20,7 @@ export function ensureMailLoop(): void {
   if (!transport) return;
   const pollMs = config().MAIL_POLL_SECONDS * 1000;
   // The jobs read more than the outbox does: every 12th poll (a minute at the default 5 s) is soon enough for weekly and daily mail.
-  loop = startMailLoop({ db: db(), transport, pollMs, scheduleEveryMs: pollMs * 12 });
+  loop = startMailLoop({ db: db(), transport, pollMs, scheduleEveryMs: pollMs * 12, worker: { leaseMs: config().MAIL_LEASE_SECONDS * 1000 } });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Let the message in flight finish (a few seconds at most), then exit as the signal would have.
