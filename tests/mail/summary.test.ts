@@ -107,5 +107,8 @@ describe('weekly summary job', () => {
     expect(failed).toEqual(['broken']);
     expect(t.db.select().from(consultants).get()!.name).toBe('Sam <Admin>');
     expect(t.db.select().from(mailOutbox).all()).toHaveLength(1);
+    // A job that opens a transaction of its own runs as a savepoint inside the job's.
+    expect(runScheduledJobs(t.db, NOW, [{ name: 'nested', run: (db) => db.transaction((tx) => void tx.update(consultants).set({ name: 'Nested' }).run(), { behavior: 'immediate' }) }])).toEqual([]);
+    expect(t.db.select().from(consultants).get()!.name).toBe('Nested');
   });
 });

@@ -4,9 +4,9 @@ import { queueWeeklySummaries } from './summary.ts';
 
 /**
  * Work that decides which mail is due and queues it with enqueueMail. It must
- * be safe to run again at any moment (dedupe keys make a repeat a no-op), and
- * it runs inside a transaction already: it uses `db` directly and opens none
- * of its own (better-sqlite3 refuses a BEGIN inside a BEGIN).
+ * be safe to run again at any moment (dedupe keys make a repeat a no-op). It
+ * runs inside a write transaction already; a `db.transaction` of its own
+ * becomes a savepoint within it (better-sqlite3 nests them).
  */
 export interface ScheduledJob {
   name: string;
