@@ -71,7 +71,7 @@ export function reminderMail(f: InvitationMailFacts, started: boolean): Rendered
         accent: f.accent,
       })
     : renderMail({
-        subject: `Reminder: ${who} would still like your view${onCompany(f)}`,
+        subject: `Reminder: ${f.inviter ?? 'your consultant'} would still like your view${onCompany(f)}`,
         preheader: `About ${f.minutes} minutes, and your results straight away.`,
         heading: 'There is still time to take part',
         paragraphs: [
