@@ -95,6 +95,11 @@ export interface StatedProfile {
   motion?: string | null;
 }
 
+/** What the consultant stated about a company, as a company link pre-fills and locks it. */
+export function statedProfileOf(c: Company): StatedProfile {
+  return { industry: c.industry, employees: c.employees, salesTeam: c.salesTeam, region: c.region, motion: c.motion };
+}
+
 /** A company of the study with its link in the study's latest wave (`inviteToken`). */
 export function insertCompany(db: Db, studyId: number, name: string, inviteToken: string, stated: StatedProfile = {}): Company {
   return db.transaction((tx) => {

@@ -28,7 +28,7 @@ import {
   type ReminderCandidate,
 } from '../repositories/invitations.ts';
 import { settingOrCreate } from '../repositories/settings.ts';
-import { brandOfStudy, companyInStudy, latestWaveOf, studyOf } from '../repositories/studies.ts';
+import { brandOfStudy, companyInStudy, latestWaveOf, statedProfileOf, studyOf } from '../repositories/studies.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { minutesFor } from './landing.ts';
 import type { Invitation } from './participation.ts';
@@ -211,7 +211,7 @@ export function openPersonalLink(db: Db, token: string, now = new Date()): Perso
       companyId: company?.id ?? null,
       studyName: study.name,
       companyName: company?.name ?? null,
-      stated: company ? { industry: company.industry, employees: company.employees, salesTeam: company.salesTeam, region: company.region, motion: company.motion } : {},
+      stated: company ? statedProfileOf(company) : {},
     },
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '../repositories/participants.ts';
 import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
-import { findInvite, latestWaveOf, studyIsClosed, type StatedProfile } from '../repositories/studies.ts';
+import { findInvite, latestWaveOf, statedProfileOf, studyIsClosed, type StatedProfile } from '../repositories/studies.ts';
 import { config } from '../config.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
@@ -53,7 +53,7 @@ export function lookupInvitation(db: Db, token: string): InvitationLookup {
       companyId: c?.id ?? null,
       studyName: found.study.name,
       companyName: c?.name ?? null,
-      stated: c ? { industry: c.industry, employees: c.employees, salesTeam: c.salesTeam, region: c.region, motion: c.motion } : {},
+      stated: c ? statedProfileOf(c) : {},
     },
   };
 }
