@@ -98,7 +98,7 @@ async function fillProfile(page: Page): Promise<void> {
 /** Opens the e-mailed link, fills the profile (the company is locked to the invitation's) and answers up to `lastPage`, or finishes. */
 async function takePart(page: Page, link: string, company: string, finish: boolean): Promise<void> {
   await page.goto(link);
-  expect(await page.inputValue('#profile-company')).toBe(company);
+  expect(await page.textContent('[data-testid=stated-profile] dd')).toBe(company);
   await fillProfile(page);
   await page.click('.profile-form button[type=submit]');
   await page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}\/1$/);

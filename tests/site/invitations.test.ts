@@ -234,7 +234,9 @@ describe('the personal link and unsubscribe', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-store');
     const html = await first.text();
-    expect(html).toMatch(/value="Acme" readonly/);
+    // The company is fixed by the invitation: shown as set by the consultant, not as a field to fill in.
+    expect(html).toMatch(/data-testid="stated-profile">.*<dt>Company<\/dt><dd>Acme<\/dd>/s);
+    expect(html).not.toContain('name="company"');
     expect(query<{ o: number | null }>("SELECT opened_at AS o FROM invitations WHERE email = 'carl@example.com'")[0]!.o).not.toBeNull();
 
     const started = await postForm(site.base, `/i/${token}`, { ...validProfile(), company: 'Somebody else' });
