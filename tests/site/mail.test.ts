@@ -196,7 +196,7 @@ describe('consultant account page', () => {
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForURL(`${bare.base}/consultant`);
-    await page.click('text=Your account and e-mail summary');
+    await page.click('.consultant-nav a[href="/consultant/account"]');
     await page.waitForURL(`${bare.base}/consultant/account`);
     expect(await page.textContent('main, body')).toContain('E-mail is not set up on this server yet');
     await expectAccessible(page, 'account');
