@@ -175,6 +175,14 @@ describe('the personal link', () => {
     expect(openPersonalLink(t.db, token).kind).toBe('old-wave');
   });
 
+  it('lets someone who started finish their round after a new one began: their link offers to continue, not “closed”', () => {
+    invite(['ann@example.com']);
+    const token = invitationToken(t.db, rows()[0]!.id);
+    start(rows()[0]!.id);
+    insertWave(t.db, studyId, (() => { let i = 0; return () => `wave-two-token-${i++}`.padEnd(16, 'x'); })());
+    expect(openPersonalLink(t.db, token).kind).toBe('started');
+  });
+
   it('issues a fresh private link for the participant, and the old one stops working', () => {
     invite(['ann@example.com']);
     const inv = rows()[0]!;

@@ -25,7 +25,7 @@ export type InvitationsPost =
   | { ok: false; status: 400 | 413 | 415 | 422; error: string; companyId?: number; pasted?: string };
 
 const InviteFields = z.object({
-  company: z.string().regex(/^\d{1,9}$/, 'Choose the company to invite people to.').transform(Number),
+  company: z.string({ error: 'Choose the company to invite people to.' }).regex(/^\d{1,9}$/, 'Choose the company to invite people to.').transform(Number),
   addresses: z.string().max(MAX_CSV_BYTES, 'The pasted list is too long: paste at most 2,000 addresses at once.').default(''),
 });
 

@@ -4,11 +4,26 @@ import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { brandOfStudy, studyName } from '../repositories/studies.ts';
+import { addressHash } from '../services/invitations.ts';
 import { enqueueMail } from './outbox.ts';
 import { renderMail } from './render.ts';
 
 /** A participant may have their link sent this often; more would let the form be used to send mail to strangers. */
 export const RESUME_MAILS_PER_HOUR = 3;
+/**
+ * One address receives at most this many links a day, whoever asks, and one
+ * network may ask this often an hour: new participants cost an attacker
+ * little, so the per-participant limit alone would let them mail a victim
+ * without end.
+ */
+export const RESUME_MAILS_PER_ADDRESS_PER_DAY = 3;
+export const RESUME_MAILS_PER_NETWORK_PER_HOUR = 10;
+
+class Refused extends Error {
+  constructor(readonly outcome: ResumeMailOutcome) {
+    super('refused');
+  }
+}
 
 const AddressSchema = z
   .string()
@@ -26,11 +41,12 @@ const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digi
 
 /**
  * Puts the participant's private link in the outbox for the address they
- * typed. The address is kept nowhere else: not in the participant's row, not
- * in the rate limit (which counts per participant), and the outbox erases it
- * once the message is sent. Each request is a message of its own.
+ * typed. The address is kept nowhere else: not in the participant's row, in
+ * the rate limits only as its keyed hash, and the outbox erases it once the
+ * message is sent. Each request is a message of its own. `network` is the
+ * keyed hash of the client's network (src/server/services/genuine.ts).
  */
-export function queueResumeLink(db: Db, participant: Participant, rawAddress: unknown, link: string, now: Date): ResumeMailOutcome {
+export function queueResumeLink(db: Db, participant: Participant, rawAddress: unknown, link: string, now: Date, network: string | null = null): ResumeMailOutcome {
   const parsed = AddressSchema.safeParse(typeof rawAddress === 'string' ? rawAddress : '');
   if (!parsed.success) return { ok: false, field: 'email', error: parsed.error.issues[0]!.message };
   const address = parsed.data;
@@ -52,21 +68,31 @@ export function queueResumeLink(db: Db, participant: Participant, rawAddress: un
     ],
     accent: brand?.accent ?? undefined,
   });
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
-      const retryAt = takeRateSlot(t, { bucket: 'resume-link-mail', key: String(participant.id), max: RESUME_MAILS_PER_HOUR, windowMs: 3_600_000 }, now);
-      if (retryAt) {
-        return {
-          ok: false as const,
-          field: 'limit' as const,
-          retryAt,
-          error: `The link has been sent ${RESUME_MAILS_PER_HOUR} times in the last hour, the most we send. You can ask again after ${TIME.format(retryAt)}; until then, copy the link or bookmark this page.`,
-        };
-      }
-      enqueueMail(t, { kind: 'resume-link', dedupeKey: `resume:${participant.id}:${randomUUID()}`, to: address, subject: mail.subject, text: mail.text, html: mail.html }, now);
-      return { ok: true as const, address };
-    },
-    { behavior: 'immediate' },
-  );
+  const limited = (retryAt: Date, error: string) => new Refused({ ok: false, field: 'limit', retryAt, error });
+  try {
+    return db.transaction(
+      (tx) => {
+        const t = tx as unknown as Db;
+        // Every limit is taken in one transaction; a refusal by any of them rolls back the others' slots.
+        const own = takeRateSlot(t, { bucket: 'resume-link-mail', key: String(participant.id), max: RESUME_MAILS_PER_HOUR, windowMs: 3_600_000 }, now);
+        if (own) {
+          throw limited(own, `The link has been sent ${RESUME_MAILS_PER_HOUR} times in the last hour, the most we send. You can ask again after ${TIME.format(own)}; until then, copy the link or bookmark this page.`);
+        }
+        const recipient = takeRateSlot(t, { bucket: 'resume-link-to', key: addressHash(t, address), max: RESUME_MAILS_PER_ADDRESS_PER_DAY, windowMs: 86_400_000 }, now);
+        if (recipient) {
+          throw limited(recipient, `That address has been sent ${RESUME_MAILS_PER_ADDRESS_PER_DAY} links in the last day, the most we send to one address. Copy the link or bookmark this page instead.`);
+        }
+        const fromNetwork = network === null ? null : takeRateSlot(t, { bucket: 'resume-link-from', key: network, max: RESUME_MAILS_PER_NETWORK_PER_HOUR, windowMs: 3_600_000 }, now);
+        if (fromNetwork) {
+          throw limited(fromNetwork, `Too many links have been e-mailed from your network in the last hour. You can ask again after ${TIME.format(fromNetwork)}; until then, copy the link or bookmark this page.`);
+        }
+        enqueueMail(t, { kind: 'resume-link', dedupeKey: `resume:${participant.id}:${randomUUID()}`, to: address, subject: mail.subject, text: mail.text, html: mail.html }, now);
+        return { ok: true as const, address };
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (e) {
+    if (e instanceof Refused) return e.outcome;
+    throw e;
+  }
 }

@@ -199,8 +199,9 @@ export function openPersonalLink(db: Db, token: string, now = new Date()): Perso
   if (participant?.status === 'completed') return { kind: 'completed', invitation, participant };
   const study = db.select({ status: studies.status, name: studies.name }).from(studies).where(eq(studies.id, invitation.studyId)).get()!;
   if (study.status === 'closed') return { kind: 'closed', invitation };
-  if (latestWaveOf(db, invitation.studyId)?.id !== invitation.waveId) return { kind: 'old-wave', invitation };
+  // Someone who started may finish their round even after a new one began (their private link takes answers too).
   if (participant) return { kind: 'started', invitation, participant };
+  if (latestWaveOf(db, invitation.studyId)?.id !== invitation.waveId) return { kind: 'old-wave', invitation };
   const company = invitation.companyId === null ? undefined : db.select().from(companies).where(eq(companies.id, invitation.companyId)).get();
   return {
     kind: 'profile',
