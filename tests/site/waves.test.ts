@@ -120,7 +120,7 @@ describe('retaking a newer round', () => {
     const res = await press(tokens.first);
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
-    const match = /^\/r\/([A-Za-z0-9_-]{22})\/1$/.exec(location);
+    const match = /^\/r\/([A-Za-z0-9_-]{22})\/1\?round=new$/.exec(location);
     expect(match).not.toBeNull();
     retakeToken = match![1]!;
     expect(retakeToken).not.toBe(tokens.first);
@@ -128,6 +128,10 @@ describe('retaking a newer round', () => {
     // The new private link is shown as for any new participant.
     expect(page).toContain(`/r/${retakeToken}`);
     expect(page).toContain('Your private link to continue');
+    // Said once, on arrival: this is a new response with a link of its own, shown open.
+    expect(page).toContain('data-testid="new-round-notice"');
+    expect(page).toMatch(/<details class="resume-details" open/);
+    expect(await (await get(location.replace('?round=new', ''))).text()).not.toContain('data-testid="new-round-notice"');
     const created = rows<{ previous_id: number; wave_id: number; company_id: number; role: string; status: string }>(
       'SELECT previous_id, wave_id, company_id, role, status FROM participants WHERE resume_token_hash = ?',
       hashToken(retakeToken),
@@ -251,8 +255,9 @@ describe('in a browser', () => {
     await screenshots(page, 'results-retake-offer');
     // Press the button: the browser lands on the first page of the new round.
     await page.getByTestId('retake-button').click();
-    await page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}\/1$/);
+    await page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}\/1\?round=new$/);
     expect(page.url()).not.toContain(tokens.second);
+    await expectAccessible(page, 'new-round-first-page');
     await page.close();
   });
 });

@@ -129,22 +129,33 @@ export function studyCompanies(
 
 /**
  * Whose rows a study's exports and comparison may carry with their scores,
- * answers and profile: a participant of a company link once the company's own
- * figures are shown (k + 1 completed respondents); one without a company link
- * when the study's participants without a company link are that many,
- * together. Everyone else keeps their progress only.
+ * answers and profile: exactly the respondents the company's own figures
+ * combine in their wave (the first to finish, in steps of k, after any
+ * deletion's release floor: publishedMembers), and for the study's
+ * participants without a company link the same rule over them together.
+ * Nobody still answering, nobody beyond the published steps: a row that
+ * appeared with one more finish would be that person's.
  */
-export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null; waveId: number | null }) => boolean {
-  const completed = new Map<string, number>();
+export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { id: number }) => boolean {
   const rows = db
-    .select({ companyId: participants.companyId, waveId: participants.waveId, n: count() })
+    .select({ id: participants.id, companyId: participants.companyId, waveId: participants.waveId, completedAt: participants.completedAt, floor: companies.releaseFloor })
     .from(participants)
+    .leftJoin(companies, eq(companies.id, participants.companyId))
     .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
-    .groupBy(participants.companyId, participants.waveId)
     .all();
-  // Per company and wave, as the company's figures are: a second wave is a group of its own.
-  const key = (p: { companyId: number | null; waveId: number | null }) => `${p.companyId}:${p.waveId}`;
-  for (const r of rows) completed.set(key(r), r.n);
-  // The same threshold as the company's own figures (k + 1), so a company's rows never appear before its score does.
-  return (p) => publishedMembers(completed.get(key(p)) ?? 0, minGroup) > 0;
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = `${r.companyId}:${r.waveId}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const given = new Set<number>();
+  for (const members of groups.values()) {
+    // The same order as the company's figures (publishedRespondents): by finishing time, then id.
+    members.sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
+    const size = publishedMembers(members.length, minGroup, members[0]!.floor ?? 0);
+    for (const m of members.slice(0, size)) given.add(m.id);
+  }
+  return (p) => given.has(p.id);
 }

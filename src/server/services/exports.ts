@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { and, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
@@ -39,10 +40,44 @@ export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGro
 function exportRows(db: Db, studyId: number, minGroup: number, group: GroupFilter | undefined) {
   const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
   const mayGive = rowsThatMayBeGiven(db, studyId, minGroup);
-  const rows = people.map((p) => ({ p, given: mayGive(p) }));
+  // Given rows carry no participant id and no finishing time, in an order of their own each time: a row
+  // must not be matched to the person whose progress (a withheld row, an invitation's status) showed before.
+  const given = shuffled(people.filter(mayGive));
+  const hidden = hiddenProfileCells(given, minGroup);
+  const rows = [...given.map((p) => ({ p, given: true, hidden: hidden.get(p.id) ?? NONE })), ...people.filter((p) => !mayGive(p)).map((p) => ({ p, given: false, hidden: NONE }))];
   // One group's file is the comparison's group: withheld people are in neither, or their row, even as status
   // only, would say which group they belong to.
   return group ? rows.filter((r) => r.given) : rows;
+}
+
+const NONE: ReadonlySet<ProfileField> = new Set();
+const PROFILE_FIELDS = ['role', 'industry', 'employees', 'salesTeam', 'region', 'motion'] as const;
+type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/**
+ * The profile cells a given row leaves empty: a value fewer than k of its
+ * company's given rows in that wave share (the one executive, the one seller
+ * in another region) would say whose row it is.
+ */
+function hiddenProfileCells(given: Participant[], minGroup: number): Map<number, Set<ProfileField>> {
+  const counts = new Map<string, number>();
+  const key = (p: Participant, f: ProfileField) => `${p.companyId}:${p.waveId}:${f}:${p[f]}`;
+  for (const p of given) for (const f of PROFILE_FIELDS) counts.set(key(p, f), (counts.get(key(p, f)) ?? 0) + 1);
+  const hidden = new Map<number, Set<ProfileField>>();
+  for (const p of given) {
+    const rare = PROFILE_FIELDS.filter((f) => (counts.get(key(p, f)) ?? 0) < minGroup);
+    if (rare.length) hidden.set(p.id, new Set(rare));
+  }
+  return hidden;
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /**
@@ -64,9 +99,10 @@ function progressCells(p: Participant, group: GroupFilter | undefined): (string 
  * One row per participant of the study: profile, status and every score. A
  * participant's scores are their own view (own_view_…); the company columns
  * carry the company's figure — every respondent combined, the same one its
- * reports show — once the company has at least k respondents. Rows whose
- * company (or the study's participants without one) has fewer than k
- * completed respondents give progress only, with the reason in `withheld`.
+ * reports show. A row is given only for a respondent those figures combine
+ * (rowsThatMayBeGiven), without participant id or finishing time, with any
+ * profile value fewer than k of its company share left empty; everyone else's
+ * row gives progress only, with the reason in `withheld`.
  */
 export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
   const rows = exportRows(db, studyId, minGroup, group);
@@ -97,17 +133,18 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
       'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
       'completed_at',
     ],
-    rows.map(({ p, given }) => {
+    rows.map(({ p, given, hidden }) => {
       if (!given) return [...progressCells(p, group), null, null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
+      const cell = (f: ProfileField) => (hidden.has(f) ? null : p[f]);
       const s = scoreOf.get(p.id);
       const view = companyOf(p.companyId, p.waveId);
       const c = view?.aggregate?.scores ?? null;
       return [
-        p.id, p.companyName, waveOf(waves, p), p.role, p.industry, p.employees, p.salesTeam, p.region, p.motion, p.status, null,
+        null, p.companyName, waveOf(waves, p), cell('role'), cell('industry'), cell('employees'), cell('salesTeam'), cell('region'), cell('motion'), p.status, null,
         round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
         round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
         c ? view!.published.length : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
-        p.completedAt ? p.completedAt.toISOString() : null,
+        null,
       ];
     }),
   );
@@ -139,9 +176,9 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number, minG
   const waves = waveNumbers(db, studyId);
   return csv(
     ['participant', 'company', 'wave', 'role', 'status', 'withheld', ...items],
-    rows.map(({ p, given }) =>
+    rows.map(({ p, given, hidden }) =>
       given
-        ? [p.id, p.companyName, waveOf(waves, p), p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
+        ? [null, p.companyName, waveOf(waves, p), hidden.has('role') ? null : p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
         : [...progressCells(p, group), null, null, p.status, note, ...items.map(() => null)],
     ),
   );
