@@ -2,11 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { participants } from '../../db/schema.ts';
 import { hashToken } from '../../src/server/auth/tokens.ts';
-import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { studyStatsSource } from '../../src/server/services/comparison.ts';
+import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { insertWave, latestWaveOf, updateStudy } from '../../src/server/repositories/studies.ts';
 import { participantByToken } from '../../src/server/services/participation.ts';
 import { retakeOffer, startRetake } from '../../src/server/services/retake.ts';
-import { instrument } from '../helpers/instrument.ts';
+import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
@@ -82,5 +84,30 @@ describe('retake', () => {
     expect(retakeOffer(t.db, done)).toBeNull();
     expect(startRetake(t.db, instrument, done.id)).toEqual({ ok: false, refused: 'not-offered' });
     expect(t.db.select().from(participants).all()).toHaveLength(3);
+  });
+});
+
+describe('the study comparison counts a person once', () => {
+  it('leaves out a response that a finished retake replaced', () => {
+    const K = 2;
+    const answer = (id: number) => {
+      saveAnswers(t.db, id, completeAnswers());
+      finishParticipant(t.db, instrument, id);
+    };
+    const firstRound = [0, 1, 2].map(() => addParticipant(t.db, { studyId, companyId, companyName: 'Acme', role: 'rep' }));
+    for (const p of firstRound) answer(p.id);
+    const people = () => {
+      const counts = studyStatsSource(t.db, instrument, studyId, K).points('all').get('')!.get('velocity')!;
+      return counts.reduce((n, b) => n + b.n, 0);
+    };
+    expect(people()).toBe(3);
+    insertWave(t.db, studyId, token);
+    for (const p of firstRound) {
+      const again = startRetake(t.db, instrument, p.id);
+      if (!again.ok) throw new Error(again.refused);
+      answer(again.participant.id);
+    }
+    // Six responses, three people: the comparison counts three.
+    expect(people()).toBe(3);
   });
 });

@@ -118,9 +118,14 @@ function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minS
 export function studyStatsSource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
   const acc = createStatsAccumulator(statsItemIds(instrument));
   const mayGive = rowsThatMayBeGiven(db, studyId, minSize);
+  // One person, one member: a response that a finished retake replaced leaves the comparison, or a group of
+  // three people who answered twice would pass for six.
+  const superseded = new Set(
+    (db.$client.prepare("SELECT previous_id AS id FROM participants WHERE study_id = ? AND status = 'completed' AND previous_id IS NOT NULL").all(studyId) as { id: number }[]).map((r) => r.id),
+  );
   const given = new Set(
-    (db.$client.prepare("SELECT id, company_id AS companyId, wave_id AS waveId FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number; companyId: number | null; waveId: number | null }[])
-      .filter(mayGive)
+    (db.$client.prepare("SELECT id FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number }[])
+      .filter((p) => mayGive(p) && !superseded.has(p.id))
       .map((p) => p.id),
   );
   tallyStoredScores(db, instrument, acc, studyId, 'benchmark', (id) => given.has(id));
