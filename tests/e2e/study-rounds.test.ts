@@ -211,7 +211,7 @@ describe('a study over two rounds, run by e-mail', () => {
     await consultant.goto(`${site.base}/consultant/studies/${studyId}`);
     await consultant.check('#new-round-confirm');
     await consultant.click('[data-testid=new-round] button[type=submit]');
-    await consultant.waitForURL(/\/consultant\/studies\/\d+$/);
+    await consultant.waitForURL(/\/consultant\/studies\/\d+#new-round$/);
     expect(await consultant.textContent('.dash-meta')).toContain('Round 2 of 2');
 
     // The SMTP server holds its answer to the first message: the server is killed while that message waits for its 250.

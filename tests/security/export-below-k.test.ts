@@ -57,64 +57,60 @@ async function get(path: string) {
 const rowsOf = (csv: string) => parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
 
 describe('exports below k (issue 11)', () => {
-  it('refuses the export of a one-person group with 422 and a message, for scores and answers', async () => {
-    for (const kind of ['scores', 'answers']) {
-      const res = await get(`/consultant/studies/${studyId}/export/${kind}.csv?dimension=role&group=executive`);
-      expect(res.status, kind).toBe(422);
-      expect(res.headers.get('content-type')).toContain('text/plain');
-      const body = await res.text();
-      expect(body).toContain('fewer than 5 completed participants');
-      expect(body).not.toMatch(/Small Co|\b13\b/);
+  it('exports no peer group on its own, for scores and answers: a group file beside the whole study’s would say who is in it', async () => {
+    for (const group of ['executive', 'rep', 'leader']) {
+      for (const kind of ['scores', 'answers']) {
+        const res = await get(`/consultant/studies/${studyId}/export/${kind}.csv?dimension=role&group=${group}`);
+        expect(res.status, `${kind} ${group}`).toBe(422);
+        expect(res.headers.get('content-type')).toContain('text/plain');
+        const body = await res.text();
+        expect(body).toContain('Rows are not exported by peer group');
+        expect(body).not.toMatch(/Small Co|Big Co|\b13\b/);
+      }
     }
   });
 
   it('leaves withheld people out of the comparison, so no shown group can be subtracted to find them', async () => {
     // The executive's row is withheld (Small Co has two respondents), so the comparison holds Big Co's six reps and
-    // six leaders only: both shown, no group hidden, and the leaders' file gives exactly the leaders' rows.
-    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=leader`);
-    expect(res.status).toBe(200);
-    const rows = rowsOf(await res.text());
-    expect(rows.map((r) => r.participant)).toEqual(['7', '8', '9', '10', '11', '12']);
+    // six leaders only: both shown, no group hidden.
     const page = (await (await get(`/consultant/compare?dimension=role&study=${studyId}`)).text()).replace(/\s+/g, ' ');
     expect(page).not.toMatch(/Executive/);
   });
 
-  it('gives the whole study with every row, but scores, answers and profile only where the company has k + 1 completed respondents', async () => {
-    const rows = rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text());
-    expect(rows.map((r) => r.participant)).toEqual(Array.from({ length: 15 }, (_, i) => String(i + 1)));
-    for (const r of rows.slice(0, 12)) {
-      expect(r.withheld).toBe('');
+  it('gives scores and answers only for the respondents a company’s figures combine, with no id, time or profile; everyone else as progress', async () => {
+    const file = await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text();
+    const rows = rowsOf(file);
+    expect(rows).toHaveLength(15);
+    for (const column of PROFILE) expect(Object.keys(rows[0]!)).not.toContain(column);
+    const given = rows.slice(0, 12);
+    for (const r of given) {
+      // Big Co's twelve: scores, no participant id, no finishing time.
+      expect(r).toMatchObject({ participant: '', company: 'Big Co', withheld: '', completed_at: '' });
       expect(r.own_view_velocity_index).toMatch(/^\d/);
-      expect(['rep', 'leader']).toContain(r.role);
     }
+    // Small Co (two respondents) and the one participant without a company link: progress only, in id order.
+    expect(rows.slice(12).map((r) => r.participant)).toEqual(['13', '14', '15']);
     for (const r of rows.slice(12)) {
-      // Small Co (two respondents) and the one participant without a company link: progress only.
       expect(r.withheld).toBe(NOTE);
       expect(r.status).toBe('completed');
-      for (const column of [...PROFILE, ...SCORES, 'company_velocity_index']) expect(r[column], `${r.participant} ${column}`).toBe('');
+      expect(r.completed_at).not.toBe('');
+      for (const column of [...SCORES, 'company_velocity_index']) expect(r[column], `${r.participant} ${column}`).toBe('');
     }
-    expect(rows.map((r) => r.company)).toContain('Small Co');
-    expect(rows.some((r) => r.role === 'executive')).toBe(false);
+    // The given rows come in an order of their own each time: no position ties a row to a person.
+    const orders = new Set<string>();
+    for (let i = 0; i < 6; i++) orders.add(rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text()).slice(0, 12).map((r) => r.own_view_velocity_index).join());
+    expect(orders.size).toBeGreaterThan(1);
 
     const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv`)).text());
     const items = instrument.company.sections.flatMap((s) => s.items.map((i) => i.id));
-    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
-    for (const r of answers.slice(0, 12)) expect(items.filter((id) => r[id] !== '').length).toBeGreaterThan(0);
+    expect(Object.keys(answers[0]!)).not.toContain('role');
+    for (const r of answers.slice(0, 12)) {
+      expect(r.participant).toBe('');
+      expect(items.filter((id) => r[id] !== '').length).toBeGreaterThan(0);
+    }
     for (const r of answers.slice(12)) {
       expect(r.withheld).toBe(NOTE);
-      expect(r.role).toBe('');
       expect(Object.entries(r).filter(([column, v]) => !['participant', 'company', 'status', 'withheld'].includes(column) && v !== '')).toEqual([]);
     }
-  });
-
-  it('gives a group that the comparison shows with its given rows only: withheld members are not in it', async () => {
-    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`);
-    expect(res.status).toBe(200);
-    const rows = rowsOf(await res.text());
-    // Small Co's rep and Solo Ltd's rep are withheld: no row of theirs, not even a status, says they are reps.
-    expect(rows.map((r) => r.participant)).toEqual(['1', '2', '3', '4', '5', '6']);
-    expect(rows.every((r) => r.role === 'rep' && r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
-    const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`)).text());
-    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
   });
 });

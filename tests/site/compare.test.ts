@@ -165,26 +165,16 @@ describe('peer comparison page', () => {
     expect(empty).toContain('Too few participants to compare top and bottom performers');
   });
 
-  it('exports one peer group of the study, refuses a hidden one and half a group choice', async () => {
+  it('offers the comparison’s figures for a group, never its rows: a group’s rows beside the whole study’s would say who is in it', async () => {
     const cookie = await signIn('a@example.com');
     expect(shownOf(studyRoles)).toHaveProperty('rep');
-    const res = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=rep`, cookie);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain('velocity-index-regional-study-rep-scores.csv');
-    const rows = rowsOf(await res.text());
-    expect(rows).toHaveLength(studyRoles.rep!);
-    // Nobody in the study has a company link, and its forty are at least k together: every row is given.
-    expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['rep']));
-    expect(rows.every((r) => r.withheld === '')).toBe(true);
-    const hidden = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role&group=executive`, cookie);
-    expect(hidden.status).toBe(422);
-    expect(await hidden.text()).toContain('not exported on its own');
-    const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv?dimension=role&group=rep`, cookie)).text());
-    expect(answers.map((r) => r.participant)).toEqual(rows.map((r) => r.participant));
-    const half = await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=role`, cookie);
-    expect(half.status).toBe(400);
-    expect(await half.text()).toContain('both dimension');
-    expect((await get(`/consultant/studies/${studyId}/export/scores.csv?dimension=shoe-size&group=9`, cookie)).status).toBe(400);
+    const page = await (await get(`/consultant/compare?dimension=role&study=${studyId}&group=rep`, cookie)).text();
+    expect(page).not.toContain('/export/scores.csv?dimension');
+    for (const path of ['scores.csv?dimension=role&group=rep', 'answers.csv?dimension=role&group=rep', 'scores.csv?dimension=role', 'scores.csv?dimension=shoe-size&group=9']) {
+      const res = await get(`/consultant/studies/${studyId}/export/${path}`, cookie);
+      expect(res.status, path).toBe(422);
+      expect(await res.text()).toContain('Rows are not exported by peer group');
+    }
   });
 
   it('answers a bad choice with 400 and a message that says what is allowed', async () => {

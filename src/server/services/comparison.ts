@@ -70,17 +70,6 @@ export function comparisonFor(db: Db, instrument: Instrument, consultantId: numb
   return { query, study, model, top, topGroupLabel: shownGroup?.label ?? null };
 }
 
-/**
- * Whether one peer group of a study may be exported on its own: only a group
- * that the study's comparison by that dimension shows. A group below k is
- * refused, and so is one hidden with it, whose file would give its size and
- * with that the hidden group's by subtraction.
- */
-export function studyGroupMayBeExported(db: Db, instrument: Instrument, studyId: number, group: { dimension: CompareDimension; key: string }, minSize: number): boolean {
-  const model = compareGroups(cachedStudySource(db, instrument, studyId, minSize), group.dimension, profileChoices(instrument, group.dimension), minSize);
-  return model.groups.some((g) => g.key === group.key);
-}
-
 function sectionTitleOf(instrument: Instrument, itemId: string): string {
   return instrument.company.sections.find((s) => s.items.some((i) => i.id === itemId))?.title ?? '';
 }
@@ -118,16 +107,17 @@ function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minS
 export function studyStatsSource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
   const acc = createStatsAccumulator(statsItemIds(instrument));
   const mayGive = rowsThatMayBeGiven(db, studyId, minSize);
-  // One person, one member: a response that a finished retake replaced leaves the comparison, or a group of
-  // three people who answered twice would pass for six.
-  const superseded = new Set(
-    (db.$client.prepare("SELECT previous_id AS id FROM participants WHERE study_id = ? AND status = 'completed' AND previous_id IS NOT NULL").all(studyId) as { id: number }[]).map((r) => r.id),
-  );
-  const given = new Set(
-    (db.$client.prepare("SELECT id FROM participants WHERE study_id = ? AND status = 'completed'").all(studyId) as { id: number }[])
-      .filter((p) => mayGive(p) && !superseded.has(p.id))
-      .map((p) => p.id),
-  );
+  // One person, one member: each company (and the study's participants without one) counts in its latest round
+  // with given rows only. Across rounds the same people answer again, so three people who answered twice would
+  // pass for six; and a round's rows leave together, never one retaker's at a time.
+  const people = (
+    db.$client
+      .prepare("SELECT p.id, p.company_id AS companyId, w.number AS round FROM participants p LEFT JOIN study_waves w ON w.id = p.wave_id WHERE p.study_id = ? AND p.status = 'completed'")
+      .all(studyId) as { id: number; companyId: number | null; round: number | null }[]
+  ).filter(mayGive);
+  const latest = new Map<number | null, number>();
+  for (const p of people) latest.set(p.companyId, Math.max(latest.get(p.companyId) ?? 0, p.round ?? 0));
+  const given = new Set(people.filter((p) => (p.round ?? 0) === latest.get(p.companyId)).map((p) => p.id));
   tallyStoredScores(db, instrument, acc, studyId, 'benchmark', (id) => given.has(id));
   return acc.source;
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { and, count, eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { answers, participants, scores, studyWaves, type Participant } from '../../../db/schema.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
@@ -8,17 +8,8 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
 import { companyView, rowsThatMayBeGiven, type CompanyView } from './company-view.ts';
 import { MEASURE_LABELS, type ComparisonModel } from '../../domain/comparison.ts';
-import { MEASURES, type CompareDimension } from '../../domain/peer-stats.ts';
+import { MEASURES } from '../../domain/peer-stats.ts';
 
-/** One group of a study's participants: a dimension and its value. */
-export interface GroupFilter {
-  dimension: CompareDimension;
-  key: string;
-}
-
-function inStudy(studyId: number, group?: GroupFilter): SQL {
-  return group ? and(eq(participants.studyId, studyId), eq(participants[group.dimension], group.key))! : eq(participants.studyId, studyId);
-}
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
 
@@ -32,43 +23,21 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
 export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGroup + 1} respondents`;
 
 /**
- * The rows of an export, each either given or withheld. In the whole study's
- * file a withheld row keeps who and how far (participant, company, status,
- * completed_at) and nothing else. One group's file holds the given rows only:
- * withheld people are not in the study's comparison either.
+ * The rows of an export, each either given or withheld. A row is given only
+ * for a respondent of a company link whose company figures combine them
+ * (rowsThatMayBeGiven): scores and answers, the company the consultant named
+ * and the round, but no participant id, finishing time or profile, in an
+ * order of its own each time, so that no row can be matched to the person
+ * whose progress showed before, or singled out by a rare role or region.
+ * Everyone else's row keeps who and how far (participant, company, status,
+ * completed_at) and nothing else; participants without a company link form
+ * no company figure and are never given.
  */
-function exportRows(db: Db, studyId: number, minGroup: number, group: GroupFilter | undefined) {
-  const people = db.select().from(participants).where(inStudy(studyId, group)).orderBy(participants.id).all();
-  const mayGive = rowsThatMayBeGiven(db, studyId, minGroup);
-  // Given rows carry no participant id and no finishing time, in an order of their own each time: a row
-  // must not be matched to the person whose progress (a withheld row, an invitation's status) showed before.
-  const given = shuffled(people.filter(mayGive));
-  const hidden = hiddenProfileCells(given, minGroup);
-  const rows = [...given.map((p) => ({ p, given: true, hidden: hidden.get(p.id) ?? NONE })), ...people.filter((p) => !mayGive(p)).map((p) => ({ p, given: false, hidden: NONE }))];
-  // One group's file is the comparison's group: withheld people are in neither, or their row, even as status
-  // only, would say which group they belong to.
-  return group ? rows.filter((r) => r.given) : rows;
-}
-
-const NONE: ReadonlySet<ProfileField> = new Set();
-const PROFILE_FIELDS = ['role', 'industry', 'employees', 'salesTeam', 'region', 'motion'] as const;
-type ProfileField = (typeof PROFILE_FIELDS)[number];
-
-/**
- * The profile cells a given row leaves empty: a value fewer than k of its
- * company's given rows in that wave share (the one executive, the one seller
- * in another region) would say whose row it is.
- */
-function hiddenProfileCells(given: Participant[], minGroup: number): Map<number, Set<ProfileField>> {
-  const counts = new Map<string, number>();
-  const key = (p: Participant, f: ProfileField) => `${p.companyId}:${p.waveId}:${f}:${p[f]}`;
-  for (const p of given) for (const f of PROFILE_FIELDS) counts.set(key(p, f), (counts.get(key(p, f)) ?? 0) + 1);
-  const hidden = new Map<number, Set<ProfileField>>();
-  for (const p of given) {
-    const rare = PROFILE_FIELDS.filter((f) => (counts.get(key(p, f)) ?? 0) < minGroup);
-    if (rare.length) hidden.set(p.id, new Set(rare));
-  }
-  return hidden;
+function exportRows(db: Db, studyId: number, minGroup: number) {
+  const people = db.select().from(participants).where(eq(participants.studyId, studyId)).orderBy(participants.id).all();
+  const published = rowsThatMayBeGiven(db, studyId, minGroup);
+  const mayGive = (p: Participant) => p.companyId !== null && published(p);
+  return [...shuffled(people.filter(mayGive)).map((p) => ({ p, given: true })), ...people.filter((p) => !mayGive(p)).map((p) => ({ p, given: false }))];
 }
 
 function shuffled<T>(items: T[]): T[] {
@@ -91,27 +60,26 @@ function waveNumbers(db: Db, studyId: number): Map<number, number> {
 const waveOf = (waves: Map<number, number>, p: Participant) => (p.waveId === null ? null : (waves.get(p.waveId) ?? null));
 
 /** Who and how far: what a withheld row keeps. */
-function progressCells(p: Participant, group: GroupFilter | undefined): (string | number | null)[] {
-  return group ? [null, null] : [p.id, p.companyName];
+function progressCells(p: Participant): (string | number | null)[] {
+  return [p.id, p.companyName];
 }
 
 /**
- * One row per participant of the study: profile, status and every score. A
+ * One row per participant of the study: status and every score. A
  * participant's scores are their own view (own_view_…); the company columns
  * carry the company's figure — every respondent combined, the same one its
  * reports show. A row is given only for a respondent those figures combine
- * (rowsThatMayBeGiven), without participant id or finishing time, with any
- * profile value fewer than k of its company share left empty; everyone else's
- * row gives progress only, with the reason in `withheld`.
+ * (exportRows); everyone else's row gives progress only, with the reason in
+ * `withheld`.
  */
-export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
-  const rows = exportRows(db, studyId, minGroup, group);
+export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number): string {
+  const rows = exportRows(db, studyId, minGroup);
   const scoreOf = new Map(
     db
       .select({ s: scores })
       .from(scores)
       .innerJoin(participants, eq(participants.id, scores.participantId))
-      .where(inStudy(studyId, group))
+      .where(eq(participants.studyId, studyId))
       .all()
       .map(({ s }) => [s.participantId, s]),
   );
@@ -127,20 +95,19 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
   const waves = waveNumbers(db, studyId);
   return csv(
     [
-      'participant', 'company', 'wave', 'role', 'industry', 'employees', 'sales_team', 'region', 'motion', 'status', 'withheld',
+      'participant', 'company', 'wave', 'status', 'withheld',
       'own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle',
       'personal_index', 'approach', 'execution',
       'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
       'completed_at',
     ],
-    rows.map(({ p, given, hidden }) => {
-      if (!given) return [...progressCells(p, group), null, null, null, null, null, null, null, p.status, note, ...Array(14).fill(null), group || !p.completedAt ? null : p.completedAt.toISOString()];
-      const cell = (f: ProfileField) => (hidden.has(f) ? null : p[f]);
+    rows.map(({ p, given }) => {
+      if (!given) return [...progressCells(p), null, p.status, note, ...Array(14).fill(null), p.completedAt ? p.completedAt.toISOString() : null];
       const s = scoreOf.get(p.id);
       const view = companyOf(p.companyId, p.waveId);
       const c = view?.aggregate?.scores ?? null;
       return [
-        null, p.companyName, waveOf(waves, p), cell('role'), cell('industry'), cell('employees'), cell('salesTeam'), cell('region'), cell('motion'), p.status, null,
+        null, p.companyName, waveOf(waves, p), p.status, null,
         round(s?.velocity ?? null), round(s?.value ?? null), round(s?.number ?? null), round(s?.winRate ?? null), round(s?.cycle ?? null),
         round(s?.personal ?? null), round(s?.approach ?? null), round(s?.execution ?? null),
         c ? view!.published.length : null, round(c?.velocity ?? null), round(c?.value ?? null), round(c?.number ?? null), round(c?.winRate ?? null), round(c?.cycle ?? null),
@@ -154,8 +121,8 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
  * One row per participant of the study, one column per item (option id,
  * number or "na"); withheld rows as in `scoresCsv`.
  */
-export function answersCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number, group?: GroupFilter): string {
-  const rows = exportRows(db, studyId, minGroup, group);
+export function answersCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number): string {
+  const rows = exportRows(db, studyId, minGroup);
   const items = allItems(instrument).map((i) => i.id);
   const byParticipant = new Map<number, Map<string, string>>();
   if (rows.some((r) => r.given)) {
@@ -164,7 +131,7 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number, minG
       .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
       .from(answers)
       .innerJoin(participants, eq(participants.id, answers.participantId))
-      .where(inStudy(studyId, group))
+      .where(eq(participants.studyId, studyId))
       .all();
     for (const a of answered) {
       let m = byParticipant.get(a.participantId);
@@ -175,11 +142,11 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number, minG
   const note = withheldNote(minGroup);
   const waves = waveNumbers(db, studyId);
   return csv(
-    ['participant', 'company', 'wave', 'role', 'status', 'withheld', ...items],
-    rows.map(({ p, given, hidden }) =>
+    ['participant', 'company', 'wave', 'status', 'withheld', ...items],
+    rows.map(({ p, given }) =>
       given
-        ? [null, p.companyName, waveOf(waves, p), hidden.has('role') ? null : p.role, p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
-        : [...progressCells(p, group), null, null, p.status, note, ...items.map(() => null)],
+        ? [null, p.companyName, waveOf(waves, p), p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
+        : [...progressCells(p), null, p.status, note, ...items.map(() => null)],
     ),
   );
 }

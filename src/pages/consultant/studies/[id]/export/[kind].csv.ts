@@ -1,27 +1,19 @@
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
 import { slug } from '../../../../../domain/file-names.ts';
-import { COMPARE_DIMENSIONS } from '../../../../../domain/peer-stats.ts';
 import { config } from '../../../../../server/config.ts';
 import { db } from '../../../../../server/db.ts';
 import { csvResponse } from '../../../../../server/http/csv-response.ts';
-import { badRequest, fileNotFound, unprocessable } from '../../../../../server/http/post.ts';
+import { fileNotFound, unprocessable } from '../../../../../server/http/post.ts';
 import { loadInstrument } from '../../../../../server/instrument-loader.ts';
 import { studyOf } from '../../../../../server/repositories/studies.ts';
-import { studyGroupMayBeExported } from '../../../../../server/services/comparison.ts';
-import { answersCsv, scoresCsv, type GroupFilter } from '../../../../../server/services/exports.ts';
-
-/** An optional peer group within the study: both parts or neither. */
-const GroupQuery = z.union([
-  z.object({ dimension: z.enum(COMPARE_DIMENSIONS), group: z.string().min(1).max(80) }),
-  z.object({ dimension: z.undefined(), group: z.undefined() }),
-]);
+import { answersCsv, scoresCsv } from '../../../../../server/services/exports.ts';
 
 /**
  * /consultant/studies/<id>/export/scores.csv and …/answers.csv, for the
- * study's own consultant only; ?dimension=…&group=… narrows the file to one
- * peer group of the study, when the comparison shows that group (422 when it
- * does not).
+ * study's own consultant only. Rows are not exported by peer group: a
+ * group's file beside the whole study's would say, by matching answers,
+ * which rows belong to the group (the one executive of a company). The
+ * comparison's own CSV gives each group's figures.
  */
 export const GET: APIRoute = ({ locals, params, url }) => {
   const kind = params.kind;
@@ -29,19 +21,14 @@ export const GET: APIRoute = ({ locals, params, url }) => {
   if (!locals.consultant || (kind !== 'scores' && kind !== 'answers') || !Number.isInteger(id)) return fileNotFound();
   const study = studyOf(db(), locals.consultant.id, id);
   if (!study) return fileNotFound();
-  const query = GroupQuery.safeParse({ dimension: url.searchParams.get('dimension') ?? undefined, group: url.searchParams.get('group') ?? undefined });
-  if (!query.success) return badRequest(`A peer group is chosen with both dimension (one of ${COMPARE_DIMENSIONS.join(', ')}) and group.`);
-  const group: GroupFilter | undefined = query.data.dimension ? { dimension: query.data.dimension, key: query.data.group! } : undefined;
-  const k = config().PEER_MIN_GROUP;
-  const instrument = loadInstrument();
-  // The anonymity rule, as the comparison applies it: one message for both reasons, so that it does not tell them apart.
-  if (group && !studyGroupMayBeExported(db(), instrument, study.id, group, k)) {
+  if (url.searchParams.has('dimension') || url.searchParams.has('group')) {
     return unprocessable(
-      `This group is not exported on its own: it has fewer than ${k} completed participants in this study, or it is hidden with such a group so that that group's size cannot be worked out. ` +
-        'Export the whole study instead, where each participant is given once their company has enough respondents, or choose a group that the comparison shows.',
+      'Rows are not exported by peer group: set beside the whole study’s file, a group’s file would show which respondents belong to it. ' +
+        'Export the whole study, or download the comparison’s figures for each group (CSV) from the comparison page.',
     );
   }
-  const body = kind === 'scores' ? scoresCsv(db(), instrument, study.id, k, group) : answersCsv(db(), instrument, study.id, k, group);
-  const name = `velocity-index-${slug(study.name)}${group ? `-${slug(group.key)}` : ''}-${kind}.csv`;
-  return csvResponse(body, name);
+  const k = config().PEER_MIN_GROUP;
+  const instrument = loadInstrument();
+  const body = kind === 'scores' ? scoresCsv(db(), instrument, study.id, k) : answersCsv(db(), instrument, study.id, k);
+  return csvResponse(body, `velocity-index-${slug(study.name)}-${kind}.csv`);
 };
