@@ -82,34 +82,37 @@ describe('exports below k (issue 11)', () => {
     const rows = rowsOf(file);
     expect(rows).toHaveLength(15);
     for (const column of PROFILE) expect(Object.keys(rows[0]!)).not.toContain(column);
-    const given = rows.slice(0, 12);
+    // Big Co has twelve; its figures combine the first eleven to finish (k + 1, then steps of k = 5).
+    const given = rows.slice(0, 11);
     for (const r of given) {
-      // Big Co's twelve: scores, no participant id, no finishing time.
+      // Scores, no participant id, no finishing time.
       expect(r).toMatchObject({ participant: '', company: 'Big Co', withheld: '', completed_at: '' });
       expect(r.own_view_velocity_index).toMatch(/^\d/);
     }
-    // Small Co (two respondents) and the one participant without a company link: progress only, in id order.
-    expect(rows.slice(12).map((r) => r.participant)).toEqual(['13', '14', '15']);
-    for (const r of rows.slice(12)) {
-      expect(r.withheld).toBe(NOTE);
+    // Big Co's last to finish (participant 1), Small Co (two respondents) and the one participant without a company
+    // link: progress only, in id order.
+    expect(rows.slice(11).map((r) => r.participant)).toEqual(['1', '13', '14', '15']);
+    expect(rows[11]!.withheld).toBe('withheld: joins the company figures with the next 5 respondents');
+    for (const r of rows.slice(11)) {
+      if (r.participant !== '1') expect(r.withheld).toBe(NOTE);
       expect(r.status).toBe('completed');
       expect(r.completed_at).not.toBe('');
       for (const column of [...SCORES, 'company_velocity_index']) expect(r[column], `${r.participant} ${column}`).toBe('');
     }
     // The given rows come in an order of their own each time: no position ties a row to a person.
     const orders = new Set<string>();
-    for (let i = 0; i < 6; i++) orders.add(rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text()).slice(0, 12).map((r) => r.own_view_velocity_index).join());
+    for (let i = 0; i < 6; i++) orders.add(rowsOf(await (await get(`/consultant/studies/${studyId}/export/scores.csv`)).text()).slice(0, 11).map((r) => r.own_view_velocity_index).join());
     expect(orders.size).toBeGreaterThan(1);
 
     const answers = rowsOf(await (await get(`/consultant/studies/${studyId}/export/answers.csv`)).text());
     const items = instrument.company.sections.flatMap((s) => s.items.map((i) => i.id));
     expect(Object.keys(answers[0]!)).not.toContain('role');
-    for (const r of answers.slice(0, 12)) {
+    for (const r of answers.slice(0, 11)) {
       expect(r.participant).toBe('');
       expect(items.filter((id) => r[id] !== '').length).toBeGreaterThan(0);
     }
-    for (const r of answers.slice(12)) {
-      expect(r.withheld).toBe(NOTE);
+    for (const r of answers.slice(11)) {
+      expect(r.withheld).toMatch(/^withheld: /);
       expect(Object.entries(r).filter(([column, v]) => !['participant', 'company', 'status', 'withheld'].includes(column) && v !== '')).toEqual([]);
     }
   });

@@ -128,7 +128,26 @@ export function studyCompanies(
 }
 
 /**
- * Whose rows a study's exports and comparison may carry with their scores,
+ * Whose completed responses a study's comparison may count: those of a
+ * company (or of the study's participants without one) with at least k + 1
+ * completed in that wave, the threshold of the company's own figures, so a
+ * group below it is never part of a comparison figure.
+ */
+export function rowsThatMayBeCompared(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null; waveId: number | null }) => boolean {
+  const completed = new Map<string, number>();
+  const rows = db
+    .select({ companyId: participants.companyId, waveId: participants.waveId, n: count() })
+    .from(participants)
+    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
+    .groupBy(participants.companyId, participants.waveId)
+    .all();
+  const key = (p: { companyId: number | null; waveId: number | null }) => `${p.companyId}:${p.waveId}`;
+  for (const r of rows) completed.set(key(r), r.n);
+  return (p) => publishedMembers(completed.get(key(p)) ?? 0, minGroup) > 0;
+}
+
+/**
+ * Whose rows a study's exports may carry with their scores,
  * answers and profile: exactly the respondents the company's own figures
  * combine in their wave (the first to finish, in steps of k, after any
  * deletion's release floor: publishedMembers), and for the study's

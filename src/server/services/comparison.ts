@@ -8,7 +8,7 @@ import { profileChoices } from '../../domain/profile.ts';
 import { companyItems } from '../../domain/scoring.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
 import { studyOf } from '../repositories/studies.ts';
-import { rowsThatMayBeGiven } from './company-view.ts';
+import { rowsThatMayBeCompared } from './company-view.ts';
 import { statsItemIds, tallyStoredScores } from './peer-stats.ts';
 
 /** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
@@ -106,14 +106,14 @@ function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minS
  */
 export function studyStatsSource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
   const acc = createStatsAccumulator(statsItemIds(instrument));
-  const mayGive = rowsThatMayBeGiven(db, studyId, minSize);
+  const mayGive = rowsThatMayBeCompared(db, studyId, minSize);
   // One person, one member: each company (and the study's participants without one) counts in its latest round
   // with given rows only. Across rounds the same people answer again, so three people who answered twice would
   // pass for six; and a round's rows leave together, never one retaker's at a time.
   const people = (
     db.$client
-      .prepare("SELECT p.id, p.company_id AS companyId, w.number AS round FROM participants p LEFT JOIN study_waves w ON w.id = p.wave_id WHERE p.study_id = ? AND p.status = 'completed'")
-      .all(studyId) as { id: number; companyId: number | null; round: number | null }[]
+      .prepare("SELECT p.id, p.company_id AS companyId, p.wave_id AS waveId, w.number AS round FROM participants p LEFT JOIN study_waves w ON w.id = p.wave_id WHERE p.study_id = ? AND p.status = 'completed'")
+      .all(studyId) as { id: number; companyId: number | null; waveId: number | null; round: number | null }[]
   ).filter(mayGive);
   const latest = new Map<number | null, number>();
   for (const p of people) latest.set(p.companyId, Math.max(latest.get(p.companyId) ?? 0, p.round ?? 0));

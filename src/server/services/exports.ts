@@ -21,6 +21,8 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
 
 /** The note on a row whose data is withheld. */
 export const withheldNote = (minGroup: number) => `withheld: fewer than ${minGroup + 1} respondents`;
+/** The note on a row of a company whose figures are shown, but not yet over this respondent: they grow in steps of k. */
+export const notYetNote = (minGroup: number) => `withheld: joins the company figures with the next ${minGroup} respondents`;
 
 /**
  * The rows of an export, each either given or withheld. A row is given only
@@ -37,7 +39,10 @@ function exportRows(db: Db, studyId: number, minGroup: number) {
   const people = db.select().from(participants).where(eq(participants.studyId, studyId)).orderBy(participants.id).all();
   const published = rowsThatMayBeGiven(db, studyId, minGroup);
   const mayGive = (p: Participant) => p.companyId !== null && published(p);
-  return [...shuffled(people.filter(mayGive)).map((p) => ({ p, given: true })), ...people.filter((p) => !mayGive(p)).map((p) => ({ p, given: false }))];
+  const given = people.filter(mayGive);
+  const shown = new Set(given.map((p) => `${p.companyId}:${p.waveId}`));
+  const note = (p: Participant) => (p.status === 'completed' && shown.has(`${p.companyId}:${p.waveId}`) ? notYetNote(minGroup) : withheldNote(minGroup));
+  return [...shuffled(given).map((p) => ({ p, given: true, note: '' })), ...people.filter((p) => !mayGive(p)).map((p) => ({ p, given: false, note: note(p) }))];
 }
 
 function shuffled<T>(items: T[]): T[] {
@@ -91,7 +96,6 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
     if (!companyFigures.has(key)) companyFigures.set(key, companyView(db, instrument, id, null, minGroup, waveId));
     return companyFigures.get(key)!;
   };
-  const note = withheldNote(minGroup);
   const waves = waveNumbers(db, studyId);
   return csv(
     [
@@ -101,7 +105,7 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
       'company_respondents', 'company_velocity_index', 'company_value', 'company_number', 'company_win_rate', 'company_cycle',
       'completed_at',
     ],
-    rows.map(({ p, given }) => {
+    rows.map(({ p, given, note }) => {
       if (!given) return [...progressCells(p), null, p.status, note, ...Array(14).fill(null), p.completedAt ? p.completedAt.toISOString() : null];
       const s = scoreOf.get(p.id);
       const view = companyOf(p.companyId, p.waveId);
@@ -139,11 +143,10 @@ export function answersCsv(db: Db, instrument: Instrument, studyId: number, minG
       m.set(a.itemId, a.value);
     }
   }
-  const note = withheldNote(minGroup);
   const waves = waveNumbers(db, studyId);
   return csv(
     ['participant', 'company', 'wave', 'status', 'withheld', ...items],
-    rows.map(({ p, given }) =>
+    rows.map(({ p, given, note }) =>
       given
         ? [null, p.companyName, waveOf(waves, p), p.status, null, ...items.map((id) => byParticipant.get(p.id)?.get(id) ?? null)]
         : [...progressCells(p), null, p.status, note, ...items.map(() => null)],
