@@ -172,7 +172,7 @@ describe('the questionnaire, pleasant to take', () => {
     await expectAccessible(page, 'company settings');
     await screenshots(page, 'quest-04-company-settings');
     await page.selectOption('#company-motion', 'field');
-    await page.click('button[type=submit]');
+    await page.click('form.company-settings button[type=submit]');
     await page.waitForURL(/\?saved=1$/);
     await expect.poll(() => page.locator('[data-testid=company-saved]').textContent()).toContain('join through Contoso Robotics’s link from now on');
     expect(await page.locator('#company-motion').inputValue()).toBe('field');
