@@ -7,7 +7,8 @@ export function findConsultantByEmail(db: Db, email: string): Consultant | undef
 }
 
 export function insertConsultant(db: Db, row: { email: string; name?: string; passwordHash: string }): Consultant {
-  return db.insert(consultants).values(row).returning().get();
+  // .all(), not .get(): get() returns the row and ignores a commit that fails after it (a full disk), all() throws.
+  return db.insert(consultants).values(row).returning().all()[0]!;
 }
 
 /** Every consultant with how many studies and live sessions they have, by e-mail address. */

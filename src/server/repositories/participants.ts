@@ -7,7 +7,8 @@ import { SYNTHETIC_PREFIX } from './bulk.ts';
 import type { YourNumbers } from '../../domain/profile.ts';
 
 export function insertParticipant(db: Db, row: NewParticipant): Participant {
-  return db.insert(participants).values(row).returning().get();
+  // .all(), not .get(): get() returns the row and ignores a commit that fails after it (a full disk), all() throws.
+  return db.insert(participants).values(row).returning().all()[0]!;
 }
 
 export function findParticipant(db: Db, id: number): Participant | undefined {
