@@ -1,24 +1,9 @@
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { invitations, participants } from '../../../db/schema.ts';
+import { participants } from '../../../db/schema.ts';
 
 /** Counts keyed by company id; the study's own link (no company) under null. */
 export type CountsByCompany = Map<number | null, number>;
-
-/**
- * Invitations sent per company in one wave. A stand-in until the invitations
- * service's invitationCounts(db, studyId, waveId) is merged; the dashboard
- * reads only this shape.
- */
-export function invitedByCompany(db: Db, studyId: number, waveId: number): CountsByCompany {
-  const rows = db
-    .select({ companyId: invitations.companyId, n: count() })
-    .from(invitations)
-    .where(and(eq(invitations.studyId, studyId), eq(invitations.waveId, waveId)))
-    .groupBy(invitations.companyId)
-    .all();
-  return new Map(rows.map((r) => [r.companyId, r.n]));
-}
 
 /** Who started and who finished in one wave, per company: progress only, nobody's answers or scores. */
 export function progressOfWave(db: Db, studyId: number, waveId: number): { started: CountsByCompany; completed: CountsByCompany } {

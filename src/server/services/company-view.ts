@@ -61,7 +61,7 @@ function publishedRespondents(db: Db, instrument: Instrument, companyId: number 
   const wave = reader ? reader.waveId : waveId === undefined ? latestWaveOfCompany(db, companyId) : waveId;
   const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
     .filter((p) => p.instrumentVersion === instrument.version && (wave === null || p.waveId === wave))
-    .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
+    .sort(byFinish);
   const floor = companyId === null ? 0 : releaseFloorOf(db, companyId);
   const size = publishedMembers(members.length, minGroup, floor);
   const nextStep = size === 0 ? Math.max(minGroup + 1, floor) : size + minGroup;
@@ -73,6 +73,11 @@ function latestWaveOfCompany(db: Db, companyId: number | null): number | null {
   if (companyId === null) return null;
   const studyId = db.select({ studyId: companies.studyId }).from(companies).where(eq(companies.id, companyId)).get()?.studyId ?? null;
   return studyId === null ? null : (latestWaveOf(db, studyId)?.id ?? null);
+}
+
+/** The order a company's figures take their respondents in: by finishing time, then id (the exports follow it). */
+function byFinish(a: { completedAt: Date | null; id: number }, b: { completedAt: Date | null; id: number }): number {
+  return (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id;
 }
 
 function releaseFloorOf(db: Db, companyId: number): number {
@@ -171,8 +176,7 @@ export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (
   }
   const given = new Set<number>();
   for (const members of groups.values()) {
-    // The same order as the company's figures (publishedRespondents): by finishing time, then id.
-    members.sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id);
+    members.sort(byFinish);
     const size = publishedMembers(members.length, minGroup, members[0]!.floor ?? 0);
     for (const m of members.slice(0, size)) given.add(m.id);
   }

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { answers, participants, scores, studyWaves, type Participant } from '../../../db/schema.ts';
+import { answers, participants, scores, type Participant } from '../../../db/schema.ts';
+import { wavesOf } from '../repositories/studies.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { allItems } from '../../domain/scoring.ts';
@@ -59,7 +60,7 @@ function shuffled<T>(items: T[]): T[] {
  * leaves everything but who and how far: the round would say which group they wait in.
  */
 function waveNumbers(db: Db, studyId: number): Map<number, number> {
-  return new Map(db.select({ id: studyWaves.id, number: studyWaves.number }).from(studyWaves).where(eq(studyWaves.studyId, studyId)).all().map((w) => [w.id, w.number]));
+  return new Map(wavesOf(db, studyId).map((w) => [w.id, w.number]));
 }
 
 const waveOf = (waves: Map<number, number>, p: Participant) => (p.waveId === null ? null : (waves.get(p.waveId) ?? null));

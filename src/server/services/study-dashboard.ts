@@ -7,7 +7,8 @@ import { choiceLabel } from '../../domain/profile.ts';
 import { companyCategory } from '../../domain/scoring.ts';
 import { DASHBOARD_SCORES, totalsOf, type DashboardCompany, type DashboardScore, type Totals } from '../../domain/study-dashboard.ts';
 import { findScore } from '../repositories/scores.ts';
-import { completionTimesOfWave, invitedByCompany, progressOfWave } from '../repositories/study-progress.ts';
+import { countsOfWave } from '../repositories/invitations.ts';
+import { completionTimesOfWave, progressOfWave } from '../repositories/study-progress.ts';
 import { companiesOf, linksOfWave, wavesOf } from '../repositories/studies.ts';
 import { companyView, type CompanyView } from './company-view.ts';
 import { peerPosition } from './peers.ts';
@@ -38,7 +39,8 @@ export function studyDashboard(db: Db, instrument: Instrument, study: Study, wav
   const latest = waves.at(-1);
   const wave = waveNumber === null ? latest : waves.find((w) => w.number === waveNumber);
   if (!wave || !latest) return undefined;
-  const invited = invitedByCompany(db, study.id, wave.id);
+  // The invitations page's own counts; the study's link (no company) under null.
+  const invited = new Map(countsOfWave(db, study.id, wave.id).map((c) => [c.companyId, c.invited]));
   const { started, completed } = progressOfWave(db, study.id, wave.id);
   const companies = companiesOf(db, study.id).map(
     (c): DashboardCompany => ({
