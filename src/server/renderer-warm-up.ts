@@ -17,6 +17,13 @@ import { sampleReport } from './services/sample-report.ts';
  * and a server ends by a signal, so without this the next start would compile
  * everything again.
  */
+let warm = false;
+
+/** True once the renderer has rendered the sample report: the server is ready for downloads at their usual speed (/readyz). */
+export function rendererIsWarm(): boolean {
+  return warm;
+}
+
 export async function warmUpRenderer(): Promise<void> {
   try {
     await warmRenderer();
@@ -25,5 +32,6 @@ export async function warmUpRenderer(): Promise<void> {
   } catch {
     // Nothing to do: this only saves time.
   }
+  warm = true;
   flushCompileCache();
 }
