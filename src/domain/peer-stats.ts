@@ -16,8 +16,19 @@ import { interpolate, quantilePosition, type Quartiles } from './peers.ts';
 /** Peer dimensions a consultant can compare by, in the order offered. */
 export const COMPARE_DIMENSIONS = ['industry', 'employees', 'salesTeam', 'region', 'motion', 'role'] as const;
 export type CompareDimension = (typeof COMPARE_DIMENSIONS)[number];
-/** "all" is the whole population, with the empty key. */
-export type StatDimension = 'all' | CompareDimension;
+/**
+ * "all" is the whole population, with the empty key. "industry+employees" is
+ * the most specific peer group of a participant's results and reports
+ * (src/domain/peers.ts), keyed by industryEmployeesKey; a consultant does not
+ * compare by it.
+ */
+export type StatDimension = 'all' | CompareDimension | typeof INDUSTRY_EMPLOYEES;
+export const INDUSTRY_EMPLOYEES = 'industry+employees';
+
+/** The key of an industry × employees band group; choice ids never hold the separator. */
+export function industryEmployeesKey(industry: string, employees: string): string {
+  return `${industry}|${employees}`;
+}
 
 /** The Velocity Index and its four sub-indices. */
 export const MEASURES = ['velocity', 'value', 'number', 'winRate', 'cycle'] as const;
@@ -100,7 +111,7 @@ export function createStatsAccumulator(itemIds: readonly string[]) {
 
   /** Tallies of the population and of each of the participant's groups. */
   function tallies(keys: StatsContribution['keys']): GroupTally[] {
-    return [group('all', ''), ...COMPARE_DIMENSIONS.map((d) => group(d, keys[d]))];
+    return [group('all', ''), ...COMPARE_DIMENSIONS.map((d) => group(d, keys[d])), group(INDUSTRY_EMPLOYEES, industryEmployeesKey(keys.industry, keys.employees))];
   }
 
   /**

@@ -160,9 +160,10 @@ describe('the accumulator as a source', () => {
     const acc = createStatsAccumulator(['x']);
     acc.add(contribution(47.93, {}, [0.25]));
     const { points, items } = rowsOf(acc);
-    // 7 groups × 4 scored measures.
-    expect(points).toHaveLength(28);
+    // 8 groups (everyone, six dimensions, industry × employees band) × 4 scored measures.
+    expect(points).toHaveLength(32);
     expect(points).toContainEqual(['all', '', 'velocity', 47, 1, { 93: 1 }]);
+    expect(points).toContainEqual(['industry+employees', 'software|50-249', 'value', 47, 1, { 93: 1 }]);
     expect(points).toContainEqual(['industry', 'software', 'cycle', 47, 1, { 93: 1 }]);
     expect(points.some((r) => r[2] === 'number')).toBe(false);
     expect(items).toContainEqual(['role', 'rep', 'x', { 47: [1, 0.25] }]);

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.ts';
 import {
   addPoint,
+  FINE_BUCKETS,
   POINT_BUCKETS,
   type PointsByKey,
   type BucketCount,
@@ -10,6 +11,8 @@ import {
   type StatsAccumulator,
   type StatsSource,
 } from '../../domain/peer-stats.ts';
+import type { FineCounts } from '../../domain/peer-counts.ts';
+import { prepared } from './prepared.ts';
 
 /**
  * Storage of the peer statistics: one row per group, score and whole point
@@ -127,4 +130,22 @@ export function storedStatsSource(db: Db): StatsSource {
       return out;
     },
   };
+}
+
+/**
+ * One group's counts per hundredth of one score, read from its whole points
+ * (at most 101 rows of one index range): what a results page or a report
+ * needs of a group, whatever the group's size.
+ */
+export function readFineCounts(db: Db, dimension: StatDimension, key: string, measure: Measure): FineCounts {
+  const fine = new Int32Array(FINE_BUCKETS);
+  const rows = prepared(db, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {
+    point: number;
+    hundredths: Buffer;
+  }[];
+  for (const { point, hundredths } of rows) {
+    const from = point * 100;
+    for (let h = 0; h * 4 < hundredths.length && from + h < FINE_BUCKETS; h++) fine[from + h] = hundredths.readInt32LE(h * 4);
+  }
+  return fine;
 }

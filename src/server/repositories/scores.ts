@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
+import { prepared } from './prepared.ts';
 
 export function upsertScore(db: Db, row: NewScoreRow): void {
   db.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run();
@@ -155,4 +156,37 @@ export function velocityHistogram(db: Db, where: GroupWhere, excludeParticipantI
   const bins = new Array<number>(10).fill(0);
   for (const r of rows) bins[r.bin] = r.n;
   return bins;
+}
+
+/** A score as peer figures need it, to take out of kept counts. */
+export interface PeerScoreRow {
+  participantId: number;
+  instrumentVersion: number;
+  population: Population;
+  industry: string;
+  employees: string;
+  velocity: number;
+  value: number | null;
+  number: number | null;
+  winRate: number | null;
+  cycle: number | null;
+}
+
+const PEER_SCORE_COLUMNS =
+  's.participant_id AS participantId, s.instrument_version AS instrumentVersion, s.population, s.industry, s.employees, s.velocity, s.value, s.number, s.win_rate AS winRate, s.cycle';
+
+/**
+ * The scores of a company's participants: a handful of rows, found through
+ * the participants' company index (the scores keep the company their
+ * participant belongs to, and a participant never changes company).
+ */
+export function companyPeerScores(db: Db, companyId: number): PeerScoreRow[] {
+  return prepared(
+    db,
+    `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`,
+  ).all(companyId, companyId) as PeerScoreRow[];
+}
+
+export function peerScoreOf(db: Db, participantId: number): PeerScoreRow | undefined {
+  return prepared(db, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined;
 }

@@ -26,8 +26,14 @@ export function contributionOf(instrument: Instrument, row: ScoreRow, answers: A
   };
 }
 
-/** The settings row naming what the stored statistics hold: "<instrument version>:<population>". */
+/** The settings row naming what the stored statistics hold: "<instrument version>:<population>:<layout>". */
 const HELD_SETTING = 'peer-stats-hold';
+/**
+ * Which groups the statistics keep; raised when a group is added (layout 2:
+ * industry × employees band), so that a database kept under an earlier one is
+ * rebuilt when opened instead of read as if it held the new groups.
+ */
+const STATS_LAYOUT = '2';
 
 /**
  * The population the stored statistics should hold for an instrument version:
@@ -41,8 +47,8 @@ export function statsPopulation(db: Db, instrumentVersion: number): PeerPopulati
 /** What the stored statistics hold, as recorded when they were last rebuilt or switched; null when unknown. */
 export function heldPopulation(db: Db, instrumentVersion: number): PeerPopulation | null {
   const held = getSetting(db, HELD_SETTING);
-  const [version, population] = held?.split(':') ?? [];
-  return Number(version) === instrumentVersion && (population === 'benchmark' || population === 'demo') ? population : null;
+  const [version, population, layout] = held?.split(':') ?? [];
+  return Number(version) === instrumentVersion && layout === STATS_LAYOUT && (population === 'benchmark' || population === 'demo') ? population : null;
 }
 
 /**
@@ -55,7 +61,7 @@ export function storedStatsPopulation(db: Db, instrument: Instrument): PeerPopul
 }
 
 function recordHeld(db: Db, instrumentVersion: number, population: PeerPopulation): void {
-  setSetting(db, HELD_SETTING, `${instrumentVersion}:${population}`);
+  setSetting(db, HELD_SETTING, `${instrumentVersion}:${population}:${STATS_LAYOUT}`);
 }
 
 /**

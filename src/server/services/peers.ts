@@ -11,12 +11,25 @@ import {
   type Quartiles,
 } from '../../domain/peers.ts';
 import { comparedWith, type Population } from '../../domain/population.ts';
-import { countScored, groupCounts, scoreAtRank, type GroupWhere, type ScoreColumn } from '../repositories/scores.ts';
+import {
+  countAtMost,
+  countScored,
+  groupCounts,
+  scoreAtRank,
+  velocityHistogram,
+  type GroupWhere,
+  type ScoreColumn,
+} from '../repositories/scores.ts';
+import { keptFiguresFor, type GroupFigures, type PeerMeasure } from './peer-figures.ts';
+
+export type { GroupFigures, PeerMeasure } from './peer-figures.ts';
 
 export interface PeerPosition {
   group: ChosenPeerGroup;
-  /** The group as a condition on the scores, the subject's company already left out: for further figures. */
+  /** The group as a condition on the scores, the subject's company already left out. */
   where: GroupWhere;
+  /** The chosen group's further figures, the subject's company (or the subject) already left out. */
+  figures: GroupFigures;
   /** Share (0-100) of the group that did not score better. */
   relative: number;
 }
@@ -33,21 +46,43 @@ export interface PeerSubject extends PeerProfile {
   population: Population;
 }
 
-/** The subject's place in the most specific peer group with at least `minSize` others. */
+/**
+ * The subject's place in the most specific peer group with at least
+ * `minSize` others. Figures come from the kept statistics (src/server/services/peer-figures.ts)
+ * when they hold the subject's peers, from the scores themselves otherwise.
+ */
 export function peerPosition(db: Db, subject: PeerSubject, minSize: number): PeerPosition | null {
-  // Each candidate's size and ranking come from the same index walk, so the chosen group is never read twice.
+  const figuresOf = new Map<string, GroupFigures>();
   const counted = new Map<string, { size: number; notBetter: number }>();
+  const sql = (group: Partial<PeerProfile>) => sqlGroupFigures(db, whereOf(group, subject), subject.participantId);
+  const kept = keptFiguresFor(db, { instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) }, subject, sql);
   const group = choosePeerGroup(
     peerGroupCandidates(subject),
     (g) => {
-      const c = groupCounts(db, whereOf(g.where, subject), subject.velocity, subject.participantId);
+      const figures = kept ? kept(g.where) : sql(g.where);
+      const c = figures.countAtMost('velocity', subject.velocity);
+      figuresOf.set(g.id, figures);
       counted.set(g.id, c);
       return c.size;
     },
     minSize,
   );
   if (!group) return null;
-  return { group, where: whereOf(group.where, subject), relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
+  return { group, where: whereOf(group.where, subject), figures: figuresOf.get(group.id)!, relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
+}
+
+/**
+ * A group's figures read from the scores: for groups the kept statistics do
+ * not hold (an earlier instrument version, or the benchmark while they still
+ * hold demo data). Each figure sorts or counts the group in SQL.
+ */
+export function sqlGroupFigures(db: Db, where: GroupWhere, excludeParticipantId?: number): GroupFigures {
+  return {
+    countAtMost: (measure, value) =>
+      measure === 'velocity' ? groupCounts(db, where, value, excludeParticipantId) : countAtMost(db, measure, where, value, excludeParticipantId),
+    quartiles: (measure, minSize) => groupQuartiles(db, where, minSize, measure, excludeParticipantId),
+    histogram: () => velocityHistogram(db, where, excludeParticipantId),
+  };
 }
 
 /** A candidate group as a condition on the scores: the subject's instrument version and peer population, its company left out when it has one. */
@@ -81,18 +116,12 @@ export function groupQuartiles(
  * Quartiles of other people's scores as they may be published: from groups of
  * at least 2k, at whole points, never the minimum or maximum (SPEC section 3b).
  */
-export function publishedQuartiles(
-  db: Db,
-  where: GroupWhere,
-  k: number,
-  column: ScoreColumn,
-  excludeParticipantId?: number,
-): { q1: number; median: number; q3: number } | null {
-  // groupQuartiles reads nothing below its minimum: the quantile rule's 2k.
-  const q = groupQuartiles(db, where, quantileMinimum(k), column, excludeParticipantId);
+export function publishedQuartiles(figures: GroupFigures, k: number, measure: PeerMeasure): { q1: number; median: number; q3: number } | null {
+  // Nothing is read below the quantile rule's 2k.
+  const q = figures.quartiles(measure, quantileMinimum(k));
   return q && { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) };
 }
 
-export function publishedMedian(db: Db, where: GroupWhere, k: number, column: ScoreColumn, excludeParticipantId?: number): number | null {
-  return publishedQuartiles(db, where, k, column, excludeParticipantId)?.median ?? null;
+export function publishedMedian(figures: GroupFigures, k: number, measure: PeerMeasure): number | null {
+  return publishedQuartiles(figures, k, measure)?.median ?? null;
 }

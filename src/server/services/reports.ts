@@ -11,7 +11,7 @@ import { scoreParticipant } from '../../domain/scoring.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { loadReportCopy } from '../report-copy-loader.ts';
 import { loadAnswers, loadNumbers } from '../repositories/participants.ts';
-import { countAtMost, findScore, velocityHistogram } from '../repositories/scores.ts';
+import { countAtMost, findScore } from '../repositories/scores.ts';
 import { companyView } from './company-view.ts';
 import { peerPosition, publishedQuartiles } from './peers.ts';
 import { reportBrand } from './study-brand.ts';
@@ -66,16 +66,16 @@ export function companyReportFor(
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: uncounted ? null : position.relative,
-    histogram: velocityHistogram(db, position.where, participant.id),
+    histogram: position.figures.histogram(),
     subIndices: Object.fromEntries(
       SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
         const score = headline.scores[k];
-        const counts = score === null ? null : countAtMost(db, k, position.where, score, participant.id);
+        const counts = score === null ? null : position.figures.countAtMost(k, score);
         return [
           k,
           {
             relative: !uncounted && counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
-            quartiles: publishedQuartiles(db, position.where, minGroup, k, participant.id),
+            quartiles: publishedQuartiles(position.figures, minGroup, k),
           },
         ];
       }),

@@ -36,7 +36,7 @@ export function participantResults(db: Db, instrument: Instrument, participant: 
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: stored.population === 'unverified' ? null : position.relative,
-    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, publishedMedian(db, position.where, minGroup, k, participant.id)])) as Record<
+    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, publishedMedian(position.figures, minGroup, k)])) as Record<
       (typeof SubIndexKeys)[number],
       number | null
     >,

@@ -1,5 +1,5 @@
 import { NumberFieldIds, type Instrument } from '../../domain/instrument.ts';
-import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type TallySnapshot } from '../../domain/peer-stats.ts';
+import { COMPARE_DIMENSIONS, createStatsAccumulator, industryEmployeesKey, INDUSTRY_EMPLOYEES, MEASURES, type TallySnapshot } from '../../domain/peer-stats.ts';
 import { allItems, companyItems, itemScore, scoreParticipant } from '../../domain/scoring.ts';
 import { createSyntheticGenerator } from '../../domain/synthetic.ts';
 
@@ -134,11 +134,22 @@ export function createBatchTally(instrument: Instrument) {
       const byCode = columns.map((k, s) => Float64Array.from([NaN, ...(k < 0 ? [] : b.answerDict[k]!.map((v) => itemScore(instrument, statsItems[s]!, v) ?? NaN))]));
       // The tally of each dictionary code of each dimension, so that rows look their groups up by number.
       const tallyOf = dimensionColumns.map((c, j) => b.profileDict[c]!.map((key) => stats.group(COMPARE_DIMENSIONS[j]!, key)));
-      const targets = [stats.group('all', ''), ...dimensionColumns.map(() => stats.group('all', ''))];
+      const targets = [stats.group('all', ''), ...dimensionColumns.map(() => stats.group('all', '')), stats.group('all', '')];
+      // The industry × employees band group of each pair of codes, looked up once per pair.
+      const industryColumn = PROFILE_COLUMNS.indexOf('industry');
+      const employeesColumn = PROFILE_COLUMNS.indexOf('employees');
+      const pairs = new Map<number, ReturnType<typeof stats.group>>();
+      const pairOf = (industry: number, employees: number) => {
+        const id = industry * 65_536 + employees;
+        let g = pairs.get(id);
+        if (!g) pairs.set(id, (g = stats.group(INDUSTRY_EMPLOYEES, industryEmployeesKey(b.profileDict[industryColumn]![industry]!, b.profileDict[employeesColumn]![employees]!))));
+        return g;
+      };
       const measures = new Float64Array(MEASURES.length);
       const itemScores = new Float64Array(statsItems.length);
       for (let i = 0; i < b.size; i++) {
         for (let j = 0; j < dimensionColumns.length; j++) targets[j + 1] = tallyOf[j]![b.profile[i * P + dimensionColumns[j]!]!]!;
+        targets[dimensionColumns.length + 1] = pairOf(b.profile[i * P + industryColumn]!, b.profile[i * P + employeesColumn]!);
         for (let m = 0; m < measureColumns.length; m++) measures[m] = b.scores[i * S + measureColumns[m]!]!;
         for (let s = 0; s < columns.length; s++) {
           const k = columns[s]!;
