@@ -2,11 +2,19 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+let root: string | undefined;
+
 /**
  * The project root: found by walking up to package.json so the same code works
- * from src/ (tsx, vitest) and from the built server under dist/.
+ * from src/ (tsx, vitest) and from the built server under dist/. Found once
+ * per process: the code does not move while it runs, and every path below
+ * the root asks for it, so walking on each call put file checks on requests.
  */
 export function projectRoot(): string {
+  return (root ??= findProjectRoot());
+}
+
+function findProjectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) return dir;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { companyItems, personalItems } from '../../src/domain/scoring.ts';
 import { profileChoices } from '../../src/domain/profile.ts';
 import { landingStats, landingStatsToday } from '../../src/server/services/landing.ts';
@@ -87,5 +87,19 @@ describe('landingStats', () => {
     t.db.$client.prepare('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)').run();
     expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T23:59:59Z'))).toBe(first);
     expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z')).participants).toBe(4);
+  });
+
+  it('asks the database nothing on a second request of the same day, and counts again once the day changes', () => {
+    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    // Every query, drizzle's included, goes through the connection's prepare.
+    const prepare = vi.spyOn(t.db.$client, 'prepare');
+    const first = landingStatsToday(t.db, instrument, 5, NOW);
+    const firstQueries = prepare.mock.calls.length;
+    expect(firstQueries).toBeGreaterThan(0);
+    landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T20:00:00Z'));
+    expect(prepare.mock.calls.length).toBe(firstQueries);
+    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T08:00:00Z'))).not.toBe(first);
+    expect(prepare.mock.calls.length).toBeGreaterThan(firstQueries);
+    prepare.mockRestore();
   });
 });

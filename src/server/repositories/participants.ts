@@ -1,9 +1,10 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { answers, participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
+import { participantNumbers, participants, type NewParticipant, type Participant } from '../../../db/schema.ts';
 import type { Answers } from '../../domain/answers.ts';
 import { NumberFieldIds } from '../../domain/instrument.ts';
 import { SYNTHETIC_PREFIX } from './bulk.ts';
+import { inTransaction, prepared, preparedQuery } from './prepared.ts';
 import type { YourNumbers } from '../../domain/profile.ts';
 
 export function insertParticipant(db: Db, row: NewParticipant): Participant {
@@ -11,33 +12,32 @@ export function insertParticipant(db: Db, row: NewParticipant): Participant {
   return db.insert(participants).values(row).returning().all()[0]!;
 }
 
+// Read on every page and save of a participant: prepared once (src/server/repositories/prepared.ts).
 export function findParticipant(db: Db, id: number): Participant | undefined {
-  return db.select().from(participants).where(eq(participants.id, id)).get();
+  return preparedQuery(db, 'participant-by-id', (d) => d.select().from(participants).where(eq(participants.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function findParticipantByResumeHash(db: Db, hash: string): Participant | undefined {
-  return db.select().from(participants).where(eq(participants.resumeTokenHash, hash)).get();
+  return preparedQuery(db, 'participant-by-resume-hash', (d) =>
+    d.select().from(participants).where(eq(participants.resumeTokenHash, sql.placeholder('hash'))).prepare(),
+  ).get({ hash });
 }
 
 /** Upserts one page of answers in one transaction: a retried post stores the same rows again. */
 export function saveAnswers(db: Db, participantId: number, values: Answers): void {
-  const rows = Object.entries(values).map(([itemId, value]) => ({ participantId, itemId, value }));
+  const rows = Object.entries(values);
   if (rows.length === 0) return;
-  db.transaction((tx) => {
-    tx.insert(answers)
-      .values(rows)
-      .onConflictDoUpdate({ target: [answers.participantId, answers.itemId], set: { value: sql`excluded.value` } })
-      .run();
-    tx.update(participants).set({ updatedAt: new Date() }).where(eq(participants.id, participantId)).run();
-  });
+  inTransaction(db, 'save-answers', storeAnswers)(db, participantId, rows, Date.now());
+}
+
+function storeAnswers(db: Db, participantId: number, rows: [string, string][], at: number): void {
+  const upsert = prepared(db, 'INSERT INTO answers (participant_id, item_id, value) VALUES (?, ?, ?) ON CONFLICT (participant_id, item_id) DO UPDATE SET value = excluded.value');
+  for (const [itemId, value] of rows) upsert.run(participantId, itemId, value);
+  prepared(db, 'UPDATE participants SET updated_at = ? WHERE id = ?').run(at, participantId);
 }
 
 export function loadAnswers(db: Db, participantId: number): Record<string, string> {
-  const rows = db
-    .select({ itemId: answers.itemId, value: answers.value })
-    .from(answers)
-    .where(eq(answers.participantId, participantId))
-    .all();
+  const rows = prepared(db, 'SELECT item_id AS itemId, value FROM answers WHERE participant_id = ?').all(participantId) as { itemId: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.itemId, r.value]));
 }
 

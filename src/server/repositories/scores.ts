@@ -3,14 +3,16 @@ import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
-import { prepared } from './prepared.ts';
+import { prepared, preparedQuery } from './prepared.ts';
 
 export function upsertScore(db: Db, row: NewScoreRow): void {
   db.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run();
 }
 
 export function findScore(db: Db, participantId: number): ScoreRow | undefined {
-  return db.select().from(scores).where(eq(scores.participantId, participantId)).get();
+  return preparedQuery(db, 'score-by-participant', (d) => d.select().from(scores).where(eq(scores.participantId, sql.placeholder('id'))).prepare()).get({
+    id: participantId,
+  });
 }
 
 /** A group of scores: peer dimensions, or a role for comparing individuals. */

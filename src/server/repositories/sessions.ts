@@ -1,6 +1,7 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { consultants, sessions, type Consultant } from '../../../db/schema.ts';
+import { preparedQuery } from './prepared.ts';
 
 export function insertSession(db: Db, tokenHash: string, consultantId: number, expiresAt: Date): void {
   db.insert(sessions).values({ tokenHash, consultantId, expiresAt }).run();
@@ -8,12 +9,15 @@ export function insertSession(db: Db, tokenHash: string, consultantId: number, e
 
 /** The consultant of a live session; expired sessions and disabled accounts are not returned. */
 export function consultantOfSession(db: Db, tokenHash: string, now: Date): Consultant | undefined {
-  return db
-    .select({ consultant: consultants })
-    .from(sessions)
-    .innerJoin(consultants, eq(consultants.id, sessions.consultantId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(consultants.disabledAt)))
-    .get()?.consultant;
+  // Asked by the middleware on every request that carries a session cookie: prepared once.
+  return preparedQuery(db, 'consultant-of-session', (d) =>
+    d
+      .select({ consultant: consultants })
+      .from(sessions)
+      .innerJoin(consultants, eq(consultants.id, sessions.consultantId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), gt(sessions.expiresAt, sql.placeholder('now')), isNull(consultants.disabledAt)))
+      .prepare(),
+  ).get({ hash: tokenHash, now: now.getTime() })?.consultant;
 }
 
 export function deleteSession(db: Db, tokenHash: string): void {

@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { settings } from '../../../db/schema.ts';
+import { prepared } from './prepared.ts';
 
 /** A value the database keeps about itself (table `settings`), or undefined when it was never set. */
 export function getSetting(db: Db, key: string): string | undefined {
-  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value;
+  // Asked on every page that shows peer figures and every finish (what the peer statistics hold): prepared once.
+  return (prepared(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
 export function setSetting(db: Db, key: string, value: string): void {

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, max } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { companies, participants, scores, studies, studyWaves, waveLinks, type Company, type Study, type StudyWave } from '../../../db/schema.ts';
+import { prepared } from './prepared.ts';
 
 // Every study read leaves the logo's bytes out: they are read only where they are served or embedded (findLogo, brandOfStudy).
 const { brandLogo: _logo, ...studyColumns } = getTableColumns(studies);
@@ -62,7 +63,8 @@ export function insertWave(db: Db, studyId: number, newToken: () => string): Stu
 /** True when the study exists and is closed; a participant without a study is never in a closed one. */
 export function studyIsClosed(db: Db, studyId: number | null): boolean {
   if (studyId === null) return false;
-  return db.select({ status: studies.status }).from(studies).where(eq(studies.id, studyId)).get()?.status === 'closed';
+  // Asked on every save of a participant's answers: prepared once.
+  return (prepared(db, 'SELECT status FROM studies WHERE id = ?').get(studyId) as { status: string } | undefined)?.status === 'closed';
 }
 
 export function studiesOf(db: Db, consultantId: number): Study[] {
