@@ -44,8 +44,18 @@ export function preparedQuery<T>(db: Db, name: string, build: (db: Db) => T): T 
   return query;
 }
 
-/** Runs `fn` in a transaction on the connection (a savepoint when one is already open). */
-export function inTransaction<A extends unknown[], R>(db: Db, name: string, fn: (...args: A) => R): (...args: A) => R {
+/**
+ * `fn` as a transaction on the connection, made once per name (a savepoint
+ * when a transaction is already open). `fn` is called with the arguments
+ * given each time: it must not keep anything of the call that first made it.
+ */
+export function inTransaction<A extends unknown[], R>(
+  db: Db,
+  name: string,
+  fn: (...args: A) => R,
+  behavior: 'deferred' | 'immediate' = 'deferred',
+): (...args: A) => R {
   const client = clientOf(db);
-  return preparedQuery(db, `transaction:${name}`, () => client.transaction(fn)) as (...args: A) => R;
+  const tx = preparedQuery(db, `transaction:${name}`, () => client.transaction(fn));
+  return tx[behavior] as (...args: A) => R;
 }

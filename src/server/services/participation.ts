@@ -17,6 +17,7 @@ import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { findInvite, latestWaveOf, statedProfileOf, studyIsClosed, type StatedProfile } from '../repositories/studies.ts';
 import { config } from '../config.ts';
+import { inTransaction } from '../repositories/prepared.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
@@ -159,24 +160,24 @@ function writable(db: Db, participantId: number): { ok: true; participant: Parti
  * their study closed stores nothing.
  */
 export function savePage(db: Db, instrument: Instrument, participant: Participant, page: Page, form: Record<string, string>, requireAll: boolean): SaveOutcome {
-  return db.transaction(
-    (tx): SaveOutcome => {
-      const txDb = tx as unknown as Db;
-      const state = writable(txDb, participant.id);
-      if (!state.ok) return { saved: false, refused: state.refused };
-      if (page.kind === 'numbers') {
-        const read = readNumbersForm(instrument, form);
-        if (read.invalid) return { saved: false, errors: read.errors };
-        saveNumbers(txDb, participant.id, read.values);
-        return { saved: true };
-      }
-      const read = readSectionForm(instrument, page.section, form, requireAll);
-      if (read.invalid) return { saved: false, errors: read.errors };
-      saveAnswers(txDb, participant.id, read.values);
-      return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
-    },
-    { behavior: 'immediate' },
-  );
+  // The transaction function is made once (src/server/repositories/prepared.ts): every save of every participant runs it.
+  return inTransaction(db, 'save-page', savePageIn, 'immediate')(db, instrument, participant.id, page, form, requireAll);
+}
+
+/** The body of savePage, inside its write transaction: queries on `db` run in it (one connection). */
+function savePageIn(db: Db, instrument: Instrument, participantId: number, page: Page, form: Record<string, string>, requireAll: boolean): SaveOutcome {
+  const state = writable(db, participantId);
+  if (!state.ok) return { saved: false, refused: state.refused };
+  if (page.kind === 'numbers') {
+    const read = readNumbersForm(instrument, form);
+    if (read.invalid) return { saved: false, errors: read.errors };
+    saveNumbers(db, participantId, read.values);
+    return { saved: true };
+  }
+  const read = readSectionForm(instrument, page.section, form, requireAll);
+  if (read.invalid) return { saved: false, errors: read.errors };
+  saveAnswers(db, participantId, read.values);
+  return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
 }
 
 export type FinishOutcome = { finished: true } | { finished: false; refused: Exclude<Refusal, 'completed'> } | { finished: false; openPage: number };
