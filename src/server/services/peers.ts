@@ -117,7 +117,7 @@ export function groupQuartiles(
  * at least 2k, at whole points, never the minimum or maximum (SPEC section 3b).
  */
 export function publishedQuartiles(figures: GroupFigures, k: number, measure: PeerMeasure): { q1: number; median: number; q3: number } | null {
-  // Nothing is read below the quantile rule's 2k.
+  // Below the quantile rule's 2k members with a score there are no quartiles to publish.
   const q = figures.quartiles(measure, quantileMinimum(k));
   return q && { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) };
 }
