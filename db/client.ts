@@ -7,7 +7,47 @@ import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-export class DatabaseOpenError extends Error {}
+/** The database cannot be served: it cannot be opened, migrated or written, or it failed its integrity check (`corrupt`). */
+export class DatabaseOpenError extends Error {
+  constructor(
+    message: string,
+    readonly corrupt = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The WAL file is cut back to this size after each checkpoint that resets
+ * it, so a burst of writes does not leave a large file behind.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
+/** Pages in the WAL before a commit checkpoints it (SQLite's default, chosen here on purpose: about 4 MB). */
+export const WAL_AUTOCHECKPOINT_PAGES = 1000;
+
+export type Durability = 'FULL' | 'NORMAL';
+
+/** Where to look in README for what to do about a damaged or unopenable database. */
+const RESTORE_HINT = 'Restore the latest backup (README, "Running in production", Backups) and start again.';
+
+/**
+ * `PRAGMA quick_check` on a file database: the page structure, free lists
+ * and record formats, without the index-against-table cross-check of a full
+ * integrity_check. A database that fails it is refused rather than served:
+ * SQLite would otherwise answer some pages and fail others at random.
+ */
+function checkIntegrity(sqlite: Database.Database, path: string): void {
+  let result: string;
+  try {
+    result = String(sqlite.pragma('quick_check(1)', { simple: true }));
+  } catch (e) {
+    result = (e as { code?: string }).code ?? (e as Error).message;
+  }
+  if (result !== 'ok') {
+    sqlite.close();
+    throw new DatabaseOpenError(`the database at ${path} is damaged (quick_check: ${result}). ${RESTORE_HINT}`, true);
+  }
+}
 
 /**
  * mkdir -p one level at a time: Node's recursive mkdirSync spins forever on
@@ -39,9 +79,15 @@ export function createPrivateFile(path: string): void {
 /**
  * Opens (creating when needed) the SQLite file with the pragmas every
  * connection needs: WAL so readers never wait for the writer, foreign keys,
- * and a busy timeout so a second process waits instead of failing.
+ * a busy timeout so a second process waits instead of failing, a bounded
+ * WAL, and the durability of every commit (see `synchronous` below). A file
+ * database is checked with `PRAGMA quick_check` first unless `check` is
+ * false (the tests' own short-lived copies).
  */
-export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): Db {
+export function openDatabase(
+  path: string,
+  options: { migrationsFolder?: string; check?: boolean; durability?: Durability } = {},
+): Db {
   let sqlite: Database.Database;
   try {
     if (path !== ':memory:' && path !== '') {
@@ -49,15 +95,30 @@ export function openDatabase(path: string, options: { migrationsFolder?: string 
       createPrivateFile(path);
     }
     sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    // NORMAL is durable in WAL mode up to the last commit before a power cut,
-    // and a killed process loses nothing already committed.
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new DatabaseOpenError(`cannot open the database at ${path}: ${err.code ?? err.message}`);
+    throw new DatabaseOpenError(`cannot open the database at ${path}: ${err.code ?? err.message}. ${RESTORE_HINT}`);
+  }
+  const isFile = path !== ':memory:' && path !== '';
+  if (isFile && options.check !== false) checkIntegrity(sqlite, path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a commit returns only once its WAL frames are fsynced, so a save the
+    // site acknowledged survives a power cut or an OS crash, not only a killed
+    // process. NORMAL (the cheaper setting) syncs only at checkpoints: a killed
+    // process still loses nothing, but the last commits before a power cut can
+    // vanish although the participant was told they were saved. The cost is
+    // measured by `npm run bench:durability` (BENCHMARKS.md).
+    sqlite.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  } catch (e) {
+    sqlite.close();
+    const err = e as NodeJS.ErrnoException;
+    const corrupt = /^SQLITE_(CORRUPT|NOTADB)/.test(err.code ?? '');
+    throw new DatabaseOpenError(`cannot open the database at ${path}: ${err.code ?? err.message}. ${RESTORE_HINT}`, corrupt);
   }
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrationsFolder) {
@@ -65,7 +126,7 @@ export function openDatabase(path: string, options: { migrationsFolder?: string 
       migrate(db, { migrationsFolder: options.migrationsFolder });
     } catch (e) {
       sqlite.close();
-      throw new DatabaseOpenError(`cannot migrate the database at ${path}: ${(e as Error).message}`);
+      throw new DatabaseOpenError(`cannot migrate the database at ${path}: ${(e as Error).message}. ${RESTORE_HINT}`);
     }
   }
   return db;
