@@ -39,7 +39,7 @@ const RESTORE_HINT = 'Restore the latest backup (README, "Running in production"
 function checkIntegrity(sqlite: Database.Database, path: string): void {
   let result: string;
   try {
-    result = String(sqlite.pragma('quick_check(1)', { simple: true }));
+    result = String(sqlite.pragma('quick_check(1)', { simple: true })).replace(/\s+/g, ' ');
   } catch (e) {
     result = (e as { code?: string }).code ?? (e as Error).message;
   }

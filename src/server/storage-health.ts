@@ -92,9 +92,9 @@ function checkpoint(sqlite: Database.Database): string | null {
 /**
  * Looks at the database file, its folder, the free space and the WAL, and
  * checkpoints when `sqlite` is given (the monitor's periodic run). Updates
- * and returns the problems found.
+ * and returns the problems found. `walAlarmBytes` replaces WAL_ALARM_BYTES.
  */
-export function checkStorage(path: string, sqlite?: Database.Database): Problem[] {
+export function checkStorage(path: string, sqlite?: Database.Database, limits: { walAlarmBytes?: number } = {}): Problem[] {
   const next = new Map<ProblemName, Problem>();
   const add = (name: ProblemName, detail: string) => next.set(name, { name, detail });
   if (!writable(path)) add('file-read-only', 'the database file cannot be written: saves will fail');
@@ -114,7 +114,8 @@ export function checkStorage(path: string, sqlite?: Database.Database): Problem[
     next.set('checkpoint-failed', current.get('checkpoint-failed')!);
   }
   const wal = fileSize(`${path}-wal`);
-  if (wal > WAL_ALARM_BYTES) add('wal-too-large', `the WAL holds ${mb(wal)} (limit ${mb(WAL_ALARM_BYTES)})`);
+  const alarm = limits.walAlarmBytes ?? WAL_ALARM_BYTES;
+  if (wal > alarm) add('wal-too-large', `the WAL holds ${mb(wal)} (limit ${mb(alarm)})`);
   // A failed write stands until a checkpoint run finds nothing wrong: the cause (space, permissions) may have been fixed by then.
   if (lastWriteFault && (next.size > 0 || !sqlite)) {
     next.set('write-failed', { name: 'write-failed', detail: `the last write failed (${lastWriteFault.problem}, ${lastWriteFault.cause})` });
