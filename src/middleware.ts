@@ -3,7 +3,7 @@ import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
 import { config } from './server/config.ts';
 import { db, watchStorage } from './server/db.ts';
 import { ensureMailLoop } from './server/mail/run.ts';
-import { reportStorageFault } from './server/storage-fault.ts';
+import { ERROR_PAGE_STATUS_HEADER, reportStorageFault } from './server/storage-fault.ts';
 
 /**
  * Security headers on every response. Scripts and styles come only from this
@@ -68,7 +68,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
       if (!reportStorageFault(e, 'the storage monitor')) throw e;
     }
   }
-  const response = await next();
+  let response = await next();
+  const meant = response.headers.get(ERROR_PAGE_STATUS_HEADER);
+  if (meant) {
+    const headers = new Headers(response.headers);
+    headers.delete(ERROR_PAGE_STATUS_HEADER);
+    response = new Response(response.body, { status: Number(meant), headers });
+  }
   const h = response.headers;
   // A route that set a stricter policy of its own (the logo route's sandbox) keeps it.
   if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CSP);

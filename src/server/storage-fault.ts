@@ -66,3 +66,10 @@ export function reportStorageFault(error: unknown, where: string, log: (line: st
 
 /** How long a client should wait before sending again: long enough for an operator to free space or restart. */
 export const STORAGE_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * Set by the error page (src/pages/500.astro) to the status it means: Astro
+ * sends its error page with 500 whatever the page sets, so the middleware
+ * moves this header into the status and removes it.
+ */
+export const ERROR_PAGE_STATUS_HEADER = 'x-velocity-error-status';
