@@ -29,7 +29,7 @@ afterAll(() => scratch.rm());
 function npmStart(databasePath: string) {
   return spawnSync(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: projectRoot(),
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0' },
+    env: { ...process.env, DATABASE_PATH: databasePath },
     encoding: 'utf8',
     timeout: 120_000,
   });
