@@ -153,4 +153,26 @@ describe('a damaged database file', () => {
     // The undamaged original opens as before.
     openMigrated(good).$client.close();
   });
+
+  it('is refused by the bounded check of a large file when the damage is outside the per-participant tables', () => {
+    const good = join(tmp.dir, 'good.sqlite');
+    openMigrated(good).$client.close();
+    const rootOf = (table: string) => {
+      const db = new Database(good, { readonly: true });
+      const page = db.prepare('SELECT rootpage FROM sqlite_schema WHERE name = ?').pluck().get(table) as number;
+      db.close();
+      return page;
+    };
+    const studies = join(tmp.dir, 'studies-damaged.sqlite');
+    copyFileSync(good, studies);
+    damagePage(studies, rootOf('studies'));
+    // A limit of 0 bytes treats this small file as a large one.
+    expect(() => openDatabase(studies, { fullCheckMaxBytes: 0 })).toThrow(/is damaged \(quick_check/);
+    // What the bounded check leaves out, said plainly: damage in the answers passes the start and the full check finds it.
+    const answers = join(tmp.dir, 'answers-damaged.sqlite');
+    copyFileSync(good, answers);
+    damagePage(answers, rootOf('answers'));
+    openDatabase(answers, { fullCheckMaxBytes: 0 }).$client.close();
+    expect(() => openDatabase(answers)).toThrow(/is damaged/);
+  });
 });

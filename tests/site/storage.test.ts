@@ -232,4 +232,19 @@ describe('a damaged database under the built server started directly', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.problems.map((p) => p.name)).toEqual(['database-unavailable']);
   });
+
+  it('shows that page accessibly at both widths', async () => {
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      const res = await page.goto(`${site.base}/`);
+      expect(res?.status()).toBe(503);
+      await page.waitForSelector('[data-testid="storage-fault"]');
+      await expectAccessible(page, 'storage fault');
+      await screenshots(page, 'storage-fault');
+    } finally {
+      await browser?.close();
+    }
+  });
 });
