@@ -176,3 +176,17 @@ describe('a damaged database file', () => {
     expect(() => openDatabase(answers)).toThrow(/is damaged/);
   });
 });
+
+describe('durability', () => {
+  it('is synchronous=FULL on every connection the app opens, and seeding demo data leaves it so', async () => {
+    const { seedParticipants } = await import('../../src/server/services/seed.ts');
+    const { loadInstrument } = await import('../../src/server/instrument-loader.ts');
+    const db = openMigrated(join(tmp.dir, 'durable.sqlite'));
+    // SQLite's numbers: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    seedParticipants(db, loadInstrument(), { count: 20, seed: 1 });
+    expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.$client.pragma('journal_size_limit', { simple: true })).toBe(JOURNAL_SIZE_LIMIT_BYTES);
+    db.$client.close();
+  });
+});
