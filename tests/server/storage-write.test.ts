@@ -13,9 +13,13 @@ const scratch = vi.hoisted(() => {
 import { pagesOf } from '../../src/domain/journey.ts';
 import { profileSchema } from '../../src/domain/profile.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import { handleInvitationStart } from '../../src/server/handlers/invitation.ts';
 import { autosaveReply, handlePagePost } from '../../src/server/handlers/questionnaire.ts';
 import { handleProfile } from '../../src/server/handlers/profile.ts';
+import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
+import { inviteAddresses, invitationToken } from '../../src/server/services/invitations.ts';
 import { startParticipation } from '../../src/server/services/participation.ts';
+import { addConsultant } from '../helpers/consultants.ts';
 import { resetStorageHealth, storageProblems } from '../../src/server/storage-health.ts';
 import { fingerprint } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
@@ -32,14 +36,22 @@ import { makeReadOnly, type ReadOnly } from '../helpers/storage-faults.ts';
  */
 let ro: ReadOnly;
 let participant: ReturnType<typeof startParticipation> & { ok: true };
+/** A personal invitation link, not yet used. */
+let personalToken = '';
 const logged: string[] = [];
 
 beforeAll(() => {
   const db = openMigrated(scratch.path);
   const started = startParticipation(db, instrument, profileSchema(instrument).parse(validProfile()), null);
-  db.$client.close();
   if (!started.ok) throw new Error('the participant could not be started');
   participant = started;
+  const owner = addConsultant(db, 'owner@example.com', 'pw');
+  const studyId = insertStudy(db, owner.id, 'Storage study', 'storage-study-01').id;
+  const companyId = insertCompany(db, studyId, 'Acme', 'storage-acme-001').id;
+  const invited = inviteAddresses(db, instrument, owner, studyId, companyId, ['ann@example.com']);
+  if (!invited?.ok) throw new Error('not invited');
+  personalToken = invitationToken(db, db.$client.prepare('SELECT id FROM invitations').pluck().get() as number);
+  db.$client.close();
   ro = makeReadOnly(scratch.path);
   resetStorageHealth();
   vi.spyOn(process.stderr, 'write').mockImplementation((line) => {
@@ -77,6 +89,12 @@ describe('a write refused by storage', () => {
   it('answers a start as not saved, without a participant that does not exist', () => {
     const before = fingerprint(scratch.path);
     expect(handleProfile(instrument, validProfile(), null)).toEqual({ ok: false, notSaved: true });
+    expect(fingerprint(scratch.path)).toBe(before);
+  });
+
+  it('answers a start from a personal invitation as not saved, the invitation left unused', () => {
+    const before = fingerprint(scratch.path);
+    expect(handleInvitationStart(instrument, personalToken, validProfile())).toEqual({ ok: false, notSaved: true });
     expect(fingerprint(scratch.path)).toBe(before);
   });
 });
