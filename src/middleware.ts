@@ -1,8 +1,9 @@
 import { defineMiddleware } from 'astro:middleware';
 import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
 import { config } from './server/config.ts';
-import { db } from './server/db.ts';
+import { db, watchStorage } from './server/db.ts';
 import { ensureMailLoop } from './server/mail/run.ts';
+import { ERROR_PAGE_STATUS_HEADER, reportStorageFault } from './server/storage-fault.ts';
 
 /**
  * Security headers on every response. Scripts and styles come only from this
@@ -31,16 +32,49 @@ const PRIVATE_PATH = /^\/(?:r|join|i|unsubscribe|consultant)(?:\/|\.|$)/;
 const HSTS = 'max-age=31536000';
 
 let warmed = false;
+let watching = false;
+
+/**
+ * The signed-in consultant, or null when the database cannot be read: the
+ * request goes on without a session, so that a page that needs none (the
+ * health checks) still answers and one that needs the database throws into
+ * the error page (src/pages/500.astro), which this middleware then gives
+ * its headers. Throwing here would make Astro answer the error page without
+ * the middleware: a blank 500 with no security headers.
+ */
+function consultantOrNull(token: string | undefined) {
+  try {
+    return consultantFor(db(), token);
+  } catch (e) {
+    if (!reportStorageFault(e, 'the session check')) throw e;
+    return null;
+  }
+}
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  context.locals.consultant = consultantFor(db(), context.cookies.get(SESSION_COOKIE)?.value);
+  context.locals.consultant = consultantOrNull(context.cookies.get(SESSION_COOKIE)?.value);
   if (!warmed) {
     warmed = true;
     // Not awaited: the PDF renderer loads and warms up in the background while this request is answered.
     void import('./server/renderer-warm-up.ts').then((m) => m.warmUpRenderer()).catch(() => undefined);
     ensureMailLoop();
   }
-  const response = await next();
+  if (!watching) {
+    try {
+      watchStorage();
+      watching = true;
+    } catch (e) {
+      // Tried again on the next request; a database that cannot be opened is reported by the page that needs it.
+      if (!reportStorageFault(e, 'the storage monitor')) throw e;
+    }
+  }
+  let response = await next();
+  const meant = response.headers.get(ERROR_PAGE_STATUS_HEADER);
+  if (meant) {
+    const headers = new Headers(response.headers);
+    headers.delete(ERROR_PAGE_STATUS_HEADER);
+    response = new Response(response.body, { status: Number(meant), headers });
+  }
   const h = response.headers;
   // A route that set a stricter policy of its own (the logo route's sandbox) keeps it.
   if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CSP);

@@ -46,12 +46,13 @@ if (form && status && 'fetch' in window && 'FormData' in window) {
     return data;
   };
 
-  const retryLater = () => {
+  /** `message`: the server's own words for why nothing was saved (a storage fault's 503), else the general one. */
+  const retryLater = (message: string = MESSAGES.failed) => {
     failures += 1;
     const wait = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(() => void save(), wait);
-    show(MESSAGES.failed, 'failed');
+    show(message, 'failed');
   };
 
   /** One save of the page as it is now; a change made while it is on its way is saved right after it. */
@@ -82,7 +83,7 @@ if (form && status && 'fetch' in window && 'FormData' in window) {
         show(body.message ?? 'These answers can no longer be changed.', 'refused');
         if (body.location) window.location.assign(body.location);
       } else {
-        retryLater();
+        retryLater(res.status === 503 && body.message ? body.message : undefined);
       }
     } catch {
       retryLater();

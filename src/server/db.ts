@@ -1,16 +1,58 @@
-import { openDatabase, type Db } from '../../db/client.ts';
+import { DatabaseOpenError, openDatabase, type Db } from '../../db/client.ts';
 import { config } from './config.ts';
 import { loadInstrument } from './instrument-loader.ts';
 import { ensurePeerStats } from './services/peer-stats.ts';
 import { migrationsDir, resolveFromRoot } from './paths.ts';
 
-let handle: Db | undefined;
+import { checkStorage, startStorageMonitor } from './storage-health.ts';
 
-/** One database handle per process, migrated on first use. */
+let handle: Db | undefined;
+let failed: { error: DatabaseOpenError; at: number } | undefined;
+/** A database that could not be opened is tried again after this long, not on every request (a quick_check can take seconds). */
+const REOPEN_AFTER_MS = 10_000;
+
+/**
+ * One database handle per process, migrated on first use. A failure to open
+ * is thrown to every caller; a damaged database is never tried again (it
+ * needs a restore and a restart), any other failure after REOPEN_AFTER_MS.
+ */
 export function db(): Db {
-  handle ??= openMigrated(resolveFromRoot(config().DATABASE_PATH));
-  return handle;
+  if (handle) return handle;
+  if (failed && (failed.error.corrupt || Date.now() - failed.at < REOPEN_AFTER_MS)) throw failed.error;
+  try {
+    handle = openMigrated(serverDatabasePath());
+    failed = undefined;
+    return handle;
+  } catch (e) {
+    if (e instanceof DatabaseOpenError) failed = { error: e, at: Date.now() };
+    throw e;
+  }
 }
+
+export function serverDatabasePath(): string {
+  return resolveFromRoot(config().DATABASE_PATH);
+}
+
+/**
+ * For the server's entry, before it listens: opens, checks (quick_check) and
+ * migrates the database, and looks at its storage. Throws DatabaseOpenError
+ * with a message naming the file and what to do when the database cannot be
+ * served (cannot be opened or migrated, or is damaged); the entry prints it
+ * and exits with code 2. A read-only or nearly full disk is logged but does
+ * not stop the start: the site still shows what is stored, /readyz answers
+ * 503, and each refused save says so.
+ */
+export function checkStorageAtStart(): void {
+  const opened = db();
+  checkStorage(serverDatabasePath(), opened.$client);
+}
+
+/** Starts the periodic checkpoint and storage check of the server's database (src/server/storage-health.ts); once per process. */
+export function watchStorage(): void {
+  startStorageMonitor(serverDatabasePath(), db().$client);
+}
+
+export { DatabaseOpenError };
 
 /** Opens and migrates a database at an explicit path (CLI, tests, benchmarks). */
 export function openMigrated(path: string): Db {

@@ -138,7 +138,8 @@ describe('seedParticipants on the connection', () => {
     const cache = t.db.$client.pragma('cache_size', { simple: true });
     seedParticipants(t.db, instrument, { count: 130, seed: 5, batchSize: 50, now: NOW });
     expect(t.db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(t.db.$client.pragma('synchronous', { simple: true })).toBe(1);
+    // FULL (2), as db/client.ts opens every connection.
+    expect(t.db.$client.pragma('synchronous', { simple: true })).toBe(2);
     expect(t.db.$client.pragma('cache_size', { simple: true })).toBe(cache);
     expect(() => t.db.$client.prepare("INSERT INTO answers (participant_id, item_id, value) VALUES (999999, 'x', 'a')").run()).toThrow(/FOREIGN KEY/);
   });

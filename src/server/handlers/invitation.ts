@@ -2,7 +2,11 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { db } from '../db.ts';
 import { participantByToken } from '../services/participation.ts';
 import { openPersonalLink, recordStarted } from '../services/invitations.ts';
+import { reportStorageFault } from '../storage-fault.ts';
 import { handleProfile, type ProfileOutcome } from './profile.ts';
+
+/** Thrown inside the transaction when storage refused the start, so that nothing of it commits. */
+class NotSaved extends Error {}
 
 export type InvitationStart = ProfileOutcome | { ok: false; refused: 'moved-on' };
 
@@ -11,8 +15,19 @@ export type InvitationStart = ProfileOutcome | { ok: false; refused: 'moved-on' 
  * would, and links them to the invitation, in one write transaction. When the
  * invitation was started meanwhile (the form posted twice) or can no longer
  * be started, nothing is stored and the page is shown again as it now is.
+ * A storage fault (here or at the commit) stores nothing and is answered
+ * like handleProfile's: the form again, with what was posted.
  */
 export function handleInvitationStart(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): InvitationStart {
+  try {
+    return startInTransaction(instrument, token, form, clientAddress);
+  } catch (e) {
+    if (e instanceof NotSaved || reportStorageFault(e, 'starting from a personal invitation')) return { ok: false, notSaved: true };
+    throw e;
+  }
+}
+
+function startInTransaction(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): InvitationStart {
   const d = db();
   return d.transaction(
     (): InvitationStart => {
@@ -20,6 +35,8 @@ export function handleInvitationStart(instrument: Instrument, token: string, for
       if (link.kind !== 'profile') return { ok: false, refused: 'moved-on' };
       // handleProfile's own transaction nests here as a savepoint: the participant and the link to them commit together.
       const outcome = handleProfile(instrument, form, link.join, clientAddress);
+      // SQLite may already have rolled the whole transaction back after a full disk: leave by throwing, never by committing.
+      if ('notSaved' in outcome) throw new NotSaved();
       if (!outcome.ok) return outcome;
       const participant = participantByToken(d, /^\/r\/([^/]+)\//.exec(outcome.location)?.[1]);
       if (!participant || !recordStarted(d, link.invitation.id, participant.id)) throw new Error('the participant just started could not be linked to the invitation');

@@ -6,12 +6,15 @@ import { lockedFields } from '../../domain/stated-profile.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
 import { startParticipation, type Invitation, type StartLimit } from '../services/participation.ts';
+import { reportStorageFault, STORAGE_RETRY_AFTER_SECONDS } from '../storage-fault.ts';
 
 export type ProfileOutcome =
   | { ok: true; location: string }
   | { ok: false; errors: Record<string, string>; values: Record<string, string> }
   | { ok: false; refused: 'closed' }
-  | { ok: false; refused: 'limited'; retryAfterSeconds: number };
+  | { ok: false; refused: 'limited'; retryAfterSeconds: number }
+  /** A storage fault refused the start: nothing was stored. */
+  | { ok: false; notSaved: true };
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -46,7 +49,13 @@ export function handleProfile(instrument: Instrument, form: Record<string, strin
     return { ok: false, errors, values: form };
   }
   const profile = { ...parsed.data, displayName: name.data === '' ? null : name.data };
-  const started = startParticipation(db(), instrument, profile, invitation, startLimit(clientAddress));
+  let started: ReturnType<typeof startParticipation>;
+  try {
+    started = startParticipation(db(), instrument, profile, invitation, startLimit(clientAddress));
+  } catch (e) {
+    if (reportStorageFault(e, 'starting a participation')) return { ok: false, notSaved: true };
+    throw e;
+  }
   if (!started.ok) return started;
   return { ok: true, location: `/r/${started.token}/1` };
 }
@@ -58,12 +67,15 @@ export interface ProfileFormState {
   retryAfterSeconds: number | null;
   /** The study closed while the form was on its way. */
   closed: boolean;
+  /** A storage fault refused the start: the form is shown again with what was posted. */
+  notSaved: boolean;
 }
 
 /**
  * The state the profile form is shown again in, for /start and /join alike,
  * setting the answer's status (422 for bad fields, 429 with Retry-After over
- * the start limit) on the page's response.
+ * the start limit, 503 with Retry-After when storage refused the start) on
+ * the page's response.
  */
 export function refusedProfileState(
   outcome: Exclude<ProfileOutcome, { ok: true }>,
@@ -72,12 +84,17 @@ export function refusedProfileState(
 ): ProfileFormState {
   if ('errors' in outcome) {
     response.status = 422;
-    return { errors: outcome.errors, values: outcome.values, retryAfterSeconds: null, closed: false };
+    return { errors: outcome.errors, values: outcome.values, retryAfterSeconds: null, closed: false, notSaved: false };
+  }
+  if ('notSaved' in outcome) {
+    response.status = 503;
+    response.headers.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+    return { errors: {}, values: form, retryAfterSeconds: null, closed: false, notSaved: true };
   }
   if (outcome.refused === 'limited') {
     response.status = 429;
     response.headers.set('Retry-After', String(outcome.retryAfterSeconds));
-    return { errors: {}, values: form, retryAfterSeconds: outcome.retryAfterSeconds, closed: false };
+    return { errors: {}, values: form, retryAfterSeconds: outcome.retryAfterSeconds, closed: false, notSaved: false };
   }
-  return { errors: {}, values: {}, retryAfterSeconds: null, closed: true };
+  return { errors: {}, values: {}, retryAfterSeconds: null, closed: true, notSaved: false };
 }

@@ -3,6 +3,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { pagesOf, type Page } from '../../domain/journey.ts';
 import { db } from '../db.ts';
 import { finishParticipation, savePage, type Refusal } from '../services/participation.ts';
+import { reportStorageFault, STORAGE_RETRY_AFTER_SECONDS } from '../storage-fault.ts';
 
 export const ACTIONS = ['next', 'back', 'save', 'finish'] as const;
 export type PageAction = (typeof ACTIONS)[number];
@@ -13,7 +14,19 @@ export const resultsAfterRefusal = (token: string) => `/r/${token}/results?alrea
 export type PageOutcome =
   | { ok: true; location: string }
   | { ok: false; errors: Record<string, string> }
-  | { ok: false; refused: Exclude<Refusal, 'completed'> };
+  | { ok: false; refused: Exclude<Refusal, 'completed'> }
+  /** A storage fault refused the save (nothing stored) or the finish (the page's answers stored, the finish not). */
+  | { ok: false; notSaved: 'save' | 'finish' };
+
+/** Runs a write; a storage fault is logged with its cause and answered as `null`, any other error is thrown on. */
+function storing<T>(where: string, write: () => T): T | null {
+  try {
+    return write();
+  } catch (e) {
+    if (reportStorageFault(e, where)) return null;
+    throw e;
+  }
+}
 
 /**
  * A questionnaire page's POST. Every button saves the page first; Next and
@@ -35,7 +48,8 @@ export function handlePagePost(
   const action = ACTIONS.find((a) => a === rawAction) ?? 'next';
   const base = `/r/${token}`;
   const last = page.number === pagesOf(instrument).length;
-  const outcome = savePage(db(), instrument, participant, page, form, action === 'next' || action === 'finish');
+  const outcome = storing(`saving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, action === 'next' || action === 'finish'));
+  if (!outcome) return { ok: false, notSaved: 'save' };
   if (!outcome.saved) {
     if ('errors' in outcome) return { ok: false, errors: outcome.errors };
     if (outcome.refused === 'completed') return { ok: true, location: resultsAfterRefusal(token) };
@@ -44,7 +58,8 @@ export function handlePagePost(
   if (action === 'back') return { ok: true, location: `${base}/${Math.max(1, page.number - 1)}` };
   if (action === 'save') return { ok: true, location: `${base}/saved` };
   if (!last) return { ok: true, location: `${base}/${page.number + 1}` };
-  const finished = finishParticipation(db(), instrument, participant.id, new Date(), { clientAddress });
+  const finished = storing('finishing', () => finishParticipation(db(), instrument, participant.id, new Date(), { clientAddress }));
+  if (!finished) return { ok: false, notSaved: 'finish' };
   if (finished.finished) return { ok: true, location: `${base}/results` };
   if ('openPage' in finished) return { ok: true, location: `${base}/${finished.openPage}?incomplete=1` };
   return { ok: false, refused: finished.refused };
@@ -57,9 +72,12 @@ export function isAutosave(form: Record<string, string>): boolean {
   return form[AUTOSAVE_FIELD] === '1';
 }
 
-function json(status: number, body: Record<string, unknown>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+function json(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 }
+
+/** The autosave's answer to a storage fault: the page script shows `message` and tries again. */
+export const AUTOSAVE_NOT_SAVED = 'Couldn’t save just now (a fault on our side) — we’ll keep trying; your answers are still on this page';
 
 const REFUSAL_REPLY = {
   completed: { status: 409, message: 'You have already finished, so nothing on this page was changed.' },
@@ -73,7 +91,8 @@ const REFUSAL_REPLY = {
  * could not have produced stores nothing), answered in JSON. 200
  * {saved:true}; 422 with the field messages; 409/410/404 when the
  * participant has finished, the study is closed or the answers are gone,
- * with `location` for where the page should go instead.
+ * with `location` for where the page should go instead; 503 with
+ * Retry-After when a storage fault refused the save (the script retries).
  */
 export function autosaveReply(
   instrument: Instrument | null,
@@ -84,7 +103,8 @@ export function autosaveReply(
 ): Response {
   if (!participant || !instrument || !page) return json(404, { saved: false, message: REFUSAL_REPLY.gone.message });
   const { action: _action, [AUTOSAVE_FIELD]: _marker, ...form } = posted;
-  const outcome = savePage(db(), instrument, participant, page, form, false);
+  const outcome = storing(`autosaving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, false));
+  if (!outcome) return json(503, { saved: false, message: AUTOSAVE_NOT_SAVED }, { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) });
   if (outcome.saved) return json(200, { saved: true });
   if ('errors' in outcome) return json(422, { saved: false, errors: outcome.errors });
   const reply = REFUSAL_REPLY[outcome.refused];

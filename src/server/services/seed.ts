@@ -32,6 +32,8 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
   const writer = createBulkWriter(db);
   const tally = createBatchTally(instrument);
   const cacheSize = db.$client.pragma('cache_size', { simple: true });
+  // Restored at the end: the connection's durability (FULL, db/client.ts) is not the seed's to change.
+  const synchronous = Number(db.$client.pragma('synchronous', { simple: true }));
   db.$client.pragma('synchronous = OFF');
   db.$client.pragma('foreign_keys = OFF');
   db.$client.pragma('cache_size = -524288');
@@ -48,7 +50,7 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
       if (held === null && instrument.version === loadInstrument().version) rebuildPeerStats(db, instrument);
       db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
       db.$client.pragma('foreign_keys = ON');
-      db.$client.pragma('synchronous = NORMAL');
+      db.$client.pragma(`synchronous = ${synchronous}`);
     },
   };
 }

@@ -1,0 +1,160 @@
+/**
+ * Storage health of the server's database: a main file or folder that cannot
+ * be written, a disk with too little space left, a WAL that keeps growing
+ * because checkpoints fail or cannot finish, and the last failed write. Each
+ * problem is logged once when it appears and once when it clears, and
+ * /readyz reports them (the server is not ready while any is present).
+ *
+ * In WAL mode SQLite appends commits to the -wal file and copies them into
+ * the main file at checkpoints; a main file that became read-only therefore
+ * goes unnoticed by the writes themselves (the automatic checkpoint's failure
+ * is silent) while the WAL grows without bound. The monitor checkpoints
+ * itself, so that failure is seen and the WAL stays bounded.
+ */
+import type Database from 'better-sqlite3';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { onShutdown } from './lifecycle.ts';
+import { onStorageFault, type StorageFault } from './storage-fault.ts';
+
+/** Below this much free space for an unprivileged process, the server stops saying it is ready, before writes start failing. */
+export const MIN_FREE_BYTES = 16 * 1024 * 1024;
+/** A WAL above this size means checkpoints are not keeping up (normally it stays near 4 MB; journal_size_limit cuts it to 32 MB). */
+export const WAL_ALARM_BYTES = 128 * 1024 * 1024;
+/** How often the monitor checkpoints and looks at the disk. */
+export const MONITOR_INTERVAL_MS = 10_000;
+
+export type ProblemName = 'database-unavailable' | 'file-read-only' | 'folder-read-only' | 'disk-low' | 'wal-too-large' | 'checkpoint-failed' | 'write-failed';
+
+export interface Problem {
+  name: ProblemName;
+  /** Plain words for the log and /readyz: never a path outside the data folder's own file names, never anyone's data. */
+  detail: string;
+}
+
+type Log = (line: string) => void;
+const stderr: Log = (l) => process.stderr.write(l + '\n');
+
+/** Problems seen by the last check, and a failed write (kept until a check finds the storage healthy again). */
+let current = new Map<ProblemName, Problem>();
+let lastWriteFault: StorageFault | null = null;
+let log: Log = stderr;
+
+function setProblems(next: Map<ProblemName, Problem>): void {
+  for (const [name, problem] of next) if (!current.has(name)) log(`velocity: storage problem ${name}: ${problem.detail}`);
+  for (const name of current.keys()) if (!next.has(name)) log(`velocity: storage problem ${name} cleared`);
+  current = next;
+}
+
+onStorageFault((fault) => {
+  lastWriteFault = fault;
+  const next = new Map(current);
+  next.set('write-failed', { name: 'write-failed', detail: `the last write failed (${fault.problem}, ${fault.cause})` });
+  // The fault itself was logged by reportStorageFault; this only records it.
+  current = next;
+});
+
+function writable(path: string): boolean {
+  try {
+    // access(W_OK) sees a read-only mount (EROFS) and the immutable flag (EPERM) even for root, as well as permissions.
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * Why a checkpoint failed, or null. PASSIVE never waits for readers or the
+ * writer, so the request thread is never held up by it. One that stops short
+ * because another process is reading (a backup, say) is no fault: it
+ * finishes on a later run, and only a WAL that keeps growing is.
+ */
+function checkpoint(sqlite: Database.Database): string | null {
+  try {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    return null;
+  } catch (e) {
+    return (e as { code?: string }).code ?? (e as Error).message;
+  }
+}
+
+/**
+ * Looks at the database file, its folder, the free space and the WAL, and
+ * checkpoints when `sqlite` is given (the monitor's periodic run). Updates
+ * and returns the problems found. `walAlarmBytes` replaces WAL_ALARM_BYTES.
+ */
+export function checkStorage(path: string, sqlite?: Database.Database, limits: { walAlarmBytes?: number } = {}): Problem[] {
+  const next = new Map<ProblemName, Problem>();
+  const add = (name: ProblemName, detail: string) => next.set(name, { name, detail });
+  if (!writable(path)) add('file-read-only', 'the database file cannot be written: saves will fail');
+  if (!writable(dirname(path))) add('folder-read-only', 'the database folder cannot be written: SQLite cannot create its journal files');
+  try {
+    const fs = statfsSync(dirname(path));
+    const free = fs.bavail * fs.bsize;
+    if (free < MIN_FREE_BYTES) add('disk-low', `only ${mb(free)} free beside the database (at least ${mb(MIN_FREE_BYTES)} wanted)`);
+  } catch {
+    // statfs is unavailable on some platforms; the writes themselves still report a full disk.
+  }
+  if (sqlite) {
+    const failed = checkpoint(sqlite);
+    if (failed) add('checkpoint-failed', `the WAL could not be checkpointed: ${failed}`);
+  } else if (current.has('checkpoint-failed')) {
+    // Only the monitor checkpoints; between its runs its last finding stands.
+    next.set('checkpoint-failed', current.get('checkpoint-failed')!);
+  }
+  const wal = fileSize(`${path}-wal`);
+  const alarm = limits.walAlarmBytes ?? WAL_ALARM_BYTES;
+  if (wal > alarm) add('wal-too-large', `the WAL holds ${mb(wal)} (limit ${mb(alarm)})`);
+  // A failed write stands until a checkpoint run finds nothing wrong: the cause (space, permissions) may have been fixed by then.
+  if (lastWriteFault && (next.size > 0 || !sqlite)) {
+    next.set('write-failed', { name: 'write-failed', detail: `the last write failed (${lastWriteFault.problem}, ${lastWriteFault.cause})` });
+  } else lastWriteFault = null;
+  setProblems(next);
+  return [...next.values()];
+}
+
+/** The problems known now, without looking again. */
+export function storageProblems(): Problem[] {
+  return [...current.values()];
+}
+
+let timer: NodeJS.Timeout | undefined;
+
+/**
+ * Starts the periodic check and checkpoint of the server's database (once
+ * per process), stopped by the server's shutdown. Runs a first check at once
+ * so that a read-only or full disk is logged at start, not after a failed save.
+ */
+export function startStorageMonitor(path: string, sqlite: Database.Database, options: { intervalMs?: number; log?: Log } = {}): void {
+  if (timer) return;
+  if (options.log) log = options.log;
+  checkStorage(path, sqlite);
+  timer = setInterval(() => checkStorage(path, sqlite), options.intervalMs ?? MONITOR_INTERVAL_MS);
+  // The server's own listener keeps the process alive; this timer must not.
+  timer.unref();
+  onShutdown('storage monitor', stopStorageMonitor);
+}
+
+export function stopStorageMonitor(): void {
+  clearInterval(timer);
+  timer = undefined;
+}
+
+/** For tests: forget every problem and the log target. */
+export function resetStorageHealth(): void {
+  stopStorageMonitor();
+  current = new Map();
+  lastWriteFault = null;
+  log = stderr;
+}

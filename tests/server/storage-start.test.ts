@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// checkStorageAtStart opens the process's one database (DATABASE_PATH): a damaged copy of this test's own, set before anything reads the config.
+const scratch = vi.hoisted(() => {
+  const fs = process.getBuiltinModule('node:fs');
+  const os = process.getBuiltinModule('node:os');
+  const path = process.getBuiltinModule('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'velocity-storage-start-'));
+  process.env.DATABASE_PATH = path.join(dir, 'damaged.sqlite');
+  return { dir, damaged: process.env.DATABASE_PATH, rm: () => fs.rmSync(dir, { recursive: true, force: true }) };
+});
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseOpenError } from '../../db/client.ts';
+import { checkStorageAtStart, openMigrated } from '../../src/server/db.ts';
+import { projectRoot } from '../../src/server/paths.ts';
+import { damagePage } from '../helpers/storage-faults.ts';
+
+/** Issue 14: a database that cannot be served stops the start with a message naming the file and what to do, never a blank 500 on every route. */
+const good = join(scratch.dir, 'good.sqlite');
+openMigrated(good).$client.close();
+copyFileSync(good, scratch.damaged);
+damagePage(scratch.damaged, 3);
+afterAll(() => scratch.rm());
+
+/** `npm start` without npm: the start script as package.json runs it, over the given database. */
+function npmStart(databasePath: string) {
+  return spawnSync(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    cwd: projectRoot(),
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('the start', () => {
+  it('refuses a damaged database with exit code 2, naming the file and the backup to restore', () => {
+    const run = npmStart(scratch.damaged);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`the database at ${scratch.damaged} is damaged`);
+    expect(run.stderr).toContain('Restore the latest backup');
+    expect(run.stdout).not.toContain('Serving');
+  });
+
+  it('refuses a database it cannot open with exit code 2 and what to do', () => {
+    const notAFolder = join(scratch.dir, 'a-file');
+    writeFileSync(notAFolder, 'not a folder');
+    const run = npmStart(join(notAFolder, 'velocity.sqlite'));
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`cannot open the database at ${join(notAFolder, 'velocity.sqlite')}`);
+    expect(run.stderr).toContain('Restore the latest backup');
+  });
+
+  it('gives the server entry a DatabaseOpenError to print and stop on (checkStorageAtStart)', () => {
+    let error: unknown;
+    try {
+      checkStorageAtStart();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as DatabaseOpenError).corrupt).toBe(true);
+    expect((error as Error).message).toContain(scratch.damaged);
+  });
+});
