@@ -8,7 +8,10 @@ import { z } from 'zod';
  * because the CLI and the tests render reports without the server.
  */
 export const renderSettingsShape = {
-  /** Threads that render PDFs; 0 renders on the server's own thread, one report at a time (no pool). Default: the machine's cores. */
+  /**
+   * Threads that render PDFs; 0 renders on the server's own thread, one report at a time (no pool). Default: the
+   * machine's cores, at most DEFAULT_MAX_WORKERS (each thread holds its own copy of react-pdf and the fonts).
+   */
   RENDER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   /** Reports that may wait for a free render thread; one more is refused with 503 and Retry-After. */
   RENDER_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
@@ -22,6 +25,7 @@ export const renderSettingsShape = {
 };
 
 const RenderSettingsSchema = z.object(renderSettingsShape);
+const DEFAULT_MAX_WORKERS = 8;
 
 export interface RenderSettings {
   workers: number;
@@ -37,5 +41,5 @@ export function renderSettings(env: Record<string, string | undefined> = process
     throw new Error(`${String(issue.path[0])}: ${issue.message}`);
   }
   const s = parsed.data;
-  return { workers: s.RENDER_WORKERS ?? availableParallelism(), queue: s.RENDER_QUEUE, timeoutMs: s.RENDER_TIMEOUT_SECONDS * 1000, heapMb: s.RENDER_WORKER_HEAP_MB };
+  return { workers: s.RENDER_WORKERS ?? Math.min(availableParallelism(), DEFAULT_MAX_WORKERS), queue: s.RENDER_QUEUE, timeoutMs: s.RENDER_TIMEOUT_SECONDS * 1000, heapMb: s.RENDER_WORKER_HEAP_MB };
 }
