@@ -1,8 +1,11 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { renderWorkerIntegration } from './src/reports/render-worker-integration.ts';
 
 export default defineConfig({
+  // The PDF render pool's worker file, written beside the built server.
+  integrations: [renderWorkerIntegration()],
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   // Cross-origin form posts are refused (CSRF); never turn this off.

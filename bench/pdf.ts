@@ -32,6 +32,9 @@ import { findParticipant, firstWithNumbers } from '../src/server/repositories/pa
 import { companyReportFor, personalReportFor } from '../src/server/services/reports.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 
+// react-pdf's own cost, here and in the fresh processes below: render on this thread, as before the render pool.
+// The pool's figures are `npm run bench:render`; the built server below runs with its pool, as deployed.
+process.env.RENDER_WORKERS = '0';
 const RUNS = 30;
 const root = projectRoot();
 const dir = mkdtempSync(join(tmpdir(), 'velocity-pdf-bench-'));
@@ -157,7 +160,7 @@ const coldMedian = (runs: Cold[]) => median(runs.map((x) => x.sinceProcessStart)
 
 if (buildIsStale(root) && buildSite(root, 'pipe') !== null) throw new Error('the site build failed');
 db.$client.close();
-const site = await startSite(dbPath);
+const site = await startSite(dbPath, { RENDER_WORKERS: '' });
 // The built server: its first request starts the renderer's warm-up (a one-line document, then the sample report);
 // a few seconds later, as a participant would, the first real download.
 await new Promise((r) => setTimeout(r, 3000));

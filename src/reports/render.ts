@@ -1,80 +1,72 @@
-import { Document, Page, Text, renderToBuffer } from '@react-pdf/renderer';
 import { createHash } from 'node:crypto';
-import { createElement } from 'react';
-import type { CompanyReportModel, PersonalReportModel } from '../domain/report-model.ts';
-import { CompanyReport } from './CompanyReport.tsx';
-import { FONT, fontSafe, warmShaper } from './fonts.ts';
-import { PersonalReport } from './PersonalReport.tsx';
+import { onShutdown } from '../server/lifecycle.ts';
+import type { ReportRequest } from './render-core.ts';
+import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool } from './render-pool.ts';
+import { renderSettings } from './render-settings.ts';
 
-export type ReportRequest = { kind: 'company'; model: CompanyReportModel } | { kind: 'personal'; model: PersonalReportModel };
+export type { ReportRequest } from './render-core.ts';
+export { RenderBusyError, RenderFailedError, RETRY_AFTER_SECONDS } from './render-pool.ts';
 
 /**
- * The one entry point that turns a report model into PDF bytes. Renders run
- * one at a time (react-pdf's layout keeps module-level state, so concurrent
- * renders are queued, never raced), and a finished PDF is cached under the
- * hash of the model that determines it: an unchanged report is a map lookup.
+ * The one entry point that turns a report model into PDF bytes. A finished
+ * PDF is cached here, on the server's thread, under the hash of what
+ * determines it (the kind and the model), so every render thread shares one
+ * cache: an unchanged report is a map lookup and never reaches the pool.
+ * Identical requests that arrive while their report renders share that one
+ * render. Everything else goes to the render pool (render-pool.ts), started
+ * on first use with the settings in the environment (render-settings.ts).
  */
 const CACHE_LIMIT = 64;
 const cache = new Map<string, Buffer>();
-let queue: Promise<unknown> = Promise.resolve();
+const inFlight = new Map<string, Promise<Buffer>>();
 
 export function cacheKey(request: ReportRequest): string {
   return createHash('sha256').update(request.kind).update(JSON.stringify(request.model)).digest('hex');
 }
 
-export function renderReport(request: ReportRequest): Promise<Buffer> {
+let pool: Promise<RenderPool> | undefined;
+
+/** The process's render pool, started on first use; closed when the server shuts down. */
+function renderPool(): Promise<RenderPool> {
+  pool ??= (async () => {
+    const settings = renderSettings();
+    const started = settings.workers === 0 ? inThreadRenderer(settings) : createRenderPool({ ...settings, workerFile: await renderWorkerFile() });
+    onShutdown('render pool', () => started.close());
+    return started;
+  })();
+  // A pool that could not start (a missing worker file) is tried again on the next report, and says why each time.
+  pool.catch(() => (pool = undefined));
+  return pool;
+}
+
+export async function renderReport(request: ReportRequest): Promise<Buffer> {
   const key = cacheKey(request);
   const hit = cache.get(key);
-  if (hit) return Promise.resolve(hit);
-  const job = queue.then(async () => {
-    const again = cache.get(key);
-    if (again) return again;
-    const safe = mapStrings(request, fontSafe);
-    const element = safe.kind === 'company' ? createElement(CompanyReport, { m: safe.model }) : createElement(PersonalReport, { m: safe.model });
-    const pdf = await renderToBuffer(element as Parameters<typeof renderToBuffer>[0]);
-    cache.set(key, pdf);
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    return pdf;
-  });
-  queue = job.catch(() => undefined);
+  if (hit) return hit;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const job = renderPool()
+    .then((p) => p.render(request))
+    .then((pdf) => {
+      cache.set(key, pdf);
+      if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      return pdf;
+    })
+    .finally(() => inFlight.delete(key));
+  inFlight.set(key, job);
   return job;
 }
 
-/** A copy of plain data with every string passed through `fn`. */
-function mapStrings<T>(value: T, fn: (s: string) => string): T {
-  if (typeof value === 'string') return fn(value) as T;
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)])) as T;
-  }
-  return value;
+/**
+ * Starts the render pool and resolves once each of its threads has warmed
+ * up, so that the first real download does not pay for it. Called without
+ * waiting when the server answers its first request.
+ */
+export async function warmRenderer(): Promise<void> {
+  await (await renderPool()).warm;
 }
 
-let warming: Promise<void> | undefined;
-
-/**
- * Loads Yoga, sets up the shaper and runs react-pdf's pipeline once by
- * rendering a one-line document through the same queue, so that the first
- * real download does not pay for it. Called without waiting when the server
- * answers its first request.
- */
-export function warmRenderer(): Promise<void> {
-  warming ??= queue = queue
-    .then(async () => {
-      warmShaper();
-      await renderToBuffer(
-        createElement(
-          Document,
-          null,
-          createElement(
-            Page,
-            { size: 'A4' },
-            createElement(Text, { style: { fontFamily: FONT } }, 'Velocity Index'),
-            createElement(Text, { style: { fontFamily: FONT, fontWeight: 'bold' } }, 'Velocity Index'),
-          ),
-        ),
-      );
-    })
-    .catch(() => undefined);
-  return warming;
+/** Reports accepted by the pool and not yet finished: for tests and benchmarks. */
+export async function renderPending(): Promise<number> {
+  return (await renderPool()).pending();
 }

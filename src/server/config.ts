@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { renderSettingsShape } from '../reports/render-settings.ts';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
 
 /** An origin and nothing more: http or https, a host, maybe a port; no path, query, fragment or user. */
@@ -69,6 +70,8 @@ export const ConfigSchema = z.object({
   MAIL_LEASE_SECONDS: z.coerce.number().int().min(75).max(3600).default(600),
   /** Participants one client address (IPv6: one /64) may start per hour through /start and /join; 0 turns the limit off. */
   PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** RENDER_WORKERS, RENDER_QUEUE, RENDER_TIMEOUT_SECONDS, RENDER_WORKER_HEAP_MB: the PDF render pool (src/reports/render-settings.ts). */
+  ...renderSettingsShape,
 }).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set: the address e-mail is sent from' });
 export type Config = z.infer<typeof ConfigSchema>;
 

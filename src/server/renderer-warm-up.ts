@@ -19,7 +19,12 @@ import { sampleReport } from './services/sample-report.ts';
  */
 let warm = false;
 
-/** True once the renderer has rendered the sample report: the server is ready for downloads at their usual speed (/readyz). */
+/**
+ * True once every thread of the render pool has warmed up and the sample
+ * report was tried: the server is ready for downloads at their usual speed
+ * (/readyz). Stays false when the pool cannot start (a build without its
+ * worker file), since no download would work.
+ */
 export function rendererIsWarm(): boolean {
   return warm;
 }
@@ -27,11 +32,15 @@ export function rendererIsWarm(): boolean {
 export async function warmUpRenderer(): Promise<void> {
   try {
     await warmRenderer();
-    const sample = sampleReport();
-    await reportDownload(sample.participant, 'company', { disposition: 'inline', database: sample.db });
-  } catch {
-    // Nothing to do: this only saves time.
+    try {
+      const sample = sampleReport();
+      await reportDownload(sample.participant, 'company', { disposition: 'inline', database: sample.db });
+    } catch {
+      // Nothing to do: this only saves time.
+    }
+    warm = true;
+  } catch (e) {
+    process.stderr.write(`velocity: the PDF renderer could not start: ${(e as Error).message}\n`);
   }
-  warm = true;
   flushCompileCache();
 }

@@ -17,6 +17,9 @@ import { instrument } from '../helpers/instrument.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 
 const K = 5;
+// This file asks the font loader of the rendering thread (loadedFallbacks) what it loaded: render on this thread,
+// not in the pool's workers. Read when the first report renders, so setting it here is in time.
+process.env.RENDER_WORKERS = '0';
 let t: TempDb;
 let subject: Participant;
 const dir = mkdtempSync(join(tmpdir(), 'velocity-names-'));

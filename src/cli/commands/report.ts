@@ -14,6 +14,8 @@ export function reportCommand() {
     .addOption(new Option('--kind <kind>', 'which report').choices(['company', 'personal']).makeOptionMandatory())
     .requiredOption('--out <file>', 'PDF file to write')
     .action(async (opts: { participant: number; kind: 'company' | 'personal'; out: string }, cmd: Command) => {
+      // One report: render it on this thread. A render pool's threads would only add their own start (unless asked for).
+      process.env.RENDER_WORKERS ??= '0';
       const db = openExistingDb(cmd);
       const participant = findParticipant(db, opts.participant);
       if (!participant) throw new UsageError(`there is no participant ${opts.participant}`);

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { numberStyleFor } from '../../domain/reader-locale.ts';
-import { reportDownload } from '../../server/handlers/report-download.ts';
+import { downloadOrBusyPage, reportDownload } from '../../server/handlers/report-download.ts';
 import { fileNotFound } from '../../server/http/post.ts';
 import { sampleReport } from '../../server/services/sample-report.ts';
 
@@ -9,10 +9,11 @@ import { sampleReport } from '../../server/services/sample-report.ts';
  * participant from a database of synthetic participants held in memory
  * (src/server/services/sample-report.ts), shown in the browser.
  */
-export const GET: APIRoute = async ({ params, request }) => {
+export const GET: APIRoute = async (context) => {
+  const { params, request } = context;
   const kind = params.kind;
   if (kind !== 'company' && kind !== 'personal') return fileNotFound();
   const sample = sampleReport();
   const numberStyle = numberStyleFor(request.headers.get('accept-language'));
-  return (await reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db, numberStyle })) ?? fileNotFound();
+  return (await downloadOrBusyPage(context, () => reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db, numberStyle }))) ?? fileNotFound();
 };

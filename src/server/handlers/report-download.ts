@@ -1,8 +1,9 @@
+import type { APIContext } from 'astro';
 import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
 import type { NumberStyle } from '../../domain/number-format.ts';
-import { renderReport } from '../../reports/render.ts';
+import { RenderBusyError, renderReport } from '../../reports/render.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
 import { companyReportFor, personalReportFor } from '../services/reports.ts';
@@ -29,4 +30,21 @@ export async function reportDownload(
       'cache-control': 'private, no-store',
     },
   });
+}
+
+/**
+ * A PDF route's download, or, when the render queue is full, the page that
+ * says so (src/pages/report-busy.astro: 503 with Retry-After) in place of the
+ * file, at the same address so that reloading asks again. A report that
+ * fails to render throws on, to the site's error page (500).
+ */
+export async function downloadOrBusyPage(context: APIContext, download: () => Promise<Response | null>): Promise<Response | null> {
+  try {
+    return await download();
+  } catch (e) {
+    if (!(e instanceof RenderBusyError)) throw e;
+    const busy = new URL('/report-busy', context.url);
+    busy.searchParams.set('retry', context.url.pathname + context.url.search);
+    return context.rewrite(busy);
+  }
 }

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.ts';
+import type { CompanyReportModel, PersonalReportModel } from '../../src/domain/report-model.ts';
+import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError } from '../../src/reports/render.ts';
+import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool } from '../../src/reports/render-pool.ts';
+import { renderSettings } from '../../src/reports/render-settings.ts';
+import { findParticipant } from '../../src/server/repositories/participants.ts';
+import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
+import { seedParticipants } from '../../src/server/services/seed.ts';
+import { instrument } from '../helpers/instrument.ts';
+import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+
+/**
+ * The render pool (src/reports/render-pool.ts): reports rendered in worker
+ * threads come back as the same PDFs the server's thread made, the pool
+ * refuses work beyond its queue instead of piling it up, survives a thread
+ * that dies mid-report, and the cache in front of it (src/reports/render.ts)
+ * answers an unchanged report without rendering it again.
+ */
+const K = 5;
+let t: TempDb;
+let db: Db;
+let company: CompanyReportModel;
+let personal: PersonalReportModel;
+let others: CompanyReportModel[];
+let workerFile: string;
+const pools: RenderPool[] = [];
+
+const text = (pdf: Buffer, name: string) => {
+  const file = join(t.path, '..', `${name}.pdf`);
+  writeFileSync(file, pdf);
+  const r = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.replace(/\s+/g, ' ');
+};
+/** A report whose bytes differ from every other one (its date), so that no cache answers it. */
+const dated = (m: CompanyReportModel, tag: string): CompanyReportModel => ({ ...m, meta: { ...m.meta, date: `${m.meta.date} ${tag}` } });
+const pool = (settings: Partial<Parameters<typeof createRenderPool>[0]> = {}) => {
+  const p = createRenderPool({ workers: 1, queue: 4, timeoutMs: 120_000, workerFile, ...settings });
+  pools.push(p);
+  return p;
+};
+
+beforeAll(async () => {
+  t = openTempDb();
+  db = t.db;
+  seedParticipants(db, instrument, { count: 200, seed: 14, now: new Date('2026-06-01T00:00:00Z') });
+  const ids = (db.$client.prepare("SELECT id FROM participants WHERE status = 'completed' ORDER BY id LIMIT 4").all() as { id: number }[]).map((r) => r.id);
+  const models = ids.map((id) => companyReportFor(db, findParticipant(db, id)!, K, new Date('2026-11-23T12:00:00Z'))!);
+  company = models[0]!;
+  others = models.slice(1);
+  personal = personalReportFor(db, findParticipant(db, ids[0]!)!, K, new Date('2026-11-23T12:00:00Z'))!;
+  workerFile = await renderWorkerFile();
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  t.cleanup();
+});
+
+describe('the render pool', () => {
+  it('renders a company and a personal report in its threads, with the text the models hold', async () => {
+    const p = pool({ workers: 2 });
+    await p.warm;
+    expect(p.isWarm()).toBe(true);
+    expect(p.threads()).toHaveLength(2);
+    const [c, s] = await Promise.all([p.render({ kind: 'company', model: company }), p.render({ kind: 'personal', model: personal })]);
+    const companyText = text(c, 'pool-company');
+    expect(companyText).toContain('Company report');
+    expect(companyText).toContain(company.meta.company);
+    expect(companyText).toContain('23 November 2026');
+    expect(companyText).toContain(company.summary.velocity.category);
+    const personalText = text(s, 'pool-personal');
+    expect(personalText).toContain('Personal Index');
+    expect(personalText).toContain(personal.meta.company);
+    expect(p.pending()).toBe(0);
+  }, 120_000);
+
+  it('refuses a report beyond its threads and queue at once, and renders the ones it took', async () => {
+    const p = pool({ workers: 1, queue: 1 });
+    const first = p.render({ kind: 'company', model: dated(company, 'a') });
+    const second = p.render({ kind: 'company', model: dated(company, 'b') });
+    await expect(p.render({ kind: 'company', model: dated(company, 'c') })).rejects.toBeInstanceOf(RenderBusyError);
+    expect(p.pending()).toBe(2);
+    for (const pdf of await Promise.all([first, second])) expect(text(pdf, 'queued')).toContain(company.meta.company);
+    // Room again once they finished.
+    expect(text(await p.render({ kind: 'company', model: dated(company, 'd') }), 'after')).toContain(company.meta.company);
+  }, 120_000);
+
+  it('fails the report of a thread that dies while rendering, replaces the thread and renders the next report', async () => {
+    const p = pool({ workers: 1 });
+    await p.warm;
+    const [victim] = p.threads();
+    const doomed = p.render({ kind: 'company', model: dated(company, 'crash') });
+    // The thread ends from outside, as a crash would end it, while the report is on it (posted to the idle thread at once).
+    await victim!.terminate();
+    await expect(doomed).rejects.toBeInstanceOf(RenderFailedError);
+    const next = await p.render({ kind: 'company', model: others[0]! });
+    expect(text(next, 'after-crash')).toContain(others[0]!.meta.company);
+    expect(p.threads()).toHaveLength(1);
+    expect(p.threads()[0]).not.toBe(victim);
+  }, 120_000);
+
+  it('fails a report that takes longer than its time limit, rather than leaving the download hanging', async () => {
+    const p = pool({ workers: 1, timeoutMs: 1 });
+    await expect(p.render({ kind: 'company', model: dated(company, 'slow') })).rejects.toThrow(/took longer than/);
+  }, 120_000);
+
+  it('renders on the calling thread with RENDER_WORKERS=0, one report at a time, with the same bound', async () => {
+    const p = inThreadRenderer({ workers: 0, queue: 0, timeoutMs: 1000 });
+    pools.push(p);
+    const first = p.render({ kind: 'personal', model: personal });
+    await expect(p.render({ kind: 'company', model: company })).rejects.toBeInstanceOf(RenderBusyError);
+    expect(text(await first, 'in-thread')).toContain('Personal Index');
+    expect(p.threads()).toHaveLength(0);
+  }, 120_000);
+});
+
+describe('the render settings', () => {
+  it('size the pool to the cores unless told, and say which setting is wrong', () => {
+    expect(renderSettings({}).workers).toBeGreaterThanOrEqual(1);
+    expect(renderSettings({ RENDER_WORKERS: '0', RENDER_QUEUE: '3', RENDER_TIMEOUT_SECONDS: '2' })).toEqual({ workers: 0, queue: 3, timeoutMs: 2000, heapMb: undefined });
+    expect(() => renderSettings({ RENDER_WORKERS: 'many' })).toThrow(/RENDER_WORKERS/);
+    expect(() => renderSettings({ RENDER_QUEUE: '-1' })).toThrow(/RENDER_QUEUE/);
+  });
+});
+
+describe('the PDF cache in front of the pool', () => {
+  it('answers an unchanged report with the same bytes, and identical requests in flight share one render', async () => {
+    const model = dated(company, 'cache');
+    const [a, b] = [renderReport({ kind: 'company', model }), renderReport({ kind: 'company', model: structuredClone(model) })];
+    expect(await renderPending()).toBe(1);
+    const [first, second] = await Promise.all([a, b]);
+    expect(second).toBe(first);
+    const again = await renderReport({ kind: 'company', model: structuredClone(model) });
+    expect(Buffer.compare(again, first)).toBe(0);
+    expect(await renderPending()).toBe(0);
+    expect(text(again, 'cached')).toContain(company.meta.company);
+    // Another kind or another figure is another key.
+    expect(cacheKey({ kind: 'company', model })).not.toBe(cacheKey({ kind: 'company', model: dated(company, 'other') }));
+  }, 120_000);
+});
