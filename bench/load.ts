@@ -20,6 +20,7 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,7 +210,8 @@ function verify(path: string, acks: Acknowledged[]): { checked: number; lost: nu
 
 /** GET / every 100 ms while the run lasts, each probe on its own, tagged with whether a PDF was rendering. */
 function probeLanding(base: string, pdfTracker: { inFlight: number }) {
-  const agent = browserAgent(8);
+  // As many connections as probes in flight: a probe never waits in the client for an earlier one.
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const all: number[] = [];
   const duringPdf: number[] = [];
   const failures = new Map<string, number>();
