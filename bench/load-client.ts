@@ -11,6 +11,7 @@ import { Agent, request } from 'node:http';
 export interface Answer {
   status: number;
   location: string | undefined;
+  contentType: string;
   bytes: number;
 }
 
@@ -68,8 +69,9 @@ export function once(base: string, agent: Agent, send: Send, timeoutMs: number):
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
       res.on('end', () => {
-        const retry = Number(res.headers['retry-after']);
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location, bytes, retryAfter: Number.isFinite(retry) ? retry : undefined });
+        // Retry-After on a shed answer; Refresh on a "your report is being prepared" page.
+        const wait = parseFloat(String(res.headers['retry-after'] ?? res.headers.refresh ?? ''));
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location, contentType: res.headers['content-type'] ?? '', bytes, retryAfter: Number.isFinite(wait) ? wait : undefined });
       });
       res.on('error', (e: NodeJS.ErrnoException) => reject(new RequestFailed(e.code ?? e.message)));
     });
@@ -88,7 +90,9 @@ export const MAX_RETRIES = 30;
  * One step of a journey: retried after each shed answer, after the server's
  * Retry-After (a second when it names none), timed from the first attempt to
  * the final answer, as the participant experiences it. Anything but
- * `expected` is a failure of the kind "HTTP <status>".
+ * `expected` is a failure of the kind "HTTP <status>". With `pdf`, a 200 that
+ * is not a PDF but a page asking to come back (Refresh) is waited for like a
+ * shed answer, and any other is a failure.
  */
 export async function step(
   tally: Tally,
@@ -98,6 +102,7 @@ export async function step(
   send: Send,
   expected: number,
   timeoutMs: number,
+  pdf = false,
 ): Promise<Answer> {
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
@@ -110,7 +115,8 @@ export async function step(
       tally.fail(kind);
       throw new RequestFailed(kind);
     }
-    const shed = (answer.status === 503 || answer.status === 429) && (answer.retryAfter ?? 1) <= MAX_RETRY_AFTER_S;
+    const preparing = pdf && answer.status === 200 && !answer.contentType.startsWith('application/pdf');
+    const shed = (answer.status === 503 || answer.status === 429 || (preparing && answer.retryAfter !== undefined)) && (answer.retryAfter ?? 1) <= MAX_RETRY_AFTER_S;
     if (shed && attempt < MAX_RETRIES) {
       tally.shed++;
       tally.retries++;
@@ -118,9 +124,10 @@ export async function step(
       await new Promise((r) => setTimeout(r, (answer.retryAfter ?? 1) * 1000 * (1 + Math.random() * 0.25)));
       continue;
     }
-    if (answer.status !== expected) {
-      tally.fail(`HTTP ${answer.status}`);
-      throw new RequestFailed(`HTTP ${answer.status}`);
+    if (answer.status !== expected || preparing) {
+      const kind = preparing ? `not a PDF (${answer.contentType})` : `HTTP ${answer.status}`;
+      tally.fail(kind);
+      throw new RequestFailed(kind);
     }
     tally.time(name, performance.now() - started);
     return answer;
