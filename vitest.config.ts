@@ -1,10 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    globalSetup: ['tests/global-setup.ts', 'tests/browser-setup.ts'],
+    testTimeout: TEST_MS,
+    hookTimeout: SETUP_MS,
+    // Most test files start a server process of their own (and drive the run's one Chromium), so each
+    // file keeps about two cores busy: half the cores as workers. On two cores that is one file at a
+    // time, as vitest's default (cores - 1) already chose; on larger machines fewer files fight for CPU.
+    maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)),
   },
 });

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { serverEntry, serverRuntimeEnv } from './build-state.ts';
 import { projectRoot } from '../src/server/paths.ts';
 
 export interface RunningSite {
   base: string;
+  /** The server process (its peak memory is in /proc/<pid>/status). */
+  pid: number;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
@@ -23,6 +26,52 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How long a server may take to start and warm up: generous, because on a
+ * busy 2-core machine several test files start servers at once, and each
+ * renders a sample report while it warms up.
+ */
+export const SERVER_START_LIMIT_MS = 180_000;
+
+/** How long a stopped server may take to finish its requests and exit before it is killed. */
+export const SERVER_STOP_GRACE_MS = 10_000;
+
+/**
+ * One GET on a connection of its own, closed after the answer. The start-up
+ * probes must not leave an idle keep-alive connection in fetch's pool: the
+ * server warms its PDF renderer right after its first answer, blocking its
+ * event loop for seconds on a busy machine, and a test's request sent on that
+ * idle connection meanwhile was then reset (ECONNRESET) when the server's
+ * keep-alive timer fired before it read the request.
+ */
+function probe(base: string, path: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { agent: false, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.setTimeout(Math.max(1, timeoutMs), () => req.destroy(new Error(`no answer to ${path} within ${Math.round(timeoutMs / 1000)} s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Waits for the warm-up the first answer set off: asks for the sample report,
+ * which the warm-up renders, so the answer comes once the renderer is warm.
+ * Whatever the status (a server whose database is broken on purpose still
+ * starts): tests then never race the warm-up. Not /readyz, which a test's
+ * deliberately broken database keeps at 503.
+ */
+async function waitForWarmUp(base: string, deadline: number, output: () => string): Promise<void> {
+  try {
+    await probe(base, '/sample/company.pdf', deadline - Date.now());
+  } catch (e) {
+    throw new Error(`the server did not finish warming up: ${(e as Error).message}\n${output()}`);
+  }
+}
+
 /** Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port (or `fixedPort`, to start it again where it was) over the given database. */
 export async function startSite(databasePath: string, env: Record<string, string> = {}, fixedPort?: number): Promise<RunningSite> {
   const port = fixedPort ?? (await freePort());
@@ -35,19 +84,21 @@ export async function startSite(databasePath: string, env: Record<string, string
   });
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + SERVER_START_LIMIT_MS;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${output}`);
     try {
-      await (await fetch(`${base}/`)).text();
+      await probe(base, '/', deadline - Date.now());
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`the server did not answer within 30 s:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the server did not answer within ${SERVER_START_LIMIT_MS / 1000} s:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  await waitForWarmUp(base, deadline, () => output);
   return {
     base,
+    pid: server.pid!,
     output: () => output,
     kill: async () => {
       if (server.exitCode !== null || server.signalCode !== null) return;
@@ -59,7 +110,7 @@ export async function startSite(databasePath: string, env: Record<string, string
       if (server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((r) => server.once('exit', r));
       server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, SERVER_STOP_GRACE_MS))]);
       if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     },
   };

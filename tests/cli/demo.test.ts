@@ -9,6 +9,7 @@ import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-demo-');
 afterAll(() => tmp.cleanup());
@@ -17,7 +18,7 @@ const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as 
 const statsTotal = (db: Database.Database) =>
   count(db, "SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'");
 
-describe('velocity demo remove', () => {
+describe('velocity demo remove', { timeout: PROCESSES_TEST_MS }, () => {
   it('deletes every demo participant with their answers, numbers and scores, keeps real ones, and rebuilds the statistics', () => {
     const path = join(tmp.dir, 'd.sqlite');
     expect(runCli(['seed', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);

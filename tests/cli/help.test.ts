@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
-describe('velocity --help', () => {
+describe('velocity --help', { timeout: PROCESSES_TEST_MS }, () => {
   it.each([
     [[], 'velocity'],
     [['migrate'], 'migrate'],

@@ -7,12 +7,13 @@ import { instrumentPath } from '../../src/server/instrument-loader.ts';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-instrument-');
 afterAll(() => tmp.cleanup());
 const realText = readFileSync(instrumentPath(), 'utf8');
 
-describe('velocity instrument check', () => {
+describe('velocity instrument check', { timeout: PROCESSES_TEST_MS }, () => {
   it('accepts the real instrument and reports its counts', () => {
     const r = runCli(['instrument', 'check']);
     expect(r.status, r.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { CLI_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-migrate-');
 afterAll(() => tmp.cleanup());
@@ -11,7 +12,7 @@ afterAll(() => tmp.cleanup());
 /** Under /proc nothing can be created; Node's recursive mkdir once spun forever here. */
 const UNWRITABLE = '/proc/velocity/x.sqlite';
 
-describe('velocity migrate', () => {
+describe('velocity migrate', { timeout: PROCESSES_TEST_MS }, () => {
   it('creates and migrates a new database in a folder that does not exist yet', () => {
     const path = join(tmp.dir, 'nested', 'folder', 'velocity.sqlite');
     const r = runCli(['migrate', '--db', path]);
@@ -29,7 +30,7 @@ describe('velocity migrate', () => {
   });
 
   it.each([['migrate'], ['seed', '--count', '5']])('%s with an unwritable database path exits 2 with one line', (...args) => {
-    const r = runCli([...args, '--db', UNWRITABLE], { timeoutMs: 15_000 });
+    const r = runCli([...args, '--db', UNWRITABLE], { timeoutMs: CLI_MS });
     expectUsageError(r, UNWRITABLE);
     expect(r.stdout).toBe('');
   });

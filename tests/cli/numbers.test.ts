@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, expectUsageError, runCli } from '../helpers/cli.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const base = ['numbers', '--opportunities', '10', '--deal-value', '1000', '--win-rate', '20', '--cycle-days', '90'];
 const full = [
@@ -8,7 +9,7 @@ const full = [
   ...['--stage-rates', '50,50,50', '--quota', '300000', '--pipeline', '700000'],
 ];
 
-describe('velocity numbers', () => {
+describe('velocity numbers', { timeout: PROCESSES_TEST_MS }, () => {
   it('gives the known answers as JSON', () => {
     const r = runCli([...full, '--json']);
     expect(r.status, r.stderr).toBe(0);

@@ -8,6 +8,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { CLI_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-report-');
 const dbPath = join(tmp.dir, 'report.sqlite');
@@ -25,10 +26,10 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-describe('velocity report', () => {
+describe('velocity report', { timeout: PROCESSES_TEST_MS }, () => {
   it.each(['company', 'personal'] as const)('writes the %s report of a finished participant as a PDF', (kind) => {
     const out = join(tmp.dir, `${kind}.pdf`);
-    const r = runCli(['--db', dbPath, 'report', '--participant', '1', '--kind', kind, '--out', out], { timeoutMs: 60_000 });
+    const r = runCli(['--db', dbPath, 'report', '--participant', '1', '--kind', kind, '--out', out], { timeoutMs: CLI_MS });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(out);
     const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout;
@@ -39,6 +40,6 @@ describe('velocity report', () => {
     expectUsageError(runCli(['--db', dbPath, 'report', '--participant', '9999', '--kind', 'company', '--out', join(tmp.dir, 'x.pdf')]), 'no participant 9999');
     expectUsageError(runCli(['--db', dbPath, 'report', '--participant', String(unfinished), '--kind', 'company', '--out', join(tmp.dir, 'x.pdf')]), 'not finished');
     expectUsageError(runCli(['--db', dbPath, 'report', '--participant', '1', '--kind', 'team', '--out', join(tmp.dir, 'x.pdf')]), 'team');
-    expectUsageError(runCli(['--db', dbPath, 'report', '--participant', '1', '--kind', 'company', '--out', '/proc/nope/x.pdf'], { timeoutMs: 60_000 }), 'cannot write');
+    expectUsageError(runCli(['--db', dbPath, 'report', '--participant', '1', '--kind', 'company', '--out', '/proc/nope/x.pdf'], { timeoutMs: CLI_MS }), 'cannot write');
   });
 });

@@ -8,6 +8,7 @@ import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
 import { expectNoStack, expectUsageError, runCli } from '../helpers/cli.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-score-');
 afterAll(() => tmp.cleanup());
@@ -18,7 +19,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-describe('velocity score', () => {
+describe('velocity score', { timeout: PROCESSES_TEST_MS }, () => {
   it('scores a complete response and prints the indices and five actions as JSON', () => {
     // Agreement items at "disagree", everything else in the middle: some stops and changes.
     const answers = completeAnswers(instrument, (item) => (item.kind === 'agreement' ? 'd' : undefined));

@@ -5,6 +5,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { openTempDb, tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-seed-');
 afterAll(() => tmp.cleanup());
@@ -20,7 +21,7 @@ function read<T>(path: string, sql: string): T[] {
 
 type ScoreRow = Record<string, unknown> & { participant_id: number; computed_at: number };
 
-describe('velocity seed', () => {
+describe('velocity seed', { timeout: PROCESSES_TEST_MS }, () => {
   const a = join(tmp.dir, 'a.sqlite');
   const b = join(tmp.dir, 'b.sqlite');
 

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-stats-');
 afterAll(() => tmp.cleanup());
 
-describe('velocity stats rebuild', () => {
+describe('velocity stats rebuild', { timeout: PROCESSES_TEST_MS }, () => {
   it('recomputes the peer statistics after scores were moved between groups by hand', () => {
     const path = join(tmp.dir, 's.sqlite');
     expect(runCli(['seed', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/server/auth/password.ts';
 import { expectUsageError, lines, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-cli-user-');
 afterAll(() => tmp.cleanup());
@@ -19,7 +20,7 @@ function consultants(): { email: string; password_hash: string }[] {
   }
 }
 
-describe('velocity user create', () => {
+describe('velocity user create', { timeout: PROCESSES_TEST_MS }, () => {
   it('creates a consultant with the password read from stdin', async () => {
     const r = runCli(['user', 'create', '--email', 'a@example.com', '--db', db], { input: `${password}\n` });
     expect(r.status, r.stderr).toBe(0);
@@ -81,7 +82,7 @@ const sessionsOf = (email: string) =>
   sql<{ n: number }[]>('SELECT count(*) AS n FROM sessions JOIN consultants ON consultants.id = consultant_id WHERE email = ?', email)[0]!.n;
 
 // Each test runs the CLI several times, a few seconds a run on a busy two-core machine.
-describe('velocity user list, reset-password, disable, enable, delete', { timeout: 120_000 }, () => {
+describe('velocity user list, reset-password, disable, enable, delete', { timeout: PROCESSES_TEST_MS }, () => {
   it('lists the accounts with their studies, live sessions and status', () => {
     expect(runCli(['user', 'create', '--email', 'b@example.com', '--name', 'Bea', '--db', db], { input: `${password}\n` }).status).toBe(0);
     sql("INSERT INTO studies (consultant_id, name, invite_token) SELECT id, 'Spring', 'list-test-study' FROM consultants WHERE email = 'a@example.com'");

@@ -12,6 +12,7 @@ import { instrument } from '../helpers/instrument.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-consultant-');
 let site: RunningSite;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();

@@ -13,6 +13,7 @@ import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { mailHeader, mailText } from '../helpers/mail-text.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_JOURNEY_MS, BROWSER_TEST_MS, EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-invite-');
 const dbPath = join(tmp.dir, 'invite.sqlite');
@@ -20,8 +21,8 @@ const PASSWORD = 'correct horse battery staple';
 const FROM = 'Velocity Index <bench@example.com>';
 const DAY = 24 * 60 * 60 * 1000;
 /** Three participants through every page in Chromium: generous for a slow, busy 2-core machine. */
-const JOURNEYS_MS = 300_000;
-const STEP_MS = 120_000;
+const JOURNEYS_MS = BROWSER_JOURNEY_MS;
+const STEP_MS = BROWSER_TEST_MS;
 let site: RunningSite;
 let browser: Browser;
 let sink: SmtpSink;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   insertCompany(db, studyId, 'Acme', 'spring-acme-00001');
   insertCompany(db, studyId, 'Globex', 'spring-globex-0001');
   browser = await launchChromium();
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 /** How long the server's mail loop (polling every second) may take to deliver, on a slow busy machine. */
-const DELIVERY_MS = 60_000;
+const DELIVERY_MS = EVENTUALLY_MS;
 
 /** Waits until the server's own mail loop has delivered `expected` more messages to the in-process SMTP server, and no more. */
 async function deliver(before: number, expected: number): Promise<void> {

@@ -13,6 +13,7 @@ import { expectAccessible, launchChromium, screenshots } from '../helpers/browse
 import { instrument } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_JOURNEY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-');
 const dbPath = join(tmp.dir, 'e2e.sqlite');
@@ -30,7 +31,7 @@ beforeAll(async () => {
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -83,7 +84,7 @@ function storedScores(token: string) {
 }
 
 /** A whole journey in Chromium takes about 25 s on a quiet two-core machine; a busy one needs more than the default 30 s. */
-const JOURNEY_MS = 120_000;
+const JOURNEY_MS = BROWSER_JOURNEY_MS;
 
 describe('the whole journey with JavaScript on', () => {
   let context: BrowserContext;

@@ -9,6 +9,7 @@ import { insertCompany, insertStudy } from '../../src/server/repositories/studie
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_TEST_MS, EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 13 in Chromium: a company link's profile form, five-point scales laid
@@ -24,7 +25,7 @@ let page: Page;
 let ids = { study: 0, company: 0 };
 const PASSWORD = 'unused password for this test';
 /** Generous for a slow, busy two-core machine. */
-const SLOW_MS = 120_000;
+const SLOW_MS = BROWSER_TEST_MS;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
@@ -37,7 +38,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await context?.close();
@@ -126,7 +127,7 @@ describe('the questionnaire, pleasant to take', () => {
     expect(second).not.toBe(first);
     expect(await radios.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).map((e) => (e as HTMLInputElement).value))).toEqual([second]);
     // The choice made with the keyboard is saved like any other.
-    await expect.poll(() => storedAnswers(token)[id], { timeout: 30_000 }).toBe(second);
+    await expect.poll(() => storedAnswers(token)[id], { timeout: EVENTUALLY_MS }).toBe(second);
   }, SLOW_MS);
 
   it('keeps answers given without pressing any button across a reload', async () => {
@@ -134,7 +135,7 @@ describe('the questionnaire, pleasant to take', () => {
     const chosen = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-item')!))).slice(1, 4);
     for (const id of chosen) await page.locator(`fieldset[data-item="${id}"] .scale-options input[type=radio]`).nth(1).check();
     const status = page.locator('[data-autosave-status]');
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('All answers saved');
+    await expect.poll(() => status.textContent(), { timeout: EVENTUALLY_MS }).toBe('All answers saved');
     expect(await status.getAttribute('aria-live')).toBe('polite');
     await screenshots(page, 'quest-03-questionnaire-saved');
     await page.reload();
@@ -150,11 +151,11 @@ describe('the questionnaire, pleasant to take', () => {
     const value = (await option.getAttribute('value'))!;
     await option.check();
     await expect
-      .poll(() => page.locator('[data-autosave-status]').textContent(), { timeout: 30_000 })
+      .poll(() => page.locator('[data-autosave-status]').textContent(), { timeout: EVENTUALLY_MS })
       .toBe('Couldn’t save — we’ll retry; your answers are still on this page');
     expect(storedAnswers(token)[id]).toBeUndefined();
     await page.goto(url('/'));
-    await expect.poll(() => storedAnswers(token)[id], { timeout: 30_000 }).toBe(value);
+    await expect.poll(() => storedAnswers(token)[id], { timeout: EVENTUALLY_MS }).toBe(value);
     await page.unroute('**/r/**');
     await page.goto(url(`/r/${token}/2`));
     expect(await page.locator(`fieldset[data-item="${id}"] input[value="${value}"]`).isChecked()).toBe(true);

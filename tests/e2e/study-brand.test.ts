@@ -10,6 +10,7 @@ import { BENIGN_SVG } from '../fixtures/logos.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-brand-');
 let site: RunningSite;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'logo.svg'), BENIGN_SVG);
   site = await startSite(join(tmp.dir, 'b.sqlite'));
   browser = await launchChromium();
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();

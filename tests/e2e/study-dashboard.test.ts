@@ -7,6 +7,7 @@ import { createConsultant } from '../../src/server/services/consultants.ts';
 import { buildDashboardStudy, type DashboardFixture } from '../helpers/dashboard-study.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-dashboard-');
 const PASSWORD = 'a long enough password';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
-}, 180_000);
+}, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();

@@ -29,6 +29,7 @@ import { completeAnswers, instrument, validProfile } from '../helpers/instrument
 import { pages } from '../helpers/journey.ts';
 import { mailHeader, mailText } from '../helpers/mail-text.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_JOURNEY_MS, EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-e2e-rounds-');
 const dbPath = join(tmp.dir, 'rounds.sqlite');
@@ -44,8 +45,8 @@ const ENV = {
   PARTICIPANT_STARTS_PER_HOUR: '0',
 };
 /** Generous limits for a slow, busy 2-core machine. */
-const STEP_MS = 240_000;
-const DELIVERY_MS = 60_000;
+const STEP_MS = BROWSER_JOURNEY_MS;
+const DELIVERY_MS = EVENTUALLY_MS;
 
 let site: RunningSite;
 let port: number;
@@ -68,7 +69,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   consultant = await context.newPage();
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await context?.close();

@@ -1,11 +1,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { launchChromium as launchOwnChromium } from '../../scripts/chromium.ts';
 import { projectRoot } from '../../src/server/paths.ts';
 
-export { launchChromium } from '../../scripts/chromium.ts';
+/**
+ * A connection to the run's one Chromium (tests/browser-setup.ts), or a
+ * Chromium of the file's own when there is none (a config without that
+ * global setup). Either way `close()` ends only what this file opened.
+ */
+export function launchChromium(): Promise<Browser> {
+  const endpoint = inject('chromiumEndpoint');
+  return endpoint ? chromium.connect(endpoint) : launchOwnChromium();
+}
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
+import { CLI_MS } from './limits.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -33,7 +34,7 @@ export function runCli(args: readonly string[], opts: { input?: string; timeoutM
     input: opts.input ?? '',
     encoding: 'utf8',
     // SIGTERM (the default) lets tsx pass the signal on to its child, so a hung run leaves nothing behind.
-    timeout: opts.timeoutMs ?? 20_000,
+    timeout: opts.timeoutMs ?? CLI_MS,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { ROOT, runCli, TSX } from '../helpers/cli.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { CLI_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 /** A CLI start takes seconds of TypeScript loading, far more on a busy machine. */
-const CLI_LIMIT_MS = 90_000;
+const CLI_LIMIT_MS = CLI_MS;
 let t: TempDb | undefined;
 let sink: SmtpSink | undefined;
 afterEach(async () => {
@@ -53,5 +54,5 @@ describe('velocity mail', () => {
     const after = runCli(['--db', t.path, 'mail', 'status'], { env, timeoutMs: CLI_LIMIT_MS });
     expect(after.stdout).toContain('pending 0, sending 0, sent 3, failed 0');
     expect(after.stdout).toContain('nothing is waiting');
-  }, 300_000);
+  }, PROCESSES_TEST_MS);
 });

@@ -10,6 +10,7 @@ import { createMailTransport } from '../../src/server/mail/transport.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { EVENTUALLY_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const CHILD = join(ROOT, 'tests', 'mail', 'fixtures', 'worker-child.ts');
 /** Each message waits this long before the server's 250, so that a kill lands mid-message, long before the reply. */
@@ -85,7 +86,7 @@ describe('outbox delivery survives kill -9', () => {
       expect(await exited).toBeNull();
       // The kill landed mid-batch: the dead worker still holds leased rows.
       expect(t.db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sending')).all().length).toBeGreaterThan(0);
-      await within(until(() => s.open() === 0), 30_000, 'the server noticing the killed connection');
+      await within(until(() => s.open() === 0), EVENTUALLY_MS, 'the server noticing the killed connection');
       s.release();
       kills++;
     }
@@ -108,7 +109,7 @@ describe('outbox delivery survives kill -9', () => {
     expect(rawDuplicates).toBeLessThanOrEqual(kills);
     const rows = t.db.select().from(mailOutbox).all();
     expect(rows.every((r) => r.state === 'sent' && r.toAddress === null && r.textBody === null)).toBe(true);
-  }, 240_000);
+  }, PROCESSES_TEST_MS);
 });
 
 async function freePort(): Promise<number> {
@@ -156,5 +157,5 @@ describe('outbox during an SMTP outage', () => {
     } finally {
       transport.close();
     }
-  }, 120_000);
+  }, PROCESSES_TEST_MS);
 });

@@ -4,13 +4,14 @@ import { startMailLoop } from '../../src/server/mail/loop.ts';
 import { enqueueMail } from '../../src/server/mail/outbox.ts';
 import type { WireMessage } from '../../src/server/mail/transport.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { EVENTUALLY_MS } from '../helpers/limits.ts';
 
 let t: TempDb;
 beforeEach(() => (t = openTempDb()));
 afterEach(() => t.cleanup());
 
 const until = async (ok: () => boolean) => {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + EVENTUALLY_MS;
   while (!ok()) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));

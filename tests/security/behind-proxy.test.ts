@@ -9,6 +9,7 @@ import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: behind an HTTPS reverse proxy every form post got 403 (Astro's
@@ -42,7 +43,7 @@ beforeAll(async () => {
     startSite(proxiedDb, { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '127.0.0.1' }),
     startSite(localDb),
   ]);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await Promise.all([proxied?.stop(), local?.stop()]);
   tmp.cleanup();

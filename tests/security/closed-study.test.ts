@@ -10,6 +10,7 @@ import { answerAllButLast, pageFields, pages, startParticipant } from '../helper
 import { openTempDb, tempDir } from '../helpers/temp-db.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { profileSchema } from '../../src/domain/profile.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: a closed study still accepted finishes from participants who had started before it closed. */
 const tmp = tempDir('velocity-closed-');
@@ -29,7 +30,7 @@ beforeAll(async () => {
   insertCompany(db, study.id, 'Closing Co', 'closing-company-1');
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

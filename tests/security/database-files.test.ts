@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
@@ -80,5 +81,5 @@ describe('velocity backup (issue 11)', () => {
     expectUsageError(runCli(['backup', '--db', source, '--out', source, '--force']), 'the database itself');
     expectUsageError(runCli(['backup', '--db', join(tmp.dir, 'missing.sqlite'), '--out', join(tmp.dir, 'x.sqlite')]), 'no database');
     // Several CLI runs, each a fresh tsx process: slow on a busy machine.
-  }, 120_000);
+  }, PROCESSES_TEST_MS);
 });

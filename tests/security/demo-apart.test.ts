@@ -26,6 +26,7 @@ import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: `npm start` seeded 2,000 synthetic participants with a fixed seed
@@ -86,7 +87,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     // The demo data as `npm start` seeds it, seed 1: what anyone with the repository can regenerate.
     seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
     studyId = insertStudy(db, consultantId, 'Real study', 'real-study').id;
-  }, 120_000);
+  }, SETUP_MS);
   afterAll(() => {
     if (db?.$client.open) db.$client.close();
     tmp.cleanup();
@@ -185,7 +186,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
       const emptyPath = join(tmp.dir, 'empty.sqlite');
       openMigrated(emptyPath).$client.close();
       [demoSite, emptySite, mixedSite] = await Promise.all([startSite(demoOnlyPath), startSite(emptyPath), startSite(mixedPath)]);
-    }, 120_000);
+    }, SETUP_MS);
     afterAll(async () => {
       await Promise.all([demoSite?.stop(), emptySite?.stop(), mixedSite?.stop()]);
     });

@@ -27,6 +27,7 @@ import { addParticipant } from '../helpers/participants.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { formBody } from '../helpers/http.ts';
 import { answerAllButLast, pageFields, startParticipant } from '../helpers/journey.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 afterAll(() => {
   db().$client.close();
@@ -152,7 +153,7 @@ describe('a slow page post that arrives after finishing, over HTTP', () => {
   beforeAll(async () => {
     openMigrated(sitePath).$client.close();
     site = await startSite(sitePath);
-  }, 120_000);
+  }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
   });

@@ -12,6 +12,7 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: "a group of exactly k publishes every member (min, quartiles,
@@ -84,7 +85,7 @@ describe('quantiles of a group of k (issue 11), on the comparison page and in it
     site = await startSite(dbPath);
     const res = await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD });
     cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  }, 120_000);
+  }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
     tmp.cleanup();

@@ -14,6 +14,7 @@ import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: "a hidden group's size can be worked out by subtraction (28 − 26
@@ -92,7 +93,7 @@ describe('the comparison page cannot be subtracted from a total (issue 11)', () 
     db.$client.close();
     site = await startSite(dbPath);
     cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
-  }, 120_000);
+  }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
     tmp.cleanup();

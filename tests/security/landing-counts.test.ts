@@ -10,6 +10,7 @@ import { completeParticipant } from '../helpers/journey.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { openTempDb, tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: the landing page's counts, read before and after one participant
@@ -63,7 +64,7 @@ describe('landing counts do not reveal one finish (issue 11)', () => {
       }
       db.$client.close();
       site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
-    }, 120_000);
+    }, SETUP_MS);
     afterAll(async () => {
       await site?.stop();
       tmp.cleanup();

@@ -10,6 +10,7 @@ import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { fingerprint, postForm } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: control characters and right-to-left overrides in names spoofed
@@ -102,7 +103,7 @@ describe('the profile form over HTTP', () => {
   beforeAll(async () => {
     openMigrated(dbPath).$client.close();
     site = await startSite(dbPath);
-  }, 120_000);
+  }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
     tmp.cleanup();

@@ -8,6 +8,7 @@ import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: participant creation was unlimited, so a script could create throwaway participants at will. */
 const LIMIT = 20;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   directDb = prepare('direct.sqlite');
   proxiedDb = prepare('proxied.sqlite');
   [direct, proxied] = await Promise.all([startSite(directDb), startSite(proxiedDb, { TRUST_PROXY: '127.0.0.1' })]);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await Promise.all([direct?.stop(), proxied?.stop()]);
   tmp.cleanup();

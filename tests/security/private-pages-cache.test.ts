@@ -8,6 +8,7 @@ import { postForm } from '../helpers/forms.ts';
 import { completeParticipant, startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: private pages and PDFs carried no Cache-Control, so a shared cache or the browser's could keep them. */
 const tmp = tempDir('velocity-cache-');
@@ -22,7 +23,7 @@ beforeAll(async () => {
   studyId = insertStudy(db, consultant.id, 'Cache study', 'cache-study-invite').id;
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

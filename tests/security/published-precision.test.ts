@@ -12,6 +12,7 @@ import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: peer figures were printed as whole numbers, but the markup carried
@@ -43,7 +44,7 @@ beforeAll(async () => {
   }
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

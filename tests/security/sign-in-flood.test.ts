@@ -5,6 +5,7 @@ import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: 100 concurrent sign-ins from one client held every page, GET /
@@ -32,11 +33,11 @@ beforeAll(async () => {
   // Requests from this machine come through a "proxy" here, so the test can speak for many client addresses.
   site = await startSite(dbPath, { NODE_COMPILE_CACHE: compileCache, TRUST_PROXY: '127.0.0.1' });
   // The renderer warms up in the background after the first request and writes the compile cache when done: wait for that quiet.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + EVENTUALLY_MS;
   while (Date.now() < deadline && !(existsSync(compileCache) && readdirSync(compileCache, { recursive: true }).length > 0)) {
     await new Promise((r) => setTimeout(r, 200));
   }
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

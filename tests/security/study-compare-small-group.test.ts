@@ -12,6 +12,7 @@ import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: the consultant's comparison inside one study, where one role has
@@ -42,7 +43,7 @@ beforeAll(async () => {
   db.$client.close();
   site = await startSite(dbPath);
   cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

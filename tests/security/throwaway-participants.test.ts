@@ -10,6 +10,7 @@ import { tokenOf } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * Issue 11: four scripted participants (two worst, two best answers) in an
@@ -34,7 +35,7 @@ beforeAll(async () => {
   openMigrated(dbPath).$client.close();
   // Behind a proxy, as in production: the client's address is the one the proxy appends.
   site = await startSite(dbPath, { TRUST_PROXY: '127.0.0.1', PEER_MIN_GROUP: String(K) });
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();
@@ -89,7 +90,7 @@ describe('throwaway participants cannot isolate a real one (issue 11)', () => {
     const db = new Database(dbPath, { readonly: true });
     victimScores = db.prepare('SELECT value, number, win_rate AS winRate, cycle FROM scores ORDER BY participant_id LIMIT 1').get() as Record<string, number>;
     db.close();
-  }, 240_000);
+  }, SETUP_MS);
 
   it('counts the victim and one throwaway, and none of the other throwaways', () => {
     const db = new Database(dbPath, { readonly: true });

@@ -11,6 +11,7 @@ import { fingerprint, postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 import { insertStudy, insertCompany, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { parse } from 'csv-parse/sync';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-consultant-');
 const dbPath = join(tmp.dir, 'consultant.sqlite');
@@ -42,7 +43,7 @@ beforeAll(async () => {
   db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

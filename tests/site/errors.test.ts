@@ -11,6 +11,7 @@ import { validProfile } from '../helpers/instrument.ts';
 import { startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 12: error pages in the site's design that say what to do next (404, 410, 429, 500). */
 const tmp = tempDir('velocity-errors-');
@@ -26,7 +27,7 @@ beforeAll(async () => {
   // One start an hour, so that the second start meets the limit (429).
   site = await startSite(dbPath, { PARTICIPANT_STARTS_PER_HOUR: '1' });
   token = await startParticipant(site.base);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

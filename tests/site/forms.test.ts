@@ -9,6 +9,7 @@ import { completeAnswers, instrument, validProfile } from '../helpers/instrument
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-forms-');
 const dbPath = join(tmp.dir, 'forms.sqlite');
@@ -48,7 +49,7 @@ beforeAll(async () => {
   insertCompany(db, open.id, 'Northwind Traders', 'northwind-company-1');
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await site?.stop();

@@ -9,6 +9,7 @@ import { expectAccessible, launchChromium, screenshots } from '../helpers/browse
 import { postForm } from '../helpers/forms.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-invite-');
 const dbPath = join(tmp.dir, 'invite.sqlite');
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // is then fresh, not about to be closed by the server (5 s) just as the first test reuses it.
   off = await startSite(offPath);
   site = await startSite(dbPath, MAIL_ENV);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await Promise.all([site?.stop(), off?.stop()]);
   tmp.cleanup();
@@ -213,7 +214,7 @@ describe('the invitations page', () => {
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  }, BROWSER_TEST_MS);
 });
 
 describe('the personal link and unsubscribe', () => {

@@ -10,6 +10,7 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const K = DEFAULT_MIN_GROUP;
 /** The industry cut down below k after seeding, so one row must hide its figure. */
@@ -52,7 +53,7 @@ beforeAll(async () => {
   base = site.base;
   const res = await fetch(`${base}/`);
   home = { status: res.status, headers: res.headers, html: await res.text() };
-}, 240_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await site?.stop();

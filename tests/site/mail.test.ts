@@ -11,11 +11,12 @@ import { postForm } from '../helpers/forms.ts';
 import { startParticipant } from '../helpers/journey.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.ts';
+import { BROWSER_TEST_MS, EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-mail-site-');
 const PASSWORD = 'correct horse battery staple';
 /** How long the server's mail loop may take to deliver on a busy machine. */
-const DELIVERY_LIMIT_MS = 30_000;
+const DELIVERY_LIMIT_MS = EVENTUALLY_MS;
 let sink: SmtpSink;
 let site: RunningSite;
 let bare: RunningSite;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   site = await startSite(mailDb, { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'Velocity Index <bench@example.com>', MAIL_POLL_SECONDS: '1' });
   bare = await startSite(join(tmp.dir, 'bare.sqlite'));
   browser = await launchChromium();
-}, 180_000);
+}, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
@@ -151,7 +152,7 @@ describe('resume link by e-mail', () => {
     await screenshots(plain, '41-resume-link-queued');
     await noJs.close();
     await until(() => sink.received.find((m) => m.to[0] === 'browser@example.com'), 'delivery to the browser user');
-  }, 120_000);
+  }, BROWSER_TEST_MS);
 });
 
 describe('consultant account page', () => {
@@ -176,7 +177,7 @@ describe('consultant account page', () => {
     expect(summary.raw).toMatch(/Subject: Your studies this week/);
     expect(summary.decoded).toContain('Spring &lt;pipeline&gt; review');
     expect(summary.decoded).toContain('- Spring <pipeline> review: Finished this week 0');
-  }, 120_000);
+  }, BROWSER_TEST_MS);
 
   it('refuses an unknown value and a signed-out visitor', async () => {
     const cookie = await signIn(site.base);
@@ -206,5 +207,5 @@ describe('consultant account page', () => {
     await expectAccessible(page, 'account saved');
     await screenshots(page, '43-consultant-account-on');
     await context.close();
-  }, 120_000);
+  }, BROWSER_TEST_MS);
 });

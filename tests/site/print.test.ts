@@ -8,6 +8,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { completeParticipant } from '../helpers/journey.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 12: the HTML reports printed from the browser keep the PDF's page structure and never leave a heading alone at a page foot. */
 const tmp = tempDir('velocity-print-');
@@ -21,7 +22,7 @@ beforeAll(async () => {
   site = await startSite(dbPath);
   token = await completeParticipant(site.base);
   browser = await launchChromium();
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();

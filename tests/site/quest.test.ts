@@ -13,6 +13,7 @@ import { fingerprint, postForm } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
 import { pageFields, pages, startParticipant } from '../helpers/journey.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { BROWSER_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
 
 /**
  * The participant conveniences of issue 13 over HTTP: autosave answered in
@@ -39,7 +40,7 @@ beforeAll(async () => {
   ids = { study: study.id, stated: stated.id, plain: plain.id, otherStudy: other.id, otherCompany: otherCompany.id };
   db.$client.close();
   site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
-}, 120_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await site?.stop();
@@ -316,7 +317,7 @@ describe('the optional name', () => {
     const companyPdf = await get(`${base}/companies/${ids.stated}.pdf`, a);
     expect(companyPdf.status).toBe(200);
     expect(pdfText(Buffer.from(await companyPdf.arrayBuffer()), 'company')).not.toContain(NAME);
-  }, 180_000);
+  }, BROWSER_TEST_MS);
 });
 
 function pdfText(bytes: Buffer, name: string): string {

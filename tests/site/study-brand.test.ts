@@ -9,6 +9,7 @@ import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, solidPng } from '../fixtures
 import { postForm } from '../helpers/forms.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-brand-');
 const dbPath = join(tmp.dir, 'brand.sqlite');
@@ -24,7 +25,7 @@ beforeAll(async () => {
   insertCompany(db, studyId, 'Contoso', 'branded-company-01');
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

@@ -10,6 +10,7 @@ import { instrument } from '../helpers/instrument.ts';
 import { buildDashboardStudy, type DashboardFixture } from '../helpers/dashboard-study.ts';
 import { postForm } from '../helpers/forms.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const tmp = tempDir('velocity-dashboard-');
 const dbPath = join(tmp.dir, 'dashboard.sqlite');
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const cookieOf = async (email: string) => (await postForm(site.base, '/consultant/sign-in', { email, password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
   a = await cookieOf('a@example.com');
   b = await cookieOf('b@example.com');
-}, 180_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();

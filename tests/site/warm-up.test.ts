@@ -6,6 +6,7 @@ import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { EVENTUALLY_MS } from '../helpers/limits.ts';
 
 /**
  * What the built server does in the background after its first request
@@ -34,7 +35,7 @@ afterAll(async () => {
 describe('the server warm-up', () => {
   it('writes the compile cache after the first request, and the sample report is ready', async () => {
     // startSite's readiness check was the first request; the warm-up renders in the background.
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + EVENTUALLY_MS;
     while (cachedFiles() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(cachedFiles()).toBeGreaterThan(50);
     const sample = await fetch(`${site.base}/sample/company.pdf`);

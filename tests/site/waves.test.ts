@@ -18,6 +18,7 @@ import { postForm } from '../helpers/forms.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 import { projectRoot } from '../../src/server/paths.ts';
+import { SETUP_MS } from '../helpers/limits.ts';
 
 const K = 5;
 const PASSWORD = 'correct horse battery staple';
@@ -81,7 +82,7 @@ beforeAll(async () => {
   db.$client.prepare("UPDATE studies SET status = 'closed' WHERE id = ?").run(closedStudyId);
   db.$client.close();
   site = await startSite(dbPath);
-}, 120_000);
+}, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
   tmp.cleanup();
