@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
 
@@ -69,6 +70,20 @@ export const ConfigSchema = z.object({
   MAIL_LEASE_SECONDS: z.coerce.number().int().min(75).max(3600).default(600),
   /** Participants one client address (IPv6: one /64) may start per hour through /start and /join; 0 turns the limit off. */
   PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /**
+   * Requests the server works on at once (scripts/serve.ts); more wait in a
+   * queue. Pages render on one thread, so more at once only makes each one
+   * slower: a few per core leave room for requests that wait on a PDF worker.
+   */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(availableParallelism() * 8),
+  /** Requests that may wait for a free place; the next one is answered 503 (busy) at once. */
+  REQUEST_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** The longest a request waits in that queue before it is answered 503 instead. */
+  REQUEST_QUEUE_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** Event-loop delay (ms, worst of the last second) above which no request queues: only free places are taken. 0 turns this off. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** On SIGTERM/SIGINT, how long requests in flight get to finish before their connections are closed. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 }).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set: the address e-mail is sent from' });
 export type Config = z.infer<typeof ConfigSchema>;
 
