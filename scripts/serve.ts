@@ -128,13 +128,14 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
     loopDelayMs: loop.delayMs,
   });
   let busy: BusyPages = FALLBACK_BUSY_PAGES;
-  let inFlight = 0;
+  // Responses not yet finished, so that a stop can tell their clients the connection closes after them.
+  const inFlight = new Set<ServerResponse>();
   let stopping = false;
   let shed = 0;
 
   const listener: RequestListener = (req, res) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     // During a stop, a request on a connection that was kept open is still answered, and its connection then closed.
     if (stopping) res.setHeader('Connection', 'close');
     const path = pathOf(req.url);
@@ -182,15 +183,16 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
-      process.stderr.write(`velocity: stopping; finishing ${inFlight} request(s) in flight (at most ${cfg.SHUTDOWN_GRACE_SECONDS} s)\n`);
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      process.stderr.write(`velocity: stopping; finishing ${inFlight.size} request(s) in flight (at most ${cfg.SHUTDOWN_GRACE_SECONDS} s)\n`);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const deadline = Date.now() + cfg.SHUTDOWN_GRACE_SECONDS * 1000;
       // Idle keep-alive connections are closed now and as requests finish; busy ones when their answer is out.
-      while (inFlight > 0 && Date.now() < deadline) {
+      while (inFlight.size > 0 && Date.now() < deadline) {
         server.closeIdleConnections();
         await new Promise((r) => setTimeout(r, 50));
       }
-      if (inFlight > 0) process.stderr.write(`velocity: ${inFlight} request(s) still running after ${cfg.SHUTDOWN_GRACE_SECONDS} s; closing their connections\n`);
+      if (inFlight.size > 0) process.stderr.write(`velocity: ${inFlight.size} request(s) still running after ${cfg.SHUTDOWN_GRACE_SECONDS} s; closing their connections\n`);
       server.closeAllConnections();
       await closed;
       loop.stop();

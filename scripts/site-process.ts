@@ -10,7 +10,16 @@ export interface RunningSite {
   stop: () => Promise<void>;
   /** kill -9: the server gets no chance to finish anything (crash tests). */
   kill: () => Promise<void>;
+  /** The server's exit code once it exited (0 after a graceful stop), else null. */
+  exitCode: () => number | null;
 }
+
+/**
+ * How long stop() waits after SIGTERM before kill -9: the server's own grace
+ * for requests in flight (SHUTDOWN_GRACE_SECONDS, 10 s) and its shutdown
+ * steps, with room for a slow machine.
+ */
+const STOP_WAIT_MS = 20_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,6 +58,7 @@ export async function startSite(databasePath: string, env: Record<string, string
   return {
     base,
     output: () => output,
+    exitCode: () => server.exitCode,
     kill: async () => {
       if (server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((r) => server.once('exit', r));
@@ -59,7 +69,7 @@ export async function startSite(databasePath: string, env: Record<string, string
       if (server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((r) => server.once('exit', r));
       server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_WAIT_MS))]);
       if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     },
   };

@@ -156,6 +156,7 @@ describe('stopping on SIGTERM', () => {
     expect(answer.status).toBeLessThan(500);
     expect(answer.headers.connection).toBe('close');
     await stopped;
+    expect(site.exitCode(), site.output()).toBe(0);
     expect(site.output()).not.toContain('still running after');
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
     const db = new Database(dbPath, { readonly: true });
