@@ -209,8 +209,20 @@ describe('under more load than it can serve', () => {
   });
 
   it('answers 503 with Retry-After and the busy page at once, never a reset, and serves again once free', { timeout: 120_000 }, async () => {
-    const held = holdPost(site.base, '/start');
+    // Whichever of the held post and a probe arrives first takes the one place: a held post turned away is sent again.
+    let held = holdPost(site.base, '/start');
+    let heldAnswered = false;
+    const markAnswered = () => {
+      heldAnswered = true;
+    };
+    void held.answer.then(markAnswered, markAnswered);
     const shed = await until('a 503', async () => {
+      if (heldAnswered) {
+        held = holdPost(site.base, '/start');
+        heldAnswered = false;
+        void held.answer.then(markAnswered, markAnswered);
+        await (await fetch(`${site.base}/favicon.svg`)).arrayBuffer();
+      }
       const res = await fetch(`${site.base}/start?from=busy`);
       const html = await res.text();
       return res.status === 503 ? { res, html } : undefined;
