@@ -76,9 +76,9 @@ export const ConfigSchema = z.object({
    * slower: a few per core leave room for requests that wait on a PDF worker.
    */
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(availableParallelism() * 8),
-  /** Requests that may wait for a free place; the next one is answered 503 (busy) at once. */
-  REQUEST_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000).default(256),
-  /** The longest a request waits in that queue before it is answered 503 instead. */
+  /** Requests that may wait for a free place; the next one is answered 503 (busy) at once. A bound on memory: the wait itself is bounded by REQUEST_QUEUE_SECONDS. */
+  REQUEST_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000).default(1024),
+  /** The longest a request waits in that queue; one that would wait longer, at the pace requests are being answered, is answered 503 on arrival. */
   REQUEST_QUEUE_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
   /** Event-loop delay (ms, worst of the last second) above which no request queues: only free places are taken. 0 turns this off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),

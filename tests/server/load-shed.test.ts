@@ -35,6 +35,25 @@ describe('createGate', () => {
     expect(g.queued).toBe(0);
   });
 
+  it('refuses on arrival a request that would wait longer than allowed at the pace requests are answered', async () => {
+    let clock = 0;
+    const g = gate({ maxConcurrent: 2, maxQueued: 100, maxWaitMs: 2_500, now: () => clock });
+    // Two requests of 2 s each: places free up at one a second.
+    const a = admitted(await g.enter());
+    const b = admitted(await g.enter());
+    clock = 2_000;
+    a.release();
+    b.release();
+    expect(g.averageMs).toBe(2_000);
+    admitted(await g.enter());
+    admitted(await g.enter());
+    void g.enter();
+    void g.enter();
+    expect(g.queued).toBe(2);
+    // A third in the queue would wait about 3 s.
+    expect(await g.enter()).toEqual({ admitted: false, reason: 'wait-too-long' });
+  });
+
   it('queues nothing while the event loop is late, but still fills free places', async () => {
     let delay = 5_000;
     const g = gate({ maxConcurrent: 1, maxLoopDelayMs: 1_000, loopDelayMs: () => delay });

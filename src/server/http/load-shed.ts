@@ -5,7 +5,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * up to `maxQueued` more wait (each at most `maxWaitMs`), and anything
  * beyond is refused at once, so that a saturated server answers "busy" in
  * milliseconds instead of leaving connections in the accept queue until
- * they time out or are reset. When the event loop is already late
+ * they time out or are reset. A request that would, at the pace requests
+ * are being answered, wait longer than `maxWaitMs` is refused on arrival
+ * rather than after that wait. When the event loop is already late
  * (`loopDelayMs()` above `maxLoopDelayMs`), nothing queues: a request
  * would only wait behind work the loop cannot keep up with.
  */
@@ -17,25 +19,44 @@ export interface GateOptions {
   maxLoopDelayMs: number;
   /** The loop's recent delay in ms (loopDelayMonitor()). */
   loopDelayMs?: () => number;
+  /** A clock in ms, for the tests. */
+  now?: () => number;
 }
 
-export type Admission = { admitted: true; release: () => void } | { admitted: false; reason: 'queue-full' | 'waited-too-long' | 'loop-delayed' };
+export type Admission =
+  | { admitted: true; release: () => void }
+  | { admitted: false; reason: 'queue-full' | 'wait-too-long' | 'waited-too-long' | 'loop-delayed' };
 
 export interface Gate {
   /** Resolves when the request may go ahead (call release() once it is answered), or when it is refused. */
   enter(): Promise<Admission>;
   readonly running: number;
   readonly queued: number;
+  /** How long a request takes from admission to its answer, on a moving average (ms). */
+  readonly averageMs: number;
 }
 
+/** Weight of the newest request in the moving average: about the last 20 count. */
+const SMOOTHING = 0.05;
+
 export function createGate(options: GateOptions): Gate {
+  const now = options.now ?? (() => performance.now());
   let running = 0;
+  let averageMs = 0;
   const queue: Array<(a: Admission) => void> = [];
 
-  const release = () => {
-    const next = queue.shift();
-    if (next) next({ admitted: true, release: once(release) });
-    else running--;
+  const admit = (): Admission => {
+    const since = now();
+    return {
+      admitted: true,
+      release: once(() => {
+        const took = now() - since;
+        averageMs = averageMs === 0 ? took : averageMs + SMOOTHING * (took - averageMs);
+        const next = queue.shift();
+        if (next) next(admit());
+        else running--;
+      }),
+    };
   };
 
   return {
@@ -45,15 +66,20 @@ export function createGate(options: GateOptions): Gate {
     get queued() {
       return queue.length;
     },
+    get averageMs() {
+      return averageMs;
+    },
     enter(): Promise<Admission> {
       if (running < options.maxConcurrent) {
         running++;
-        return Promise.resolve({ admitted: true, release: once(release) });
+        return Promise.resolve(admit());
       }
       if (options.maxLoopDelayMs > 0 && (options.loopDelayMs?.() ?? 0) > options.maxLoopDelayMs) {
         return Promise.resolve({ admitted: false, reason: 'loop-delayed' });
       }
       if (queue.length >= options.maxQueued) return Promise.resolve({ admitted: false, reason: 'queue-full' });
+      // Little's law: places free up at maxConcurrent per average request time.
+      if (((queue.length + 1) * averageMs) / options.maxConcurrent > options.maxWaitMs) return Promise.resolve({ admitted: false, reason: 'wait-too-long' });
       return new Promise((resolve) => {
         const waiter = (a: Admission) => {
           clearTimeout(timer);
