@@ -38,12 +38,14 @@ describe('createGate', () => {
   it('refuses on arrival a request that would wait longer than allowed at the pace requests are answered', async () => {
     let clock = 0;
     const g = gate({ maxConcurrent: 2, maxQueued: 100, maxWaitMs: 2_500, now: () => clock });
-    // Two requests of 2 s each: places free up at one a second.
-    const a = admitted(await g.enter());
-    const b = admitted(await g.enter());
-    clock = 2_000;
-    a.release();
-    b.release();
+    // Requests of 2 s each, two at a time: places free up at one a second.
+    for (let i = 0; i < 10; i++) {
+      const a = admitted(await g.enter());
+      const b = admitted(await g.enter());
+      clock += 2_000;
+      a.release();
+      b.release();
+    }
     expect(g.averageMs).toBe(2_000);
     admitted(await g.enter());
     admitted(await g.enter());
@@ -52,6 +54,17 @@ describe('createGate', () => {
     expect(g.queued).toBe(2);
     // A third in the queue would wait about 3 s.
     expect(await g.enter()).toEqual({ admitted: false, reason: 'wait-too-long' });
+  });
+
+  it('does not judge by the first requests after a start, which are slow while the server warms up', async () => {
+    let clock = 0;
+    const g = gate({ maxConcurrent: 1, maxQueued: 100, maxWaitMs: 1_000, now: () => clock });
+    const first = admitted(await g.enter());
+    clock = 30_000;
+    first.release();
+    admitted(await g.enter());
+    void g.enter();
+    expect(g.queued).toBe(1);
   });
 
   it('queues nothing while the event loop is late, but still fills free places', async () => {

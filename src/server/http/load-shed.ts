@@ -36,13 +36,21 @@ export interface Gate {
   readonly averageMs: number;
 }
 
-/** Weight of the newest request in the moving average: about the last 20 count. */
-const SMOOTHING = 0.05;
+/** Weight of the newest request in the moving average: about the last 10 count. */
+const SMOOTHING = 0.1;
+
+/**
+ * Requests measured before the average is trusted: the first few after a
+ * start (the renderer warming up) take seconds, and alone they would turn a
+ * burst away that the warm server answers in a moment.
+ */
+const TRUSTED_AFTER = 20;
 
 export function createGate(options: GateOptions): Gate {
   const now = options.now ?? (() => performance.now());
   let running = 0;
   let averageMs = 0;
+  let measured = 0;
   const queue: Array<(a: Admission) => void> = [];
 
   const admit = (): Admission => {
@@ -51,7 +59,7 @@ export function createGate(options: GateOptions): Gate {
       admitted: true,
       release: once(() => {
         const took = now() - since;
-        averageMs = averageMs === 0 ? took : averageMs + SMOOTHING * (took - averageMs);
+        averageMs = measured++ === 0 ? took : averageMs + SMOOTHING * (took - averageMs);
         const next = queue.shift();
         if (next) next(admit());
         else running--;
@@ -79,7 +87,7 @@ export function createGate(options: GateOptions): Gate {
       }
       if (queue.length >= options.maxQueued) return Promise.resolve({ admitted: false, reason: 'queue-full' });
       // Little's law: places free up at maxConcurrent per average request time.
-      if (((queue.length + 1) * averageMs) / options.maxConcurrent > options.maxWaitMs) return Promise.resolve({ admitted: false, reason: 'wait-too-long' });
+      if (measured >= TRUSTED_AFTER && ((queue.length + 1) * averageMs) / options.maxConcurrent > options.maxWaitMs) return Promise.resolve({ admitted: false, reason: 'wait-too-long' });
       return new Promise((resolve) => {
         const waiter = (a: Admission) => {
           clearTimeout(timer);
