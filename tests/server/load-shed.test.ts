@@ -38,17 +38,15 @@ describe('createGate', () => {
   it('refuses on arrival a request that would wait longer than allowed at the pace requests are answered', async () => {
     let clock = 0;
     const g = gate({ maxConcurrent: 2, maxQueued: 100, maxWaitMs: 2_500, now: () => clock });
-    // Requests of 2 s each, two at a time: places free up at one a second.
-    for (let i = 0; i < 10; i++) {
-      const a = admitted(await g.enter());
-      const b = admitted(await g.enter());
-      clock += 2_000;
-      a.release();
-      b.release();
+    // A full server with requests waiting, answering one a second.
+    const running = [admitted(await g.enter()), admitted(await g.enter())];
+    for (let i = 0; i < 25; i++) {
+      const waiting = g.enter();
+      clock += 1_000;
+      running.shift()!.release();
+      running.push(admitted(await waiting));
     }
-    expect(g.averageMs).toBe(2_000);
-    admitted(await g.enter());
-    admitted(await g.enter());
+    expect(g.intervalMs).toBeCloseTo(1_000);
     void g.enter();
     void g.enter();
     expect(g.queued).toBe(2);
@@ -56,15 +54,47 @@ describe('createGate', () => {
     expect(await g.enter()).toEqual({ admitted: false, reason: 'wait-too-long' });
   });
 
+  it('leaves an idle spell out of the pace, and always lets one request wait so the pace is measured again', async () => {
+    let clock = 0;
+    const g = gate({ maxConcurrent: 1, maxQueued: 100, maxWaitMs: 5_000, now: () => clock });
+    let current = admitted(await g.enter());
+    for (let i = 0; i < 25; i++) {
+      const waiting = g.enter();
+      clock += 10_000;
+      current.release();
+      current = admitted(await waiting);
+    }
+    expect(g.intervalMs).toBeCloseTo(10_000);
+    // Too slow for a second waiter, but one may still wait.
+    const one = g.enter();
+    expect(g.queued).toBe(1);
+    expect(await g.enter()).toEqual({ admitted: false, reason: 'wait-too-long' });
+    clock += 100;
+    current.release();
+    current = admitted(await one);
+    current.release();
+    // Ten idle minutes, then a burst: the first interval counts from when requests began to wait.
+    clock += 600_000;
+    current = admitted(await g.enter());
+    const next = g.enter();
+    clock += 50;
+    current.release();
+    admitted(await next);
+    expect(g.intervalMs).toBeLessThan(10_000);
+  });
+
   it('does not judge by the first requests after a start, which are slow while the server warms up', async () => {
     let clock = 0;
     const g = gate({ maxConcurrent: 1, maxQueued: 100, maxWaitMs: 1_000, now: () => clock });
     const first = admitted(await g.enter());
+    const waiting = g.enter();
     clock = 30_000;
     first.release();
-    admitted(await g.enter());
+    admitted(await waiting);
+    expect(g.intervalMs).toBe(30_000);
     void g.enter();
-    expect(g.queued).toBe(1);
+    void g.enter();
+    expect(g.queued).toBe(2);
   });
 
   it('queues nothing while the event loop is late, but still fills free places', async () => {

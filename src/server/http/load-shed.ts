@@ -32,16 +32,16 @@ export interface Gate {
   enter(): Promise<Admission>;
   readonly running: number;
   readonly queued: number;
-  /** How long a request takes from admission to its answer, on a moving average (ms). */
-  readonly averageMs: number;
+  /** While requests wait: the time between two places freeing up, on a moving average (ms). */
+  readonly intervalMs: number;
 }
 
-/** Weight of the newest request in the moving average: about the last 10 count. */
+/** Weight of the newest interval in the moving average: about the last 10 count. */
 const SMOOTHING = 0.1;
 
 /**
- * Requests measured before the average is trusted: the first few after a
- * start (the renderer warming up) take seconds, and alone they would turn a
+ * Intervals measured before the average is trusted: the first requests after
+ * a start (the renderer warming up) take seconds, and alone they would turn a
  * burst away that the warm server answers in a moment.
  */
 const TRUSTED_AFTER = 20;
@@ -49,23 +49,27 @@ const TRUSTED_AFTER = 20;
 export function createGate(options: GateOptions): Gate {
   const now = options.now ?? (() => performance.now());
   let running = 0;
-  let averageMs = 0;
+  // The pace is measured only while requests wait (the server is full): then the interval between two answers is what a waiting request waits per place ahead of it.
+  let intervalMs = 0;
   let measured = 0;
+  let lastRelease = 0;
+  // When the queue last went from empty to not: an idle spell before it is no part of any interval.
+  let queueSince = 0;
   const queue: Array<(a: Admission) => void> = [];
 
-  const admit = (): Admission => {
-    const since = now();
-    return {
-      admitted: true,
-      release: once(() => {
-        const took = now() - since;
-        averageMs = measured++ === 0 ? took : averageMs + SMOOTHING * (took - averageMs);
-        const next = queue.shift();
-        if (next) next(admit());
-        else running--;
-      }),
-    };
-  };
+  const admit = (): Admission => ({
+    admitted: true,
+    release: once(() => {
+      const at = now();
+      const next = queue.shift();
+      if (next) {
+        const interval = at - Math.max(lastRelease, queueSince);
+        intervalMs = measured++ === 0 ? interval : intervalMs + SMOOTHING * (interval - intervalMs);
+        next(admit());
+      } else running--;
+      lastRelease = at;
+    }),
+  });
 
   return {
     get running() {
@@ -74,8 +78,8 @@ export function createGate(options: GateOptions): Gate {
     get queued() {
       return queue.length;
     },
-    get averageMs() {
-      return averageMs;
+    get intervalMs() {
+      return intervalMs;
     },
     enter(): Promise<Admission> {
       if (running < options.maxConcurrent) {
@@ -86,8 +90,8 @@ export function createGate(options: GateOptions): Gate {
         return Promise.resolve({ admitted: false, reason: 'loop-delayed' });
       }
       if (queue.length >= options.maxQueued) return Promise.resolve({ admitted: false, reason: 'queue-full' });
-      // Little's law: places free up at maxConcurrent per average request time.
-      if (measured >= TRUSTED_AFTER && ((queue.length + 1) * averageMs) / options.maxConcurrent > options.maxWaitMs) return Promise.resolve({ admitted: false, reason: 'wait-too-long' });
+      // One request may always wait, so that the pace keeps being measured and a slow spell is not judged by for ever.
+      if (queue.length > 0 && measured >= TRUSTED_AFTER && (queue.length + 1) * intervalMs > options.maxWaitMs) return Promise.resolve({ admitted: false, reason: 'wait-too-long' });
       return new Promise((resolve) => {
         const waiter = (a: Admission) => {
           clearTimeout(timer);
@@ -98,6 +102,7 @@ export function createGate(options: GateOptions): Gate {
           if (i >= 0) queue.splice(i, 1);
           resolve({ admitted: false, reason: 'waited-too-long' });
         }, options.maxWaitMs);
+        if (queue.length === 0) queueSince = now();
         queue.push(waiter);
       });
     },
