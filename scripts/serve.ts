@@ -150,9 +150,12 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
         sendBusy(req, res, busy);
         return;
       }
+      // A client that gave up while its request waited: nothing to answer, and its 'close' has been and gone.
+      if (req.destroyed || res.destroyed || res.closed) {
+        admission.release();
+        return;
+      }
       res.once('close', admission.release);
-      // A client that gave up while its request waited: nothing to answer.
-      if (req.destroyed || res.destroyed) return;
       compressResponses(req, res);
       handler(req, res);
     });
