@@ -3,8 +3,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../src/server/paths.ts';
 
-/** The built server's entry point under `root`. */
-export const serverEntry = (root: string) => join(root, 'dist', 'server', 'entry.mjs');
+/** The built site under `root`: Astro's handler, imported by the server (its file's age dates the build). */
+export const builtEntry = (root: string) => join(root, 'dist', 'server', 'entry.mjs');
+
+/** What runs the built site under `root` (npm start, tests, benchmarks): our node:http server around Astro's handler. */
+export const serverEntry = (root: string) => join(root, 'scripts', 'serve.ts');
 
 function newestMtime(path: string): number {
   const st = statSync(path);
@@ -14,7 +17,7 @@ function newestMtime(path: string): number {
 
 /** True when there is no build or any input of the build changed after it. */
 export function buildIsStale(root: string): boolean {
-  const entry = serverEntry(root);
+  const entry = builtEntry(root);
   if (!existsSync(entry)) return true;
   const built = statSync(entry).mtimeMs;
   return ['src', 'db', 'templates', 'public', 'astro.config.mjs', 'package-lock.json']

@@ -13,6 +13,8 @@ export interface RunningSite {
   stop: () => Promise<void>;
   /** kill -9: the server gets no chance to finish anything (crash tests). */
   kill: () => Promise<void>;
+  /** The server's exit code once it exited (0 after a graceful stop), else null. */
+  exitCode: () => number | null;
 }
 
 function freePort(): Promise<number> {
@@ -33,8 +35,12 @@ function freePort(): Promise<number> {
  */
 export const SERVER_START_LIMIT_MS = 180_000;
 
-/** How long a stopped server may take to finish its requests and exit before it is killed. */
-export const SERVER_STOP_GRACE_MS = 10_000;
+/**
+ * How long stop() waits after SIGTERM before kill -9: the server's own grace
+ * for requests in flight (SHUTDOWN_GRACE_SECONDS, 10 s) and its shutdown
+ * steps, with room for a slow machine.
+ */
+export const SERVER_STOP_GRACE_MS = 20_000;
 
 /**
  * One GET on a connection of its own, closed after the answer. The start-up
@@ -100,6 +106,7 @@ export async function startSite(databasePath: string, env: Record<string, string
     base,
     pid: server.pid!,
     output: () => output,
+    exitCode: () => server.exitCode,
     kill: async () => {
       if (server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((r) => server.once('exit', r));

@@ -11,8 +11,20 @@ export function databasePath(cmd: Command): string {
   return fromFlag ? fromFlag : resolveFromRoot(config().DATABASE_PATH);
 }
 
-export function openDb(cmd: Command) {
-  return openMigrated(databasePath(cmd));
+/**
+ * Opens the database and brings it up to date. A file that does not exist is
+ * refused, so that a mistyped --db or DATABASE_PATH is an error rather than a
+ * new, empty database that the command then fills (a consultant created
+ * where the site will never see them); --create (or `createIfMissing`, for
+ * `migrate`, whose job it is) starts a new database there instead.
+ */
+export function openDb(cmd: Command, { createIfMissing = false }: { createIfMissing?: boolean } = {}) {
+  const path = databasePath(cmd);
+  const create = createIfMissing || cmd.optsWithGlobals<{ create?: boolean }>().create === true;
+  if (!create && path !== ':memory:' && !existsSync(path)) {
+    throw new UsageError(`there is no database at ${path}. Check the path (--db or DATABASE_PATH), or add --create to start a new, empty database there`);
+  }
+  return openMigrated(path);
 }
 
 /**

@@ -20,6 +20,7 @@ import { UsageError } from './errors.ts';
 const program = new Command('velocity')
   .description('Velocity Index: operate the study from the command line.')
   .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or ./data/velocity.sqlite)')
+  .option('--create', 'start a new, empty database when there is none at that path (otherwise that is an error; migrate always creates)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { renderSettingsShape } from '../reports/render-settings.ts';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
@@ -72,6 +73,20 @@ export const ConfigSchema = z.object({
   PARTICIPANT_STARTS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(20),
   /** RENDER_WORKERS, RENDER_QUEUE, RENDER_TIMEOUT_SECONDS, RENDER_WORKER_HEAP_MB: the PDF render pool (src/reports/render-settings.ts). */
   ...renderSettingsShape,
+  /**
+   * Requests the server works on at once (scripts/serve.ts); more wait in a
+   * queue. Pages render on one thread, so more at once only makes each one
+   * slower: a few per core leave room for requests that wait on a PDF worker.
+   */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(availableParallelism() * 8),
+  /** Requests that may wait for a free place; the next one is answered 503 (busy) at once. A bound on memory: the wait itself is bounded by REQUEST_QUEUE_SECONDS. */
+  REQUEST_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000).default(1024),
+  /** The longest a request waits in that queue; one that would wait longer, at the pace requests are being answered, is answered 503 on arrival. */
+  REQUEST_QUEUE_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** Event-loop delay (ms, worst of the last second) above which no request queues: only free places are taken. 0 turns this off. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** On SIGTERM/SIGINT, how long requests in flight get to finish before their connections are closed. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 }).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { path: ['MAIL_FROM'], message: 'is required when SMTP_URL is set: the address e-mail is sent from' });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,5 +1,6 @@
 import { DatabaseOpenError, openDatabase, type Db } from '../../db/client.ts';
 import { config } from './config.ts';
+import { onShutdown } from './lifecycle.ts';
 import { loadInstrument } from './instrument-loader.ts';
 import { ensurePeerStats } from './services/peer-stats.ts';
 import { migrationsDir, resolveFromRoot } from './paths.ts';
@@ -22,6 +23,8 @@ export function db(): Db {
   try {
     handle = openMigrated(serverDatabasePath());
     failed = undefined;
+    // Registered first, so it runs last: everything else that stops may still write.
+    onShutdown('database', closeDb);
     return handle;
   } catch (e) {
     if (e instanceof DatabaseOpenError) failed = { error: e, at: Date.now() };
@@ -53,6 +56,17 @@ export function watchStorage(): void {
 }
 
 export { DatabaseOpenError };
+
+/**
+ * Closes the process's handle, if open. Closing the last connection
+ * checkpoints the WAL into the database file and removes the -wal and -shm
+ * files, so a stopped server leaves one self-contained file behind.
+ */
+export function closeDb(): void {
+  const h = handle;
+  handle = undefined;
+  if (h?.$client.open) h.$client.close();
+}
 
 /** Opens and migrates a database at an explicit path (CLI, tests, benchmarks). */
 export function openMigrated(path: string): Db {

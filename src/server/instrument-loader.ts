@@ -36,12 +36,14 @@ export function readInstrumentFile(file: string): InstrumentResult {
   return checkInstrument(data);
 }
 
+// Fields declared apart from the constructor: Node loads this file by stripping types (scripts/start.mjs), which parameter properties defeat.
 export class InstrumentError extends Error {
-  constructor(
-    readonly file: string,
-    readonly errors: string[],
-  ) {
+  readonly file: string;
+  readonly errors: string[];
+  constructor(file: string, errors: string[]) {
     super(`${file} is not a valid instrument:\n  ${errors.join('\n  ')}`);
+    this.file = file;
+    this.errors = errors;
   }
 }
 

@@ -7,23 +7,31 @@
  */
 type Task = { name: string; run: () => Promise<void> | void };
 
-const tasks: Task[] = [];
-let stopping = false;
+/**
+ * Kept on globalThis, not in module variables: the server (scripts/serve.ts,
+ * loaded from source) and the built site it imports (dist/server, its own
+ * bundled copy of this module) share one process, and the tasks the site
+ * registers must be the ones the server runs.
+ */
+const state: { tasks: Task[]; stopping: boolean } = ((globalThis as Record<symbol, unknown>)[Symbol.for('velocity.lifecycle')] ??= {
+  tasks: [],
+  stopping: false,
+}) as { tasks: Task[]; stopping: boolean };
 
 export function onShutdown(name: string, run: Task['run']): void {
-  tasks.push({ name, run });
+  state.tasks.push({ name, run });
 }
 
 /** True once shutdown began: background loops stop taking new work. */
 export function shuttingDown(): boolean {
-  return stopping;
+  return state.stopping;
 }
 
 /** Runs every registered task once, the last registered first; a task that fails is logged and the rest still run. */
 export async function runShutdown(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  for (const task of tasks.splice(0).reverse()) {
+  if (state.stopping) return;
+  state.stopping = true;
+  for (const task of state.tasks.splice(0).reverse()) {
     try {
       await task.run();
     } catch (e) {

@@ -21,7 +21,7 @@ const statsTotal = (db: Database.Database) =>
 describe('velocity demo remove', { timeout: PROCESSES_TEST_MS }, () => {
   it('deletes every demo participant with their answers, numbers and scores, keeps real ones, and rebuilds the statistics', () => {
     const path = join(tmp.dir, 'd.sqlite');
-    expect(runCli(['seed', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);
+    expect(runCli(['seed', '--create', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);
     const db = openMigrated(path);
     const real = addParticipant(db, { companyName: 'Real Co' });
     saveAnswers(db, real.id, completeAnswers());
@@ -56,7 +56,7 @@ describe('velocity demo remove', { timeout: PROCESSES_TEST_MS }, () => {
 
   it('leaves empty statistics when the database held demo data only, and records the removal', () => {
     const path = join(tmp.dir, 'only-demo.sqlite');
-    expect(runCli(['seed', '--count', '12', '--seed', '2', '--db', path]).status).toBe(0);
+    expect(runCli(['seed', '--create', '--count', '12', '--seed', '2', '--db', path]).status).toBe(0);
     const r = runCli(['demo', 'remove', '--db', path]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Removed 12 demo participants .* the peer statistics now hold 0 demo participants\.$/m);

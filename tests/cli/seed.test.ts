@@ -27,7 +27,7 @@ describe('velocity seed', { timeout: PROCESSES_TEST_MS }, () => {
 
   it('seeds the same scores for the same --seed on two databases', () => {
     for (const path of [a, b]) {
-      const r = runCli(['seed', '--count', '50', '--seed', '3', '--db', path]);
+      const r = runCli(['seed', '--create', '--count', '50', '--seed', '3', '--db', path]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^Seeded 50 participants \(ids 1-50\) with seed 3 in [\d.]+ s\.$/m);
     }
@@ -71,7 +71,7 @@ describe('velocity seed', { timeout: PROCESSES_TEST_MS }, () => {
   });
 
   it('adds nothing with --if-empty when participants exist', () => {
-    const r = runCli(['seed', '--count', '10', '--if-empty', '--db', a]);
+    const r = runCli(['seed', '--create', '--count', '10', '--if-empty', '--db', a]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('nothing seeded');
     expect(read(a, 'SELECT count(*) AS n FROM scores')).toEqual([{ n: 50 }]);
@@ -85,6 +85,6 @@ describe('velocity seed', { timeout: PROCESSES_TEST_MS }, () => {
     [['--count', '5', '--seed', 'abc'], '--seed'],
   ])('refuses %j with exit 2 and one line', (args, mention) => {
     const path = join(tmp.dir, 'refused.sqlite');
-    expectUsageError(runCli(['seed', ...args, '--db', path]), mention);
+    expectUsageError(runCli(['seed', '--create', ...args, '--db', path]), mention);
   });
 });

@@ -11,7 +11,7 @@ afterAll(() => tmp.cleanup());
 describe('velocity stats rebuild', { timeout: PROCESSES_TEST_MS }, () => {
   it('recomputes the peer statistics after scores were moved between groups by hand', () => {
     const path = join(tmp.dir, 's.sqlite');
-    expect(runCli(['seed', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);
+    expect(runCli(['seed', '--create', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);
     const db = new Database(path);
     const regionSize = () =>
       (db.prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'region' AND key = 'europe' AND measure = 'velocity'").get() as { n: number }).n;

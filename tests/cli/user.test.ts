@@ -22,7 +22,7 @@ function consultants(): { email: string; password_hash: string }[] {
 
 describe('velocity user create', { timeout: PROCESSES_TEST_MS }, () => {
   it('creates a consultant with the password read from stdin', async () => {
-    const r = runCli(['user', 'create', '--email', 'a@example.com', '--db', db], { input: `${password}\n` });
+    const r = runCli(['user', 'create', '--create', '--email', 'a@example.com', '--db', db], { input: `${password}\n` });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Created consultant a@example\.com \(id \d+\)/);
     const rows = consultants();
@@ -32,23 +32,23 @@ describe('velocity user create', { timeout: PROCESSES_TEST_MS }, () => {
   });
 
   it('refuses the same e-mail again', () => {
-    const r = runCli(['user', 'create', '--email', 'a@example.com', '--db', db], { input: 'another long password\n' });
+    const r = runCli(['user', 'create', '--create', '--email', 'a@example.com', '--db', db], { input: 'another long password\n' });
     expectUsageError(r, 'already exists');
     expect(consultants()).toHaveLength(1);
   });
 
   it('refuses to run without a password on stdin', () => {
-    expectUsageError(runCli(['user', 'create', '--email', 'b@example.com', '--db', db], { input: '' }), 'no password');
+    expectUsageError(runCli(['user', 'create', '--create', '--email', 'b@example.com', '--db', db], { input: '' }), 'no password');
     expect(consultants()).toHaveLength(1);
   });
 
   it('refuses an address that is not an e-mail address', () => {
-    expectUsageError(runCli(['user', 'create', '--email', 'not-an-email', '--db', db], { input: `${password}\n` }), 'email');
+    expectUsageError(runCli(['user', 'create', '--create', '--email', 'not-an-email', '--db', db], { input: `${password}\n` }), 'email');
     expect(consultants()).toHaveLength(1);
   });
 
   it('refuses a short password', () => {
-    expectUsageError(runCli(['user', 'create', '--email', 'c@example.com', '--db', db], { input: 'short\n' }), 'password');
+    expectUsageError(runCli(['user', 'create', '--create', '--email', 'c@example.com', '--db', db], { input: 'short\n' }), 'password');
     expect(consultants()).toHaveLength(1);
   });
 
@@ -56,7 +56,7 @@ describe('velocity user create', { timeout: PROCESSES_TEST_MS }, () => {
     ['twelve spaces', ' '.repeat(12), 'only spaces'],
     ['a common password', 'password1234', 'too easy to guess'],
   ])('refuses %s', (_, weak, message) => {
-    expectUsageError(runCli(['user', 'create', '--email', 'c@example.com', '--db', db], { input: `${weak}\n` }), 'password', message);
+    expectUsageError(runCli(['user', 'create', '--create', '--email', 'c@example.com', '--db', db], { input: `${weak}\n` }), 'password', message);
     expect(consultants()).toHaveLength(1);
   });
 });
@@ -84,7 +84,7 @@ const sessionsOf = (email: string) =>
 // Each test runs the CLI several times, a few seconds a run on a busy two-core machine.
 describe('velocity user list, reset-password, disable, enable, delete', { timeout: PROCESSES_TEST_MS }, () => {
   it('lists the accounts with their studies, live sessions and status', () => {
-    expect(runCli(['user', 'create', '--email', 'b@example.com', '--name', 'Bea', '--db', db], { input: `${password}\n` }).status).toBe(0);
+    expect(runCli(['user', 'create', '--create', '--email', 'b@example.com', '--name', 'Bea', '--db', db], { input: `${password}\n` }).status).toBe(0);
     sql("INSERT INTO studies (consultant_id, name, invite_token) SELECT id, 'Spring', 'list-test-study' FROM consultants WHERE email = 'a@example.com'");
     addSession('a@example.com', 'list-test-session');
     const r = runCli(['user', 'list', '--db', db]);

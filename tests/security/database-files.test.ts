@@ -49,7 +49,7 @@ describe('database files are private (issue 11)', () => {
 describe('velocity backup (issue 11)', () => {
   const source = join(tmp.dir, 'live.sqlite');
   beforeEach(() => {
-    if (!existsSync(source)) expect(runCli(['seed', '--count', '12', '--seed', '3', '--db', source]).status).toBe(0);
+    if (!existsSync(source)) expect(runCli(['seed', '--create', '--count', '12', '--seed', '3', '--db', source]).status).toBe(0);
   });
 
   it('copies the live database into a private, self-contained file that opens with every participant', () => {

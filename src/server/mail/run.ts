@@ -1,5 +1,6 @@
 import { config } from '../config.ts';
 import { db } from '../db.ts';
+import { onShutdown } from '../lifecycle.ts';
 import { startMailLoop, type MailLoop } from './loop.ts';
 import { configuredTransport } from './transport.ts';
 
@@ -21,12 +22,8 @@ export function ensureMailLoop(): void {
   const pollMs = config().MAIL_POLL_SECONDS * 1000;
   // The jobs read more than the outbox does: every 12th poll (a minute at the default 5 s) is soon enough for weekly and daily mail.
   loop = startMailLoop({ db: db(), transport, pollMs, scheduleEveryMs: pollMs * 12, worker: { leaseMs: config().MAIL_LEASE_SECONDS * 1000 } });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      // Let the message in flight finish (a few seconds at most), then exit as the signal would have.
-      void stopMailLoop().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
-    });
-  }
+  // The server's shutdown (scripts/serve.ts) lets the message in flight finish, a few seconds at most, before the database closes.
+  onShutdown('mail loop', stopMailLoop);
 }
 
 export async function stopMailLoop(): Promise<void> {

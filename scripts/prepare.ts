@@ -1,0 +1,49 @@
+/**
+ * What `npm start` does before it serves (scripts/start.mjs): check the
+ * settings, migrate the database, seed demo data into an empty one (unless
+ * `demo remove` took the demo data out of it), and build the site when its
+ * sources are newer than the build. Settings come from the environment
+ * (HOST, PORT, DATABASE_PATH, DEMO_PARTICIPANTS), checked before anything
+ * else happens. Loaded by Node's own type stripping, not tsx.
+ */
+import { buildIsStale, buildSite } from './build-state.ts';
+import { config, ConfigError } from '../src/server/config.ts';
+import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
+import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
+import { openMigrated } from '../src/server/db.ts';
+import { participantTotal } from '../src/server/repositories/scores.ts';
+import { demoRemoved } from '../src/server/services/demo.ts';
+import { seedParticipants } from '../src/server/services/seed.ts';
+import { DatabaseOpenError } from '../db/client.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`velocity: ${message}\n`);
+  process.exit(2);
+}
+
+/** Prepares the database and the build; exits with 2 and a message when a setting, the instrument, the database or the build is wrong. */
+export function prepare(): void {
+  const root = projectRoot();
+  try {
+    const cfg = config();
+    loadInstrument();
+    const dbPath = resolveFromRoot(cfg.DATABASE_PATH);
+    const db = openMigrated(dbPath);
+    // Demo data (population `demo`) goes only into an empty database, and never again once `demo remove` took it out.
+    if (participantTotal(db) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !demoRemoved(db)) {
+      const started = performance.now();
+      seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
+      console.log(`Seeded ${cfg.DEMO_PARTICIPANTS} demo participants in ${Math.round(performance.now() - started)} ms.`);
+    }
+    db.$client.close();
+    console.log(`Database: ${dbPath}`);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof InstrumentError || e instanceof DatabaseOpenError) fail(e.message);
+    throw e;
+  }
+
+  if (buildIsStale(root)) {
+    console.log('Building the site (sources changed since the last build)…');
+    if (buildSite(root) !== null) fail('the build failed; see the output above');
+  }
+}
