@@ -39,8 +39,10 @@ export class Tally {
 }
 
 export class RequestFailed extends Error {
-  constructor(readonly kind: string) {
+  readonly kind: string;
+  constructor(kind: string) {
     super(kind);
+    this.kind = kind;
   }
 }
 

@@ -9,11 +9,11 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 /** The database cannot be served: it cannot be opened, migrated or written, or it failed its integrity check (`corrupt`). */
 export class DatabaseOpenError extends Error {
-  constructor(
-    message: string,
-    readonly corrupt = false,
-  ) {
+  readonly corrupt: boolean;
+  // No parameter property: npm start loads this file through Node's type stripping, which refuses them.
+  constructor(message: string, corrupt = false) {
     super(message);
+    this.corrupt = corrupt;
   }
 }
 

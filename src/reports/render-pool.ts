@@ -58,7 +58,10 @@ export async function renderWorkerFile(): Promise<string> {
 /** Admits at most `capacity` reports at once (rendering or waiting); one more is refused at once. */
 class Admission {
   pending = 0;
-  constructor(readonly capacity: number) {}
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
   run(work: () => Promise<Buffer>): Promise<Buffer> {
     if (this.pending >= this.capacity) return Promise.reject(new RenderBusyError());
     this.pending++;

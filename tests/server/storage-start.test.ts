@@ -25,15 +25,16 @@ copyFileSync(good, scratch.damaged);
 damagePage(scratch.damaged, 3);
 afterAll(() => scratch.rm());
 
-/** `npm start` without npm: the start script as package.json runs it, over the given database. */
-function npmStart(databasePath: string) {
-  return spawnSync(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+/** `npm start` without npm (the start script as package.json runs it), or the server entry started directly, over the given database. */
+function run(script: 'scripts/start.mjs' | 'scripts/serve.ts', databasePath: string) {
+  return spawnSync(process.execPath, [script], {
     cwd: projectRoot(),
     env: { ...process.env, DATABASE_PATH: databasePath },
     encoding: 'utf8',
     timeout: 120_000,
   });
 }
+const npmStart = (databasePath: string) => run('scripts/start.mjs', databasePath);
 
 describe('the start', () => {
   it('refuses a damaged database with exit code 2, naming the file and the backup to restore', () => {
@@ -51,6 +52,13 @@ describe('the start', () => {
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).toContain(`cannot open the database at ${join(notAFolder, 'velocity.sqlite')}`);
     expect(run.stderr).toContain('Restore the latest backup');
+  });
+
+  it('refuses a damaged database when the server entry is started directly, before it listens', () => {
+    const direct = run('scripts/serve.ts', scratch.damaged);
+    expect(direct.status, direct.stderr).toBe(2);
+    expect(direct.stderr).toContain(`the database at ${scratch.damaged} is damaged`);
+    expect(direct.stdout).not.toContain('Serving');
   });
 
   it('gives the server entry a DatabaseOpenError to print and stop on (checkStorageAtStart)', () => {

@@ -15,10 +15,13 @@ export class HashGate {
   private active = 0;
   private readonly queue: (() => void)[] = [];
 
-  constructor(
-    readonly running: number,
-    readonly waiting: number,
-  ) {}
+  readonly running: number;
+  readonly waiting: number;
+
+  constructor(running: number, waiting: number) {
+    this.running = running;
+    this.waiting = waiting;
+  }
 
   /** A place, or null when every running and waiting place is taken. */
   enter(): Place | null {

@@ -20,8 +20,10 @@ export const RESUME_MAILS_PER_ADDRESS_PER_DAY = 3;
 export const RESUME_MAILS_PER_NETWORK_PER_HOUR = 10;
 
 class Refused extends Error {
-  constructor(readonly outcome: ResumeMailOutcome) {
+  readonly outcome: ResumeMailOutcome;
+  constructor(outcome: ResumeMailOutcome) {
     super('refused');
+    this.outcome = outcome;
   }
 }
 
