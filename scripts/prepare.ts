@@ -6,6 +6,7 @@
  * (HOST, PORT, DATABASE_PATH, DEMO_PARTICIPANTS), checked before anything
  * else happens. Loaded by Node's own type stripping, not tsx.
  */
+import { createServer } from 'node:net';
 import { buildIsStale, buildSite } from './build-state.ts';
 import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
@@ -16,16 +17,35 @@ import { demoRemoved } from '../src/server/services/demo.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 import { DatabaseOpenError } from '../db/client.ts';
 
+/** Why HOST:PORT cannot be listened on (in use, not allowed, not this machine's), or null when it can; nothing stays open. */
+function portTaken(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      resolve(
+        e.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use: another program (perhaps another copy of the Velocity Index) is listening there. Stop that program, or choose a free port with PORT, e.g. PORT=${port === 65535 ? 4321 : port + 1} npm start.`
+          : null, // Other refusals are the server's to report, with their own advice (scripts/serve.ts).
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
+  });
+}
+
 function fail(message: string): never {
   process.stderr.write(`velocity: ${message}\n`);
   process.exit(2);
 }
 
 /** Prepares the database and the build; exits with 2 and a message when a setting, the instrument, the database or the build is wrong. */
-export function prepare(): void {
+export async function prepare(): Promise<void> {
   const root = projectRoot();
   try {
     const cfg = config();
+    // Before seeding or building: a second start on a taken port would otherwise rebuild dist/ under the running
+    // server (its pages then link stylesheets that are gone) or race it seeding an empty database.
+    const taken = await portTaken(cfg.HOST, cfg.PORT);
+    if (taken) fail(taken);
     loadInstrument();
     const dbPath = resolveFromRoot(cfg.DATABASE_PATH);
     const db = openMigrated(dbPath);

@@ -47,8 +47,12 @@ export const SERVER_TIMEOUTS = {
   connectionsCheckingInterval: 5_000,
 } as const;
 
-/** Routes never shed: the readiness checks, which must answer for the server to be judged at all. */
-const NEVER_SHED = new Set(['/healthz', '/readyz']);
+/**
+ * Routes never shed: the readiness checks, which must answer for the server to be judged at all, and the busy
+ * page itself, which the server fetches from its own handler at start while the warm-up may hold the event loop
+ * (shed, the fetch would get the plain stand-in and keep it).
+ */
+const NEVER_SHED = new Set(['/healthz', '/readyz', '/busy']);
 
 function fail(message: string): never {
   process.stderr.write(`velocity: ${message}\n`);
@@ -78,14 +82,14 @@ const pathOf = (url: string | undefined) => {
 /** The site's busy pages, rendered through the server's own address; the plain ones when that fails. */
 async function renderBusyPages(base: string): Promise<BusyPages> {
   try {
-    const get = async (path: string) => {
+    const get = async (path: string, testid: string) => {
       const r = await fetch(base + path, { signal: AbortSignal.timeout(60_000) });
       const body = await r.text();
-      if (r.status !== 503 || !body.includes('<html')) throw new Error(`${path} answered ${r.status}`);
+      if (r.status !== 503 || !body.includes(testid)) throw new Error(`${path} answered ${r.status} without its page`);
       return { body, headers: r.headers };
     };
-    const page = await get('/busy');
-    const form = await get('/busy?form');
+    const page = await get('/busy', 'data-testid="busy-page"');
+    const form = await get('/busy?form', 'data-testid="busy-form"');
     return { page: page.body, form: form.body, headers: keptHeaders(page.headers) };
   } catch (e) {
     process.stderr.write(`velocity: the busy page could not be rendered (${(e as Error).message}); a plain one is used instead\n`);

@@ -55,7 +55,7 @@ if (isMain) {
   // Node keeps the code it compiles and reuses it on the next start (scripts/build-state.ts: serverRuntimeEnv).
   nodeModule.enableCompileCache?.(process.env.VELOCITY_CACHE_DIR ? join(process.env.VELOCITY_CACHE_DIR, 'compile') : join(root, 'node_modules', '.cache', 'velocity', 'compile'));
   const { prepare } = await import('./prepare.ts');
-  prepare();
+  await prepare();
   const { serveUntilSignalled } = await import('./serve.ts');
   await serveUntilSignalled(undefined, { databaseChecked: true });
 }

@@ -29,7 +29,8 @@ afterAll(() => scratch.rm());
 function run(script: 'scripts/start.mjs' | 'scripts/serve.ts', databasePath: string) {
   return spawnSync(process.execPath, [script], {
     cwd: projectRoot(),
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    // A port of its own: npm start checks the port before the database, and 4321 may be serving something else.
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(40_000 + Math.floor(Math.random() * 20_000)) },
     encoding: 'utf8',
     timeout: 120_000,
   });
