@@ -47,6 +47,9 @@ export const SERVER_TIMEOUTS = {
   connectionsCheckingInterval: 5_000,
 } as const;
 
+/** A second SIGTERM/SIGINT sooner than this after the first is the same stop, delivered twice. */
+const SECOND_SIGNAL_AFTER_MS = 1_000;
+
 /**
  * Routes never shed: the readiness checks, which must answer for the server to be judged at all, and the busy
  * page itself, which the server fetches from its own handler at start while the warm-up may hold the event loop
@@ -208,14 +211,17 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
       if (shed > 0) process.stderr.write(`velocity: ${shed} request(s) were answered "busy" (503) while this server ran\n`);
     })());
   if (options.onSignal) {
-    let signalled = false;
+    // A signal sent to npm start's whole process group reaches this process twice (from the shell and from npm,
+    // which passes it on) within moments: only a second signal after SECOND_SIGNAL_AFTER_MS means "stop now".
+    let signalled = 0;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.on(signal, () => {
+        if (signalled && Date.now() - signalled < SECOND_SIGNAL_AFTER_MS) return;
         if (signalled) {
           process.stderr.write('velocity: stopping now, without waiting\n');
           process.exit(signal === 'SIGTERM' ? 143 : 130);
         }
-        signalled = true;
+        signalled = Date.now();
         stop().then(
           () => process.exit(0),
           (e: unknown) => {
