@@ -22,6 +22,7 @@ import { projectRoot } from '../src/server/paths.ts';
 import { runShutdown } from '../src/server/lifecycle.ts';
 import { createGate, loopDelayMonitor } from '../src/server/http/load-shed.ts';
 import { compressResponses } from '../src/server/http/compress.ts';
+import { readBodyFirst } from '../src/server/http/early-body.ts';
 import { FALLBACK_BUSY_PAGES, keptHeaders, sendBusy, type BusyPages } from '../src/server/http/busy-page.ts';
 
 /**
@@ -152,20 +153,28 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
       handler(req, res);
       return;
     }
-    void gate.enter().then((admission) => {
+    const admit = () => void gate.enter().then((admission) => {
       if (!admission.admitted) {
         shed++;
         sendBusy(req, res, busy);
         return;
       }
       // A client that gave up while its request waited: nothing to answer, and its 'close' has been and gone.
-      if (req.destroyed || res.destroyed || res.closed) {
+      // (The socket, not the request: a request whose body was read first is destroyed once read, as Node does.)
+      if (req.socket.destroyed || res.destroyed || res.closed) {
         admission.release();
         return;
       }
       res.once('close', admission.release);
       compressResponses(req, res);
       handler(req, res);
+    });
+    // The body first, holding no place: a body that trickles in cannot keep others waiting (early-body.ts).
+    void readBodyFirst(req).then((body) => {
+      if (body.ok) admit();
+      else if (body.status !== 0 && !res.headersSent) {
+        res.writeHead(body.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(body.message + '\n');
+      } else res.destroy();
     });
   };
 
