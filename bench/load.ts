@@ -21,7 +21,6 @@ import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,7 +35,7 @@ import { insertStudy } from '../src/server/repositories/studies.ts';
 import { rebuildPeerStats } from '../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 import { buildIsStale, buildSite } from '../scripts/build-state.ts';
-import { startSite, type RunningSite } from '../scripts/site-process.ts';
+import { freePort, startSite, type RunningSite } from '../scripts/site-process.ts';
 import { projectRoot } from '../src/server/paths.ts';
 import { browserAgent, percentile, RequestFailed, step, Tally, once } from './load-client.ts';
 
@@ -259,16 +258,6 @@ function printSteps(tally: Tally): void {
   for (const [name, values] of tally.latencies) console.log(row([name, values.length, fmt(percentile(values, 50)), fmt(percentile(values, 95)), fmt(percentile(values, 99))], widths));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The same starts and saves against the bare handler: p50/p95/p99 of a save, and saves per second. */
 async function bareBaseline(n: number): Promise<{ save: number[]; rate: number; errors: Map<string, number> }> {

@@ -17,7 +17,8 @@ export interface RunningSite {
   exitCode: () => number | null;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it), for a server about to start. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
