@@ -172,7 +172,10 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
     // The body first, holding no place: a body that trickles in cannot keep others waiting (early-body.ts).
     void readBodyFirst(req).then((body) => {
       if (body.ok) admit();
-      else if (body.status !== 0 && !res.headersSent) {
+      else if (body.status === 503) {
+        shed++;
+        sendBusy(req, res, busy);
+      } else if (body.status !== 0 && !res.headersSent) {
         res.writeHead(body.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(body.message + '\n');
       } else res.destroy();
     });
