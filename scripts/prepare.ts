@@ -8,6 +8,7 @@
  */
 import { createServer } from 'node:net';
 import { buildIsStale, buildSite } from './build-state.ts';
+import { listenProblem } from './listen-problem.ts';
 import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
@@ -21,13 +22,7 @@ import { DatabaseOpenError } from '../db/client.ts';
 function portTaken(host: string, port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', (e: NodeJS.ErrnoException) =>
-      resolve(
-        e.code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is already in use: another program (perhaps another copy of the Velocity Index) is listening there. Stop that program, or choose a free port with PORT, e.g. PORT=${port === 65535 ? 4321 : port + 1} npm start.`
-          : null, // Other refusals are the server's to report, with their own advice (scripts/serve.ts).
-      ),
-    );
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(listenProblem(e.code, host, port)));
     probe.listen(port, host, () => probe.close(() => resolve(null)));
   });
 }

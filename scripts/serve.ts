@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtEntry } from './build-state.ts';
+import { listenProblem } from './listen-problem.ts';
 import { config, ConfigError, type Config } from '../src/server/config.ts';
 import { checkStorageAtStart, closeDb, DatabaseOpenError } from '../src/server/db.ts';
 import { projectRoot } from '../src/server/paths.ts';
@@ -188,14 +189,8 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     loop.stop();
-    if (code === 'EADDRINUSE') {
-      fail(
-        `port ${cfg.PORT} on ${cfg.HOST} is already in use: another program (perhaps another copy of the Velocity Index) is listening there. ` +
-          `Stop that program, or choose a free port with PORT, e.g. PORT=${cfg.PORT === 65535 ? 4321 : cfg.PORT + 1} npm start.`,
-      );
-    }
-    if (code === 'EACCES') fail(`this user may not listen on port ${cfg.PORT} (ports below 1024 need extra rights). Choose a port above 1024 with PORT and let a reverse proxy serve 80 and 443.`);
-    if (code === 'EADDRNOTAVAIL') fail(`HOST ${cfg.HOST} is not an address of this machine. Use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`);
+    const problem = listenProblem(code, cfg.HOST, cfg.PORT);
+    if (problem) fail(problem);
     throw e;
   }
 

@@ -1,25 +1,18 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/server/paths.ts';
+import { occupyPort } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 const tmp = tempDir('velocity-start-guards-');
 afterAll(() => tmp.cleanup());
 
-function occupy(): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
-  });
-}
-
 describe('npm start on a port already taken', () => {
   // A second start used to seed and rebuild dist/ under the running server (its pages then linked stylesheets that were gone).
   it('stops with exit 2 and the port named before it opens, seeds or builds anything', async () => {
-    const { server, port } = await occupy();
+    const { server, port } = await occupyPort();
     try {
       const dbPath = join(tmp.dir, 'never.sqlite');
       const child = spawn(process.execPath, ['scripts/start.mjs'], {

@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -12,6 +11,7 @@ import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { projectRoot } from '../../src/server/paths.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
+import { occupyPort } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/temp-db.ts';
 
 /** Issue 14: the server starts and stops like a service, sheds load it cannot serve, and compresses what it sends. */
@@ -79,13 +79,6 @@ function holdPost(base: string, path: string) {
       return answer;
     },
   };
-}
-
-function occupyPort(): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
-  });
 }
 
 function runServer(env: Record<string, string>) {
