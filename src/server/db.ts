@@ -1,23 +1,26 @@
-import { DatabaseOpenError, openDatabase, type Db } from '../../db/client.ts';
+import { DatabaseOpenError, openDatabase } from '../../db/client.ts';
 import { config } from './config.ts';
 import { onShutdown } from './lifecycle.ts';
 import { loadInstrument } from './instrument-loader.ts';
 import { ensurePeerStats } from './services/peer-stats.ts';
 import { migrationsDir, resolveFromRoot } from './paths.ts';
+import { sqliteStore, type Store } from './data/store.ts';
 
 import { checkStorage, startStorageMonitor } from './storage-health.ts';
 
-let handle: Db | undefined;
+let handle: Store | undefined;
 let failed: { error: DatabaseOpenError; at: number } | undefined;
 /** A database that could not be opened is tried again after this long, not on every request (a quick_check can take seconds). */
 const REOPEN_AFTER_MS = 10_000;
 
 /**
- * One database handle per process, migrated on first use. A failure to open
- * is thrown to every caller; a damaged database is never tried again (it
- * needs a restore and a restart), any other failure after REOPEN_AFTER_MS.
+ * One Store per process (one SQLite connection), migrated on first use. A
+ * failure to open is thrown to every caller; a damaged database is never
+ * tried again (it needs a restore and a restart), any other failure after
+ * REOPEN_AFTER_MS. Synchronous: opening SQLite is; what is asked of the Store
+ * is awaited.
  */
-export function db(): Db {
+export function db(): Store {
   if (handle) return handle;
   if (failed && (failed.error.corrupt || Date.now() - failed.at < REOPEN_AFTER_MS)) throw failed.error;
   try {
@@ -47,31 +50,32 @@ export function serverDatabasePath(): string {
  */
 export function checkStorageAtStart(): void {
   const opened = db();
-  checkStorage(serverDatabasePath(), opened.$client);
+  checkStorage(serverDatabasePath(), opened.db.$client);
 }
 
 /** Starts the periodic checkpoint and storage check of the server's database (src/server/storage-health.ts); once per process. */
 export function watchStorage(): void {
-  startStorageMonitor(serverDatabasePath(), db().$client);
+  startStorageMonitor(serverDatabasePath(), db().db.$client);
 }
 
 export { DatabaseOpenError };
 
 /**
- * Closes the process's handle, if open. Closing the last connection
+ * Closes the process's connection, if open. Closing the last connection
  * checkpoints the WAL into the database file and removes the -wal and -shm
  * files, so a stopped server leaves one self-contained file behind.
  */
 export function closeDb(): void {
   const h = handle;
   handle = undefined;
-  if (h?.$client.open) h.$client.close();
+  if (h?.db.$client.open) h.db.$client.close();
 }
 
-/** Opens and migrates a database at an explicit path (CLI, tests, benchmarks). */
-export function openMigrated(path: string): Db {
+/** Opens and migrates a database at an explicit path (CLI, tests, benchmarks): a Store of its own connection. */
+export function openMigrated(path: string): Store {
   const db = openDatabase(path, { migrationsFolder: migrationsDir() });
-  // A database whose peer statistics do not add up to its scores (one from before them, say) gets them recomputed once.
+  // A database whose peer statistics do not add up to its scores (one from before them, say) gets them recomputed once:
+  // the SQLite backend's own maintenance, synchronous, on the handle before anything else can use it.
   ensurePeerStats(db, loadInstrument());
-  return db;
+  return sqliteStore(db);
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../../../db/client.ts';
 import { NumberFieldIds } from '../../domain/instrument.ts';
 import type { StatsAccumulator } from '../../domain/peer-stats.ts';
-import { addPeerStats } from './peer-stats.ts';
+import { onSqlite, type Store } from '../data/store.ts';
+import { addPeerStatsOn } from './peer-stats.ts';
 import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/seed-batch.ts';
 
 /**
@@ -46,7 +47,43 @@ const SCORE_COLUMNS = [
   'instrument_version', 'population', 'computed_at',
 ] as const;
 
-export function createBulkWriter(db: Db) {
+/** What seeding writes through; each call is one piece of work on the connection. */
+export interface BulkWriter {
+  /**
+   * Large loads drop the secondary indexes and build them again at the end:
+   * one sort per index is far cheaper than a million random inserts into it.
+   * Returns the statements that recreate them, read from the schema itself.
+   */
+  dropSecondaryIndexes(): Promise<string[]>;
+  /** Stores peer statistics tallied over the batches written, added to what was there. */
+  writeStats(stats: StatsAccumulator): Promise<void>;
+  createIndexes(statements: readonly string[]): Promise<void>;
+  nextId(): Promise<number>;
+  /** Writes one batch in one transaction (a savepoint when given a transaction's store). */
+  write(batch: EncodedBatch): Promise<void>;
+}
+
+/**
+ * The bulk writer of the store's connection. Its statements are prepared
+ * once, here, on the connection's handle; every call runs its synchronous
+ * work through onSqlite, so it never runs inside another request's
+ * transaction (a writer made from a transaction's store refuses to run once
+ * that transaction has ended).
+ */
+export async function createBulkWriter(db: Store): Promise<BulkWriter> {
+  return onSqlite(db, (h) => {
+    const sync = createBulkWriterOn(h);
+    return {
+      dropSecondaryIndexes: () => onSqlite(db, () => sync.dropSecondaryIndexes()),
+      writeStats: (stats) => onSqlite(db, () => sync.writeStats(stats)),
+      createIndexes: (statements) => onSqlite(db, () => sync.createIndexes(statements)),
+      nextId: () => onSqlite(db, () => sync.nextId()),
+      write: (batch) => onSqlite(db, () => sync.write(batch)),
+    };
+  });
+}
+
+function createBulkWriterOn(db: Db) {
   const participantsIns = multiInsert(db, 'participants', [
     'id', 'role', 'company_name', 'industry', 'employees', 'sales_team', 'region', 'motion',
     'instrument_id', 'instrument_version', 'status', 'resume_token_hash', 'created_at', 'updated_at', 'completed_at',
@@ -102,11 +139,6 @@ export function createBulkWriter(db: Db) {
   });
 
   return {
-    /**
-     * Large loads drop the secondary indexes and build them again at the end:
-     * one sort per index is far cheaper than a million random inserts into it.
-     * Returns the statements that recreate them, read from the schema itself.
-     */
     dropSecondaryIndexes(): string[] {
       const rows = db.$client
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('participants', 'scores', 'answers', 'participant_numbers') AND sql IS NOT NULL")
@@ -114,9 +146,8 @@ export function createBulkWriter(db: Db) {
       for (const r of rows) db.$client.exec(`DROP INDEX "${r.name}"`);
       return rows.map((r) => r.sql);
     },
-    /** Stores peer statistics tallied over the batches written, added to what was there. */
     writeStats(stats: StatsAccumulator): void {
-      db.$client.transaction(() => addPeerStats(db, stats))();
+      db.$client.transaction(() => addPeerStatsOn(db, stats))();
     },
     createIndexes(statements: readonly string[]): void {
       db.$client.transaction(() => statements.forEach((sql) => db.$client.exec(sql)))();

@@ -12,6 +12,7 @@ import {
   type StatsSource,
 } from '../../domain/peer-stats.ts';
 import type { FineCounts } from '../../domain/peer-counts.ts';
+import { onSqlite, type Store } from '../data/store.ts';
 import { prepared } from './prepared.ts';
 
 /**
@@ -53,7 +54,12 @@ type StatsRows = Pick<StatsAccumulator, 'forEachPoint' | 'forEachItem'>;
  * Adds tallies to what is stored (negative tallies remove); call inside the
  * transaction that changes the scores. A row that comes to nothing is deleted.
  */
-export function addPeerStats(db: Db, stats: StatsRows): void {
+export async function addPeerStats(db: Store, stats: StatsRows): Promise<void> {
+  await onSqlite(db, (h) => addPeerStatsOn(h, stats));
+}
+
+/** addPeerStats on the raw handle, for other repositories' synchronous work (bulk.ts); nothing above src/server/repositories. */
+export function addPeerStatsOn(db: Db, stats: StatsRows): void {
   const c = db.$client;
   const pointAt = c.prepare('SELECT n, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ? AND point = ?');
   const putPoint = c.prepare(
@@ -90,20 +96,26 @@ export function addPeerStats(db: Db, stats: StatsRows): void {
   });
 }
 
-export function clearPeerStats(db: Db): void {
-  db.$client.exec('DELETE FROM peer_score_counts; DELETE FROM peer_item_sums;');
+export async function clearPeerStats(db: Store): Promise<void> {
+  await onSqlite(db, (h) => h.$client.exec('DELETE FROM peer_score_counts; DELETE FROM peer_item_sums;'));
 }
 
 /** Participants the statistics count: equal to the number of score rows when they are in step. */
-export function peerStatsTotal(db: Db): number {
-  const row = db.$client
-    .prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'")
-    .get() as { n: number };
-  return row.n;
+export async function peerStatsTotal(db: Store): Promise<number> {
+  return onSqlite(db, (h) => {
+    const row = h.$client
+      .prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'")
+      .get() as { n: number };
+    return row.n;
+  });
 }
 
-/** The stored statistics as a source for comparisons. */
-export function storedStatsSource(db: Db): StatsSource {
+/**
+ * The stored statistics as a source for comparisons, read as they are asked
+ * for. Only valid while the work on the handle that made it runs: a source
+ * kept past it could read inside another request's transaction.
+ */
+function lazySource(db: Db): StatsSource {
   const points = db.$client.prepare('SELECT key, measure, point, n FROM peer_score_counts WHERE dimension = ? ORDER BY key, measure, point').raw();
   const fine = db.$client.prepare('SELECT hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ? AND point = ?').pluck();
   const sums = db.$client.prepare('SELECT item_id AS itemId, n, total FROM peer_item_sums WHERE dimension = ? AND key = ?');
@@ -115,21 +127,91 @@ export function storedStatsSource(db: Db): StatsSource {
     },
     hundredthsIn(dimension, key, measure, point) {
       const blob = fine.get(dimension, key, measure, point) as Buffer | undefined;
-      const counts: BucketCount[] = [];
-      if (!blob) return counts;
-      readInt32s(blob).forEach((n, h) => n !== 0 && counts.push({ bucket: point * 100 + h, n }));
-      return counts;
+      return hundredthsOf(blob, point);
     },
     itemSums(dimension, key) {
-      const out: ItemBucketSum[] = [];
-      for (const row of sums.all(dimension, key) as { itemId: string; n: Buffer; total: Buffer }[]) {
-        const n = readInt32s(row.n);
-        const total = readFloat64s(row.total);
-        n.forEach((count, bucket) => count !== 0 && out.push({ itemId: row.itemId, bucket, n: count, total: total[bucket]! }));
-      }
-      return out;
+      return itemSumsOf(sums.all(dimension, key) as ItemSumRow[]);
     },
   };
+}
+
+type ItemSumRow = { itemId: string; n: Buffer; total: Buffer };
+
+function hundredthsOf(blob: Buffer | undefined, point: number): BucketCount[] {
+  const counts: BucketCount[] = [];
+  if (!blob) return counts;
+  readInt32s(blob).forEach((n, h) => n !== 0 && counts.push({ bucket: point * 100 + h, n }));
+  return counts;
+}
+
+function itemSumsOf(rows: ItemSumRow[]): ItemBucketSum[] {
+  const out: ItemBucketSum[] = [];
+  for (const row of rows) {
+    const n = readInt32s(row.n);
+    const total = readFloat64s(row.total);
+    n.forEach((count, bucket) => count !== 0 && out.push({ itemId: row.itemId, bucket, n: count, total: total[bucket]! }));
+  }
+  return out;
+}
+
+/**
+ * Runs `use` on the stored statistics, reading only what it asks for, as one
+ * piece of synchronous work on the connection (nothing else runs in between,
+ * so it sees one state of the statistics). `use` must be synchronous and
+ * pure (the comparison's domain code): it must not keep the source.
+ */
+export async function withStoredStats<T>(db: Store, use: (source: StatsSource) => T): Promise<T> {
+  return onSqlite(db, (h) => use(lazySource(h)));
+}
+
+/**
+ * The stored statistics of `dimensions` (every dimension when not given),
+ * read at once into memory, as a source for comparisons that may be kept.
+ * Asking it for a dimension it did not read throws. A source over every
+ * dimension reads a few MB on a large database: withStoredStats reads only
+ * what the comparison asks for.
+ */
+export async function storedStatsSource(db: Store, dimensions?: readonly StatDimension[]): Promise<StatsSource> {
+  return onSqlite(db, (h) => {
+    const c = h.$client;
+    const wanted = dimensions ?? (c.prepare('SELECT DISTINCT dimension FROM peer_score_counts UNION SELECT DISTINCT dimension FROM peer_item_sums').pluck().all() as StatDimension[]);
+    const points = new Map<StatDimension, PointsByKey>();
+    const fine = new Map<string, Buffer>();
+    const sums = new Map<string, ItemSumRow[]>();
+    const pointRows = c.prepare('SELECT key, measure, point, n, hundredths FROM peer_score_counts WHERE dimension = ? ORDER BY key, measure, point');
+    const sumRows = c.prepare('SELECT key, item_id AS itemId, n, total FROM peer_item_sums WHERE dimension = ? ORDER BY key, item_id');
+    for (const dimension of wanted) {
+      const out: PointsByKey = new Map();
+      for (const r of pointRows.all(dimension) as { key: string; measure: Measure; point: number; n: number; hundredths: Buffer }[]) {
+        addPoint(out, r.key, r.measure, r.point, r.n);
+        fine.set(JSON.stringify([dimension, r.key, r.measure, r.point]), r.hundredths);
+      }
+      points.set(dimension, out);
+      for (const r of sumRows.all(dimension) as (ItemSumRow & { key: string })[]) {
+        const at = JSON.stringify([dimension, r.key]);
+        const list = sums.get(at) ?? [];
+        list.push({ itemId: r.itemId, n: r.n, total: r.total });
+        sums.set(at, list);
+      }
+    }
+    const read = (dimension: StatDimension) => {
+      if (dimensions !== undefined && !dimensions.includes(dimension)) throw new Error(`the statistics of ${dimension} were not read for this source`);
+    };
+    return {
+      points(dimension: StatDimension) {
+        read(dimension);
+        return points.get(dimension) ?? new Map();
+      },
+      hundredthsIn(dimension, key, measure, point) {
+        read(dimension);
+        return hundredthsOf(fine.get(JSON.stringify([dimension, key, measure, point])), point);
+      },
+      itemSums(dimension, key) {
+        read(dimension);
+        return itemSumsOf(sums.get(JSON.stringify([dimension, key])) ?? []);
+      },
+    } satisfies StatsSource;
+  });
 }
 
 /**
@@ -140,12 +222,14 @@ export function storedStatsSource(db: Db): StatsSource {
 /** Blobs are stored little-endian; typed arrays use the machine's order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export function readFineCounts(db: Db, dimension: StatDimension, key: string, measure: Measure): FineCounts {
+export async function readFineCounts(db: Store, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
   const fine = new Int32Array(FINE_BUCKETS);
-  const rows = prepared(db, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {
-    point: number;
-    hundredths: Buffer;
-  }[];
+  const rows = await onSqlite(db, (h) =>
+    prepared(h, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {
+      point: number;
+      hundredths: Buffer;
+    }[],
+  );
   for (const { point, hundredths } of rows) {
     const from = point * 100;
     const n = Math.min(hundredths.length >> 2, FINE_BUCKETS - from);

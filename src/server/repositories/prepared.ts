@@ -8,9 +8,12 @@ import type { Db } from '../../../db/client.ts';
  * its plan for the life of the connection, and a closed connection takes its
  * statements with it.
  *
- * Inside a transaction, repositories get drizzle's transaction object, which
- * has no `$client`; it runs on the same connection, so statements are looked
- * up by that connection.
+ * Only inside the work a repository gives onSqlite (src/server/data/store.ts),
+ * on the handle it is given: a statement run anywhere else could run inside
+ * another request's transaction. Inside drizzle's own transaction function
+ * (a repository's multi-row write), repositories get drizzle's transaction
+ * object, which has no `$client`; it runs on the same connection, so
+ * statements are looked up by that connection.
  */
 function clientOf(db: Db): Database.Database {
   return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client;
@@ -48,6 +51,9 @@ export function preparedQuery<T>(db: Db, name: string, build: (db: Db) => T): T 
  * `fn` as a transaction on the connection, made once per name (a savepoint
  * when a transaction is already open). `fn` is called with the arguments
  * given each time: it must not keep anything of the call that first made it.
+ * For repositories' own work inside onSqlite (services use the Store's
+ * `transaction`); a savepoint inside a transaction of the Store, whose BEGIN
+ * better-sqlite3 sees as `inTransaction`.
  */
 export function inTransaction<A extends unknown[], R>(
   db: Db,

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, lte } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
 import { rateLimitHits } from '../../../db/schema.ts';
+import { onSqlite, type Store } from '../data/store.ts';
 
 export interface RateLimit {
   /** What is limited, e.g. "participant-start"; each bucket has one window. */
@@ -19,15 +19,17 @@ export interface RateLimit {
  * and the hit are one step: concurrent requests cannot all read "one slot
  * left". The bucket's hits older than the window are removed on the way.
  */
-export function takeRateSlot(db: Db, limit: RateLimit, now: Date): Date | null {
+export async function takeRateSlot(db: Store, limit: RateLimit, now: Date): Promise<Date | null> {
   const since = new Date(now.getTime() - limit.windowMs);
-  db.delete(rateLimitHits).where(and(eq(rateLimitHits.bucket, limit.bucket), lte(rateLimitHits.at, since))).run();
-  const mine = and(eq(rateLimitHits.bucket, limit.bucket), eq(rateLimitHits.key, limit.key), gt(rateLimitHits.at, since));
-  const used = db.select({ n: count() }).from(rateLimitHits).where(mine).get()!.n;
-  if (used >= limit.max) {
-    const oldest = db.select({ at: rateLimitHits.at }).from(rateLimitHits).where(mine).orderBy(asc(rateLimitHits.at)).limit(1).get()!;
-    return new Date(oldest.at.getTime() + limit.windowMs);
-  }
-  db.insert(rateLimitHits).values({ bucket: limit.bucket, key: limit.key, at: now }).run();
-  return null;
+  return onSqlite(db, (h) => {
+    h.delete(rateLimitHits).where(and(eq(rateLimitHits.bucket, limit.bucket), lte(rateLimitHits.at, since))).run();
+    const mine = and(eq(rateLimitHits.bucket, limit.bucket), eq(rateLimitHits.key, limit.key), gt(rateLimitHits.at, since));
+    const used = h.select({ n: count() }).from(rateLimitHits).where(mine).get()!.n;
+    if (used >= limit.max) {
+      const oldest = h.select({ at: rateLimitHits.at }).from(rateLimitHits).where(mine).orderBy(asc(rateLimitHits.at)).limit(1).get()!;
+      return new Date(oldest.at.getTime() + limit.windowMs);
+    }
+    h.insert(rateLimitHits).values({ bucket: limit.bucket, key: limit.key, at: now }).run();
+    return null;
+  });
 }

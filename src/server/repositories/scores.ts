@@ -1,18 +1,20 @@
 import { and, asc, count, eq, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
+import { onSqlite, type Store } from '../data/store.ts';
 import { prepared, preparedQuery } from './prepared.ts';
 
-export function upsertScore(db: Db, row: NewScoreRow): void {
-  db.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run();
+export async function upsertScore(db: Store, row: NewScoreRow): Promise<void> {
+  await onSqlite(db, (h) => h.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run());
 }
 
-export function findScore(db: Db, participantId: number): ScoreRow | undefined {
-  return preparedQuery(db, 'score-by-participant', (d) => d.select().from(scores).where(eq(scores.participantId, sql.placeholder('id'))).prepare()).get({
-    id: participantId,
-  });
+export async function findScore(db: Store, participantId: number): Promise<ScoreRow | undefined> {
+  return onSqlite(db, (h) =>
+    preparedQuery(h, 'score-by-participant', (d) => d.select().from(scores).where(eq(scores.participantId, sql.placeholder('id'))).prepare()).get({
+      id: participantId,
+    }),
+  );
 }
 
 /** A group of scores: peer dimensions, or a role for comparing individuals. */
@@ -40,25 +42,27 @@ function groupWhere(where: GroupWhere, excludeParticipantId?: number): SQL | und
  * A group's size and how many of it score `velocity` or less, in one walk of
  * the (dimensions…, velocity) index; the subject is left out.
  */
-export function groupCounts(
-  db: Db,
+export async function groupCounts(
+  db: Store,
   where: GroupWhere,
   velocity: number,
   excludeParticipantId?: number,
-): { size: number; notBetter: number } {
-  const row = db
-    .select({ size: count(), notBetter: sql<number | null>`sum(${scores.velocity} <= ${velocity})` })
-    .from(scores)
-    .where(groupWhere(where, excludeParticipantId))
-    .get()!;
+): Promise<{ size: number; notBetter: number }> {
+  const row = await onSqlite(db, (h) =>
+    h
+      .select({ size: count(), notBetter: sql<number | null>`sum(${scores.velocity} <= ${velocity})` })
+      .from(scores)
+      .where(groupWhere(where, excludeParticipantId))
+      .get()!,
+  );
   return { size: row.size, notBetter: row.notBetter ?? 0 };
 }
 
 export type ScoreColumn = 'velocity' | 'value' | 'number' | 'winRate' | 'cycle' | 'approach' | 'execution' | 'personal';
 
 /** Members of a group with a value in `column` (sub-indices can be empty when every item was not applicable). */
-export function countScored(db: Db, column: ScoreColumn, where: GroupWhere, excludeParticipantId?: number): number {
-  return db.select({ n: count() }).from(scores).where(and(groupWhere(where, excludeParticipantId), isNotNull(scores[column]))).get()!.n;
+export async function countScored(db: Store, column: ScoreColumn, where: GroupWhere, excludeParticipantId?: number): Promise<number> {
+  return onSqlite(db, (h) => h.select({ n: count() }).from(scores).where(and(groupWhere(where, excludeParticipantId), isNotNull(scores[column]))).get()!.n);
 }
 
 /**
@@ -66,56 +70,64 @@ export function countScored(db: Db, column: ScoreColumn, where: GroupWhere, excl
  * Velocity Index this walks the (dimensions…, velocity) index; other columns
  * sort the group, which is small once a peer group is chosen.
  */
-export function scoreAtRank(
-  db: Db,
+export async function scoreAtRank(
+  db: Store,
   column: ScoreColumn,
   where: GroupWhere,
   offset: number,
   excludeParticipantId?: number,
-): number | undefined {
+): Promise<number | undefined> {
   const col = scores[column];
-  return db
-    .select({ v: col })
-    .from(scores)
-    .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
-    .orderBy(asc(col))
-    .limit(1)
-    .offset(offset)
-    .get()?.v ?? undefined;
+  return onSqlite(
+    db,
+    (h) =>
+      h
+        .select({ v: col })
+        .from(scores)
+        .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
+        .orderBy(asc(col))
+        .limit(1)
+        .offset(offset)
+        .get()?.v ?? undefined,
+  );
 }
 
 /** Completed participants: all of them, those of one instrument version, or of one version and population. */
-export function participantTotal(db: Db, instrumentVersion?: number, population?: Population): number {
-  const q = db.select({ n: count() }).from(scores);
-  if (instrumentVersion === undefined) return q.get()!.n;
-  return q
-    .where(population === undefined ? eq(scores.instrumentVersion, instrumentVersion) : and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)))
-    .get()!.n;
+export async function participantTotal(db: Store, instrumentVersion?: number, population?: Population): Promise<number> {
+  return onSqlite(db, (h) => {
+    const q = h.select({ n: count() }).from(scores);
+    if (instrumentVersion === undefined) return q.get()!.n;
+    return q
+      .where(population === undefined ? eq(scores.instrumentVersion, instrumentVersion) : and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)))
+      .get()!.n;
+  });
 }
 
 /** Whether a version's population has anyone, `exceptParticipantId` left out: one step down an index. */
-export function hasPopulation(db: Db, instrumentVersion: number, population: Population, exceptParticipantId?: number): boolean {
+export async function hasPopulation(db: Store, instrumentVersion: number, population: Population, exceptParticipantId?: number): Promise<boolean> {
   const conditions = [eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)];
   if (exceptParticipantId !== undefined) conditions.push(ne(scores.participantId, exceptParticipantId));
-  return db.select({ one: sql<number>`1` }).from(scores).where(and(...conditions)).limit(1).get() !== undefined;
+  return onSqlite(db, (h) => h.select({ one: sql<number>`1` }).from(scores).where(and(...conditions)).limit(1).get() !== undefined);
 }
 
 /**
  * Completed participants of one population, by industry, employees band and
  * region at once, who finished before `before`; with their total.
  */
-export function finishedBefore(
-  db: Db,
+export async function finishedBefore(
+  db: Store,
   instrumentVersion: number,
   population: PeerPopulation,
   before: Date,
-): { total: number; by: Record<'industry' | 'employees' | 'region', Map<string, number>> } {
-  const rows = db
-    .select({ industry: scores.industry, employees: scores.employees, region: scores.region, n: count() })
-    .from(scores)
-    .where(and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population), lt(scores.computedAt, before)))
-    .groupBy(scores.industry, scores.employees, scores.region)
-    .all();
+): Promise<{ total: number; by: Record<'industry' | 'employees' | 'region', Map<string, number>> }> {
+  const rows = await onSqlite(db, (h) =>
+    h
+      .select({ industry: scores.industry, employees: scores.employees, region: scores.region, n: count() })
+      .from(scores)
+      .where(and(eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population), lt(scores.computedAt, before)))
+      .groupBy(scores.industry, scores.employees, scores.region)
+      .all(),
+  );
   const by = { industry: new Map<string, number>(), employees: new Map<string, number>(), region: new Map<string, number>() };
   let total = 0;
   for (const r of rows) {
@@ -126,35 +138,40 @@ export function finishedBefore(
 }
 
 /** Every Velocity Index of a group, for the brute-force baseline in benchmarks and tests. */
-export function velocitiesOf(db: Db, where: GroupWhere): number[] {
-  return db.select({ v: scores.velocity }).from(scores).where(groupWhere(where)).all().map((r) => r.v);
+export async function velocitiesOf(db: Store, where: GroupWhere): Promise<number[]> {
+  const rows = await onSqlite(db, (h) => h.select({ v: scores.velocity }).from(scores).where(groupWhere(where)).all());
+  return rows.map((r) => r.v);
 }
 
 /** Members of a group with a value in `column` and how many of them have `value` or less, in one pass. */
-export function countAtMost(
-  db: Db,
+export async function countAtMost(
+  db: Store,
   column: ScoreColumn,
   where: GroupWhere,
   value: number,
   excludeParticipantId?: number,
-): { size: number; notBetter: number } {
+): Promise<{ size: number; notBetter: number }> {
   const col = scores[column];
-  const row = db
-    .select({ size: count(), notBetter: sql<number | null>`sum(${col} <= ${value})` })
-    .from(scores)
-    .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
-    .get()!;
+  const row = await onSqlite(db, (h) =>
+    h
+      .select({ size: count(), notBetter: sql<number | null>`sum(${col} <= ${value})` })
+      .from(scores)
+      .where(and(groupWhere(where, excludeParticipantId), isNotNull(col)))
+      .get()!,
+  );
   return { size: row.size, notBetter: row.notBetter ?? 0 };
 }
 
 /** Velocity Index counts of a group in ten-point bands, 0-10 … 90-100 (100 falls in the top band). */
-export function velocityHistogram(db: Db, where: GroupWhere, excludeParticipantId?: number): number[] {
-  const rows = db
-    .select({ bin: sql<number>`min(cast(${scores.velocity} / 10 as integer), 9)`, n: count() })
-    .from(scores)
-    .where(groupWhere(where, excludeParticipantId))
-    .groupBy(sql`1`)
-    .all();
+export async function velocityHistogram(db: Store, where: GroupWhere, excludeParticipantId?: number): Promise<number[]> {
+  const rows = await onSqlite(db, (h) =>
+    h
+      .select({ bin: sql<number>`min(cast(${scores.velocity} / 10 as integer), 9)`, n: count() })
+      .from(scores)
+      .where(groupWhere(where, excludeParticipantId))
+      .groupBy(sql`1`)
+      .all(),
+  );
   const bins = new Array<number>(10).fill(0);
   for (const r of rows) bins[r.bin] = r.n;
   return bins;
@@ -182,13 +199,17 @@ const PEER_SCORE_COLUMNS =
  * the participants' company index (the scores keep the company their
  * participant belongs to, and a participant never changes company).
  */
-export function companyPeerScores(db: Db, companyId: number): PeerScoreRow[] {
-  return prepared(
+export async function companyPeerScores(db: Store, companyId: number): Promise<PeerScoreRow[]> {
+  return onSqlite(
     db,
-    `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`,
-  ).all(companyId, companyId) as PeerScoreRow[];
+    (h) =>
+      prepared(
+        h,
+        `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`,
+      ).all(companyId, companyId) as PeerScoreRow[],
+  );
 }
 
-export function peerScoreOf(db: Db, participantId: number): PeerScoreRow | undefined {
-  return prepared(db, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined;
+export async function peerScoreOf(db: Store, participantId: number): Promise<PeerScoreRow | undefined> {
+  return onSqlite(db, (h) => prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined);
 }

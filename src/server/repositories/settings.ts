@@ -1,16 +1,21 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { settings } from '../../../db/schema.ts';
+import { onSqlite, type Store } from '../data/store.ts';
 import { prepared } from './prepared.ts';
 
-/** A value the database keeps about itself (table `settings`), or undefined when it was never set. */
-export function getSetting(db: Db, key: string): string | undefined {
+function getSettingOn(h: Db, key: string): string | undefined {
   // Asked on every page that shows peer figures and every finish (what the peer statistics hold): prepared once.
-  return (prepared(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  return (prepared(h, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
-export function setSetting(db: Db, key: string, value: string): void {
-  db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+/** A value the database keeps about itself (table `settings`), or undefined when it was never set. */
+export async function getSetting(db: Store, key: string): Promise<string | undefined> {
+  return onSqlite(db, (h) => getSettingOn(h, key));
+}
+
+export async function setSetting(db: Store, key: string, value: string): Promise<void> {
+  await onSqlite(db, (h) => h.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run());
 }
 
 /**
@@ -18,7 +23,9 @@ export function setSetting(db: Db, key: string, value: string): void {
  * then read, so two processes creating it at once both end up with the first
  * one's value.
  */
-export function settingOrCreate(db: Db, key: string, make: () => string): string {
-  db.insert(settings).values({ key, value: make() }).onConflictDoNothing().run();
-  return getSetting(db, key)!;
+export async function settingOrCreate(db: Store, key: string, make: () => string): Promise<string> {
+  return onSqlite(db, (h) => {
+    h.insert(settings).values({ key, value: make() }).onConflictDoNothing().run();
+    return getSettingOn(h, key)!;
+  });
 }
