@@ -131,14 +131,29 @@ export async function transaction<T>(store: Store, fn: (tx: Store) => Promise<T>
 async function savepoint<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): Promise<T> {
   const db = store.db;
   const name = `sp${store.depth}`;
-  const scope = { ended: false };
+  // Ended with its own end or with any transaction around it: a savepoint's fn left running (not awaited) past the
+  // outer transaction's end must not go on writing on the connection, outside it or inside another request's.
+  const outer = store.scope!;
+  let own = false;
+  const scope = {
+    get ended() {
+      return own || outer.ended;
+    },
+    set ended(value: boolean) {
+      own = value;
+    },
+  };
   const tx: SqliteStore = { ...store, depth: store.depth + 1, scope };
   db.$client.prepare(`SAVEPOINT ${name}`).run();
+  const outerEnded = () => new Error('a savepoint outlived the transaction around it (its fn was not awaited)');
   try {
     const result = await fn(tx);
+    if (outer.ended) throw outerEnded();
     db.$client.prepare(`RELEASE ${name}`).run();
     return result;
   } catch (e) {
+    // Once the transaction around it has ended, the connection is no longer this savepoint's to roll back or release.
+    if (outer.ended) throw e;
     if (db.$client.inTransaction) {
       db.$client.prepare(`ROLLBACK TO ${name}`).run();
       db.$client.prepare(`RELEASE ${name}`).run();
