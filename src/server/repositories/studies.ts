@@ -57,8 +57,10 @@ export async function linksOfWave(db: Store, waveId: number): Promise<{ companyI
  * (onSqlite). Given a transaction's store, better-sqlite3 sees the
  * connection inside a transaction (`inTransaction`, SQLite's autocommit flag,
  * which the Store's own BEGIN clears too) and makes it a SAVEPOINT of that
- * transaction instead of a BEGIN ... COMMIT; tests/server/store.test.ts shows
- * it rolled back with the outer transaction.
+ * transaction instead of a BEGIN ... COMMIT (better-sqlite3 13,
+ * lib/methods/transaction.js; drizzle 0.45's `transaction` calls
+ * `client.transaction(fn)[behavior]`); tests/server/store.test.ts shows it
+ * rolled back with the outer transaction.
  */
 
 /**
