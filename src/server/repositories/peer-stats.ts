@@ -184,11 +184,11 @@ export async function storedStatsSource(db: Store, dimensions?: readonly StatDim
       const out: PointsByKey = new Map();
       for (const r of pointRows.all(dimension) as { key: string; measure: Measure; point: number; n: number; hundredths: Buffer }[]) {
         addPoint(out, r.key, r.measure, r.point, r.n);
-        fine.set(JSON.stringify([dimension, r.key, r.measure, r.point]), r.hundredths);
+        fine.set(`${dimension}\0${r.key}\0${r.measure}\0${r.point}`, r.hundredths);
       }
       points.set(dimension, out);
       for (const r of sumRows.all(dimension) as (ItemSumRow & { key: string })[]) {
-        const at = JSON.stringify([dimension, r.key]);
+        const at = `${dimension}\0${r.key}`;
         const list = sums.get(at) ?? [];
         list.push({ itemId: r.itemId, n: r.n, total: r.total });
         sums.set(at, list);
@@ -204,11 +204,11 @@ export async function storedStatsSource(db: Store, dimensions?: readonly StatDim
       },
       hundredthsIn(dimension, key, measure, point) {
         read(dimension);
-        return hundredthsOf(fine.get(JSON.stringify([dimension, key, measure, point])), point);
+        return hundredthsOf(fine.get(`${dimension}\0${key}\0${measure}\0${point}`), point);
       },
       itemSums(dimension, key) {
         read(dimension);
-        return itemSumsOf(sums.get(JSON.stringify([dimension, key])) ?? []);
+        return itemSumsOf(sums.get(`${dimension}\0${key}`) ?? []);
       },
     } satisfies StatsSource;
   });
