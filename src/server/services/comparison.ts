@@ -5,7 +5,7 @@ import type { Instrument } from '../../domain/instrument.ts';
 import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type CompareDimension, type StatsSource } from '../../domain/peer-stats.ts';
 import { profileChoices } from '../../domain/profile.ts';
 import { companyItems } from '../../domain/scoring.ts';
-import type { Store } from '../data/store.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { tallyStoredScores } from '../repositories/peer-stats-rebuild.ts';
 import { completedOfStudyByRound, studyScoreSetOf } from '../repositories/study-comparison.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
@@ -85,15 +85,22 @@ const studySources = new Map<string, StatsSource>();
  * and sum, read from the covering index) says whether a tally is current.
  */
 async function cachedStudySource(db: Store, instrument: Instrument, studyId: number, minSize: number): Promise<StatsSource> {
-  const { n, ids } = await studyScoreSetOf(db, studyId);
-  const key = `${instrument.id}@${instrument.version}:${studyId}:${minSize}:${n}:${ids}`;
-  let source = studySources.get(key);
-  if (!source) {
-    source = await studyStatsSource(db, instrument, studyId, minSize);
-    studySources.set(key, source);
-    if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
-  }
-  return source;
+  // One read transaction: the tally kept under a key is of the participants the key was read from (no finish or deletion lands in between).
+  return transaction(
+    db,
+    async (tx) => {
+      const { n, ids } = await studyScoreSetOf(tx, studyId);
+      const key = `${instrument.id}@${instrument.version}:${studyId}:${minSize}:${n}:${ids}`;
+      let source = studySources.get(key);
+      if (!source) {
+        source = await studyStatsSource(tx, instrument, studyId, minSize);
+        studySources.set(key, source);
+        if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
+      }
+      return source;
+    },
+    { behavior: 'deferred' },
+  );
 }
 
 /**

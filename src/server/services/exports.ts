@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Participant } from '../../../db/schema.ts';
-import type { Store } from '../data/store.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { answersOfStudy, participantsOfStudyById, scoresOfStudy } from '../repositories/study-exports.ts';
 import { wavesOf } from '../repositories/studies.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
@@ -79,6 +79,11 @@ function progressCells(p: Participant): (string | number | null)[] {
  * `withheld`.
  */
 export async function scoresCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  // One read transaction, so that the rows, scores and company figures are of one moment: no finish or deletion lands between the reads.
+  return transaction(db, (tx) => scoresCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
+}
+
+async function scoresCsvIn(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
   const rows = await exportRows(db, studyId, minGroup);
   const scoreOf = new Map((await scoresOfStudy(db, studyId)).map((s) => [s.participantId, s]));
   // A company's figure per wave: each row carries the figure of the wave it answered in.
@@ -119,6 +124,11 @@ export async function scoresCsv(db: Store, instrument: Instrument, studyId: numb
  * number or "na"); withheld rows as in `scoresCsv`.
  */
 export async function answersCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  // One read transaction, as in scoresCsv.
+  return transaction(db, (tx) => answersCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
+}
+
+async function answersCsvIn(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
   const rows = await exportRows(db, studyId, minGroup);
   const items = allItems(instrument).map((i) => i.id);
   const byParticipant = new Map<number, Map<string, string>>();
