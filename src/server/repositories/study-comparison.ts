@@ -1,5 +1,4 @@
-import type { Store } from '../data/store.ts';
-import { onSqlite } from '../data/store.ts';
+import { onSqlite, type Store } from '../data/store.ts';
 
 /** Reads for a comparison within one study (src/server/services/comparison.ts). */
 

@@ -27,8 +27,9 @@ export async function networkHash(db: Store, network: string): Promise<string> {
  * src/domain/population.ts: invited through a consultant's link, they count;
  * open enrolment counts only as the first participant to finish from their
  * network in 30 days, which this takes (a hit in rate_limit_hits under the
- * network's hash). Call it inside the finish transaction (BEGIN IMMEDIATE), so
- * two finishes from one network cannot both take the place.
+ * network's hash). Call it inside the finish transaction (BEGIN IMMEDIATE) with
+ * that transaction's store, so two finishes from one network cannot both take
+ * the place.
  */
 export async function arrivalPopulation(db: Store, participant: Participant, clientAddress: string | null, at: Date): Promise<Exclude<Population, 'demo'>> {
   const invited = participant.studyId !== null || participant.companyId !== null;
