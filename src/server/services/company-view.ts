@@ -1,11 +1,11 @@
-import { and, count, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { companies, participants, type Participant } from '../../../db/schema.ts';
+import type { Participant } from '../../../db/schema.ts';
 import { aggregateCompany, type CompanyAggregate } from '../../domain/aggregation.ts';
 import { floorAfterDeletion, mayShow, publishedMembers } from '../../domain/anonymity.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { roleGroup } from '../../domain/profile.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
+import type { Store } from '../data/store.ts';
+import { completedCountsOfStudy, completedWithFloorsOfStudy, raiseReleaseFloor, releaseFloorOf, studyIdOfCompany } from '../repositories/company-figures.ts';
 import { completedOfCompany, loadAnswers } from '../repositories/participants.ts';
 import { latestWaveOf } from '../repositories/studies.ts';
 
@@ -33,18 +33,19 @@ export interface CompanyView {
  * reading it (their own data is left out when counting; their wave is the one shown), or null for the
  * consultant's copy of `waveId` (undefined: the study's latest wave).
  */
-export function companyView(
-  db: Db,
+export async function companyView(
+  db: Store,
   instrument: Instrument,
   companyId: number | null,
   reader: Participant | null,
   minGroup: number,
   waveId?: number | null,
-): CompanyView {
-  const { members, published, needed } = publishedRespondents(db, instrument, companyId, reader, minGroup, waveId);
+): Promise<CompanyView> {
+  const { members, published, needed } = await publishedRespondents(db, instrument, companyId, reader, minGroup, waveId);
   const readerIncluded = reader !== null && published.some((p) => p.id === reader.id);
   if (published.length === 0 || !mayShow({ count: published.length, readerIncluded }, minGroup)) return { respondents: members.length, published: [], aggregate: null, needed };
-  const scored = published.map((p) => ({ roleGroup: roleGroup(instrument, p.role), itemScores: ownScores(db, instrument, p).itemScores }));
+  const scored: { roleGroup: ReturnType<typeof roleGroup>; itemScores: ParticipantScores['itemScores'] }[] = [];
+  for (const p of published) scored.push({ roleGroup: roleGroup(instrument, p.role), itemScores: (await ownScores(db, instrument, p)).itemScores });
   const readerRoleGroup = reader && readerIncluded ? roleGroup(instrument, reader.role) : null;
   return { respondents: members.length, published, aggregate: aggregateCompany(instrument, scored, { minGroup, readerRoleGroup }), needed };
 }
@@ -57,31 +58,27 @@ export function companyView(
  * company figure of its own: a retake is a new response, never mixed with
  * the one before.
  */
-function publishedRespondents(db: Db, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number, waveId?: number | null) {
-  const wave = reader ? reader.waveId : waveId === undefined ? latestWaveOfCompany(db, companyId) : waveId;
-  const members = (companyId === null ? (reader ? [reader] : []) : completedOfCompany(db, companyId))
+async function publishedRespondents(db: Store, instrument: Instrument, companyId: number | null, reader: Participant | null, minGroup: number, waveId?: number | null) {
+  const wave = reader ? reader.waveId : waveId === undefined ? await latestWaveOfCompany(db, companyId) : waveId;
+  const members = (companyId === null ? (reader ? [reader] : []) : await completedOfCompany(db, companyId))
     .filter((p) => p.instrumentVersion === instrument.version && (wave === null || p.waveId === wave))
     .sort(byFinish);
-  const floor = companyId === null ? 0 : releaseFloorOf(db, companyId);
+  const floor = companyId === null ? 0 : await releaseFloorOf(db, companyId);
   const size = publishedMembers(members.length, minGroup, floor);
   const nextStep = size === 0 ? Math.max(minGroup + 1, floor) : size + minGroup;
   return { members, published: members.slice(0, size), needed: nextStep - members.length };
 }
 
 /** The latest wave of the company's study; null for a company outside any study (its respondents are one group). */
-function latestWaveOfCompany(db: Db, companyId: number | null): number | null {
+async function latestWaveOfCompany(db: Store, companyId: number | null): Promise<number | null> {
   if (companyId === null) return null;
-  const studyId = db.select({ studyId: companies.studyId }).from(companies).where(eq(companies.id, companyId)).get()?.studyId ?? null;
-  return studyId === null ? null : (latestWaveOf(db, studyId)?.id ?? null);
+  const studyId = await studyIdOfCompany(db, companyId);
+  return studyId === null ? null : ((await latestWaveOf(db, studyId))?.id ?? null);
 }
 
 /** The order a company's figures take their respondents in: by finishing time, then id (the exports follow it). */
 function byFinish(a: { completedAt: Date | null; id: number }, b: { completedAt: Date | null; id: number }): number {
   return (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0) || a.id - b.id;
-}
-
-function releaseFloorOf(db: Db, companyId: number): number {
-  return db.select({ floor: companies.releaseFloor }).from(companies).where(eq(companies.id, companyId)).get()?.floor ?? 0;
 }
 
 /**
@@ -91,17 +88,17 @@ function releaseFloorOf(db: Db, companyId: number): number {
  * ones who stay (floorAfterDeletion), so the figures before and after never
  * differ by the deleted person against one newcomer.
  */
-export function holdCompanyFiguresBeforeDeletion(db: Db, instrument: Instrument, participant: Participant, minGroup: number): void {
+export async function holdCompanyFiguresBeforeDeletion(db: Store, instrument: Instrument, participant: Participant, minGroup: number): Promise<void> {
   if (participant.companyId === null || participant.status !== 'completed') return;
   // Membership is all it needs: nobody's answers are scored here.
-  const { published } = publishedRespondents(db, instrument, participant.companyId, null, minGroup, participant.waveId);
+  const { published } = await publishedRespondents(db, instrument, participant.companyId, null, minGroup, participant.waveId);
   if (!published.some((p) => p.id === participant.id)) return;
   const floor = floorAfterDeletion(published.length, minGroup);
-  db.update(companies).set({ releaseFloor: sql`max(${companies.releaseFloor}, ${floor})` }).where(eq(companies.id, participant.companyId)).run();
+  await raiseReleaseFloor(db, participant.companyId, floor);
 }
 
-export function ownScores(db: Db, instrument: Instrument, participant: Participant): ParticipantScores {
-  return scoreParticipant(instrument, loadAnswers(db, participant.id));
+export async function ownScores(db: Store, instrument: Instrument, participant: Participant): Promise<ParticipantScores> {
+  return scoreParticipant(instrument, await loadAnswers(db, participant.id));
 }
 
 /** A company of a study as the consultant's study page shows it: progress, and the company's figures once there are enough respondents. */
@@ -113,23 +110,25 @@ export interface StudyCompanyRow {
   view: CompanyView;
 }
 
-export function studyCompanies(
-  db: Db,
+export async function studyCompanies(
+  db: Store,
   instrument: Instrument,
   companies: readonly { id: number; name: string }[],
   people: readonly { companyId: number | null; status: string }[],
   minGroup: number,
-): StudyCompanyRow[] {
-  return companies.map((c) => {
+): Promise<StudyCompanyRow[]> {
+  const rows: StudyCompanyRow[] = [];
+  for (const c of companies) {
     const own = people.filter((p) => p.companyId === c.id);
-    return {
+    rows.push({
       id: c.id,
       name: c.name,
       started: own.length,
       completed: own.filter((p) => p.status === 'completed').length,
-      view: companyView(db, instrument, c.id, null, minGroup),
-    };
-  });
+      view: await companyView(db, instrument, c.id, null, minGroup),
+    });
+  }
+  return rows;
 }
 
 /**
@@ -138,14 +137,9 @@ export function studyCompanies(
  * completed in that wave, the threshold of the company's own figures, so a
  * group below it is never part of a comparison figure.
  */
-export function rowsThatMayBeCompared(db: Db, studyId: number, minGroup: number): (p: { companyId: number | null; waveId: number | null }) => boolean {
+export async function rowsThatMayBeCompared(db: Store, studyId: number, minGroup: number): Promise<(p: { companyId: number | null; waveId: number | null }) => boolean> {
   const completed = new Map<string, number>();
-  const rows = db
-    .select({ companyId: participants.companyId, waveId: participants.waveId, n: count() })
-    .from(participants)
-    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
-    .groupBy(participants.companyId, participants.waveId)
-    .all();
+  const rows = await completedCountsOfStudy(db, studyId);
   const key = (p: { companyId: number | null; waveId: number | null }) => `${p.companyId}:${p.waveId}`;
   for (const r of rows) completed.set(key(r), r.n);
   return (p) => publishedMembers(completed.get(key(p)) ?? 0, minGroup) > 0;
@@ -160,13 +154,8 @@ export function rowsThatMayBeCompared(db: Db, studyId: number, minGroup: number)
  * Nobody still answering, nobody beyond the published steps: a row that
  * appeared with one more finish would be that person's.
  */
-export function rowsThatMayBeGiven(db: Db, studyId: number, minGroup: number): (p: { id: number }) => boolean {
-  const rows = db
-    .select({ id: participants.id, companyId: participants.companyId, waveId: participants.waveId, completedAt: participants.completedAt, floor: companies.releaseFloor })
-    .from(participants)
-    .leftJoin(companies, eq(companies.id, participants.companyId))
-    .where(and(eq(participants.studyId, studyId), eq(participants.status, 'completed')))
-    .all();
+export async function rowsThatMayBeGiven(db: Store, studyId: number, minGroup: number): Promise<(p: { id: number }) => boolean> {
+  const rows = await completedWithFloorsOfStudy(db, studyId);
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     const key = `${r.companyId}:${r.waveId}`;

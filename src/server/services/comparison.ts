@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import type { Db } from '../../../db/client.ts';
 import type { Study } from '../../../db/schema.ts';
 import { compareGroups, topPerformers, type ComparisonModel, type TopPerformers } from '../../domain/comparison.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { COMPARE_DIMENSIONS, createStatsAccumulator, MEASURES, type CompareDimension, type StatsSource } from '../../domain/peer-stats.ts';
 import { profileChoices } from '../../domain/profile.ts';
 import { companyItems } from '../../domain/scoring.ts';
+import { transaction, type Store } from '../data/store.ts';
+import { tallyStoredScores } from '../repositories/peer-stats-rebuild.ts';
+import { completedOfStudyByRound, studyScoreSetOf } from '../repositories/study-comparison.ts';
 import { storedStatsSource } from '../repositories/peer-stats.ts';
 import { studyOf } from '../repositories/studies.ts';
 import { rowsThatMayBeCompared } from './company-view.ts';
-import { statsItemIds, tallyStoredScores } from './peer-stats.ts';
+import { statsItemIds } from './peer-stats.ts';
 
 /** What the comparison page and its export read from the address, so that a comparison can be shared as a link. */
 export const ComparisonQuerySchema = z.object({
@@ -53,10 +55,10 @@ export interface Comparison {
  * statistics, or within one of their own studies from tallies made on the
  * spot. Undefined when the study is not theirs (the page answers 404).
  */
-export function comparisonFor(db: Db, instrument: Instrument, consultantId: number, query: ComparisonQuery, minSize: number): Comparison | undefined {
-  const study = query.study === undefined ? null : (studyOf(db, consultantId, query.study) ?? undefined);
+export async function comparisonFor(db: Store, instrument: Instrument, consultantId: number, query: ComparisonQuery, minSize: number): Promise<Comparison | undefined> {
+  const study = query.study === undefined ? null : ((await studyOf(db, consultantId, query.study)) ?? undefined);
   if (study === undefined) return undefined;
-  const source = study ? cachedStudySource(db, instrument, study.id, minSize) : storedStatsSource(db);
+  const source = study ? await cachedStudySource(db, instrument, study.id, minSize) : await storedStatsSource(db);
   const model = compareGroups(source, query.dimension, profileChoices(instrument, query.dimension), minSize);
   const shownGroup = query.group === undefined ? undefined : model.groups.find((g) => g.key === query.group);
   const items = companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: sectionTitleOf(instrument, i.id) }));
@@ -82,19 +84,23 @@ const studySources = new Map<string, StatsSource>();
  * the same: scores never change after completion, so the set of ids (count
  * and sum, read from the covering index) says whether a tally is current.
  */
-function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
-  const { n, ids } = db.$client.prepare('SELECT count(*) AS n, coalesce(sum(participant_id), 0) AS ids FROM scores WHERE study_id = ?').get(studyId) as {
-    n: number;
-    ids: number;
-  };
-  const key = `${instrument.id}@${instrument.version}:${studyId}:${minSize}:${n}:${ids}`;
-  let source = studySources.get(key);
-  if (!source) {
-    source = studyStatsSource(db, instrument, studyId, minSize);
-    studySources.set(key, source);
-    if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
-  }
-  return source;
+async function cachedStudySource(db: Store, instrument: Instrument, studyId: number, minSize: number): Promise<StatsSource> {
+  // One read transaction: the tally kept under a key is of the participants the key was read from (no finish or deletion lands in between).
+  return transaction(
+    db,
+    async (tx) => {
+      const { n, ids } = await studyScoreSetOf(tx, studyId);
+      const key = `${instrument.id}@${instrument.version}:${studyId}:${minSize}:${n}:${ids}`;
+      let source = studySources.get(key);
+      if (!source) {
+        source = await studyStatsSource(tx, instrument, studyId, minSize);
+        studySources.set(key, source);
+        if (studySources.size > STUDY_CACHE_LIMIT) studySources.delete(studySources.keys().next().value!);
+      }
+      return source;
+    },
+    { behavior: 'deferred' },
+  );
 }
 
 /**
@@ -104,20 +110,16 @@ function cachedStudySource(db: Db, instrument: Instrument, studyId: number, minS
  * means less the rows the consultant holds would otherwise give the withheld
  * person's profile and answers.
  */
-export function studyStatsSource(db: Db, instrument: Instrument, studyId: number, minSize: number): StatsSource {
+export async function studyStatsSource(db: Store, instrument: Instrument, studyId: number, minSize: number): Promise<StatsSource> {
   const acc = createStatsAccumulator(statsItemIds(instrument));
-  const mayGive = rowsThatMayBeCompared(db, studyId, minSize);
+  const mayGive = await rowsThatMayBeCompared(db, studyId, minSize);
   // One person, one member: each company (and the study's participants without one) counts in its latest round
   // with given rows only. Across rounds the same people answer again, so three people who answered twice would
   // pass for six; and a round's rows leave together, never one retaker's at a time.
-  const people = (
-    db.$client
-      .prepare("SELECT p.id, p.company_id AS companyId, p.wave_id AS waveId, w.number AS round FROM participants p LEFT JOIN study_waves w ON w.id = p.wave_id WHERE p.study_id = ? AND p.status = 'completed'")
-      .all(studyId) as { id: number; companyId: number | null; waveId: number | null; round: number | null }[]
-  ).filter(mayGive);
+  const people = (await completedOfStudyByRound(db, studyId)).filter(mayGive);
   const latest = new Map<number | null, number>();
   for (const p of people) latest.set(p.companyId, Math.max(latest.get(p.companyId) ?? 0, p.round ?? 0));
   const given = new Set(people.filter((p) => (p.round ?? 0) === latest.get(p.companyId)).map((p) => p.id));
-  tallyStoredScores(db, instrument, acc, studyId, 'benchmark', (id) => given.has(id));
+  await tallyStoredScores(db, instrument, acc, studyId, 'benchmark', (id) => given.has(id));
   return acc.source;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
 import { safeText } from '../../domain/safe-text.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { hashPassword } from '../auth/password.ts';
 import { PasswordFieldSchema, passwordPolicy } from '../auth/password-policy.ts';
 import {
@@ -31,22 +31,22 @@ export class ConsultantExistsError extends Error {}
 export class ConsultantNotFoundError extends Error {}
 export class ConsultantHasStudiesError extends Error {}
 
-function existing(db: Db, rawEmail: string): Consultant {
+async function existing(db: Store, rawEmail: string): Promise<Consultant> {
   const email = rawEmail.trim().toLowerCase();
-  const consultant = findConsultantByEmail(db, email);
+  const consultant = await findConsultantByEmail(db, email);
   if (!consultant) throw new ConsultantNotFoundError(`there is no consultant with the e-mail ${email} (see \`user list\`)`);
   return consultant;
 }
 
-export async function createConsultant(db: Db, input: z.input<typeof NewConsultantSchema>) {
+export async function createConsultant(db: Store, input: z.input<typeof NewConsultantSchema>) {
   const data = NewConsultantSchema.parse(input);
-  if (findConsultantByEmail(db, data.email)) throw new ConsultantExistsError(`a consultant with the e-mail ${data.email} already exists`);
+  if (await findConsultantByEmail(db, data.email)) throw new ConsultantExistsError(`a consultant with the e-mail ${data.email} already exists`);
   const passwordHash = await hashPassword(data.password);
   return insertConsultant(db, { email: data.email, name: data.name, passwordHash });
 }
 
-export function listConsultants(db: Db, now = new Date()) {
-  return listConsultantRows(db, now);
+export async function listConsultants(db: Store, now = new Date()) {
+  return await listConsultantRows(db, now);
 }
 
 /**
@@ -54,16 +54,19 @@ export function listConsultants(db: Db, now = new Date()) {
  * the account ends, and its failed sign-ins are forgotten, so the owner can
  * sign in with the new password at once.
  */
-export async function resetPassword(db: Db, input: z.input<typeof PasswordResetSchema>): Promise<{ consultant: Consultant; endedSessions: number }> {
+export async function resetPassword(db: Store, input: z.input<typeof PasswordResetSchema>): Promise<{ consultant: Consultant; endedSessions: number }> {
   const data = PasswordResetSchema.parse(input);
-  const consultant = existing(db, data.email);
+  const consultant = await existing(db, data.email);
   const passwordHash = await hashPassword(data.password);
-  const endedSessions = db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    updateConsultant(txDb, consultant.id, { passwordHash });
-    deleteAttemptsOfAccount(txDb, consultant.email);
-    return deleteSessionsOf(txDb, consultant.id);
-  });
+  const endedSessions = await transaction(
+    db,
+    async (tx) => {
+      await updateConsultant(tx, consultant.id, { passwordHash });
+      await deleteAttemptsOfAccount(tx, consultant.email);
+      return await deleteSessionsOf(tx, consultant.id);
+    },
+    { behavior: 'immediate' },
+  );
   return { consultant, endedSessions };
 }
 
@@ -72,19 +75,22 @@ export async function resetPassword(db: Db, input: z.input<typeof PasswordResetS
  * enables an account. Its studies, their links and participants are kept.
  * `changed` is false when the account already was in that state.
  */
-export function setConsultantDisabled(
-  db: Db,
+export async function setConsultantDisabled(
+  db: Store,
   email: string,
   disabled: boolean,
   now = new Date(),
-): { consultant: Consultant; changed: boolean; endedSessions: number } {
-  const consultant = existing(db, email);
+): Promise<{ consultant: Consultant; changed: boolean; endedSessions: number }> {
+  const consultant = await existing(db, email);
   const changed = (consultant.disabledAt !== null) !== disabled;
-  const endedSessions = db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    if (changed) updateConsultant(txDb, consultant.id, { disabledAt: disabled ? now : null });
-    return disabled ? deleteSessionsOf(txDb, consultant.id) : 0;
-  });
+  const endedSessions = await transaction(
+    db,
+    async (tx) => {
+      if (changed) await updateConsultant(tx, consultant.id, { disabledAt: disabled ? now : null });
+      return disabled ? await deleteSessionsOf(tx, consultant.id) : 0;
+    },
+    { behavior: 'immediate' },
+  );
   return { consultant, changed, endedSessions };
 }
 
@@ -94,17 +100,20 @@ export function setConsultantDisabled(
  * companies and drill-downs would go, for participants who may still be
  * answering and clients who still expect the results. Disable it instead.
  */
-export function deleteConsultant(db: Db, email: string): Consultant {
-  const consultant = existing(db, email);
-  db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    const studies = studyCountOf(txDb, consultant.id);
-    if (studies > 0) {
-      throw new ConsultantHasStudiesError(
-        `${consultant.email} still has ${studies} stud${studies === 1 ? 'y' : 'ies'}: disable the account instead (\`user disable --email ${consultant.email}\`), which ends its sessions and keeps the studies`,
-      );
-    }
-    deleteConsultantRow(txDb, consultant.id);
-  }, { behavior: 'immediate' });
+export async function deleteConsultant(db: Store, email: string): Promise<Consultant> {
+  const consultant = await existing(db, email);
+  await transaction(
+    db,
+    async (tx) => {
+      const studies = await studyCountOf(tx, consultant.id);
+      if (studies > 0) {
+        throw new ConsultantHasStudiesError(
+          `${consultant.email} still has ${studies} stud${studies === 1 ? 'y' : 'ies'}: disable the account instead (\`user disable --email ${consultant.email}\`), which ends its sessions and keeps the studies`,
+        );
+      }
+      await deleteConsultantRow(tx, consultant.id);
+    },
+    { behavior: 'immediate' },
+  );
   return consultant;
 }

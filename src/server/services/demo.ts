@@ -1,7 +1,8 @@
-import type { Db } from '../../../db/client.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import type { PeerPopulation } from '../../domain/population.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { SYNTHETIC_PREFIX } from '../repositories/bulk.ts';
+import { deleteDemoParticipants } from '../repositories/demo-data.ts';
 import { getSetting, setSetting } from '../repositories/settings.ts';
 import { rebuildPeerStats, storedStatsPopulation } from './peer-stats.ts';
 
@@ -9,8 +10,8 @@ import { rebuildPeerStats, storedStatsPopulation } from './peer-stats.ts';
 const DEMO_SETTING = 'demo-data';
 
 /** Whether `demo remove` has run on this database: `npm start` then seeds no demo data into it again. */
-export function demoRemoved(db: Db): boolean {
-  return getSetting(db, DEMO_SETTING) === 'removed';
+export async function demoRemoved(db: Store): Promise<boolean> {
+  return (await getSetting(db, DEMO_SETTING)) === 'removed';
 }
 
 export interface DemoRemoval {
@@ -27,14 +28,16 @@ export interface DemoRemoval {
  * data was removed, and rebuilds the peer statistics for the population then
  * in force. Real participants are untouched.
  */
-export function removeDemo(db: Db, instrument: Instrument): DemoRemoval {
-  const removed = db.$client.transaction(() => {
-    const n = db.$client
-      .prepare(`DELETE FROM participants WHERE id IN (SELECT participant_id FROM scores WHERE population = 'demo') OR resume_token_hash LIKE ?`)
-      .run(`${SYNTHETIC_PREFIX}%`).changes;
-    setSetting(db, DEMO_SETTING, 'removed');
-    return n;
-  })();
-  const participants = rebuildPeerStats(db, instrument);
-  return { removed, statistics: { participants, population: storedStatsPopulation(db, instrument) } };
+export async function removeDemo(db: Store, instrument: Instrument): Promise<DemoRemoval> {
+  const removed = await transaction(
+    db,
+    async (tx) => {
+      const n = await deleteDemoParticipants(tx, SYNTHETIC_PREFIX);
+      await setSetting(tx, DEMO_SETTING, 'removed');
+      return n;
+    },
+    { behavior: 'immediate' },
+  );
+  const participants = await rebuildPeerStats(db, instrument);
+  return { removed, statistics: { participants, population: await storedStatsPopulation(db, instrument) } };
 }

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { answers, participants, scores, type Participant } from '../../../db/schema.ts';
+import type { Participant } from '../../../db/schema.ts';
+import { transaction, type Store } from '../data/store.ts';
+import { answersOfStudy, participantsOfStudyById, scoresOfStudy } from '../repositories/study-exports.ts';
 import { wavesOf } from '../repositories/studies.ts';
 import { neutraliseCell } from '../../domain/csv-cells.ts';
 import type { Instrument } from '../../domain/instrument.ts';
@@ -36,9 +36,9 @@ export const notYetNote = (minGroup: number) => `withheld: joins the company fig
  * completed_at) and nothing else; participants without a company link form
  * no company figure and are never given.
  */
-function exportRows(db: Db, studyId: number, minGroup: number) {
-  const people = db.select().from(participants).where(eq(participants.studyId, studyId)).orderBy(participants.id).all();
-  const published = rowsThatMayBeGiven(db, studyId, minGroup);
+async function exportRows(db: Store, studyId: number, minGroup: number) {
+  const people = await participantsOfStudyById(db, studyId);
+  const published = await rowsThatMayBeGiven(db, studyId, minGroup);
   const mayGive = (p: Participant) => p.companyId !== null && published(p);
   const given = people.filter(mayGive);
   const shown = new Set(given.map((p) => `${p.companyId}:${p.waveId}`));
@@ -59,8 +59,8 @@ function shuffled<T>(items: T[]): T[] {
  * The round (wave number) each participant answered in, by wave id. A withheld row leaves it empty, as it
  * leaves everything but who and how far: the round would say which group they wait in.
  */
-function waveNumbers(db: Db, studyId: number): Map<number, number> {
-  return new Map(wavesOf(db, studyId).map((w) => [w.id, w.number]));
+async function waveNumbers(db: Store, studyId: number): Promise<Map<number, number>> {
+  return new Map((await wavesOf(db, studyId)).map((w) => [w.id, w.number]));
 }
 
 const waveOf = (waves: Map<number, number>, p: Participant) => (p.waveId === null ? null : (waves.get(p.waveId) ?? null));
@@ -78,26 +78,23 @@ function progressCells(p: Participant): (string | number | null)[] {
  * (exportRows); everyone else's row gives progress only, with the reason in
  * `withheld`.
  */
-export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number): string {
-  const rows = exportRows(db, studyId, minGroup);
-  const scoreOf = new Map(
-    db
-      .select({ s: scores })
-      .from(scores)
-      .innerJoin(participants, eq(participants.id, scores.participantId))
-      .where(eq(participants.studyId, studyId))
-      .all()
-      .map(({ s }) => [s.participantId, s]),
-  );
+export async function scoresCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  // One read transaction, so that the rows, scores and company figures are of one moment: no finish or deletion lands between the reads.
+  return transaction(db, (tx) => scoresCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
+}
+
+async function scoresCsvIn(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  const rows = await exportRows(db, studyId, minGroup);
+  const scoreOf = new Map((await scoresOfStudy(db, studyId)).map((s) => [s.participantId, s]));
   // A company's figure per wave: each row carries the figure of the wave it answered in.
   const companyFigures = new Map<string, CompanyView>();
-  const companyOf = (id: number | null, waveId: number | null) => {
-    if (id === null) return null;
-    const key = `${id}:${waveId}`;
-    if (!companyFigures.has(key)) companyFigures.set(key, companyView(db, instrument, id, null, minGroup, waveId));
-    return companyFigures.get(key)!;
-  };
-  const waves = waveNumbers(db, studyId);
+  for (const { p, given } of rows) {
+    if (!given || p.companyId === null) continue;
+    const key = `${p.companyId}:${p.waveId}`;
+    if (!companyFigures.has(key)) companyFigures.set(key, await companyView(db, instrument, p.companyId, null, minGroup, p.waveId));
+  }
+  const companyOf = (id: number | null, waveId: number | null) => (id === null ? null : companyFigures.get(`${id}:${waveId}`)!);
+  const waves = await waveNumbers(db, studyId);
   return csv(
     [
       'participant', 'company', 'wave', 'status', 'withheld',
@@ -126,25 +123,24 @@ export function scoresCsv(db: Db, instrument: Instrument, studyId: number, minGr
  * One row per participant of the study, one column per item (option id,
  * number or "na"); withheld rows as in `scoresCsv`.
  */
-export function answersCsv(db: Db, instrument: Instrument, studyId: number, minGroup: number): string {
-  const rows = exportRows(db, studyId, minGroup);
+export async function answersCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  // One read transaction, as in scoresCsv.
+  return transaction(db, (tx) => answersCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
+}
+
+async function answersCsvIn(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
+  const rows = await exportRows(db, studyId, minGroup);
   const items = allItems(instrument).map((i) => i.id);
   const byParticipant = new Map<number, Map<string, string>>();
   if (rows.some((r) => r.given)) {
-    // A join rather than a list of ids: a large study would exceed SQLite's limit on bound values.
-    const answered = db
-      .select({ participantId: answers.participantId, itemId: answers.itemId, value: answers.value })
-      .from(answers)
-      .innerJoin(participants, eq(participants.id, answers.participantId))
-      .where(eq(participants.studyId, studyId))
-      .all();
+    const answered = await answersOfStudy(db, studyId);
     for (const a of answered) {
       let m = byParticipant.get(a.participantId);
       if (!m) byParticipant.set(a.participantId, (m = new Map()));
       m.set(a.itemId, a.value);
     }
   }
-  const waves = waveNumbers(db, studyId);
+  const waves = await waveNumbers(db, studyId);
   return csv(
     ['participant', 'company', 'wave', 'status', 'withheld', ...items],
     rows.map(({ p, given, note }) =>

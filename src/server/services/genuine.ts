@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { NETWORK_WINDOW_MS, needsNetworkPlace, populationOf, type Population } from '../../domain/population.ts';
+import type { Store } from '../data/store.ts';
 import { networkOf } from '../http/client-address.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { settingOrCreate } from '../repositories/settings.ts';
@@ -17,8 +17,8 @@ export const COUNTED_NETWORK_BUCKET = 'counted-network';
  * the address nor the network is ever written down, and a hash means nothing
  * in another database.
  */
-export function networkHash(db: Db, network: string): string {
-  const key = settingOrCreate(db, SALT_SETTING, () => randomBytes(32).toString('hex'));
+export async function networkHash(db: Store, network: string): Promise<string> {
+  const key = await settingOrCreate(db, SALT_SETTING, () => randomBytes(32).toString('hex'));
   return createHmac('sha256', Buffer.from(key, 'hex')).update(network).digest('hex');
 }
 
@@ -27,14 +27,15 @@ export function networkHash(db: Db, network: string): string {
  * src/domain/population.ts: invited through a consultant's link, they count;
  * open enrolment counts only as the first participant to finish from their
  * network in 30 days, which this takes (a hit in rate_limit_hits under the
- * network's hash). Call it inside the finish transaction (BEGIN IMMEDIATE), so
- * two finishes from one network cannot both take the place.
+ * network's hash). Call it inside the finish transaction (BEGIN IMMEDIATE) with
+ * that transaction's store, so two finishes from one network cannot both take
+ * the place.
  */
-export function arrivalPopulation(db: Db, participant: Participant, clientAddress: string | null, at: Date): Exclude<Population, 'demo'> {
+export async function arrivalPopulation(db: Store, participant: Participant, clientAddress: string | null, at: Date): Promise<Exclude<Population, 'demo'>> {
   const invited = participant.studyId !== null || participant.companyId !== null;
   if (!needsNetworkPlace({ invited })) return populationOf({ invited, networkPlaceFree: null });
   const network = clientAddress ? networkOf(clientAddress) : null;
   if (network === null) return populationOf({ invited, networkPlaceFree: null });
-  const heldUntil = takeRateSlot(db, { bucket: COUNTED_NETWORK_BUCKET, key: networkHash(db, network), max: 1, windowMs: NETWORK_WINDOW_MS }, at);
+  const heldUntil = await takeRateSlot(db, { bucket: COUNTED_NETWORK_BUCKET, key: await networkHash(db, network), max: 1, windowMs: NETWORK_WINDOW_MS }, at);
   return populationOf({ invited, networkPlaceFree: heldUntil === null });
 }

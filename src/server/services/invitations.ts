@@ -1,15 +1,15 @@
 import { createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../../db/client.ts';
-import { companies, consultants, studies, type Consultant, type InvitationRow, type Participant } from '../../../db/schema.ts';
+import type { Consultant, InvitationRow, Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { companyItems, personalItems } from '../../domain/scoring.ts';
 import { hashToken, isTokenShaped, newToken } from '../auth/tokens.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { invitationMail, reminderMail, unsubscribeHeaders, type InvitationMailFacts } from '../mail/invitation-mail.ts';
 import { mailOrigin } from '../mail/enabled.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { findParticipant } from '../repositories/participants.ts';
+import { findCompany, studyAndConsultantName, studyStatusAndName } from '../repositories/invitation-facts.ts';
 import {
   countsOfWave,
   deletePendingMail,
@@ -38,8 +38,8 @@ const ADDRESS_KEY = 'invitation-address-key';
 const LINK_KEY = 'invitation-link-key';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function key(db: Db, name: string): KeyObject {
-  return createSecretKey(Buffer.from(settingOrCreate(db, name, () => randomBytes(32).toString('hex')), 'hex'));
+async function key(db: Store, name: string): Promise<KeyObject> {
+  return createSecretKey(Buffer.from(await settingOrCreate(db, name, () => randomBytes(32).toString('hex')), 'hex'));
 }
 
 /**
@@ -47,7 +47,8 @@ function key(db: Db, name: string): KeyObject {
  * address under a key in this database's settings, so a hash kept after
  * the address is erased tells nobody the address.
  */
-export function addressHash(db: Db, address: string, k: Keys = keys(db)): string {
+export async function addressHash(db: Store, address: string, k?: Keys): Promise<string> {
+  k ??= await keys(db);
   return createHmac('sha256', k.address).update(address.trim().toLowerCase()).digest('hex');
 }
 
@@ -57,8 +58,8 @@ interface Keys {
   link: KeyObject;
 }
 
-function keys(db: Db): Keys {
-  return { address: key(db, ADDRESS_KEY), link: key(db, LINK_KEY) };
+async function keys(db: Store): Promise<Keys> {
+  return { address: await key(db, ADDRESS_KEY), link: await key(db, LINK_KEY) };
 }
 
 const hmac128 = (k: KeyObject, text: string) => createHmac('sha256', k).update(text).digest().subarray(0, 16).toString('base64url');
@@ -68,7 +69,8 @@ const hmac128 = (k: KeyObject, text: string) => createHmac('sha256', k).update(t
  * in settings. Derived rather than random, so a reminder can carry the same
  * link months later while only the token's SHA-256 is stored.
  */
-export function invitationToken(db: Db, invitationId: number, k: Keys = keys(db)): string {
+export async function invitationToken(db: Store, invitationId: number, k?: Keys): Promise<string> {
+  k ??= await keys(db);
   return hmac128(k.link, `invitation:${invitationId}`);
 }
 
@@ -78,16 +80,17 @@ export function invitationToken(db: Db, invitationId: number, k: Keys = keys(db)
  * and a personal link there would let them open the assessment or take over
  * the participant's private link. The id says which invitation to check.
  */
-export function unsubscribeCode(db: Db, invitationId: number, k: Keys = keys(db)): string {
+export async function unsubscribeCode(db: Store, invitationId: number, k?: Keys): Promise<string> {
+  k ??= await keys(db);
   return `${invitationId}-${hmac128(k.link, `unsubscribe:${invitationId}`)}`;
 }
 
 /** The invitation id an unsubscribe code proves, or null. */
-function invitationOfCode(db: Db, code: string): number | null {
+async function invitationOfCode(db: Store, code: string): Promise<number | null> {
   const m = /^([1-9]\d{0,11})-([A-Za-z0-9_-]{22})$/.exec(code);
   if (!m) return null;
   const id = Number(m[1]);
-  const expected = Buffer.from(unsubscribeCode(db, id));
+  const expected = Buffer.from(await unsubscribeCode(db, id));
   const given = Buffer.from(code);
   return expected.length === given.length && timingSafeEqual(expected, given) ? id : null;
 }
@@ -101,19 +104,22 @@ export function assessmentMinutes(instrument: Instrument): number {
 }
 
 /** Facts every mail about one study needs, read once per study. */
-function studyFacts(db: Db, studyId: number) {
-  const study = db
-    .select({ name: studies.name, consultantName: consultants.name })
-    .from(studies)
-    .innerJoin(consultants, eq(consultants.id, studies.consultantId))
-    .where(eq(studies.id, studyId))
-    .get()!;
-  const brand = brandOfStudy(db, studyId);
+async function studyFacts(db: Store, studyId: number) {
+  const study = await studyAndConsultantName(db, studyId);
+  const brand = await brandOfStudy(db, studyId);
   return { studyName: study.name, inviter: brand?.name || study.consultantName || null, accent: brand?.accent ?? undefined };
 }
 
-function mailFacts(db: Db, k: Keys, invitationId: number, companyName: string | null, minutes: number, facts: ReturnType<typeof studyFacts>): InvitationMailFacts {
-  return { ...facts, companyName, link: personalLink(invitationToken(db, invitationId, k)), unsubscribe: unsubscribeLink(unsubscribeCode(db, invitationId, k)), minutes };
+type StudyFacts = Awaited<ReturnType<typeof studyFacts>>;
+
+async function mailFacts(db: Store, k: Keys, invitationId: number, companyName: string | null, minutes: number, facts: StudyFacts): Promise<InvitationMailFacts> {
+  return {
+    ...facts,
+    companyName,
+    link: personalLink(await invitationToken(db, invitationId, k)),
+    unsubscribe: unsubscribeLink(await unsubscribeCode(db, invitationId, k)),
+    minutes,
+  };
 }
 
 export interface InviteResult {
@@ -131,24 +137,32 @@ export type InviteOutcome = { ok: true; result: InviteResult } | { ok: false; er
  * this wave, or one that unsubscribed from the study, is skipped and
  * counted. Null when the study or company is not the consultant's.
  */
-export function inviteAddresses(db: Db, instrument: Instrument, consultant: Consultant, studyId: number, companyId: number, addresses: string[], now = new Date()): InviteOutcome | null {
-  return db.transaction(
-    (tx): InviteOutcome | null => {
-      const t = tx as unknown as Db;
-      const study = studyOf(t, consultant.id, studyId);
-      const company = study ? companyInStudy(t, study.id, companyId) : undefined;
+export async function inviteAddresses(
+  db: Store,
+  instrument: Instrument,
+  consultant: Consultant,
+  studyId: number,
+  companyId: number,
+  addresses: string[],
+  now = new Date(),
+): Promise<InviteOutcome | null> {
+  return transaction(
+    db,
+    async (t): Promise<InviteOutcome | null> => {
+      const study = await studyOf(t, consultant.id, studyId);
+      const company = study ? await companyInStudy(t, study.id, companyId) : undefined;
       if (!study || !company) return null;
       if (study.status === 'closed') return { ok: false, error: 'The study is closed, so nobody can join it: reopen it before inviting anyone.' };
-      const wave = latestWaveOf(t, study.id)!;
-      const invited = invitedHashes(t, wave.id, company.id);
-      const unsubscribed = unsubscribedHashes(t, study.id);
-      const facts = studyFacts(t, study.id);
+      const wave = (await latestWaveOf(t, study.id))!;
+      const invited = await invitedHashes(t, wave.id, company.id);
+      const unsubscribed = await unsubscribedHashes(t, study.id);
+      const facts = await studyFacts(t, study.id);
       const minutes = assessmentMinutes(instrument);
-      const k = keys(t);
+      const k = await keys(t);
       const result: InviteResult = { invited: 0, alreadyInvited: 0, unsubscribed: 0 };
       const fresh: { address: string; hash: string }[] = [];
       for (const address of addresses) {
-        const hash = addressHash(t, address, k);
+        const hash = await addressHash(t, address, k);
         if (invited.has(hash)) result.alreadyInvited++;
         else if (unsubscribed.has(hash)) result.unsubscribed++;
         else {
@@ -157,17 +171,18 @@ export function inviteAddresses(db: Db, instrument: Instrument, consultant: Cons
         }
       }
       // The token derives from the id, which exists only after the insert: a unique placeholder first, the real hash right after.
-      const ids = insertInvitations(
+      const ids = await insertInvitations(
         t,
         fresh.map((f) => ({ studyId: study.id, waveId: wave.id, companyId: company.id, email: f.address, emailHash: f.hash, tokenHash: `pending:${randomUUID()}`, createdAt: now, queuedAt: now, lastQueuedAt: now })),
       );
-      // The outer handle: its raw connection is the one this transaction runs on (a drizzle transaction has none).
-      setTokenHashes(db, ids.map((id) => ({ id, tokenHash: hashToken(invitationToken(t, id, k)) })));
-      fresh.forEach(({ address }, i) => {
+      const tokenHashes: { id: number; tokenHash: string }[] = [];
+      for (const id of ids) tokenHashes.push({ id, tokenHash: hashToken(await invitationToken(t, id, k)) });
+      await setTokenHashes(t, tokenHashes);
+      for (const [i, { address }] of fresh.entries()) {
         const id = ids[i]!;
-        const f = mailFacts(t, k, id, company.name, minutes, facts);
-        enqueueMail(t, { kind: 'invitation', dedupeKey: `invitation:${id}`, to: address, ...invitationMail(f), headers: unsubscribeHeaders(f.unsubscribe), invitationId: id }, now);
-      });
+        const f = await mailFacts(t, k, id, company.name, minutes, facts);
+        await enqueueMail(t, { kind: 'invitation', dedupeKey: `invitation:${id}`, to: address, ...invitationMail(f), headers: unsubscribeHeaders(f.unsubscribe), invitationId: id }, now);
+      }
       result.invited = fresh.length;
       return { ok: true, result };
     },
@@ -187,22 +202,22 @@ export type PersonalLink =
  * the signal: no tracking pixels). A completed participant is always offered
  * their results, even once the study has closed or moved on to a new wave.
  */
-export function openPersonalLink(db: Db, token: string, now = new Date()): PersonalLink {
+export async function openPersonalLink(db: Store, token: string, now = new Date()): Promise<PersonalLink> {
   if (!isTokenShaped(token)) return { kind: 'unknown' };
-  const invitation = findInvitationByTokenHash(db, hashToken(token));
+  const invitation = await findInvitationByTokenHash(db, hashToken(token));
   if (!invitation) return { kind: 'unknown' };
   if (invitation.openedAt === null) {
-    updateInvitation(db, invitation.id, { openedAt: now });
+    await updateInvitation(db, invitation.id, { openedAt: now });
     invitation.openedAt = now;
   }
-  const participant = invitation.participantId === null ? undefined : findParticipant(db, invitation.participantId);
+  const participant = invitation.participantId === null ? undefined : await findParticipant(db, invitation.participantId);
   if (participant?.status === 'completed') return { kind: 'completed', invitation, participant };
-  const study = db.select({ status: studies.status, name: studies.name }).from(studies).where(eq(studies.id, invitation.studyId)).get()!;
+  const study = await studyStatusAndName(db, invitation.studyId);
   if (study.status === 'closed') return { kind: 'closed', invitation };
   // Someone who started may finish their round even after a new one began (their private link takes answers too).
   if (participant) return { kind: 'started', invitation, participant };
-  if (latestWaveOf(db, invitation.studyId)?.id !== invitation.waveId) return { kind: 'old-wave', invitation };
-  const company = invitation.companyId === null ? undefined : db.select().from(companies).where(eq(companies.id, invitation.companyId)).get();
+  if ((await latestWaveOf(db, invitation.studyId))?.id !== invitation.waveId) return { kind: 'old-wave', invitation };
+  const company = invitation.companyId === null ? undefined : await findCompany(db, invitation.companyId);
   return {
     kind: 'profile',
     invitation,
@@ -222,10 +237,10 @@ export function openPersonalLink(db: Db, token: string, now = new Date()): Perso
  * transaction that started them; false when the invitation had a participant
  * already (a second post of the form), and the caller rolls back.
  */
-export function recordStarted(db: Db, invitationId: number, participantId: number, now = new Date()): boolean {
-  const current = findInvitation(db, invitationId);
+export async function recordStarted(db: Store, invitationId: number, participantId: number, now = new Date()): Promise<boolean> {
+  const current = await findInvitation(db, invitationId);
   if (!current || current.participantId !== null) return false;
-  updateInvitation(db, invitationId, { participantId, startedAt: now });
+  await updateInvitation(db, invitationId, { participantId, startedAt: now });
   return true;
 }
 
@@ -234,16 +249,16 @@ export function recordStarted(db: Db, invitationId: number, participantId: numbe
  * tokens are stored hashed, so the old one cannot be shown again; it is
  * replaced and stops working. Null when the invitation has no participant.
  */
-export function freshPrivateLink(db: Db, token: string, now = new Date()): { token: string; completed: boolean } | null {
+export async function freshPrivateLink(db: Store, token: string, now = new Date()): Promise<{ token: string; completed: boolean } | null> {
   if (!isTokenShaped(token)) return null;
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
-      const invitation = findInvitationByTokenHash(t, hashToken(token));
-      const participant = invitation?.participantId ? findParticipant(t, invitation.participantId) : undefined;
+  return transaction(
+    db,
+    async (t) => {
+      const invitation = await findInvitationByTokenHash(t, hashToken(token));
+      const participant = invitation?.participantId ? await findParticipant(t, invitation.participantId) : undefined;
       if (!participant) return null;
       const fresh = newToken();
-      replaceResumeTokenHash(t, participant.id, hashToken(fresh), now);
+      await replaceResumeTokenHash(t, participant.id, hashToken(fresh), now);
       return { token: fresh, completed: participant.status === 'completed' };
     },
     { behavior: 'immediate' },
@@ -255,17 +270,17 @@ export function freshPrivateLink(db: Db, token: string, now = new Date()): { tok
  * its address is no longer needed and is erased, and any reminder still in
  * the outbox is dropped.
  */
-export function recordCompleted(db: Db, participantId: number, at: Date): void {
-  const rows = invitationsOfParticipant(db, participantId);
-  for (const r of rows) updateInvitation(db, r.id, { completedAt: r.completedAt ?? at, email: null });
-  deletePendingMail(db, rows.map((r) => r.id));
+export async function recordCompleted(db: Store, participantId: number, at: Date): Promise<void> {
+  const rows = await invitationsOfParticipant(db, participantId);
+  for (const r of rows) await updateInvitation(db, r.id, { completedAt: r.completedAt ?? at, email: null });
+  await deletePendingMail(db, rows.map((r) => r.id));
 }
 
 /** Deletion hook, called before a participant is deleted: their invitation keeps no address and sends nothing more. */
-export function forgetParticipantAddress(db: Db, participantId: number): void {
-  const rows = invitationsOfParticipant(db, participantId);
-  for (const r of rows) updateInvitation(db, r.id, { email: null });
-  deletePendingMail(db, rows.map((r) => r.id));
+export async function forgetParticipantAddress(db: Store, participantId: number): Promise<void> {
+  const rows = await invitationsOfParticipant(db, participantId);
+  for (const r of rows) await updateInvitation(db, r.id, { email: null });
+  await deletePendingMail(db, rows.map((r) => r.id));
 }
 
 /**
@@ -274,46 +289,46 @@ export function forgetParticipantAddress(db: Db, participantId: number): void {
  * and later waves, which check the hash), its address is erased, and mail
  * not yet sent is dropped. Idempotent. Null for a code that proves nothing.
  */
-export function unsubscribe(db: Db, code: string, now = new Date()): { studyName: string } | null {
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
-      const id = invitationOfCode(t, code);
-      const invitation = id === null ? undefined : findInvitation(t, id);
+export async function unsubscribe(db: Store, code: string, now = new Date()): Promise<{ studyName: string } | null> {
+  return transaction(
+    db,
+    async (t) => {
+      const id = await invitationOfCode(t, code);
+      const invitation = id === null ? undefined : await findInvitation(t, id);
       if (!invitation) return null;
-      const rows = invitationsOfAddress(t, invitation.studyId, invitation.emailHash);
-      for (const r of rows) updateInvitation(t, r.id, { unsubscribedAt: r.unsubscribedAt ?? now, email: null });
-      deletePendingMail(t, rows.map((r) => r.id));
-      return { studyName: studyFacts(t, invitation.studyId).studyName };
+      const rows = await invitationsOfAddress(t, invitation.studyId, invitation.emailHash);
+      for (const r of rows) await updateInvitation(t, r.id, { unsubscribedAt: r.unsubscribedAt ?? now, email: null });
+      await deletePendingMail(t, rows.map((r) => r.id));
+      return { studyName: (await studyFacts(t, invitation.studyId)).studyName };
     },
     { behavior: 'immediate' },
   );
 }
 
 /** What the unsubscribe page shows for a code; null when the code proves nothing. */
-export function unsubscribeTarget(db: Db, code: string): { studyName: string; done: boolean } | null {
-  const id = invitationOfCode(db, code);
-  const invitation = id === null ? undefined : findInvitation(db, id);
+export async function unsubscribeTarget(db: Store, code: string): Promise<{ studyName: string; done: boolean } | null> {
+  const id = await invitationOfCode(db, code);
+  const invitation = id === null ? undefined : await findInvitation(db, id);
   if (!invitation) return null;
-  return { studyName: studyFacts(db, invitation.studyId).studyName, done: invitation.unsubscribedAt !== null };
+  return { studyName: (await studyFacts(db, invitation.studyId)).studyName, done: invitation.unsubscribedAt !== null };
 }
 
-function queueReminder(db: Db, k: Keys, minutes: number, c: ReminderCandidate, now: Date, facts: ReturnType<typeof studyFacts>): void {
+async function queueReminder(db: Store, k: Keys, minutes: number, c: ReminderCandidate, now: Date, facts: StudyFacts): Promise<void> {
   const n = c.invitation.remindersQueued + 1;
-  const f = mailFacts(db, k, c.invitation.id, c.companyName, minutes, facts);
+  const f = await mailFacts(db, k, c.invitation.id, c.companyName, minutes, facts);
   const mail = reminderMail(f, c.invitation.participantId !== null);
-  enqueueMail(db, { kind: 'reminder', dedupeKey: `reminder:${c.invitation.id}:${n}`, to: c.invitation.email!, ...mail, headers: unsubscribeHeaders(f.unsubscribe), invitationId: c.invitation.id }, now);
-  updateInvitation(db, c.invitation.id, { remindersQueued: n, lastQueuedAt: now });
+  await enqueueMail(db, { kind: 'reminder', dedupeKey: `reminder:${c.invitation.id}:${n}`, to: c.invitation.email!, ...mail, headers: unsubscribeHeaders(f.unsubscribe), invitationId: c.invitation.id }, now);
+  await updateInvitation(db, c.invitation.id, { remindersQueued: n, lastQueuedAt: now });
 }
 
-function queueAll(db: Db, instrument: Instrument, candidates: ReminderCandidate[], now: Date): number {
+async function queueAll(db: Store, instrument: Instrument, candidates: ReminderCandidate[], now: Date): Promise<number> {
   if (candidates.length === 0) return 0;
-  const facts = new Map<number, ReturnType<typeof studyFacts>>();
-  const k = keys(db);
+  const facts = new Map<number, StudyFacts>();
+  const k = await keys(db);
   const minutes = assessmentMinutes(instrument);
   for (const c of candidates) {
-    if (!facts.has(c.studyId)) facts.set(c.studyId, studyFacts(db, c.studyId));
-    queueReminder(db, k, minutes, c, now, facts.get(c.studyId)!);
+    if (!facts.has(c.studyId)) facts.set(c.studyId, await studyFacts(db, c.studyId));
+    await queueReminder(db, k, minutes, c, now, facts.get(c.studyId)!);
   }
   return candidates.length;
 }
@@ -325,32 +340,32 @@ function queueAll(db: Db, instrument: Instrument, candidates: ReminderCandidate[
  * with its outbox row and the invitation's counters in one transaction.
  * Returns how many were queued.
  */
-export function queueDueReminders(db: Db, now = new Date(), instrument?: Instrument): number {
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
-      const due = reminderCandidates(t).filter(
+export async function queueDueReminders(db: Store, now = new Date(), instrument?: Instrument): Promise<number> {
+  return transaction(
+    db,
+    async (t) => {
+      const due = (await reminderCandidates(t)).filter(
         (c) => c.reminderDays !== null && c.invitation.lastQueuedAt !== null && c.invitation.lastQueuedAt.getTime() + c.reminderDays * DAY_MS <= now.getTime(),
       );
-      return queueAll(t, instrument ?? loadInstrument(), due, now);
+      return await queueAll(t, instrument ?? loadInstrument(), due, now);
     },
     { behavior: 'immediate' },
   );
 }
 
 /** Those the "remind now" button would reach: not finished, below the maximum, and not mailed in the last 24 hours. */
-export function remindableNow(db: Db, studyId: number, now = new Date()): ReminderCandidate[] {
-  return reminderCandidates(db, { studyId, lastQueuedAtOrBefore: new Date(now.getTime() - DAY_MS) });
+export async function remindableNow(db: Store, studyId: number, now = new Date()): Promise<ReminderCandidate[]> {
+  return await reminderCandidates(db, { studyId, lastQueuedAtOrBefore: new Date(now.getTime() - DAY_MS) });
 }
 
 /** The "remind now" button: a reminder to each remindable invitee of the consultant's study. Null when the study is not theirs. */
-export function remindNow(db: Db, instrument: Instrument, consultant: Consultant, studyId: number, now = new Date()): number | null {
-  return db.transaction(
-    (tx) => {
-      const t = tx as unknown as Db;
-      const study = studyOf(t, consultant.id, studyId);
+export async function remindNow(db: Store, instrument: Instrument, consultant: Consultant, studyId: number, now = new Date()): Promise<number | null> {
+  return transaction(
+    db,
+    async (t) => {
+      const study = await studyOf(t, consultant.id, studyId);
       if (!study) return null;
-      return queueAll(t, instrument, remindableNow(t, study.id, now), now);
+      return await queueAll(t, instrument, await remindableNow(t, study.id, now), now);
     },
     { behavior: 'immediate' },
   );
@@ -370,13 +385,18 @@ const ScheduleForm = z.object({
 });
 
 /** Sets the study's reminder schedule from the consultant's form. Null when the study is not theirs. */
-export function changeReminderSchedule(db: Db, consultant: Consultant, studyId: number, form: Record<string, string>): { ok: true } | { ok: false; error: string } | null {
-  const study = studyOf(db, consultant.id, studyId);
+export async function changeReminderSchedule(
+  db: Store,
+  consultant: Consultant,
+  studyId: number,
+  form: Record<string, string>,
+): Promise<{ ok: true } | { ok: false; error: string } | null> {
+  const study = await studyOf(db, consultant.id, studyId);
   if (!study) return null;
   const parsed = ScheduleForm.safeParse({ reminderDays: form.reminderDays, reminderMax: form.reminderMax });
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
   const days = parsed.data.reminderDays === 'off' ? null : parsed.data.reminderDays;
-  setReminderSchedule(db, study.id, days, parsed.data.reminderMax);
+  await setReminderSchedule(db, study.id, days, parsed.data.reminderMax);
   return { ok: true };
 }
 
@@ -389,8 +409,8 @@ export interface InvitationCounts {
   unsubscribed: number;
 }
 
-export function invitationCounts(db: Db, studyId: number, waveId: number): Map<number, InvitationCounts> {
+export async function invitationCounts(db: Store, studyId: number, waveId: number): Promise<Map<number, InvitationCounts>> {
   const out = new Map<number, InvitationCounts>();
-  for (const { companyId, ...counts } of countsOfWave(db, studyId, waveId)) if (companyId !== null) out.set(companyId, counts);
+  for (const { companyId, ...counts } of await countsOfWave(db, studyId, waveId)) if (companyId !== null) out.set(companyId, counts);
   return out;
 }

@@ -1,9 +1,9 @@
-import type { Db } from '../../../db/client.ts';
 import { suppressGroups } from '../../domain/anonymity.ts';
 import type { Instrument, ProfileFieldId } from '../../domain/instrument.ts';
 import { populationInForce, startOfUtcDay, type PeerPopulation } from '../../domain/population.ts';
 import { profileChoices } from '../../domain/profile.ts';
 import { companyItems, personalItems } from '../../domain/scoring.ts';
+import type { Store } from '../data/store.ts';
 import { finishedBefore } from '../repositories/scores.ts';
 
 export interface GroupSize {
@@ -40,11 +40,11 @@ export function minutesFor(questions: number): number {
  * hidden ones together hold fewer than k, so the total less the groups shown
  * never gives a hidden group's size (src/domain/anonymity.ts).
  */
-export function landingStats(db: Db, instrument: Instrument, minGroup: number, now = new Date()): LandingStats {
+export async function landingStats(db: Store, instrument: Instrument, minGroup: number, now = new Date()): Promise<LandingStats> {
   const asOf = startOfUtcDay(now);
-  const benchmark = finishedBefore(db, instrument.version, 'benchmark', asOf);
+  const benchmark = await finishedBefore(db, instrument.version, 'benchmark', asOf);
   const population = populationInForce(benchmark.total > 0);
-  const counted = population === 'benchmark' ? benchmark : finishedBefore(db, instrument.version, 'demo', asOf);
+  const counted = population === 'benchmark' ? benchmark : await finishedBefore(db, instrument.version, 'demo', asOf);
   const dimension = (id: ProfileFieldId, column: 'industry' | 'employees' | 'region', title: string) => {
     const choices = profileChoices(instrument, id);
     const sizes = choices.map((o) => counted.by[column].get(o.id) ?? 0);
@@ -67,7 +67,7 @@ export function landingStats(db: Db, instrument: Instrument, minGroup: number, n
   };
 }
 
-const cache = new WeakMap<Db, { key: string; stats: LandingStats }>();
+const cache = new WeakMap<Store, { key: string; stats: LandingStats }>();
 
 /**
  * landingStats, computed once per UTC day and database handle: the counts
@@ -75,11 +75,11 @@ const cache = new WeakMap<Db, { key: string; stats: LandingStats }>();
  * at once would say who left. (Another process, such as `demo remove`, shows
  * on the next day or after a restart.)
  */
-export function landingStatsToday(db: Db, instrument: Instrument, minGroup: number, now = new Date()): LandingStats {
+export async function landingStatsToday(db: Store, instrument: Instrument, minGroup: number, now = new Date()): Promise<LandingStats> {
   const key = `${instrument.id}@${instrument.version}:${minGroup}:${startOfUtcDay(now).toISOString()}`;
   const hit = cache.get(db);
   if (hit?.key === key) return hit.stats;
-  const stats = landingStats(db, instrument, minGroup, now);
+  const stats = await landingStats(db, instrument, minGroup, now);
   cache.set(db, { key, stats });
   return stats;
 }

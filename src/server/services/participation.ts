@@ -1,9 +1,9 @@
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { firstOpenPage, pagesOf, readNumbersForm, readSectionForm, type Page } from '../../domain/journey.ts';
 import type { Profile } from '../../domain/profile.ts';
 import { hashToken, isTokenShaped, newToken } from '../auth/tokens.ts';
+import { transaction, type Store } from '../data/store.ts';
 import {
   deleteParticipant,
   findParticipant,
@@ -17,7 +17,6 @@ import { findScore } from '../repositories/scores.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { findInvite, latestWaveOf, statedProfileOf, studyIsClosed, type StatedProfile } from '../repositories/studies.ts';
 import { config } from '../config.ts';
-import { inTransaction } from '../repositories/prepared.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
@@ -40,8 +39,8 @@ export interface Invitation {
 export type InvitationLookup = { ok: true; invitation: Invitation } | { ok: false; reason: 'unknown' | 'closed' | 'old-wave' };
 
 /** A /join/<token> link: a study's invite token or a company-specific one, of one wave. */
-export function lookupInvitation(db: Db, token: string): InvitationLookup {
-  const found = findInvite(db, token);
+export async function lookupInvitation(db: Store, token: string): Promise<InvitationLookup> {
+  const found = await findInvite(db, token);
   if (!found) return { ok: false, reason: 'unknown' };
   if (found.study.status === 'closed') return { ok: false, reason: 'closed' };
   if (found.wave.number !== found.latestWave) return { ok: false, reason: 'old-wave' };
@@ -79,30 +78,30 @@ export type StartOutcome =
  * start is counted against `limit`, and the participant is stored, so that
  * neither a closed study nor a full window ever gets a participant.
  */
-export function startParticipation(
-  db: Db,
+export async function startParticipation(
+  db: Store,
   instrument: Instrument,
   profile: Profile & { displayName?: string | null },
   invitation: Invitation | null,
   limit?: StartLimit,
   now = new Date(),
-): StartOutcome {
-  return db.transaction(
-    (tx) => {
-      const txDb = tx as unknown as Db;
-      if (invitation && studyIsClosed(txDb, invitation.studyId)) return { ok: false as const, refused: 'closed' as const };
+): Promise<StartOutcome> {
+  return transaction(
+    db,
+    async (tx): Promise<StartOutcome> => {
+      if (invitation && (await studyIsClosed(tx, invitation.studyId))) return { ok: false as const, refused: 'closed' as const };
       // A new wave may have started while the form was being filled in: the old wave's link takes nobody new.
-      if (invitation?.studyId && invitation.waveId !== null && latestWaveOf(txDb, invitation.studyId)?.id !== invitation.waveId) {
+      if (invitation?.studyId && invitation.waveId !== null && (await latestWaveOf(tx, invitation.studyId))?.id !== invitation.waveId) {
         return { ok: false as const, refused: 'closed' as const };
       }
       if (limit) {
-        const freeAt = takeRateSlot(txDb, { bucket: 'participant-start', ...limit }, now);
+        const freeAt = await takeRateSlot(tx, { bucket: 'participant-start', ...limit }, now);
         if (freeAt) {
           return { ok: false as const, refused: 'limited' as const, retryAfterSeconds: Math.max(1, Math.ceil((freeAt.getTime() - now.getTime()) / 1000)) };
         }
       }
       const token = newToken();
-      const participant = insertParticipant(txDb, {
+      const participant = await insertParticipant(tx, {
         studyId: invitation?.studyId ?? null,
         waveId: invitation?.waveId ?? null,
         companyId: invitation?.companyId ?? null,
@@ -126,9 +125,9 @@ export function startParticipation(
   );
 }
 
-export function participantByToken(db: Db, token: string | undefined): Participant | null {
+export async function participantByToken(db: Store, token: string | undefined): Promise<Participant | null> {
   if (!isTokenShaped(token)) return null;
-  return findParticipantByResumeHash(db, hashToken(token)) ?? null;
+  return (await findParticipantByResumeHash(db, hashToken(token))) ?? null;
 }
 
 /**
@@ -141,11 +140,11 @@ export type Refusal = 'completed' | 'closed' | 'gone';
 export type SaveOutcome = { saved: true } | { saved: false; errors: Record<string, string> } | { saved: false; refused: Refusal };
 
 /** The participant as stored now, or why nothing may be written for them. Call inside the write transaction. */
-function writable(db: Db, participantId: number): { ok: true; participant: Participant } | { ok: false; refused: Refusal } {
-  const current = findParticipant(db, participantId);
+async function writable(db: Store, participantId: number): Promise<{ ok: true; participant: Participant } | { ok: false; refused: Refusal }> {
+  const current = await findParticipant(db, participantId);
   if (!current) return { ok: false, refused: 'gone' };
   if (current.status === 'completed') return { ok: false, refused: 'completed' };
-  if (studyIsClosed(db, current.studyId)) return { ok: false, refused: 'closed' };
+  if (await studyIsClosed(db, current.studyId)) return { ok: false, refused: 'closed' };
   return { ok: true, participant: current };
 }
 
@@ -159,24 +158,30 @@ function writable(db: Db, participantId: number): { ok: true; participant: Parti
  * post that arrives after the participant finished, was deleted or had
  * their study closed stores nothing.
  */
-export function savePage(db: Db, instrument: Instrument, participant: Participant, page: Page, form: Record<string, string>, requireAll: boolean): SaveOutcome {
-  // The transaction function is made once (src/server/repositories/prepared.ts): every save of every participant runs it.
-  return inTransaction(db, 'save-page', savePageIn, 'immediate')(db, instrument, participant.id, page, form, requireAll);
+export async function savePage(
+  db: Store,
+  instrument: Instrument,
+  participant: Participant,
+  page: Page,
+  form: Record<string, string>,
+  requireAll: boolean,
+): Promise<SaveOutcome> {
+  return transaction(db, (tx) => savePageIn(tx, instrument, participant.id, page, form, requireAll), { behavior: 'immediate' });
 }
 
-/** The body of savePage, inside its write transaction: queries on `db` run in it (one connection). */
-function savePageIn(db: Db, instrument: Instrument, participantId: number, page: Page, form: Record<string, string>, requireAll: boolean): SaveOutcome {
-  const state = writable(db, participantId);
+/** The body of savePage, inside its write transaction: `db` is the transaction's store. */
+async function savePageIn(db: Store, instrument: Instrument, participantId: number, page: Page, form: Record<string, string>, requireAll: boolean): Promise<SaveOutcome> {
+  const state = await writable(db, participantId);
   if (!state.ok) return { saved: false, refused: state.refused };
   if (page.kind === 'numbers') {
     const read = readNumbersForm(instrument, form);
     if (read.invalid) return { saved: false, errors: read.errors };
-    saveNumbers(db, participantId, read.values);
+    await saveNumbers(db, participantId, read.values);
     return { saved: true };
   }
   const read = readSectionForm(instrument, page.section, form, requireAll);
   if (read.invalid) return { saved: false, errors: read.errors };
-  saveAnswers(db, participantId, read.values);
+  await saveAnswers(db, participantId, read.values);
   return Object.keys(read.errors).length ? { saved: false, errors: read.errors } : { saved: true };
 }
 
@@ -189,16 +194,16 @@ export type FinishOutcome = { finished: true } | { finished: false; refused: Exc
  * address, which decides whether an open-enrolment participant counts
  * towards the benchmark (src/domain/population.ts).
  */
-export function finishParticipation(db: Db, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}): FinishOutcome {
-  return db.transaction(
-    (tx): FinishOutcome => {
-      const txDb = tx as unknown as Db;
-      const state = writable(txDb, participantId);
+export async function finishParticipation(db: Store, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}): Promise<FinishOutcome> {
+  return transaction(
+    db,
+    async (tx): Promise<FinishOutcome> => {
+      const state = await writable(tx, participantId);
       if (!state.ok) return state.refused === 'completed' ? { finished: true } : { finished: false, refused: state.refused };
-      const open = firstOpenPage(instrument, loadAnswers(txDb, participantId));
+      const open = firstOpenPage(instrument, await loadAnswers(tx, participantId));
       if (open !== pagesOf(instrument).length) return { finished: false, openPage: open };
-      // Runs as a savepoint inside this transaction: better-sqlite3 nests transactions.
-      finishParticipant(db, instrument, participantId, at, source);
+      // Given this transaction's store, its own transaction runs as a savepoint inside this one.
+      await finishParticipant(tx, instrument, participantId, at, source);
       return { finished: true };
     },
     { behavior: 'immediate' },
@@ -206,16 +211,15 @@ export function finishParticipation(db: Db, instrument: Instrument, participantI
 }
 
 /** Deletes a participant with everything of theirs, and takes their scores out of the peer statistics in the same transaction. */
-export function deleteParticipation(db: Db, participant: Participant, minGroup = config().PEER_MIN_GROUP): void {
-  db.transaction(
-    (tx) => {
-      const txDb = tx as unknown as Db;
-      holdCompanyFiguresBeforeDeletion(txDb, loadInstrument(participant.instrumentId), participant, minGroup);
-      const score = findScore(txDb, participant.id);
-      // Raw statements on the same connection: they run inside this transaction.
-      if (score) recordPeerStats(db, score, -1);
-      forgetParticipantAddress(txDb, participant.id);
-      deleteParticipant(txDb, participant.id);
+export async function deleteParticipation(db: Store, participant: Participant, minGroup = config().PEER_MIN_GROUP): Promise<void> {
+  await transaction(
+    db,
+    async (tx) => {
+      await holdCompanyFiguresBeforeDeletion(tx, loadInstrument(participant.instrumentId), participant, minGroup);
+      const score = await findScore(tx, participant.id);
+      if (score) await recordPeerStats(tx, score, -1);
+      await forgetParticipantAddress(tx, participant.id);
+      await deleteParticipant(tx, participant.id);
     },
     { behavior: 'immediate' },
   );

@@ -1,8 +1,8 @@
-import type { Db } from '../../../db/client.ts';
 import { countAtMostIn, histogramIn, inGroup, leaveOut, quartilesIn, statGroupOf, type FineCounts } from '../../domain/peer-counts.ts';
 import type { Measure } from '../../domain/peer-stats.ts';
 import type { PeerProfile, Quartiles } from '../../domain/peers.ts';
 import type { PeerPopulation } from '../../domain/population.ts';
+import type { Store } from '../data/store.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { readFineCounts } from '../repositories/peer-stats.ts';
 import { companyPeerScores, peerScoreOf, type GroupWhere, type PeerScoreRow } from '../repositories/scores.ts';
@@ -11,14 +11,14 @@ import { heldPopulation } from './peer-stats.ts';
 /** The Velocity Index and its four sub-indices: the scores peer figures are given for. */
 export type PeerMeasure = Measure;
 
-/** What a results page or report shows of one peer group, its subject's company (or the subject) left out. */
+/** What a results page or report shows of one peer group, its subject's company (or the subject) left out. Each figure is read when asked for. */
 export interface GroupFigures {
   /** Members with a score in `measure`, and how many of them score `value` or less. */
-  countAtMost(measure: PeerMeasure, value: number): { size: number; notBetter: number };
+  countAtMost(measure: PeerMeasure, value: number): Promise<{ size: number; notBetter: number }>;
   /** Type-7 quartiles of `measure`; null below `minSize` members with a score. */
-  quartiles(measure: PeerMeasure, minSize: number): Quartiles | null;
+  quartiles(measure: PeerMeasure, minSize: number): Promise<Quartiles | null>;
   /** Velocity Index counts in ten-point bands. */
-  histogram(): number[];
+  histogram(): Promise<number[]>;
 }
 
 /** Who is never their own peer: a company's participants, or one participant. */
@@ -38,51 +38,52 @@ export interface LeftOut {
  * `fallback` answers a group whose counts turn out out of step with the
  * scores, so a reader is never shown a figure that leaves someone in.
  */
-export function keptFiguresFor(
-  db: Db,
+export async function keptFiguresFor(
+  db: Store,
   peers: { instrumentVersion: number; population: PeerPopulation },
   leftOut: LeftOut,
-  fallback: (where: Partial<PeerProfile>) => GroupFigures,
-): ((where: Partial<PeerProfile>) => GroupFigures) | null {
-  if (peers.instrumentVersion !== loadInstrument().version || heldPopulation(db, peers.instrumentVersion) !== peers.population) return null;
-  const rows = leftOutRows(db, leftOut).filter((r) => r.instrumentVersion === peers.instrumentVersion && r.population === peers.population);
+  fallback: (where: Partial<PeerProfile>) => Promise<GroupFigures>,
+): Promise<((where: Partial<PeerProfile>) => Promise<GroupFigures>) | null> {
+  if (peers.instrumentVersion !== loadInstrument().version || (await heldPopulation(db, peers.instrumentVersion)) !== peers.population) return null;
+  const rows = (await leftOutRows(db, leftOut)).filter((r) => r.instrumentVersion === peers.instrumentVersion && r.population === peers.population);
   return (where) => groupFigures(db, where, rows, () => fallback(where));
 }
 
-function leftOutRows(db: Db, leftOut: LeftOut): PeerScoreRow[] {
-  const rows = leftOut.companyId == null ? [] : companyPeerScores(db, leftOut.companyId);
+async function leftOutRows(db: Store, leftOut: LeftOut): Promise<PeerScoreRow[]> {
+  const rows = leftOut.companyId == null ? [] : await companyPeerScores(db, leftOut.companyId);
   if (leftOut.participantId !== undefined && !rows.some((r) => r.participantId === leftOut.participantId)) {
-    const own = peerScoreOf(db, leftOut.participantId);
+    const own = await peerScoreOf(db, leftOut.participantId);
     if (own) rows.push(own);
   }
   return rows;
 }
 
-function groupFigures(db: Db, where: Partial<PeerProfile>, leftOutRows: readonly PeerScoreRow[], fallback: () => GroupFigures): GroupFigures {
+async function groupFigures(db: Store, where: Partial<PeerProfile>, leftOutRows: readonly PeerScoreRow[], fallback: () => Promise<GroupFigures>): Promise<GroupFigures> {
   const { dimension, key } = statGroupOf(where);
   const members = leftOutRows.filter((r) => inGroup(where, r));
   const counts = new Map<PeerMeasure, FineCounts | null>();
-  let sql: GroupFigures | undefined;
+  let sql: Promise<GroupFigures> | undefined;
   const slow = () => (sql ??= fallback());
-  const fine = (measure: PeerMeasure): FineCounts | null => {
+  const fine = async (measure: PeerMeasure): Promise<FineCounts | null> => {
     if (!counts.has(measure)) {
-      const c = readFineCounts(db, dimension, key, measure);
-      counts.set(measure, leaveOut(c, members.map((r) => r[measure])) ? c : null);
+      const c = await readFineCounts(db, dimension, key, measure);
+      // Asked twice at once, both reads may land: the first one's counts stay (leaveOut changes them in place).
+      if (!counts.has(measure)) counts.set(measure, leaveOut(c, members.map((r) => r[measure])) ? c : null);
     }
     return counts.get(measure)!;
   };
   return {
-    countAtMost(measure, value) {
-      const c = fine(measure);
-      return c ? countAtMostIn(c, value) : slow().countAtMost(measure, value);
+    async countAtMost(measure, value) {
+      const c = await fine(measure);
+      return c ? countAtMostIn(c, value) : (await slow()).countAtMost(measure, value);
     },
-    quartiles(measure, minSize) {
-      const c = fine(measure);
-      return c ? quartilesIn(c, minSize) : slow().quartiles(measure, minSize);
+    async quartiles(measure, minSize) {
+      const c = await fine(measure);
+      return c ? quartilesIn(c, minSize) : (await slow()).quartiles(measure, minSize);
     },
-    histogram() {
-      const c = fine('velocity');
-      return c ? histogramIn(c) : slow().histogram();
+    async histogram() {
+      const c = await fine('velocity');
+      return c ? histogramIn(c) : (await slow()).histogram();
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { Db } from '../../../db/client.ts';
 import { publishedScore, quantileMinimum } from '../../domain/anonymity.ts';
 import {
   choosePeerGroup,
@@ -11,6 +10,7 @@ import {
   type Quartiles,
 } from '../../domain/peers.ts';
 import { comparedWith, type Population } from '../../domain/population.ts';
+import type { Store } from '../data/store.ts';
 import {
   countAtMost,
   countScored,
@@ -51,22 +51,21 @@ export interface PeerSubject extends PeerProfile {
  * `minSize` others. Figures come from the kept statistics (src/server/services/peer-figures.ts)
  * when they hold the subject's peers, from the scores themselves otherwise.
  */
-export function peerPosition(db: Db, subject: PeerSubject, minSize: number): PeerPosition | null {
+export async function peerPosition(db: Store, subject: PeerSubject, minSize: number): Promise<PeerPosition | null> {
   const figuresOf = new Map<string, GroupFigures>();
   const counted = new Map<string, { size: number; notBetter: number }>();
   const sql = (group: Partial<PeerProfile>) => sqlGroupFigures(db, whereOf(group, subject), subject.participantId);
-  const kept = keptFiguresFor(db, { instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) }, subject, sql);
-  const group = choosePeerGroup(
-    peerGroupCandidates(subject),
-    (g) => {
-      const figures = kept ? kept(g.where) : sql(g.where);
-      const c = figures.countAtMost('velocity', subject.velocity);
-      figuresOf.set(g.id, figures);
-      counted.set(g.id, c);
-      return c.size;
-    },
-    minSize,
-  );
+  const kept = await keptFiguresFor(db, { instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) }, subject, sql);
+  const candidates = peerGroupCandidates(subject);
+  // Counted in order until a group is large enough (the rest are never read), then chosen by choosePeerGroup over those counts.
+  for (const g of candidates) {
+    const figures = await (kept ? kept(g.where) : sql(g.where));
+    const c = await figures.countAtMost('velocity', subject.velocity);
+    figuresOf.set(g.id, figures);
+    counted.set(g.id, c);
+    if (c.size >= minSize) break;
+  }
+  const group = choosePeerGroup(candidates, (g) => counted.get(g.id)?.size ?? 0, minSize);
   if (!group) return null;
   return { group, where: whereOf(group.where, subject), figures: figuresOf.get(group.id)!, relative: relativeFromCounts(counted.get(group.id)!.notBetter, group.size)! };
 }
@@ -76,7 +75,7 @@ export function peerPosition(db: Db, subject: PeerSubject, minSize: number): Pee
  * not hold (an earlier instrument version, or the benchmark while they still
  * hold demo data). Each figure sorts or counts the group in SQL.
  */
-export function sqlGroupFigures(db: Db, where: GroupWhere, excludeParticipantId?: number): GroupFigures {
+export async function sqlGroupFigures(db: Store, where: GroupWhere, excludeParticipantId?: number): Promise<GroupFigures> {
   return {
     countAtMost: (measure, value) =>
       measure === 'velocity' ? groupCounts(db, where, value, excludeParticipantId) : countAtMost(db, measure, where, value, excludeParticipantId),
@@ -95,33 +94,33 @@ function whereOf(group: Partial<PeerProfile>, subject: PeerSubject): GroupWhere 
  * Quartiles of one score in a group, picked by rank instead of reading the
  * whole group. Null below `minSize` (anonymity).
  */
-export function groupQuartiles(
-  db: Db,
+export async function groupQuartiles(
+  db: Store,
   where: GroupWhere,
   minSize: number,
   column: ScoreColumn = 'velocity',
   excludeParticipantId?: number,
-): Quartiles | null {
-  const n = countScored(db, column, where, excludeParticipantId);
+): Promise<Quartiles | null> {
+  const n = await countScored(db, column, where, excludeParticipantId);
   if (n < minSize) return null;
-  const at = (p: number) => {
+  const at = async (p: number) => {
     const { lo, hi, frac } = quantilePosition(n, p);
-    const loValue = scoreAtRank(db, column, where, lo, excludeParticipantId)!;
-    return frac === 0 ? loValue : interpolate(loValue, scoreAtRank(db, column, where, hi, excludeParticipantId)!, frac);
+    const loValue = (await scoreAtRank(db, column, where, lo, excludeParticipantId))!;
+    return frac === 0 ? loValue : interpolate(loValue, (await scoreAtRank(db, column, where, hi, excludeParticipantId))!, frac);
   };
-  return { n, min: at(0), q1: at(0.25), median: at(0.5), q3: at(0.75), max: at(1) };
+  return { n, min: await at(0), q1: await at(0.25), median: await at(0.5), q3: await at(0.75), max: await at(1) };
 }
 
 /**
  * Quartiles of other people's scores as they may be published: from groups of
  * at least 2k, at whole points, never the minimum or maximum (SPEC section 3b).
  */
-export function publishedQuartiles(figures: GroupFigures, k: number, measure: PeerMeasure): { q1: number; median: number; q3: number } | null {
+export async function publishedQuartiles(figures: GroupFigures, k: number, measure: PeerMeasure): Promise<{ q1: number; median: number; q3: number } | null> {
   // Below the quantile rule's 2k members with a score there are no quartiles to publish.
-  const q = figures.quartiles(measure, quantileMinimum(k));
+  const q = await figures.quartiles(measure, quantileMinimum(k));
   return q && { q1: publishedScore(q.q1), median: publishedScore(q.median), q3: publishedScore(q.q3) };
 }
 
-export function publishedMedian(figures: GroupFigures, k: number, measure: PeerMeasure): number | null {
-  return publishedQuartiles(figures, k, measure)?.median ?? null;
+export async function publishedMedian(figures: GroupFigures, k: number, measure: PeerMeasure): Promise<number | null> {
+  return (await publishedQuartiles(figures, k, measure))?.median ?? null;
 }
