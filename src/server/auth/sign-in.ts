@@ -62,7 +62,7 @@ async function reserveAttempt(db: Store, account: string, address: string, now: 
 export async function signIn(db: Store, email: string, password: string, address: string, now = new Date()): Promise<SignInResult> {
   const account = accountKey(email);
   const from = addressKey(address);
-  // The place is taken before the first await, so no other request can take it in between; the reservation is atomic by its own transaction.
+  // The place is taken before the first await (a full gate refuses before anything is reserved); the reservation after it is atomic by its own transaction, however requests interleave.
   const place = hashGate.enter();
   if (!place) return { ok: false, reason: 'busy', retryAfterSeconds: BUSY_RETRY_AFTER_S };
   try {
