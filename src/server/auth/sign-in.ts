@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { findConsultantByEmail } from '../repositories/consultants.ts';
 import { consultantOfSession, deleteExpiredSessions, deleteSession, insertSession } from '../repositories/sessions.ts';
 import { countAttempts, deleteAttemptsBefore, deleteAttemptsOfPair, insertAttempt } from '../repositories/sign-in-attempts.ts';
@@ -29,22 +29,24 @@ let lastSweep = 0;
 
 /**
  * Reserves the attempt before any password is checked: the count and the
- * insert run in one IMMEDIATE transaction, so neither concurrent requests of
- * this process (better-sqlite3 is synchronous) nor other processes on the same
- * file can both pass the limit on the last free place. The row stays as a
+ * insert run in one IMMEDIATE transaction, so concurrent requests cannot both
+ * pass the limit on the last free place: those of this process because the
+ * Store's transaction holds the connection until it ends (another request's
+ * query waits for it), those of other processes on the same file because
+ * BEGIN IMMEDIATE takes the write lock before the count. The row stays as a
  * failure unless the sign-in succeeds.
  */
-function reserveAttempt(db: Db, account: string, address: string, now: Date): boolean {
-  return db.transaction(
-    (tx) => {
-      const txDb = tx as unknown as Db;
+async function reserveAttempt(db: Store, account: string, address: string, now: Date): Promise<boolean> {
+  return transaction(
+    db,
+    async (tx) => {
       if (now.getTime() - lastSweep > 60_000) {
         lastSweep = now.getTime();
-        deleteAttemptsBefore(txDb, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
+        await deleteAttemptsBefore(tx, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
       }
-      const counts = countAttempts(txDb, account, address, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
+      const counts = await countAttempts(tx, account, address, new Date(now.getTime() - SIGN_IN_LIMITS.windowMs));
       if (refusal(counts, now)) return false;
-      insertAttempt(txDb, account, address, now);
+      await insertAttempt(tx, account, address, now);
       return true;
     },
     { behavior: 'immediate' },
@@ -57,38 +59,41 @@ function reserveAttempt(db: Db, account: string, address: string, now: Date): bo
  * ('invalid' or 'throttled', shown alike); 'busy' means every password-check
  * place is taken, which says nothing about the account.
  */
-export async function signIn(db: Db, email: string, password: string, address: string, now = new Date()): Promise<SignInResult> {
+export async function signIn(db: Store, email: string, password: string, address: string, now = new Date()): Promise<SignInResult> {
   const account = accountKey(email);
   const from = addressKey(address);
-  // Everything up to the first await runs without a break, so the place and the reservation cannot be raced.
+  // The place is taken before the first await (a full gate refuses before anything is reserved); the reservation after it is atomic by its own transaction, however requests interleave.
   const place = hashGate.enter();
   if (!place) return { ok: false, reason: 'busy', retryAfterSeconds: BUSY_RETRY_AFTER_S };
   try {
-    if (!reserveAttempt(db, account, from, now)) return { ok: false, reason: 'throttled' };
+    if (!(await reserveAttempt(db, account, from, now))) return { ok: false, reason: 'throttled' };
     await place.turn;
-    const consultant = findConsultantByEmail(db, account);
+    const consultant = await findConsultantByEmail(db, account);
     decoy ??= hashPassword('decoy password for timing');
     const valid = await verifyPassword(password, consultant?.passwordHash ?? (await decoy));
     if (!consultant || !valid || consultant.disabledAt) return { ok: false, reason: 'invalid' };
     const token = newToken();
     const expiresAt = new Date(now.getTime() + SESSION_MS);
-    db.transaction((tx) => {
-      const txDb = tx as unknown as Db;
-      deleteAttemptsOfPair(txDb, account, from);
-      deleteExpiredSessions(txDb, now);
-      insertSession(txDb, hashToken(token), consultant.id, expiresAt);
-    });
+    await transaction(
+      db,
+      async (tx) => {
+        await deleteAttemptsOfPair(tx, account, from);
+        await deleteExpiredSessions(tx, now);
+        await insertSession(tx, hashToken(token), consultant.id, expiresAt);
+      },
+      { behavior: 'immediate' },
+    );
     return { ok: true, token, consultant, expiresAt };
   } finally {
     place.leave();
   }
 }
 
-export function consultantFor(db: Db, token: string | undefined, now = new Date()): Consultant | null {
+export async function consultantFor(db: Store, token: string | undefined, now = new Date()): Promise<Consultant | null> {
   if (!isTokenShaped(token)) return null;
-  return consultantOfSession(db, hashToken(token), now) ?? null;
+  return (await consultantOfSession(db, hashToken(token), now)) ?? null;
 }
 
-export function signOut(db: Db, token: string | undefined): void {
-  if (token) deleteSession(db, hashToken(token));
+export async function signOut(db: Store, token: string | undefined): Promise<void> {
+  if (token) await deleteSession(db, hashToken(token));
 }

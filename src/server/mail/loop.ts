@@ -1,10 +1,10 @@
-import type { Db } from '../../../db/client.ts';
+import type { Store } from '../data/store.ts';
 import { drainOnce, type WorkerOptions } from './outbox-worker.ts';
 import { JOBS, runScheduledJobs, type ScheduledJob } from './scheduler.ts';
 import type { MailTransport } from './transport.ts';
 
 export interface MailLoopOptions {
-  db: Db;
+  db: Store;
   transport: MailTransport;
   pollMs: number;
   /** The scheduler's jobs run at most this often (they read more than the outbox does). */
@@ -41,7 +41,7 @@ export function startMailLoop(o: MailLoopOptions): MailLoop {
       const now = o.worker?.now?.() ?? new Date();
       if (now.getTime() - lastScheduled >= scheduleEveryMs) {
         lastScheduled = now.getTime();
-        runScheduledJobs(o.db, now, o.jobs ?? JOBS, log);
+        await runScheduledJobs(o.db, now, o.jobs ?? JOBS, log);
       }
       await drainOnce(o.db, { ...o.worker, send: o.transport.send, log });
     } catch (e) {

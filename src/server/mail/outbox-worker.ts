@@ -1,4 +1,4 @@
-import type { Db } from '../../../db/client.ts';
+import type { Store } from '../data/store.ts';
 import { claimDue, markFailed, markRetry, markSent, release, type ClaimedMail } from '../repositories/outbox.ts';
 import { classifyFailure, SEND_BUDGET_MS, type SendFn } from './transport.ts';
 
@@ -47,18 +47,18 @@ export interface DrainResult {
  * that a crash can repeat at most the one message in flight, and that one
  * with the same Message-ID (README: "E-mail delivery").
  */
-export async function drainOnce(db: Db, options: WorkerOptions): Promise<DrainResult> {
+export async function drainOnce(db: Store, options: WorkerOptions): Promise<DrainResult> {
   const o = { ...WORKER_DEFAULTS, ...options };
   const now = options.now ?? (() => new Date());
   const result: DrainResult = { sent: 0, retrying: 0, failed: 0, released: 0 };
   for (;;) {
-    const batch = claimDue(db, now(), { limit: o.batchSize, leaseMs: o.leaseMs, maxAttempts: o.maxAttempts });
+    const batch = await claimDue(db, now(), { limit: o.batchSize, leaseMs: o.leaseMs, maxAttempts: o.maxAttempts });
     if (batch.length === 0) return result;
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
       if (now().getTime() + o.sendBudgetMs > m.leaseUntil.getTime()) {
         // Sending now could outlast the lease and let another process send the same message: give the rest back.
-        for (const rest of batch.slice(i)) if (release(db, rest)) result.released++;
+        for (const rest of batch.slice(i)) if (await release(db, rest)) result.released++;
         return result;
       }
       await sendOne(db, m, o, now, result);
@@ -66,22 +66,22 @@ export async function drainOnce(db: Db, options: WorkerOptions): Promise<DrainRe
   }
 }
 
-async function sendOne(db: Db, m: ClaimedMail, o: Settings & WorkerOptions, now: () => Date, result: DrainResult): Promise<void> {
+async function sendOne(db: Store, m: ClaimedMail, o: Settings & WorkerOptions, now: () => Date, result: DrainResult): Promise<void> {
   try {
     await o.send({ messageId: m.messageId, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
   } catch (error) {
     const failure = classifyFailure(error);
     if (failure.permanent || m.attempts >= o.maxAttempts) {
       const why = failure.permanent ? failure.message : `${failure.message} (gave up after ${m.attempts} attempts)`;
-      if (markFailed(db, m, why)) result.failed++;
+      if (await markFailed(db, m, why)) result.failed++;
       o.log?.(`mail ${m.id} (${m.kind}) failed: ${why}`);
     } else {
-      if (markRetry(db, m, failure.message, new Date(now().getTime() + retryDelayMs(m.attempts, o.backoffBaseMs, o.backoffMaxMs)))) result.retrying++;
+      if (await markRetry(db, m, failure.message, new Date(now().getTime() + retryDelayMs(m.attempts, o.backoffBaseMs, o.backoffMaxMs)))) result.retrying++;
       o.log?.(`mail ${m.id} (${m.kind}) will be retried: ${failure.message}`);
     }
     return;
   }
-  // Nothing between the server's 250 and this commit but one synchronous UPDATE.
-  if (markSent(db, m, now())) result.sent++;
+  // Nothing between the server's 250 and this commit but one UPDATE (waiting, at most, for a transaction open on the connection to end).
+  if (await markSent(db, m, now())) result.sent++;
   else o.log?.(`mail ${m.id} was sent after its lease had passed to another sender`);
 }

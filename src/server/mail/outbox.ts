@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../../db/client.ts';
-import { mailOutbox } from '../../../db/schema.ts';
 import { config } from '../config.ts';
+import type { Store } from '../data/store.ts';
+import { insertOutboxMail } from '../repositories/outbox-enqueue.ts';
 
 export type MailKind = 'invitation' | 'reminder' | 'resume-link' | 'weekly-summary';
 
@@ -27,27 +27,21 @@ export interface OutgoingMail {
  * to send it, so the decision and the message are stored together. False
  * when a message with this dedupe key was queued before (nothing changes).
  */
-export function enqueueMail(db: Db, mail: OutgoingMail, now = new Date()): boolean {
+export async function enqueueMail(db: Store, mail: OutgoingMail, now = new Date()): Promise<boolean> {
   // The sender's domain names the Message-ID, as RFC 5322 suggests; it stays the same on every retry.
   const domain = /@([^>\s]+)>?\s*$/.exec(config().MAIL_FROM ?? '')?.[1] ?? 'velocity-index.invalid';
-  const rows = db
-    .insert(mailOutbox)
-    .values({
-      kind: mail.kind,
-      dedupeKey: mail.dedupeKey,
-      messageId: `<${randomUUID()}@${domain}>`,
-      toAddress: mail.to,
-      subject: mail.subject,
-      textBody: mail.text,
-      htmlBody: mail.html ?? null,
-      headers: mail.headers ? JSON.stringify(mail.headers) : null,
-      nextAttemptAt: mail.notBefore ?? now,
-      invitationId: mail.invitationId ?? null,
-      consultantId: mail.consultantId ?? null,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: mailOutbox.dedupeKey })
-    .returning({ id: mailOutbox.id })
-    .all();
-  return rows.length === 1;
+  return insertOutboxMail(db, {
+    kind: mail.kind,
+    dedupeKey: mail.dedupeKey,
+    messageId: `<${randomUUID()}@${domain}>`,
+    toAddress: mail.to,
+    subject: mail.subject,
+    textBody: mail.text,
+    htmlBody: mail.html ?? null,
+    headers: mail.headers ? JSON.stringify(mail.headers) : null,
+    nextAttemptAt: mail.notBefore ?? now,
+    invitationId: mail.invitationId ?? null,
+    consultantId: mail.consultantId ?? null,
+    createdAt: now,
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { takeRateSlot } from '../repositories/rate-limits.ts';
 import { brandOfStudy, studyName } from '../repositories/studies.ts';
 import { addressHash } from '../services/invitations.ts';
@@ -48,12 +48,12 @@ const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digi
  * message is sent. Each request is a message of its own. `network` is the
  * keyed hash of the client's network (src/server/services/genuine.ts).
  */
-export function queueResumeLink(db: Db, participant: Participant, rawAddress: unknown, link: string, now: Date, network: string | null = null): ResumeMailOutcome {
+export async function queueResumeLink(db: Store, participant: Participant, rawAddress: unknown, link: string, now: Date, network: string | null = null): Promise<ResumeMailOutcome> {
   const parsed = AddressSchema.safeParse(typeof rawAddress === 'string' ? rawAddress : '');
   if (!parsed.success) return { ok: false, field: 'email', error: parsed.error.issues[0]!.message };
   const address = parsed.data;
-  const brand = participant.studyId === null ? undefined : brandOfStudy(db, participant.studyId);
-  const study = studyName(db, participant.studyId);
+  const brand = participant.studyId === null ? undefined : await brandOfStudy(db, participant.studyId);
+  const study = await studyName(db, participant.studyId);
   const from = brand?.name ?? null;
   const mail = renderMail({
     subject: from ? `Your link to the ${from} sales assessment` : 'Your link to the Velocity Index assessment',
@@ -72,23 +72,24 @@ export function queueResumeLink(db: Db, participant: Participant, rawAddress: un
   });
   const limited = (retryAt: Date, error: string) => new Refused({ ok: false, field: 'limit', retryAt, error });
   try {
-    return db.transaction(
-      (tx) => {
-        const t = tx as unknown as Db;
+    // Awaited here, so that a refusal thrown inside the transaction (which rolls it back) is caught below.
+    return await transaction(
+      db,
+      async (t) => {
         // Every limit is taken in one transaction; a refusal by any of them rolls back the others' slots.
-        const own = takeRateSlot(t, { bucket: 'resume-link-mail', key: String(participant.id), max: RESUME_MAILS_PER_HOUR, windowMs: 3_600_000 }, now);
+        const own = await takeRateSlot(t, { bucket: 'resume-link-mail', key: String(participant.id), max: RESUME_MAILS_PER_HOUR, windowMs: 3_600_000 }, now);
         if (own) {
           throw limited(own, `The link has been sent ${RESUME_MAILS_PER_HOUR} times in the last hour, the most we send. You can ask again after ${TIME.format(own)}; until then, copy the link or bookmark this page.`);
         }
-        const recipient = takeRateSlot(t, { bucket: 'resume-link-to', key: addressHash(t, address), max: RESUME_MAILS_PER_ADDRESS_PER_DAY, windowMs: 86_400_000 }, now);
+        const recipient = await takeRateSlot(t, { bucket: 'resume-link-to', key: await addressHash(t, address), max: RESUME_MAILS_PER_ADDRESS_PER_DAY, windowMs: 86_400_000 }, now);
         if (recipient) {
           throw limited(recipient, `That address has been sent ${RESUME_MAILS_PER_ADDRESS_PER_DAY} links in the last day, the most we send to one address. Copy the link or bookmark this page instead.`);
         }
-        const fromNetwork = network === null ? null : takeRateSlot(t, { bucket: 'resume-link-from', key: network, max: RESUME_MAILS_PER_NETWORK_PER_HOUR, windowMs: 3_600_000 }, now);
+        const fromNetwork = network === null ? null : await takeRateSlot(t, { bucket: 'resume-link-from', key: network, max: RESUME_MAILS_PER_NETWORK_PER_HOUR, windowMs: 3_600_000 }, now);
         if (fromNetwork) {
           throw limited(fromNetwork, `Too many links have been e-mailed from your network in the last hour. You can ask again after ${TIME.format(fromNetwork)}; until then, copy the link or bookmark this page.`);
         }
-        enqueueMail(t, { kind: 'resume-link', dedupeKey: `resume:${participant.id}:${randomUUID()}`, to: address, subject: mail.subject, text: mail.text, html: mail.html }, now);
+        await enqueueMail(t, { kind: 'resume-link', dedupeKey: `resume:${participant.id}:${randomUUID()}`, to: address, subject: mail.subject, text: mail.text, html: mail.html }, now);
         return { ok: true as const, address };
       },
       { behavior: 'immediate' },

@@ -1,50 +1,49 @@
-import { and, count, eq, isNull, lte, or } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { consultants, invitations, participants, studies, type Consultant } from '../../../db/schema.ts';
-import { WEEK_MS, weeklySummary, type SummaryStudyInput, type WeeklySummary } from '../../domain/weekly-summary.ts';
+import type { Consultant } from '../../../db/schema.ts';
+import { WEEK_MS, weeklySummary, type SummaryCompanyInput, type SummaryStudyInput, type WeeklySummary } from '../../domain/weekly-summary.ts';
 import { config } from '../config.ts';
+import type { Store } from '../data/store.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { completedOfCompany } from '../repositories/participants.ts';
 import { companiesOf, latestWaveOf } from '../repositories/studies.ts';
+import { consultantsDueSummary, invitedCountOfStudy, markSummaryQueued, openStudiesOf, peopleOfStudy } from '../repositories/weekly-summary.ts';
 import { mailOrigin } from './enabled.ts';
 import { enqueueMail } from './outbox.ts';
 import { renderMail, type RenderedMail } from './render.ts';
 
 /** Consultants who asked for the summary and have not had one in the last seven days. */
-function dueConsultants(db: Db, now: Date): Consultant[] {
-  const weekAgo = new Date(now.getTime() - WEEK_MS);
-  return db
-    .select()
-    .from(consultants)
-    .where(and(eq(consultants.weeklySummary, true), isNull(consultants.disabledAt), or(isNull(consultants.summaryQueuedAt), lte(consultants.summaryQueuedAt, weekAgo))))
-    .all();
+async function dueConsultants(db: Store, now: Date): Promise<Consultant[]> {
+  return consultantsDueSummary(db, new Date(now.getTime() - WEEK_MS));
 }
 
 /** What the summary needs of each of the consultant's open studies: counts and finishing times, nobody's answers. */
-export function summaryInputs(db: Db, consultantId: number, origin: string): SummaryStudyInput[] {
+export async function summaryInputs(db: Store, consultantId: number, origin: string): Promise<SummaryStudyInput[]> {
   const instrument = loadInstrument();
-  const open = db.select({ id: studies.id, name: studies.name }).from(studies).where(and(eq(studies.consultantId, consultantId), eq(studies.status, 'open'))).orderBy(studies.name).all();
-  return open.map((s) => {
-    const people = db.select({ status: participants.status, completedAt: participants.completedAt }).from(participants).where(eq(participants.studyId, s.id)).all();
-    const invited = db.select({ n: count() }).from(invitations).where(eq(invitations.studyId, s.id)).get()?.n ?? 0;
-    const wave = latestWaveOf(db, s.id)?.id ?? null;
-    const companies = companiesOf(db, s.id).map((c) => ({
-      name: c.name,
-      floor: c.releaseFloor,
-      // The same members the company's figures combine (company-view.ts): this wave, this instrument version.
-      completedAt: completedOfCompany(db, c.id)
-        .filter((p) => p.instrumentVersion === instrument.version && (wave === null || p.waveId === wave) && p.completedAt)
-        .map((p) => p.completedAt!),
-    }));
-    return {
+  const inputs: SummaryStudyInput[] = [];
+  for (const s of await openStudiesOf(db, consultantId)) {
+    const people = await peopleOfStudy(db, s.id);
+    const invited = await invitedCountOfStudy(db, s.id);
+    const wave = (await latestWaveOf(db, s.id))?.id ?? null;
+    const companies: SummaryCompanyInput[] = [];
+    for (const c of await companiesOf(db, s.id)) {
+      companies.push({
+        name: c.name,
+        floor: c.releaseFloor,
+        // The same members the company's figures combine (company-view.ts): this wave, this instrument version.
+        completedAt: (await completedOfCompany(db, c.id))
+          .filter((p) => p.instrumentVersion === instrument.version && (wave === null || p.waveId === wave) && p.completedAt)
+          .map((p) => p.completedAt!),
+      });
+    }
+    inputs.push({
       name: s.name,
       href: `${origin}/consultant/studies/${s.id}`,
       invited,
       started: people.length,
       completedAt: people.filter((p) => p.status === 'completed' && p.completedAt).map((p) => p.completedAt!),
       companies,
-    };
-  });
+    });
+  }
+  return inputs;
 }
 
 /** The summary as an e-mail, in the shared look. */
@@ -74,16 +73,16 @@ export function renderSummary(summary: WeeklySummary, origin: string): RenderedM
  * twice in a week queues it once. A consultant with no open study gets no
  * mail that week, only the note that the week was looked at.
  */
-export function queueWeeklySummaries(db: Db, now: Date): void {
+export async function queueWeeklySummaries(db: Store, now: Date): Promise<void> {
   const origin = mailOrigin();
   const k = config().PEER_MIN_GROUP;
-  for (const c of dueConsultants(db, now)) {
-    const studiesIn = summaryInputs(db, c.id, origin);
+  for (const c of await dueConsultants(db, now)) {
+    const studiesIn = await summaryInputs(db, c.id, origin);
     if (studiesIn.length > 0) {
       const summary = weeklySummary({ consultantName: c.name, studies: studiesIn, k, now });
       const mail = renderSummary(summary, origin);
-      enqueueMail(db, { kind: 'weekly-summary', dedupeKey: `summary:${c.id}:${summary.week}`, to: c.email, subject: mail.subject, text: mail.text, html: mail.html, consultantId: c.id }, now);
+      await enqueueMail(db, { kind: 'weekly-summary', dedupeKey: `summary:${c.id}:${summary.week}`, to: c.email, subject: mail.subject, text: mail.text, html: mail.html, consultantId: c.id }, now);
     }
-    db.update(consultants).set({ summaryQueuedAt: now }).where(eq(consultants.id, c.id)).run();
+    await markSummaryQueued(db, c.id, now);
   }
 }

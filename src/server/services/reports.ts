@@ -1,7 +1,7 @@
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { mayShow, quantileMinimum } from '../../domain/anonymity.ts';
-import { combineCompanyNumbers } from '../../domain/company-numbers.ts';
+import { combineCompanyNumbers, type Respondent } from '../../domain/company-numbers.ts';
 import { SubIndexKeys, type Instrument, type SubIndexKey } from '../../domain/instrument.ts';
 import { describePeerGroup, relativeFromCounts } from '../../domain/peers.ts';
 import { comparedWith } from '../../domain/population.ts';
@@ -30,26 +30,26 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
  * consultant's copy (`reader` false): the company's figures only, or null
  * while there are too few respondents; nobody's Personal Index or own numbers.
  */
-export function companyReportFor(
-  db: Db,
+export async function companyReportFor(
+  db: Store,
   participant: Participant,
   minGroup: number,
   date = new Date(),
   options: { reader: boolean; numberStyle?: NumberStyle; waveId?: number } = { reader: true },
-): CompanyReportModel | null {
-  const own = findScore(db, participant.id);
+): Promise<CompanyReportModel | null> {
+  const own = await findScore(db, participant.id);
   if (!own) return null;
   const instrument: Instrument = loadInstrument(participant.instrumentId);
-  const view = companyView(db, instrument, participant.companyId, options.reader ? participant : null, minGroup, options.reader ? undefined : options.waveId);
+  const view = await companyView(db, instrument, participant.companyId, options.reader ? participant : null, minGroup, options.reader ? undefined : options.waveId);
   const aggregate = view.aggregate;
   if (!options.reader && !aggregate) return null;
-  const answers = loadAnswers(db, participant.id);
+  const answers = await loadAnswers(db, participant.id);
   const mine = scoreParticipant(instrument, answers);
   const headline = aggregate ? { itemScores: aggregate.itemScores, scores: aggregate.scores } : { itemScores: mine.itemScores, scores: mine.company };
   const velocity = headline.scores.velocity ?? own.velocity;
   // A reader who does not count in the benchmark is not placed exactly among peers: many such readers could map a group out.
   const uncounted = own.population === 'unverified';
-  const position = peerPosition(
+  const position = await peerPosition(
     db,
     {
       participantId: participant.id,
@@ -81,6 +81,16 @@ export function companyReportFor(
       }),
     ) as Record<SubIndexKey, SubIndexPeer>,
   };
+  // The reader's own numbers, on their copy only; everyone else's only combined, over at least k (SPEC 3b).
+  const numbers = options.reader ? await loadNumbers(db, participant.id) : null;
+  // The same respondents as the company's scores, so its numbers grow in the same steps of k.
+  const respondentNumbers: Respondent[] = [];
+  if (participant.companyId !== null) {
+    for (const p of view.published) respondentNumbers.push({ numbers: await loadNumbers(db, p.id), reader: options.reader && p.id === participant.id });
+  }
+  const brand = await reportBrand(db, participant.studyId);
+  const study = (await studyName(db, participant.studyId)) ?? null;
+  const change = await reportChange(db, instrument, participant, minGroup, aggregate !== null, options);
   return companyReportModel({
     instrument,
     copy: loadReportCopy(),
@@ -97,22 +107,20 @@ export function companyReportFor(
     reader: options.reader ? mine.personal : null,
     peer,
     minGroup,
-    // The reader's own numbers, on their copy only; everyone else's only combined, over at least k (SPEC 3b).
-    numbers: options.reader ? loadNumbers(db, participant.id) : null,
+    numbers,
     companyNumbers:
       participant.companyId === null
         ? null
         : combineCompanyNumbers(
-            // The same respondents as the company's scores, so its numbers grow in the same steps of k.
-            view.published.map((p) => ({ numbers: loadNumbers(db, p.id), reader: options.reader && p.id === participant.id })),
+            respondentNumbers,
             // Each figure is a median: held to the quantile rule, 2k respondents besides the reader.
             quantileMinimum(minGroup),
           ),
     aggregate: aggregate && aggregate.respondents >= 2 ? aggregate : null,
-    brand: reportBrand(db, participant.studyId),
+    brand,
     numberStyle: options.numberStyle,
-    study: studyName(db, participant.studyId) ?? null,
-    change: reportChange(db, instrument, participant, minGroup, aggregate !== null, options),
+    study,
+    change,
   });
 }
 
@@ -121,24 +129,24 @@ export function companyReportFor(
  * figures, their own against their previous response while it shows their own view; on the consultant's copy,
  * the company's, from the round before the one shown.
  */
-function reportChange(db: Db, instrument: Instrument, participant: Participant, minGroup: number, companyShown: boolean, options: { reader: boolean; waveId?: number }) {
+async function reportChange(db: Store, instrument: Instrument, participant: Participant, minGroup: number, companyShown: boolean, options: { reader: boolean; waveId?: number }) {
   if (options.reader) {
-    const own = companyShown ? null : ownRetakeChange(db, instrument, participant);
-    const company = companyShown ? readerCompanyChange(db, instrument, participant, minGroup) : null;
+    const own = companyShown ? null : await ownRetakeChange(db, instrument, participant);
+    const company = companyShown ? await readerCompanyChange(db, instrument, participant, minGroup) : null;
     return company ? changeBlock(company, 'company') : own ? changeBlock(own, 'own') : null;
   }
   if (participant.companyId === null || participant.studyId === null) return null;
-  const wave = options.waveId === undefined ? latestWaveOf(db, participant.studyId) : wavesOf(db, participant.studyId).find((w) => w.id === options.waveId);
-  const company = wave ? companyRoundChange(db, instrument, participant.companyId, wave, null, minGroup) : null;
+  const wave = options.waveId === undefined ? await latestWaveOf(db, participant.studyId) : (await wavesOf(db, participant.studyId)).find((w) => w.id === options.waveId);
+  const company = wave ? await companyRoundChange(db, instrument, participant.companyId, wave, null, minGroup) : null;
   return company ? changeBlock(company, 'company') : null;
 }
 
 /** The personal report: placed among individuals of the same role when there are enough of them, else everyone. */
-export function personalReportFor(db: Db, participant: Participant, minGroup: number, date = new Date(), numberStyle?: NumberStyle): PersonalReportModel | null {
-  const own = findScore(db, participant.id);
+export async function personalReportFor(db: Store, participant: Participant, minGroup: number, date = new Date(), numberStyle?: NumberStyle): Promise<PersonalReportModel | null> {
+  const own = await findScore(db, participant.id);
   if (!own) return null;
   const instrument = loadInstrument(participant.instrumentId);
-  const answers = loadAnswers(db, participant.id);
+  const answers = await loadAnswers(db, participant.id);
   const s = scoreParticipant(instrument, answers);
   const roleLabel = choiceLabel(instrument, 'role', participant.role);
   let position: PersonalReportModel['position'] = null;
@@ -148,13 +156,16 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
       [{ ...peers, role: participant.role }, `people in your role (${roleLabel})`],
       [peers, 'all participants'],
     ] as const) {
-      const c = countAtMost(db, 'personal', where, s.personal.personal, participant.id);
+      const c = await countAtMost(db, 'personal', where, s.personal.personal, participant.id);
       if (c.size >= minGroup) {
         position = { label, size: c.size, relative: relativeFromCounts(c.notBetter, c.size)! };
         break;
       }
     }
   }
+  const brand = await reportBrand(db, participant.studyId);
+  const study = (await studyName(db, participant.studyId)) ?? null;
+  const change = await ownChangeBlock(db, instrument, participant);
   return personalReportModel({
     instrument,
     copy: loadReportCopy(),
@@ -166,15 +177,15 @@ export function personalReportFor(db: Db, participant: Participant, minGroup: nu
     scores: s.personal,
     position,
     minGroup,
-    brand: reportBrand(db, participant.studyId),
+    brand,
     numberStyle,
-    study: studyName(db, participant.studyId) ?? null,
+    study,
     preparedFor: participant.displayName,
-    change: ownChangeBlock(db, instrument, participant),
+    change,
   });
 }
 
-function ownChangeBlock(db: Db, instrument: Instrument, participant: Participant) {
-  const own = ownRetakeChange(db, instrument, participant);
+async function ownChangeBlock(db: Store, instrument: Instrument, participant: Participant) {
+  const own = await ownRetakeChange(db, instrument, participant);
   return own ? changeBlock(own, 'own') : null;
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { SubIndexKeys, type Instrument } from '../../domain/instrument.ts';
 import { describePeerGroup } from '../../domain/peers.ts';
 import { choiceLabel, roleGroup } from '../../domain/profile.ts';
@@ -13,13 +13,13 @@ import { peerPosition, publishedMedian } from './peers.ts';
  * it has no scores. The headline is the company's score once the company
  * figures may be shown to this participant, their own view until then.
  */
-export function participantResults(db: Db, instrument: Instrument, participant: Participant, minGroup: number): ResultsModel | null {
-  const stored = findScore(db, participant.id);
+export async function participantResults(db: Store, instrument: Instrument, participant: Participant, minGroup: number): Promise<ResultsModel | null> {
+  const stored = await findScore(db, participant.id);
   if (!stored) return null;
-  const own = ownScores(db, instrument, participant);
-  const view = companyView(db, instrument, participant.companyId, participant, minGroup);
+  const own = await ownScores(db, instrument, participant);
+  const view = await companyView(db, instrument, participant.companyId, participant, minGroup);
   const company = view.aggregate && { respondents: view.published.length, nextUpdate: view.needed, itemScores: view.aggregate.itemScores, scores: view.aggregate.scores };
-  const position = peerPosition(
+  const position = await peerPosition(
     db,
     {
       participantId: participant.id,

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { participants, studies, type Participant } from '../../../db/schema.ts';
+import type { Participant } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { findParticipant, insertParticipant } from '../repositories/participants.ts';
+import { findRetakeOf, studyNameAndStatus } from '../repositories/retakes.ts';
 import { latestWaveOf } from '../repositories/studies.ts';
 
 /**
@@ -17,11 +17,6 @@ export interface RetakeOffer {
   studyName: string;
 }
 
-/** The later response that retakes this one, if any: a response is retaken once. */
-function retakeOf(db: Db, participantId: number): Participant | undefined {
-  return db.select().from(participants).where(eq(participants.previousId, participantId)).limit(1).get();
-}
-
 /**
  * The offer for this participant, or null: only a finished participant of an
  * open study whose latest round is newer than theirs is offered anything.
@@ -29,13 +24,14 @@ function retakeOf(db: Db, participantId: number): Participant | undefined {
  * round opens: the retake, not this response, is the one to take it from, so
  * one person never has two responses in one round.
  */
-export function retakeOffer(db: Db, participant: Participant): RetakeOffer | null {
+export async function retakeOffer(db: Store, participant: Participant): Promise<RetakeOffer | null> {
   if (participant.status !== 'completed' || participant.studyId === null || participant.waveId === null) return null;
-  const study = db.select({ name: studies.name, status: studies.status }).from(studies).where(eq(studies.id, participant.studyId)).get();
+  const study = await studyNameAndStatus(db, participant.studyId);
   if (!study || study.status !== 'open') return null;
-  const latest = latestWaveOf(db, participant.studyId);
+  const latest = await latestWaveOf(db, participant.studyId);
   if (!latest || latest.id === participant.waveId) return null;
-  return { state: retakeOf(db, participant.id) ? 'started' : 'open', round: latest.number, studyName: study.name };
+  // A response is retaken once: its retake, if any, is the later response whose previousId is this one.
+  return { state: (await findRetakeOf(db, participant.id)) ? 'started' : 'open', round: latest.number, studyName: study.name };
 }
 
 export type RetakeOutcome =
@@ -49,18 +45,18 @@ export type RetakeOutcome =
  * new private link. In one write transaction, so two presses (or two tabs)
  * start one retake: the offer is read again inside it.
  */
-export function startRetake(db: Db, instrument: Instrument, participantId: number, now = new Date()): RetakeOutcome {
-  return db.transaction(
-    (tx): RetakeOutcome => {
-      const t = tx as unknown as Db;
-      const earlier = findParticipant(t, participantId);
-      const offer = earlier && retakeOffer(t, earlier);
+export async function startRetake(db: Store, instrument: Instrument, participantId: number, now = new Date()): Promise<RetakeOutcome> {
+  return transaction(
+    db,
+    async (tx): Promise<RetakeOutcome> => {
+      const earlier = await findParticipant(tx, participantId);
+      const offer = earlier && (await retakeOffer(tx, earlier));
       if (!earlier || !offer) return { ok: false, refused: 'not-offered' };
       if (offer.state === 'started') return { ok: false, refused: 'already-started' };
       const token = newToken();
-      const participant = insertParticipant(t, {
+      const participant = await insertParticipant(tx, {
         studyId: earlier.studyId,
-        waveId: latestWaveOf(t, earlier.studyId!)!.id,
+        waveId: (await latestWaveOf(tx, earlier.studyId!))!.id,
         companyId: earlier.companyId,
         previousId: earlier.id,
         role: earlier.role,
@@ -82,4 +78,3 @@ export function startRetake(db: Db, instrument: Instrument, participantId: numbe
     { behavior: 'immediate' },
   );
 }
-

@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { openMigrated } from '../db.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { firstWithNumbers } from '../repositories/participants.ts';
@@ -12,11 +12,11 @@ const SAMPLE_SEED = 1;
 
 export interface SampleReport {
   /** A database of its own, in memory: synthetic participants only, whatever the real database holds. */
-  db: Db;
+  db: Store;
   participant: Participant;
 }
 
-let sample: SampleReport | undefined;
+let sample: Promise<SampleReport> | undefined;
 
 /**
  * The sample report the landing page links: the first synthetic participant
@@ -25,15 +25,21 @@ let sample: SampleReport | undefined;
  * It never reads the real database, so it works with no demo data there
  * (DEMO_PARTICIPANTS=0, `demo remove`) and can never show a real participant;
  * its peer figures are demo data compared with demo data. The company is
- * named so that nobody takes it for a real one.
+ * named so that nobody takes it for a real one. Requests arriving while it is
+ * seeded wait for the same seeding; one that failed is tried again on the next call.
  */
-export function sampleReport(): SampleReport {
-  if (!sample) {
-    const db = openMigrated(':memory:');
-    // A fixed clock, so that the sample is the same on every start.
-    seedParticipants(db, loadInstrument(), { count: SAMPLE_POPULATION, seed: SAMPLE_SEED, now: new Date('2026-01-01T00:00:00Z') });
-    const found = firstWithNumbers(db)!;
-    sample = { db, participant: { ...found, companyName: `${found.companyName} (sample, demo data)` } };
-  }
+export function sampleReport(): Promise<SampleReport> {
+  sample ??= buildSample().catch((e: unknown) => {
+    sample = undefined;
+    throw e;
+  });
   return sample;
+}
+
+async function buildSample(): Promise<SampleReport> {
+  const db = openMigrated(':memory:');
+  // A fixed clock, so that the sample is the same on every start.
+  await seedParticipants(db, loadInstrument(), { count: SAMPLE_POPULATION, seed: SAMPLE_SEED, now: new Date('2026-01-01T00:00:00Z') });
+  const found = (await firstWithNumbers(db))!;
+  return { db, participant: { ...found, companyName: `${found.companyName} (sample, demo data)` } };
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
+import { transaction, type Store } from '../data/store.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import type { Population } from '../../domain/population.ts';
 import { scoreParticipant, type ParticipantScores } from '../../domain/scoring.ts';
@@ -50,23 +50,26 @@ export interface FinishSource {
  * the scores it already has. The score's population is decided here, once
  * (src/server/services/genuine.ts); a score written again keeps its own.
  */
-export function finishParticipant(db: Db, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}) {
-  return db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    const p = findParticipant(txDb, participantId);
-    if (!p) throw new NotScorableError(`participant ${participantId} does not exist`);
-    const existing = findScore(txDb, participantId);
-    if (p.status === 'completed' && existing) return existing;
-    const scores = scoreParticipant(instrument, loadAnswers(txDb, participantId));
-    const row = scoreRow(p, scores, at, existing?.population ?? arrivalPopulation(txDb, p, source.clientAddress ?? null, at));
-    // A stale row from an earlier finish leaves the statistics before the new one enters them.
-    // (The statistics use raw statements on the same connection, so they run inside this transaction.)
-    if (existing) recordPeerStats(db, existing, -1);
-    upsertScore(txDb, row);
-    markCompleted(txDb, participantId, at);
-    recordCompleted(txDb, participantId, at);
-    const stored = findScore(txDb, participantId)!;
-    recordPeerStats(db, stored, 1);
-    return stored;
-  }, { behavior: 'immediate' });
+export async function finishParticipant(db: Store, instrument: Instrument, participantId: number, at = new Date(), source: FinishSource = {}) {
+  return transaction(
+    db,
+    async (tx) => {
+      const p = await findParticipant(tx, participantId);
+      if (!p) throw new NotScorableError(`participant ${participantId} does not exist`);
+      const existing = await findScore(tx, participantId);
+      if (p.status === 'completed' && existing) return existing;
+      const scores = scoreParticipant(instrument, await loadAnswers(tx, participantId));
+      const row = scoreRow(p, scores, at, existing?.population ?? (await arrivalPopulation(tx, p, source.clientAddress ?? null, at)));
+      // A stale row from an earlier finish leaves the statistics before the new one enters them.
+      // (The statistics are written through the transaction's store, so they commit or roll back with the score.)
+      if (existing) await recordPeerStats(tx, existing, -1);
+      await upsertScore(tx, row);
+      await markCompleted(tx, participantId, at);
+      await recordCompleted(tx, participantId, at);
+      const stored = (await findScore(tx, participantId))!;
+      await recordPeerStats(tx, stored, 1);
+      return stored;
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../../../db/client.ts';
 import type { Instrument } from '../../domain/instrument.ts';
+import type { Store } from '../data/store.ts';
 import { createBulkWriter } from '../repositories/bulk.ts';
+import { enterBulkLoadMode, leaveBulkLoadMode } from '../repositories/bulk-load-mode.ts';
 import type { TallySnapshot } from '../../domain/peer-stats.ts';
 import { createBatchTally, syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
 import { loadInstrument } from '../instrument-loader.ts';
@@ -28,29 +29,23 @@ export interface SeedOptions {
  * large page cache keeps the B-trees being appended to in memory; large loads
  * rebuild their secondary indexes once at the end.
  */
-function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
-  const writer = createBulkWriter(db);
+async function beginBulkLoad(db: Store, instrument: Instrument, dropIndexes: boolean) {
+  const writer = await createBulkWriter(db);
   const tally = createBatchTally(instrument);
-  const cacheSize = db.$client.pragma('cache_size', { simple: true });
-  // Restored at the end: the connection's durability (FULL, db/client.ts) is not the seed's to change.
-  const synchronous = Number(db.$client.pragma('synchronous', { simple: true }));
-  db.$client.pragma('synchronous = OFF');
-  db.$client.pragma('foreign_keys = OFF');
-  db.$client.pragma('cache_size = -524288');
-  const deferred = dropIndexes ? writer.dropSecondaryIndexes() : [];
+  // The connection's settings before, restored by end(): its durability (FULL, db/client.ts) is not the seed's to change.
+  const saved = await enterBulkLoadMode(db);
+  const deferred = dropIndexes ? await writer.dropSecondaryIndexes() : [];
   return {
     writer,
     /** Peer statistics of what is written: batches tallied here, or tallies merged from the workers that made them. */
     tally,
-    end() {
+    async end() {
       // Seeded participants are demo data: they enter the stored statistics only while those hold demo data.
-      const held = heldPopulation(db, instrument.version);
-      if (held === 'demo') writer.writeStats(tally.stats);
-      writer.createIndexes(deferred);
-      if (held === null && instrument.version === loadInstrument().version) rebuildPeerStats(db, instrument);
-      db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
-      db.$client.pragma('foreign_keys = ON');
-      db.$client.pragma(`synchronous = ${synchronous}`);
+      const held = await heldPopulation(db, instrument.version);
+      if (held === 'demo') await writer.writeStats(tally.stats);
+      await writer.createIndexes(deferred);
+      if (held === null && instrument.version === loadInstrument().version) await rebuildPeerStats(db, instrument);
+      await leaveBulkLoadMode(db, saved);
     },
   };
 }
@@ -63,21 +58,21 @@ function beginBulkLoad(db: Db, instrument: Instrument, dropIndexes: boolean) {
  * hex digest, so no token ever matches it and nobody can resume one; being
  * sequential, it also appends to its unique index instead of scattering.
  */
-export function seedParticipants(db: Db, instrument: Instrument, options: SeedOptions): { first: number; count: number } {
+export async function seedParticipants(db: Store, instrument: Instrument, options: SeedOptions): Promise<{ first: number; count: number }> {
   const batchSize = options.batchSize ?? 5000;
-  const bulk = beginBulkLoad(db, instrument, batchSize < options.count);
-  const first = bulk.writer.nextId();
+  const bulk = await beginBulkLoad(db, instrument, batchSize < options.count);
+  const first = await bulk.writer.nextId();
   const batchAt = syntheticBatchEncoder(instrument, options.seed, first, (options.now ?? new Date()).getTime());
   try {
     for (let done = 0; done < options.count; ) {
       const batch = batchAt(done, Math.min(batchSize, options.count - done));
       bulk.tally.tally(batch);
-      bulk.writer.write(batch);
+      await bulk.writer.write(batch);
       done += batch.size;
       options.onProgress?.(done);
     }
   } finally {
-    bulk.end();
+    await bulk.end();
   }
   return { first, count: options.count };
 }
@@ -89,13 +84,13 @@ export function seedParticipants(db: Db, instrument: Instrument, options: SeedOp
  * flat however large the load.
  */
 export async function seedParticipantsInParallel(
-  db: Db,
+  db: Store,
   instrument: Instrument,
   options: SeedOptions & { workers?: number },
 ): Promise<{ first: number; count: number }> {
   const batchSize = options.batchSize ?? 5000;
-  const bulk = beginBulkLoad(db, instrument, batchSize < options.count);
-  const first = bulk.writer.nextId();
+  const bulk = await beginBulkLoad(db, instrument, batchSize < options.count);
+  const first = await bulk.writer.nextId();
   const workerData = { instrumentId: instrument.id, seed: options.seed, first, now: (options.now ?? new Date()).getTime() };
   const workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, () => {
     const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { workerData });
@@ -127,14 +122,14 @@ export async function seedParticipantsInParallel(
       const batch = await pending.get(k)!;
       pending.delete(k);
       ask(k + 2 * workers.length);
-      bulk.writer.write(batch);
+      await bulk.writer.write(batch);
       done += batch.size;
       options.onProgress?.(done);
     }
     for (const w of workers) bulk.tally.stats.merge(await w.stats());
   } finally {
     await Promise.all(workers.map((w) => w.worker.terminate()));
-    bulk.end();
+    await bulk.end();
   }
   return { first, count: options.count };
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { safeText } from '../../domain/safe-text.ts';
 import { newToken } from '../auth/tokens.ts';
 import { insertCompany, insertStudy, latestWaveOf, studyOf, updateStudy } from '../repositories/studies.ts';
@@ -14,9 +14,9 @@ function parseName(raw: unknown): Created<string> {
   return name.success ? { ok: true, value: name.data } : { ok: false, error: name.error.issues[0]!.message };
 }
 
-export function createStudy(db: Db, consultant: Consultant, rawName: unknown): Created<{ id: number }> {
+export async function createStudy(db: Store, consultant: Consultant, rawName: unknown): Promise<Created<{ id: number }>> {
   const name = parseName(rawName);
-  return name.ok ? { ok: true, value: insertStudy(db, consultant.id, name.value, newToken()) } : name;
+  return name.ok ? { ok: true, value: await insertStudy(db, consultant.id, name.value, newToken()) } : name;
 }
 
 /**
@@ -24,26 +24,26 @@ export function createStudy(db: Db, consultant: Consultant, rawName: unknown): C
  * forms: rename, close, reopen, add a company-specific invite link, or start a new round. Null
  * when the study is not theirs (the page answers 404).
  */
-export function changeStudy(db: Db, consultant: Consultant, studyId: number, form: Record<string, string>): Created<null> | null {
-  if (!studyOf(db, consultant.id, studyId)) return null;
+export async function changeStudy(db: Store, consultant: Consultant, studyId: number, form: Record<string, string>): Promise<Created<null> | null> {
+  if (!(await studyOf(db, consultant.id, studyId))) return null;
   switch (form.action) {
     case 'rename':
     case 'add-company': {
       const name = parseName(form.name);
       if (!name.ok) return name;
-      if (form.action === 'rename') updateStudy(db, studyId, { name: name.value });
-      else insertCompany(db, studyId, name.value, newToken());
+      if (form.action === 'rename') await updateStudy(db, studyId, { name: name.value });
+      else await insertCompany(db, studyId, name.value, newToken());
       return { ok: true, value: null };
     }
     case 'close':
     case 'reopen':
-      updateStudy(db, studyId, { status: form.action === 'close' ? 'closed' : 'open' });
+      await updateStudy(db, studyId, { status: form.action === 'close' ? 'closed' : 'open' });
       return { ok: true, value: null };
     case 'new-round': {
       // The form names the round it was shown with: a second press (double click, a retry) starts nothing more.
-      if (form.from !== String(latestWaveOf(db, studyId)?.number)) return { ok: true, value: null };
+      if (form.from !== String((await latestWaveOf(db, studyId))?.number)) return { ok: true, value: null };
       if (form.confirm !== 'yes') return { ok: false, error: 'Tick the box to confirm: starting a new round retires the current links.' };
-      const started = startNewWave(db, consultant, studyId);
+      const started = await startNewWave(db, consultant, studyId);
       if (!started.ok) return { ok: false, error: started.reason === 'closed' ? 'Reopen the study first: a new round of a closed study could take nobody.' : 'Unknown study.' };
       return { ok: true, value: null };
     }

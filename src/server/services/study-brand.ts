@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Consultant } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { checkAccent, checkBrandName } from '../../domain/brand.ts';
 import type { ReportBrand } from '../../domain/report-model.ts';
 import { prepareLogo, type StoredLogo } from '../brand/logo.ts';
@@ -20,20 +20,20 @@ export interface PageBrand {
 export const logoUrl = (key: string) => `/brand/${key}.png`;
 
 /** A study's brand for its pages (the brand form, the invite page); null when it has none. A study is branded once it has a display name. */
-export function studyBrand(db: Db, studyId: number | null): PageBrand | null {
+export async function studyBrand(db: Store, studyId: number | null): Promise<PageBrand | null> {
   if (studyId === null) return null;
-  const b = brandOfStudy(db, studyId);
+  const b = await brandOfStudy(db, studyId);
   if (!b?.name) return null;
   const logo = b.key && b.width && b.height ? { url: logoUrl(b.key), width: b.width, height: b.height } : null;
   return { name: b.name, accent: b.accent, logo };
 }
 
 /** A study's brand for its reports, the logo embedded as a data URI (a PDF cannot fetch it); null when it has none. */
-export function reportBrand(db: Db, studyId: number | null): ReportBrand | null {
+export async function reportBrand(db: Store, studyId: number | null): Promise<ReportBrand | null> {
   if (studyId === null) return null;
-  const b = brandOfStudy(db, studyId);
+  const b = await brandOfStudy(db, studyId);
   if (!b?.name) return null;
-  const png = b.key ? findLogo(db, b.key) : undefined;
+  const png = b.key ? await findLogo(db, b.key) : undefined;
   const logo = png && b.width && b.height ? { dataUri: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, width: b.width, height: b.height } : null;
   return { name: b.name, accent: b.accent ?? PRODUCT_ACCENT, logo };
 }
@@ -55,8 +55,8 @@ export type BrandOutcome = { ok: true } | { ok: false; errors: BrandErrors };
  * field is checked before anything is written, so a refused form changes
  * nothing. Null when the study is not theirs (the page answers 404).
  */
-export async function changeStudyBrand(db: Db, consultant: Consultant, studyId: number, form: BrandForm): Promise<BrandOutcome | null> {
-  if (!studyOf(db, consultant.id, studyId)) return null;
+export async function changeStudyBrand(db: Store, consultant: Consultant, studyId: number, form: BrandForm): Promise<BrandOutcome | null> {
+  if (!(await studyOf(db, consultant.id, studyId))) return null;
   if (form.action === 'unbrand') {
     return write(db, studyId, { name: null, accent: null, logo: null });
   }
@@ -76,6 +76,6 @@ export async function changeStudyBrand(db: Db, consultant: Consultant, studyId: 
   return write(db, studyId, { name: name.value, accent: accent.value, logo });
 }
 
-function write(db: Db, studyId: number, change: Parameters<typeof updateStudyBrand>[2]): BrandOutcome {
-  return updateStudyBrand(db, studyId, change, new Date()) ? { ok: true } : { ok: false, errors: { name: 'The brand could not be saved. Try again.' } };
+async function write(db: Store, studyId: number, change: Parameters<typeof updateStudyBrand>[2]): Promise<BrandOutcome> {
+  return (await updateStudyBrand(db, studyId, change, new Date())) ? { ok: true } : { ok: false, errors: { name: 'The brand could not be saved. Try again.' } };
 }

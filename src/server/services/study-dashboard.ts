@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Study, StudyWave } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { publishedScore } from '../../domain/anonymity.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { describePeerGroup } from '../../domain/peers.ts';
@@ -34,27 +34,29 @@ export interface StudyDashboard {
  * latest). Undefined for a wave the study does not have. The caller has
  * checked that the study is the consultant's.
  */
-export function studyDashboard(db: Db, instrument: Instrument, study: Study, waveNumber: number | null, minGroup: number): StudyDashboard | undefined {
-  const waves = wavesOf(db, study.id);
+export async function studyDashboard(db: Store, instrument: Instrument, study: Study, waveNumber: number | null, minGroup: number): Promise<StudyDashboard | undefined> {
+  const waves = await wavesOf(db, study.id);
   const latest = waves.at(-1);
   const wave = waveNumber === null ? latest : waves.find((w) => w.number === waveNumber);
   if (!wave || !latest) return undefined;
   // The invitations page's own counts; the study's link (no company) under null.
-  const invited = new Map(countsOfWave(db, study.id, wave.id).map((c) => [c.companyId, c.invited]));
-  const { started, completed } = progressOfWave(db, study.id, wave.id);
-  const companies = companiesOf(db, study.id).map(
-    (c): DashboardCompany => ({
+  const invited = new Map((await countsOfWave(db, study.id, wave.id)).map((c) => [c.companyId, c.invited]));
+  const { started, completed } = await progressOfWave(db, study.id, wave.id);
+  const companies: DashboardCompany[] = [];
+  for (const c of await companiesOf(db, study.id)) {
+    const figures = await figuresOf(db, instrument, await companyView(db, instrument, c.id, null, minGroup, wave.id), c.id, minGroup);
+    companies.push({
       id: c.id,
       name: c.name,
       invited: invited.get(c.id) ?? 0,
       started: started.get(c.id) ?? 0,
       completed: completed.get(c.id) ?? 0,
-      ...figuresOf(db, instrument, companyView(db, instrument, c.id, null, minGroup, wave.id), c.id, minGroup),
-      ...(wave.number > 1 ? { change: dashboardChange(companyRoundChange(db, instrument, c.id, wave, null, minGroup)) } : {}),
-    }),
-  );
+      ...figures,
+      ...(wave.number > 1 ? { change: dashboardChange(await companyRoundChange(db, instrument, c.id, wave, null, minGroup)) } : {}),
+    });
+  }
   const unlinked = { invited: invited.get(null) ?? 0, started: started.get(null) ?? 0, completed: completed.get(null) ?? 0 };
-  const links = linksOfWave(db, wave.id);
+  const links = await linksOfWave(db, wave.id);
   return {
     waves,
     wave,
@@ -62,7 +64,7 @@ export function studyDashboard(db: Db, instrument: Instrument, study: Study, wav
     companies,
     unlinked,
     totals: totalsOf([...companies, unlinked]),
-    completionTimes: completionTimesOfWave(db, study.id, wave.id),
+    completionTimes: await completionTimesOfWave(db, study.id, wave.id),
     studyLink: links.find((l) => l.companyId === null)?.token ?? null,
     companyLinks: new Map(links.filter((l) => l.companyId !== null).map((l) => [l.companyId!, l.token])),
   };
@@ -83,7 +85,13 @@ function dashboardChange(comparison: RoundComparison | null): DashboardCompany['
  * company view: nothing at all while the view holds the figures back (fewer
  * than k + 1 respondents), so no figure of a smaller group reaches the page.
  */
-function figuresOf(db: Db, instrument: Instrument, view: CompanyView, companyId: number, minGroup: number): Pick<DashboardCompany, 'scores' | 'needed' | 'category' | 'peer'> {
+async function figuresOf(
+  db: Store,
+  instrument: Instrument,
+  view: CompanyView,
+  companyId: number,
+  minGroup: number,
+): Promise<Pick<DashboardCompany, 'scores' | 'needed' | 'category' | 'peer'>> {
   const aggregate = view.aggregate;
   const first = view.published[0];
   if (!aggregate || !first) return { scores: null, needed: view.needed, category: null, peer: null };
@@ -96,14 +104,14 @@ function figuresOf(db: Db, instrument: Instrument, view: CompanyView, companyId:
   const velocity = aggregate.scores.velocity;
   if (velocity === null) return { scores, needed: view.needed, category: null, peer: null };
   // Placed as the company report places it: the company's score among its benchmark peers, the company's own people left out.
-  const own = findScore(db, first.id);
+  const own = await findScore(db, first.id);
   const position =
     own &&
-    peerPosition(
+    (await peerPosition(
       db,
       { participantId: first.id, companyId, velocity, instrumentVersion: own.instrumentVersion, population: own.population, industry: first.industry, employees: first.employees },
       minGroup,
-    );
+    ));
   // A company that does not count in the benchmark is not placed exactly among peers (as in its report).
   const peer =
     position && own.population !== 'unverified'

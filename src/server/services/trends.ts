@@ -1,21 +1,18 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { studyWaves, type Participant, type StudyWave } from '../../../db/schema.ts';
+import type { Participant, StudyWave } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import type { Instrument } from '../../domain/instrument.ts';
+import type { ParticipantScores } from '../../domain/scoring.ts';
 import { companyTrend, retakeTrend, type RoundComparison, type Trend } from '../../domain/trend.ts';
 import { completedOfCompany, findParticipant } from '../repositories/participants.ts';
 import { companiesOf, wavesOf } from '../repositories/studies.ts';
+import { findWave } from '../repositories/wave-by-id.ts';
 import { companyView, ownScores, type CompanyView } from './company-view.ts';
 
 export type { RoundComparison };
 
-function waveById(db: Db, waveId: number | null): StudyWave | undefined {
-  return waveId === null ? undefined : db.select().from(studyWaves).where(eq(studyWaves.id, waveId)).get();
-}
-
 /** The round just before `wave` in its study, if any. */
-export function roundBefore(db: Db, wave: StudyWave): StudyWave | undefined {
-  return wavesOf(db, wave.studyId)
+export async function roundBefore(db: Store, wave: StudyWave): Promise<StudyWave | undefined> {
+  return (await wavesOf(db, wave.studyId))
     .filter((w) => w.number < wave.number)
     .at(-1);
 }
@@ -31,9 +28,14 @@ function onOtherVersionOnly(members: readonly Participant[], waveId: number, ver
 }
 
 /** The trend between two published company views; the item sets keep the bootstrap to what each figure was built from. */
-function trendOfViews(db: Db, instrument: Instrument, before: CompanyView, after: CompanyView): Trend {
-  const side = (v: CompanyView) => ({ respondents: v.published.map((p) => ownScores(db, instrument, p)), items: new Set(v.aggregate!.itemScores.keys()) });
-  return companyTrend(instrument, side(before), side(after));
+async function trendOfViews(db: Store, instrument: Instrument, before: CompanyView, after: CompanyView): Promise<Trend> {
+  const side = async (v: CompanyView) => {
+    const respondents: ParticipantScores[] = [];
+    for (const p of v.published) respondents.push(await ownScores(db, instrument, p));
+    return { respondents, items: new Set(v.aggregate!.itemScores.keys()) };
+  };
+  const b = await side(before);
+  return companyTrend(instrument, b, await side(after));
 }
 
 /**
@@ -44,27 +46,27 @@ function trendOfViews(db: Db, instrument: Instrument, before: CompanyView, after
  * response, when they retook, reads the earlier round as they did then.
  * Null reader: the consultant's copy.
  */
-export function companyRoundChange(
-  db: Db,
+export async function companyRoundChange(
+  db: Store,
   instrument: Instrument,
   companyId: number,
   wave: StudyWave,
   reader: Participant | null,
   minGroup: number,
-): RoundComparison | null {
-  const earlier = roundBefore(db, wave);
+): Promise<RoundComparison | null> {
+  const earlier = await roundBefore(db, wave);
   if (!earlier) return null;
   const rounds = { roundBefore: earlier.number, roundAfter: wave.number };
-  const members = completedOfCompany(db, companyId);
+  const members = await completedOfCompany(db, companyId);
   if (onOtherVersionOnly(members, earlier.id, instrument.version, minGroup) || onOtherVersionOnly(members, wave.id, instrument.version, minGroup)) {
     return { status: 'questionnaire-changed', ...rounds };
   }
-  const previous = reader?.previousId ? findParticipant(db, reader.previousId) : undefined;
+  const previous = reader?.previousId ? await findParticipant(db, reader.previousId) : undefined;
   const earlierReader = previous && previous.waveId === earlier.id && previous.companyId === companyId ? previous : null;
-  const after = companyView(db, instrument, companyId, reader, minGroup, wave.id);
-  const before = companyView(db, instrument, companyId, earlierReader, minGroup, earlier.id);
+  const after = await companyView(db, instrument, companyId, reader, minGroup, wave.id);
+  const before = await companyView(db, instrument, companyId, earlierReader, minGroup, earlier.id);
   if (!after.aggregate || !before.aggregate) return null;
-  return { status: 'compared', ...rounds, trend: trendOfViews(db, instrument, before, after) };
+  return { status: 'compared', ...rounds, trend: await trendOfViews(db, instrument, before, after) };
 }
 
 /**
@@ -72,9 +74,9 @@ export function companyRoundChange(
  * results and company report show it; null without a company, a study
  * round before theirs, or figures the reader may see on both sides.
  */
-export function readerCompanyChange(db: Db, instrument: Instrument, participant: Participant, minGroup: number): RoundComparison | null {
+export async function readerCompanyChange(db: Store, instrument: Instrument, participant: Participant, minGroup: number): Promise<RoundComparison | null> {
   if (participant.companyId === null) return null;
-  const wave = waveById(db, participant.waveId);
+  const wave = await findWave(db, participant.waveId);
   return wave ? companyRoundChange(db, instrument, participant.companyId, wave, participant, minGroup) : null;
 }
 
@@ -83,15 +85,16 @@ export function readerCompanyChange(db: Db, instrument: Instrument, participant:
  * answers on both sides, so no anonymity question arises); null for a
  * response that is not a finished retake of a finished one.
  */
-export function ownRetakeChange(db: Db, instrument: Instrument, participant: Participant): RoundComparison | null {
+export async function ownRetakeChange(db: Store, instrument: Instrument, participant: Participant): Promise<RoundComparison | null> {
   if (participant.previousId === null || participant.status !== 'completed') return null;
-  const previous = findParticipant(db, participant.previousId);
+  const previous = await findParticipant(db, participant.previousId);
   if (!previous || previous.status !== 'completed') return null;
-  const rounds = { roundBefore: waveById(db, previous.waveId)?.number ?? 1, roundAfter: waveById(db, participant.waveId)?.number ?? 2 };
+  const rounds = { roundBefore: (await findWave(db, previous.waveId))?.number ?? 1, roundAfter: (await findWave(db, participant.waveId))?.number ?? 2 };
   if (previous.instrumentVersion !== participant.instrumentVersion || participant.instrumentVersion !== instrument.version) {
     return { status: 'questionnaire-changed', ...rounds };
   }
-  const trend = retakeTrend(instrument, ownScores(db, instrument, previous).itemScores, ownScores(db, instrument, participant).itemScores);
+  const before = (await ownScores(db, instrument, previous)).itemScores;
+  const trend = retakeTrend(instrument, before, (await ownScores(db, instrument, participant)).itemScores);
   return { status: 'compared', ...rounds, trend };
 }
 
@@ -110,11 +113,15 @@ export interface CompanyTrendRow {
  * respondents each on this questionnaire version), otherwise null. A study
  * with one round gives null for every company.
  */
-export function studyTrend(db: Db, instrument: Instrument, studyId: number, minGroup: number): CompanyTrendRow[] {
-  const latest = wavesOf(db, studyId).at(-1);
-  return companiesOf(db, studyId).map((c) => ({
-    companyId: c.id,
-    name: c.name,
-    change: latest ? companyRoundChange(db, instrument, c.id, latest, null, minGroup) : null,
-  }));
+export async function studyTrend(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<CompanyTrendRow[]> {
+  const latest = (await wavesOf(db, studyId)).at(-1);
+  const rows: CompanyTrendRow[] = [];
+  for (const c of await companiesOf(db, studyId)) {
+    rows.push({
+      companyId: c.id,
+      name: c.name,
+      change: latest ? await companyRoundChange(db, instrument, c.id, latest, null, minGroup) : null,
+    });
+  }
+  return rows;
 }

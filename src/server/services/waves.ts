@@ -1,5 +1,5 @@
-import type { Db } from '../../../db/client.ts';
 import type { Consultant, StudyWave } from '../../../db/schema.ts';
+import type { Store } from '../data/store.ts';
 import { newToken } from '../auth/tokens.ts';
 import { insertWave, studyOf } from '../repositories/studies.ts';
 
@@ -13,9 +13,9 @@ export type NewWaveOutcome = { ok: true; wave: StudyWave } | { ok: false; reason
  * must be reopened first, since a new round of a closed study could take
  * nobody.
  */
-export function startNewWave(db: Db, consultant: Consultant, studyId: number): NewWaveOutcome {
-  const study = studyOf(db, consultant.id, studyId);
+export async function startNewWave(db: Store, consultant: Consultant, studyId: number): Promise<NewWaveOutcome> {
+  const study = await studyOf(db, consultant.id, studyId);
   if (!study) return { ok: false, reason: 'not-found' };
   if (study.status !== 'open') return { ok: false, reason: 'closed' };
-  return { ok: true, wave: insertWave(db, studyId, newToken) };
+  return { ok: true, wave: await insertWave(db, studyId, newToken) };
 }
