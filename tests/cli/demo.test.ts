@@ -19,16 +19,16 @@ const statsTotal = (db: Database.Database) =>
   count(db, "SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'");
 
 describe('velocity demo remove', { timeout: PROCESSES_TEST_MS }, () => {
-  it('deletes every demo participant with their answers, numbers and scores, keeps real ones, and rebuilds the statistics', () => {
+  it('deletes every demo participant with their answers, numbers and scores, keeps real ones, and rebuilds the statistics', async () => {
     const path = join(tmp.dir, 'd.sqlite');
     expect(runCli(['seed', '--create', '--count', '40', '--seed', '5', '--db', path]).status).toBe(0);
     const db = openMigrated(path);
-    const real = addParticipant(db, { companyName: 'Real Co' });
-    saveAnswers(db, real.id, completeAnswers());
-    saveNumbers(db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
-    expect(finishParticipant(db, instrument, real.id, new Date(), { clientAddress: '192.0.2.7' }).population).toBe('benchmark');
-    const inProgress = addParticipant(db, { companyName: 'Still answering' });
-    db.$client.close();
+    const real = await addParticipant(db, { companyName: 'Real Co' });
+    await saveAnswers(db, real.id, completeAnswers());
+    await saveNumbers(db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
+    expect((await finishParticipant(db, instrument, real.id, new Date(), { clientAddress: '192.0.2.7' })).population).toBe('benchmark');
+    const inProgress = await addParticipant(db, { companyName: 'Still answering' });
+    db.db.$client.close();
 
     const raw = new Database(path, { readonly: true });
     expect(count(raw, "SELECT count(*) AS n FROM scores WHERE population = 'demo'")).toBe(40);

@@ -14,15 +14,15 @@ const tmp = tempDir('velocity-cli-report-');
 const dbPath = join(tmp.dir, 'report.sqlite');
 let unfinished = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 60, seed: 4 });
-  unfinished = insertParticipant(db, {
+  await seedParticipants(db, instrument, { count: 60, seed: 4 });
+  unfinished = (await insertParticipant(db, {
     role: 'rep', companyName: 'Open Ltd', industry: 'other', employees: '1-49', salesTeam: '1-5', region: 'europe', motion: 'inside',
     instrumentId: instrument.id, instrumentVersion: instrument.version, resumeTokenHash: 'x'.repeat(64), updatedAt: new Date(),
-  }).id;
-  expect(db.select().from(participants).all().length).toBe(61);
-  db.$client.close();
+  })).id;
+  expect(db.db.select().from(participants).all().length).toBe(61);
+  db.db.$client.close();
 });
 afterAll(() => tmp.cleanup());
 

@@ -43,11 +43,11 @@ describe('velocity seed', { timeout: PROCESSES_TEST_MS }, () => {
     expect(read(a, 'SELECT * FROM answers ORDER BY participant_id, item_id')).toEqual(read(b, 'SELECT * FROM answers ORDER BY participant_id, item_id'));
   });
 
-  it('seeds, through its worker thread, the rows and peer statistics seedParticipants writes in process', () => {
+  it('seeds, through its worker thread, the rows and peer statistics seedParticipants writes in process', async () => {
     const t = openTempDb();
     try {
-      seedParticipants(t.db, instrument, { count: 50, seed: 3 });
-      t.db.$client.close();
+      await seedParticipants(t.db, instrument, { count: 50, seed: 3 });
+      t.db.db.$client.close();
       for (const sql of [
         'SELECT participant_id, velocity, value, number, win_rate, cycle, personal, industry, employees, region FROM scores ORDER BY participant_id',
         'SELECT * FROM answers ORDER BY participant_id, item_id',

@@ -23,17 +23,17 @@ beforeAll(async () => {
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'consultant@example.com', password: 'a long enough password' });
   // A benchmark of 300 and an earlier study with one company of six respondents (k others than any reader), for comparing and drilling down.
-  seedParticipants(db, instrument, { count: 300, seed: 12 });
-  const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
-  const study = insertStudy(db, consultantId, 'Benelux 2026', 'e2e-benelux-2026');
-  const company = insertCompany(db, study.id, 'Zoë Ørsted Logistics', 'e2e-benelux-company');
-  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
+  await seedParticipants(db, instrument, { count: 300, seed: 12 });
+  const consultantId = (db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
+  const study = await insertStudy(db, consultantId, 'Benelux 2026', 'e2e-benelux-2026');
+  const company = await insertCompany(db, study.id, 'Zoë Ørsted Logistics', 'e2e-benelux-company');
+  db.db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 1 AND 60').run(study.id);
   // Moved into the study by hand: into its first round too, as joining through its link would.
-  db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-  db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(company.id, company.name);
-  db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
-  rebuildPeerStats(db, instrument);
-  db.$client.close();
+  db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
+  db.db.$client.prepare('UPDATE participants SET company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(company.id, company.name);
+  db.db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
+  await rebuildPeerStats(db, instrument);
+  db.db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
 }, SETUP_MS);

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { mailOrigin } from '../../src/server/mail/enabled.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
@@ -26,7 +26,7 @@ const STEP_MS = BROWSER_TEST_MS;
 let site: RunningSite;
 let browser: Browser;
 let sink: SmtpSink;
-let db: Db;
+let db: Store;
 let studyId: number;
 
 beforeAll(async () => {
@@ -41,10 +41,10 @@ beforeAll(async () => {
   expect(mailOrigin()).toBe(site.base);
   db = openMigrated(dbPath);
   await createConsultant(db, { email: 'owner@example.com', password: PASSWORD });
-  const owner = db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
-  studyId = insertStudy(db, owner.id, 'Spring pipeline review', 'spring-study-0001').id;
-  insertCompany(db, studyId, 'Acme', 'spring-acme-00001');
-  insertCompany(db, studyId, 'Globex', 'spring-globex-0001');
+  const owner = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
+  studyId = (await insertStudy(db, owner.id, 'Spring pipeline review', 'spring-study-0001')).id;
+  await insertCompany(db, studyId, 'Acme', 'spring-acme-00001');
+  await insertCompany(db, studyId, 'Globex', 'spring-globex-0001');
   browser = await launchChromium();
 }, SETUP_MS);
 
@@ -52,7 +52,7 @@ afterAll(async () => {
   await browser?.close();
   await site?.stop();
   await sink?.close();
-  if (db?.$client.open) db.$client.close();
+  if (db?.db.$client.open) db.db.$client.close();
   tmp.cleanup();
 });
 
@@ -69,7 +69,7 @@ async function deliver(before: number, expected: number): Promise<void> {
 }
 
 /** Moves every invitation's last mail two days into the past: the reminder schedule sees them as due, as it would two days on. */
-const ageInvitations = () => db.$client.prepare('UPDATE invitations SET last_queued_at = last_queued_at - ?').run(2 * DAY + 60_000);
+const ageInvitations = () => db.db.$client.prepare('UPDATE invitations SET last_queued_at = last_queued_at - ?').run(2 * DAY + 60_000);
 
 const inbox = (address: string) => sink.received.filter((r) => r.to.includes(address));
 const linkIn = (raw: string, path: 'i' | 'unsubscribe') => {
@@ -203,13 +203,13 @@ describe('a study run by e-mail', () => {
   }, JOURNEYS_MS);
 
   it('reminders go only to those who have not finished, and unsubscribing stops them', async () => {
-    db.$client.prepare('UPDATE studies SET reminder_days = 2, reminder_max = 3 WHERE id = ?').run(studyId);
+    db.db.$client.prepare('UPDATE studies SET reminder_days = 2, reminder_max = 3 WHERE id = ?').run(studyId);
     // Not yet due: the invitations went out moments ago.
-    expect(queueDueReminders(db, new Date())).toBe(0);
+    expect(await queueDueReminders(db, new Date())).toBe(0);
     ageInvitations();
     // The scheduler's job, run here rather than waiting for the server's next tick; the server's loop sends what it queues.
     const before = sink.received.length;
-    expect(queueDueReminders(db, new Date())).toBe(2);
+    expect(await queueDueReminders(db, new Date())).toBe(2);
     await deliver(before, 2);
     expect(inbox(people.ann)).toHaveLength(1);
     expect(inbox(people.eve)).toHaveLength(1);
@@ -237,7 +237,7 @@ describe('a study run by e-mail', () => {
 
     ageInvitations();
     const later = sink.received.length;
-    expect(queueDueReminders(db, new Date())).toBe(1);
+    expect(await queueDueReminders(db, new Date())).toBe(1);
     await deliver(later, 1);
     expect(inbox(people.bob)).toHaveLength(3);
     expect(inbox(people.finn)).toHaveLength(2);

@@ -24,11 +24,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 400, seed: 11, now: new Date('2026-06-01T00:00:00Z') });
+  await seedParticipants(db, instrument, { count: 400, seed: 11, now: new Date('2026-06-01T00:00:00Z') });
   // They stand in for real participants: demo data never enters a real participant's peer figures.
-  countSeededAsBenchmark(db);
-  rebuildPeerStats(db, instrument);
-  db.$client.close();
+  await countSeededAsBenchmark(db);
+  await rebuildPeerStats(db, instrument);
+  db.db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
 }, SETUP_MS);

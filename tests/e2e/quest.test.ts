@@ -29,11 +29,11 @@ const SLOW_MS = BROWSER_TEST_MS;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = addConsultant(db, 'c@example.com', PASSWORD);
-  const study = insertStudy(db, consultant.id, 'Autumn benchmark', 'quest-e2e-study-1');
+  const consultant = await addConsultant(db, 'c@example.com', PASSWORD);
+  const study = await insertStudy(db, consultant.id, 'Autumn benchmark', 'quest-e2e-study-1');
   ids = { study: study.id, company: 0 };
-  ids.company = insertCompany(db, study.id, 'Contoso Robotics', 'quest-e2e-company', { industry: 'software-saas', employees: '250-999', region: 'europe' }).id;
-  db.$client.close();
+  ids.company = (await insertCompany(db, study.id, 'Contoso Robotics', 'quest-e2e-company', { industry: 'software-saas', employees: '250-999', region: 'europe' })).id;
+  db.db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

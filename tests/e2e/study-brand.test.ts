@@ -20,10 +20,10 @@ let studyId: number;
 beforeAll(async () => {
   const db = openMigrated(join(tmp.dir, 'b.sqlite'));
   await createConsultant(db, { email: 'brand@example.com', password: 'a long enough password' });
-  const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
-  studyId = insertStudy(db, consultantId, 'Spring 2026 sales study', 'e2e-brand-study').id;
-  insertCompany(db, studyId, 'Contoso', 'e2e-brand-company');
-  db.$client.close();
+  const consultantId = (db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
+  studyId = (await insertStudy(db, consultantId, 'Spring 2026 sales study', 'e2e-brand-study')).id;
+  await insertCompany(db, studyId, 'Contoso', 'e2e-brand-company');
+  db.db.$client.close();
   writeFileSync(join(tmp.dir, 'logo.svg'), BENIGN_SVG);
   site = await startSite(join(tmp.dir, 'b.sqlite'));
   browser = await launchChromium();

@@ -19,9 +19,9 @@ beforeAll(async () => {
   const dbPath = join(tmp.dir, 'd.sqlite');
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'consultant@example.com', password: PASSWORD });
-  const consultantId = (db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
-  fx = buildDashboardStudy(db, consultantId);
-  db.$client.close();
+  const consultantId = (db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number }).id;
+  fx = await buildDashboardStudy(db, consultantId);
+  db.db.$client.close();
   site = await startSite(dbPath);
   browser = await launchChromium();
 }, SETUP_MS);

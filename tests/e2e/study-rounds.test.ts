@@ -65,7 +65,7 @@ beforeAll(async () => {
   port = Number(new URL(site.base).port);
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'owner@example.com', password: PASSWORD });
-  db.$client.close();
+  db.db.$client.close();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   consultant = await context.newPage();

@@ -1,6 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
-import { consultants, type Consultant } from '../../db/schema.ts';
+import type { Consultant } from '../../db/schema.ts';
+import type { Store } from '../../src/server/data/store.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 
 /**
  * A stored password hash in the production format with a cost of N = 2^10
@@ -15,6 +16,6 @@ export function cheapHash(password: string): string {
 }
 
 /** A consultant row with a cheap hash of `password`, bypassing the password policy. */
-export function addConsultant(db: Db, email: string, password: string): Consultant {
-  return db.insert(consultants).values({ email, passwordHash: cheapHash(password) }).returning().get();
+export async function addConsultant(db: Store, email: string, password: string): Promise<Consultant> {
+  return await insertConsultant(db, { email, passwordHash: cheapHash(password) });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { insertCompany, insertStudy, insertWave } from '../../src/server/repositories/studies.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -21,10 +21,10 @@ export interface DashboardFixture {
  * through the study link, completions spread over the round's days; and a
  * second study with two rounds. Seeded participants stand in for real ones.
  */
-export function buildDashboardStudy(db: Db, consultantId: number, now = new Date()): DashboardFixture {
+export async function buildDashboardStudy(db: Store, consultantId: number, now = new Date()): Promise<DashboardFixture> {
   const start = new Date(now.getTime() - 10 * DAY);
-  seedParticipants(db, instrument, { count: 240, seed: 31, now: new Date(start.getTime() - DAY) });
-  const study = insertStudy(db, consultantId, 'Nordics sales benchmark 2027', `dash-${randomBytes(8).toString('hex')}`);
+  await seedParticipants(db, instrument, { count: 240, seed: 31, now: new Date(start.getTime() - DAY) });
+  const study = await insertStudy(db, consultantId, 'Nordics sales benchmark 2027', `dash-${randomBytes(8).toString('hex')}`);
   const plan: [string, number, number][] = [
     // name, completed, still answering
     ['Boreal Software', 13, 2],
@@ -35,13 +35,14 @@ export function buildDashboardStudy(db: Db, consultantId: number, now = new Date
   ];
   const companies: Record<string, number> = {};
   let next = 1;
-  const sql = db.$client;
+  // The fixture's own moves, straight on the SQLite connection (nothing else uses it while a test builds this).
+  const sql = db.db.$client;
   const move = sql.prepare('UPDATE participants SET study_id = ?, company_id = ?, company_name = ?, completed_at = ? WHERE id = ?');
   const unfinish = sql.prepare("UPDATE participants SET status = 'in_progress', completed_at = NULL WHERE id = ?");
   const unscore = sql.prepare('DELETE FROM scores WHERE participant_id = ?');
   const when = (i: number) => start.getTime() + ((i * 7) % 9) * DAY + 3_600_000 * (9 + (i % 8));
   for (const [name, done, answering] of plan) {
-    const company = insertCompany(db, study.id, name, `dash-${randomBytes(8).toString('hex')}`);
+    const company = await insertCompany(db, study.id, name, `dash-${randomBytes(8).toString('hex')}`);
     companies[name] = company.id;
     for (let i = 0; i < done + answering; i++) {
       const id = next++;
@@ -67,8 +68,8 @@ export function buildDashboardStudy(db: Db, consultantId: number, now = new Date
   sql.prepare('UPDATE study_waves SET created_at = ? WHERE study_id = ?').run(start.getTime(), study.id);
 
   // The second study: round 1 has Aurora's six, round 2 only two so far.
-  const rounds = insertStudy(db, consultantId, 'Benelux 2026', `dash-${randomBytes(8).toString('hex')}`);
-  const aurora = insertCompany(db, rounds.id, 'Aurora Freight', `dash-${randomBytes(8).toString('hex')}`);
+  const rounds = await insertStudy(db, consultantId, 'Benelux 2026', `dash-${randomBytes(8).toString('hex')}`);
+  const aurora = await insertCompany(db, rounds.id, 'Aurora Freight', `dash-${randomBytes(8).toString('hex')}`);
   for (let i = 0; i < 6; i++) {
     const id = next++;
     move.run(rounds.id, aurora.id, 'Aurora Freight', when(id), id);
@@ -76,7 +77,7 @@ export function buildDashboardStudy(db: Db, consultantId: number, now = new Date
   sql.prepare('UPDATE study_waves SET created_at = ? WHERE study_id = ?').run(start.getTime() - 200 * DAY, rounds.id);
   sql.prepare('UPDATE studies SET created_at = ? WHERE id = ?').run(start.getTime() - 200 * DAY, rounds.id);
   sql.exec('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL');
-  insertWave(db, rounds.id, () => `dash-${randomBytes(8).toString('hex')}`);
+  await insertWave(db, rounds.id, () => `dash-${randomBytes(8).toString('hex')}`);
   const round2 = sql.prepare('SELECT id FROM study_waves WHERE study_id = ? AND number = 2').get(rounds.id) as { id: number };
   for (let i = 0; i < 2; i++) {
     const id = next++;
@@ -84,7 +85,7 @@ export function buildDashboardStudy(db: Db, consultantId: number, now = new Date
     sql.prepare('UPDATE participants SET wave_id = ? WHERE id = ?').run(round2.id, id);
   }
   sql.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id FROM participants p WHERE p.id = scores.participant_id');
-  countSeededAsBenchmark(db);
-  rebuildPeerStats(db, instrument);
+  await countSeededAsBenchmark(db);
+  await rebuildPeerStats(db, instrument);
   return { studyId: study.id, companies, roundsStudyId: rounds.id };
 }

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
-import { consultants, studies, type NewParticipant, type Participant } from '../../db/schema.ts';
+import type { NewParticipant, Participant } from '../../db/schema.ts';
 import type { Population } from '../../src/domain/population.ts';
 import { insertParticipant } from '../../src/server/repositories/participants.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { upsertScore } from '../../src/server/repositories/scores.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
 import { insertStudy, insertCompany, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { instrument } from './instrument.ts';
 
 /** An in-progress participant with a plausible profile, in its study's latest wave; any field can be overridden. */
-export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}): Participant {
-  const waveId = overrides.studyId ? (latestWaveOf(db, overrides.studyId)?.id ?? null) : null;
-  return insertParticipant(db, {
+export async function addParticipant(db: Store, overrides: Partial<NewParticipant> = {}): Promise<Participant> {
+  const waveId = overrides.studyId ? ((await latestWaveOf(db, overrides.studyId))?.id ?? null) : null;
+  return await insertParticipant(db, {
     waveId,
     role: 'rep',
     companyName: 'Test Company',
@@ -33,25 +34,25 @@ export function addParticipant(db: Db, overrides: Partial<NewParticipant> = {}):
  * statistics whose inputs the test wants to choose exactly; in the benchmark
  * unless told otherwise, finished now unless told when.
  */
-export function addScored(
-  db: Db,
+export async function addScored(
+  db: Store,
   s: { industry: string; employees: string; velocity: number; region?: string; population?: Population; at?: Date },
-): number {
+): Promise<number> {
   const at = s.at ?? new Date();
-  const p = addParticipant(db, { industry: s.industry, employees: s.employees, ...(s.region ? { region: s.region } : {}), status: 'completed', completedAt: at });
+  const p = await addParticipant(db, { industry: s.industry, employees: s.employees, ...(s.region ? { region: s.region } : {}), status: 'completed', completedAt: at });
   const scores = {
     itemScores: new Map<string, number>(),
     company: { value: null, number: null, winRate: null, cycle: null, velocity: s.velocity },
     personal: { approach: null, execution: null, personal: null },
   };
-  upsertScore(db, scoreRow(p, scores, at, s.population ?? 'benchmark'));
+  await upsertScore(db, scoreRow(p, scores, at, s.population ?? 'benchmark'));
   return p.id;
 }
 
 /** A consultant's study with one company link, "Acme": the ids a company's respondents are added under. */
-export function addStudyWithCompany(db: Db): { studyId: number; companyId: number } {
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const studyId = insertStudy(db, consultant.id, 'Study', 'invite').id;
-  const companyId = insertCompany(db, studyId, 'Acme', 'acme').id;
+export async function addStudyWithCompany(db: Store): Promise<{ studyId: number; companyId: number }> {
+  const consultant = await insertConsultant(db, { email: 'c@example.com', passwordHash: 'x' });
+  const studyId = (await insertStudy(db, consultant.id, 'Study', 'invite')).id;
+  const companyId = (await insertCompany(db, studyId, 'Acme', 'acme')).id;
   return { studyId, companyId };
 }

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../../db/client.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import type { Store } from '../../src/server/data/store.ts';
 
 /** A folder of its own under the system temp dir, removed by `cleanup`. */
 export function tempDir(prefix = 'velocity-test-'): { dir: string; cleanup: () => void } {
@@ -11,7 +11,7 @@ export function tempDir(prefix = 'velocity-test-'): { dir: string; cleanup: () =
 }
 
 export interface TempDb {
-  db: Db;
+  db: Store;
   path: string;
   /** Closes the connection and removes the folder (WAL and SHM files included). */
   cleanup: () => void;
@@ -26,7 +26,7 @@ export function openTempDb(): TempDb {
     db,
     path,
     cleanup: () => {
-      if (db.$client.open) db.$client.close();
+      if (db.db.$client.open) db.db.$client.close();
       cleanup();
     },
   };

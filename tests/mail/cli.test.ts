@@ -31,8 +31,8 @@ describe('velocity mail', () => {
   it('reports the outbox, sends what is due, and says so when SMTP is not set up', async () => {
     t = openTempDb();
     const queued = new Date(Date.now() - 90_000);
-    for (let i = 0; i < 3; i++) enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `cli:${i}`, to: `p${i}@example.com`, subject: 'Your link', text: 'Body' }, queued);
-    t.db.$client.close();
+    for (let i = 0; i < 3; i++) await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `cli:${i}`, to: `p${i}@example.com`, subject: 'Your link', text: 'Body' }, queued);
+    t.db.db.$client.close();
 
     const before = runCli(['--db', t.path, 'mail', 'status'], { timeoutMs: CLI_LIMIT_MS });
     expect(before.status).toBe(0);

@@ -57,8 +57,8 @@ describe('outbox delivery survives kill -9', () => {
   it('delivers 200 queued messages exactly once per Message-ID across two killed workers', async () => {
     t = openTempDb();
     const TOTAL = 200;
-    for (let i = 0; i < TOTAL; i++) enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `crash:${i}`, to: `p${i}@example.com`, subject: `Message ${i}`, text: `Body of crash:${i}` });
-    const intended = new Map(t.db.select().from(mailOutbox).all().map((r) => [r.messageId, r.dedupeKey]));
+    for (let i = 0; i < TOTAL; i++) await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `crash:${i}`, to: `p${i}@example.com`, subject: `Message ${i}`, text: `Body of crash:${i}` });
+    const intended = new Map(t.db.db.select().from(mailOutbox).all().map((r) => [r.messageId, r.dedupeKey]));
     sink = await startSmtpSink({ delayMs: SERVER_DELAY_MS });
     const s = sink;
 
@@ -85,7 +85,7 @@ describe('outbox delivery survives kill -9', () => {
       );
       expect(await exited).toBeNull();
       // The kill landed mid-batch: the dead worker still holds leased rows.
-      expect(t.db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sending')).all().length).toBeGreaterThan(0);
+      expect(t.db.db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sending')).all().length).toBeGreaterThan(0);
       await within(until(() => s.open() === 0), EVENTUALLY_MS, 'the server noticing the killed connection');
       s.release();
       kills++;
@@ -107,7 +107,7 @@ describe('outbox delivery survives kill -9', () => {
     const rawDuplicates = s.received.length - byId.size;
     console.log(`exactly-once test: ${s.received.length} accepted, ${byId.size} distinct Message-IDs, raw duplicates ${rawDuplicates} after ${kills} kills`);
     expect(rawDuplicates).toBeLessThanOrEqual(kills);
-    const rows = t.db.select().from(mailOutbox).all();
+    const rows = t.db.db.select().from(mailOutbox).all();
     expect(rows.every((r) => r.state === 'sent' && r.toAddress === null && r.textBody === null)).toBe(true);
   }, PROCESSES_TEST_MS);
 });
@@ -124,7 +124,7 @@ describe('outbox during an SMTP outage', () => {
   it('keeps messages pending with growing attempts and waits, then delivers each once when the server is back', async () => {
     t = openTempDb();
     const db = t.db;
-    for (let i = 0; i < 5; i++) enqueueMail(db, { kind: 'weekly-summary', dedupeKey: `outage:${i}`, to: `c${i}@example.com`, subject: `Summary ${i}`, text: `Summary body ${i}` });
+    for (let i = 0; i < 5; i++) await enqueueMail(db, { kind: 'weekly-summary', dedupeKey: `outage:${i}`, to: `c${i}@example.com`, subject: `Summary ${i}`, text: `Summary body ${i}` });
     const port = await freePort();
     const transport = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'bench@example.com', timeouts: { connectionMs: 5_000 } });
     let clock = new Date();
@@ -134,7 +134,7 @@ describe('outbox during an SMTP outage', () => {
       for (let attempt = 1; attempt <= 3; attempt++) {
         const r = await drainOnce(db, worker);
         expect(r).toMatchObject({ sent: 0, retrying: 5, failed: 0 });
-        const rows = db.select().from(mailOutbox).all();
+        const rows = db.db.select().from(mailOutbox).all();
         for (const row of rows) {
           expect(row).toMatchObject({ state: 'pending', attempts: attempt });
           expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
@@ -153,7 +153,7 @@ describe('outbox during an SMTP outage', () => {
       expect(new Set(sink.received.map((m) => m.messageId)).size).toBe(5);
       expect(await drainOnce(db, worker)).toMatchObject({ sent: 0 });
       expect(sink.received).toHaveLength(5);
-      expect(db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sent')).all()).toHaveLength(5);
+      expect(db.db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sent')).all()).toHaveLength(5);
     } finally {
       transport.close();
     }

@@ -28,22 +28,30 @@ describe('mail loop', () => {
       transport: { send: async (m) => void sent.push(m), close: () => (closed = true) },
       pollMs: 20,
       scheduleEveryMs: 0,
-      jobs: [{ name: 'test', run: (db, now) => void (jobRuns++, enqueueMail(db, { kind: 'weekly-summary', dedupeKey: 'job:1', to: 'a@example.com', subject: 's', text: 't' }, now)) }],
+      jobs: [
+        {
+          name: 'test',
+          run: async (db, now) => {
+            jobRuns++;
+            await enqueueMail(db, { kind: 'weekly-summary', dedupeKey: 'job:1', to: 'a@example.com', subject: 's', text: 't' }, now);
+          },
+        },
+      ],
       log: () => undefined,
     });
     await until(() => sent.length === 1);
     // Queued later, outside any job: the next poll picks it up.
-    enqueueMail(t.db, { kind: 'resume-link', dedupeKey: 'later', to: 'b@example.com', subject: 's', text: 't' });
+    await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: 'later', to: 'b@example.com', subject: 's', text: 't' });
     await until(() => sent.length === 2);
     await until(() => jobRuns > 2);
     await loop.stop();
     expect(closed).toBe(true);
     const runsAtStop = jobRuns;
-    enqueueMail(t.db, { kind: 'resume-link', dedupeKey: 'after-stop', to: 'c@example.com', subject: 's', text: 't' });
+    await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: 'after-stop', to: 'c@example.com', subject: 's', text: 't' });
     await new Promise((r) => setTimeout(r, 200));
     expect(jobRuns).toBe(runsAtStop);
     expect(sent.map((m) => m.to)).toEqual(['a@example.com', 'b@example.com']);
-    expect(t.db.select().from(mailOutbox).all().filter((r) => r.state === 'pending')).toHaveLength(1);
+    expect(t.db.db.select().from(mailOutbox).all().filter((r) => r.state === 'pending')).toHaveLength(1);
   });
 
   it('keeps running after a failing tick', async () => {

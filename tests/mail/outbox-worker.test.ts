@@ -14,41 +14,41 @@ afterEach(() => t.cleanup());
 const T0 = new Date('2031-03-03T09:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-function queue(n: number, now = T0) {
-  for (let i = 0; i < n; i++) enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `k:${i}`, to: `p${i}@example.com`, subject: `S${i}`, text: `Body ${i}` }, now);
+async function queue(n: number, now = T0): Promise<void> {
+  for (let i = 0; i < n; i++) await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `k:${i}`, to: `p${i}@example.com`, subject: `S${i}`, text: `Body ${i}` }, now);
 }
-const row = (key: string) => t.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, key)).get()!;
+const row = (key: string) => t.db.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, key)).get()!;
 const smtpError = (responseCode: number, message = 'refused') => Object.assign(new Error(message), { code: 'EENVELOPE', responseCode, response: `${responseCode} ${message}` });
 
 describe('claimDue', () => {
-  it('leases due rows once: a second claim before the lease ends gets none of them', () => {
-    queue(3);
-    const a = claimDue(t.db, T0, { limit: 10, leaseMs: 60_000, maxAttempts: 5 });
+  it('leases due rows once: a second claim before the lease ends gets none of them', async () => {
+    await queue(3);
+    const a = await claimDue(t.db, T0, { limit: 10, leaseMs: 60_000, maxAttempts: 5 });
     expect(a.map((m) => m.to)).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
     expect(row('k:0')).toMatchObject({ state: 'sending', attempts: 1, leaseUntil: at(60_000) });
-    expect(claimDue(t.db, at(59_999), { limit: 10, leaseMs: 60_000, maxAttempts: 5 })).toEqual([]);
+    expect(await claimDue(t.db, at(59_999), { limit: 10, leaseMs: 60_000, maxAttempts: 5 })).toEqual([]);
   });
 
-  it('takes over a row whose lease expired, and the first holder can no longer mark it', () => {
-    queue(1);
-    const [first] = claimDue(t.db, T0, { limit: 10, leaseMs: 1_000, maxAttempts: 5 });
-    const [second] = claimDue(t.db, at(1_001), { limit: 10, leaseMs: 1_000, maxAttempts: 5 });
+  it('takes over a row whose lease expired, and the first holder can no longer mark it', async () => {
+    await queue(1);
+    const [first] = await claimDue(t.db, T0, { limit: 10, leaseMs: 1_000, maxAttempts: 5 });
+    const [second] = await claimDue(t.db, at(1_001), { limit: 10, leaseMs: 1_000, maxAttempts: 5 });
     expect(second!.messageId).toBe(first!.messageId);
     expect(second!.attempts).toBe(2);
-    expect(markSent(t.db, first!, at(1_002))).toBe(false);
-    expect(markSent(t.db, second!, at(1_002))).toBe(true);
+    expect(await markSent(t.db, first!, at(1_002))).toBe(false);
+    expect(await markSent(t.db, second!, at(1_002))).toBe(true);
   });
 
-  it('does not claim a row whose time has not come', () => {
-    enqueueMail(t.db, { kind: 'reminder', dedupeKey: 'later', to: 'x@example.com', subject: 's', text: 't', notBefore: at(5_000) }, T0);
-    expect(claimDue(t.db, at(4_999), { limit: 10, leaseMs: 1_000, maxAttempts: 5 })).toEqual([]);
-    expect(claimDue(t.db, at(5_000), { limit: 10, leaseMs: 1_000, maxAttempts: 5 })).toHaveLength(1);
+  it('does not claim a row whose time has not come', async () => {
+    await enqueueMail(t.db, { kind: 'reminder', dedupeKey: 'later', to: 'x@example.com', subject: 's', text: 't', notBefore: at(5_000) }, T0);
+    expect(await claimDue(t.db, at(4_999), { limit: 10, leaseMs: 1_000, maxAttempts: 5 })).toEqual([]);
+    expect(await claimDue(t.db, at(5_000), { limit: 10, leaseMs: 1_000, maxAttempts: 5 })).toHaveLength(1);
   });
 
-  it('fails a row that crashed its senders too often instead of claiming it again', () => {
-    queue(1);
-    for (let i = 0; i < 3; i++) claimDue(t.db, at(i * 2_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 });
-    expect(claimDue(t.db, at(10_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 })).toEqual([]);
+  it('fails a row that crashed its senders too often instead of claiming it again', async () => {
+    await queue(1);
+    for (let i = 0; i < 3; i++) await claimDue(t.db, at(i * 2_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 });
+    expect(await claimDue(t.db, at(10_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 })).toEqual([]);
     expect(row('k:0')).toMatchObject({ state: 'failed', toAddress: null, textBody: null });
     expect(row('k:0').lastError).toMatch(/gave up after 3 attempts/);
   });
@@ -56,7 +56,7 @@ describe('claimDue', () => {
 
 describe('drainOnce', () => {
   it('sends each message with its stored Message-ID, then erases address, subject and bodies', async () => {
-    queue(2);
+    await queue(2);
     const ids = [row('k:0').messageId, row('k:1').messageId];
     const got: WireMessage[] = [];
     const r = await drainOnce(t.db, { send: async (m) => void got.push(m), now: () => T0 });
@@ -67,7 +67,7 @@ describe('drainOnce', () => {
   });
 
   it('retries a transient failure with doubling waits and gives up after the last attempt', async () => {
-    queue(1);
+    await queue(1);
     let clock = T0;
     const down = async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET' });
@@ -94,7 +94,7 @@ describe('drainOnce', () => {
   });
 
   it('fails a 5xx rejection at once and retries a 4xx', async () => {
-    queue(2);
+    await queue(2);
     const send = async (m: WireMessage) => {
       throw m.to === 'p0@example.com' ? smtpError(550, 'No such user') : smtpError(451, 'Try again later');
     };
@@ -105,7 +105,7 @@ describe('drainOnce', () => {
   });
 
   it('gives back rows it has no lease time left to send, without counting an attempt', async () => {
-    queue(3);
+    await queue(3);
     let clock = T0;
     const send = async () => {
       clock = new Date(clock.getTime() + 40_000);
@@ -117,10 +117,10 @@ describe('drainOnce', () => {
   });
 
   it('counts states and the oldest waiting message', async () => {
-    queue(2, T0);
-    enqueueMail(t.db, { kind: 'reminder', dedupeKey: 'late', to: 'l@example.com', subject: 's', text: 't' }, at(60_000));
+    await queue(2, T0);
+    await enqueueMail(t.db, { kind: 'reminder', dedupeKey: 'late', to: 'l@example.com', subject: 's', text: 't' }, at(60_000));
     await drainOnce(t.db, { send: async (m) => { if (m.to !== 'p0@example.com') throw smtpError(421, 'busy'); }, now: () => at(60_000) });
-    const s = outboxStatus(t.db);
+    const s = await outboxStatus(t.db);
     expect(s.counts).toEqual({ pending: 2, sending: 0, sent: 1, failed: 0 });
     expect(s.oldestWaiting).toEqual(T0);
     expect(s.recentErrors.map((e) => e.lastError)).toEqual(['421 busy', '421 busy']);

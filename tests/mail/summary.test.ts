@@ -3,10 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consultants, mailOutbox } from '../../db/schema.ts';
 import { isoWeek } from '../../src/domain/weekly-summary.ts';
 import { config } from '../../src/server/config.ts';
+import { onSqlite, transaction, type Store } from '../../src/server/data/store.ts';
 import { drainOnce } from '../../src/server/mail/outbox-worker.ts';
 import { runScheduledJobs } from '../../src/server/mail/scheduler.ts';
 import { queueWeeklySummaries } from '../../src/server/mail/summary.ts';
 import { createMailTransport } from '../../src/server/mail/transport.ts';
+import { insertConsultant, setWeeklySummary } from '../../src/server/repositories/consultants.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
@@ -19,31 +21,33 @@ afterEach(() => t.cleanup());
 const NOW = new Date('2031-03-06T08:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
-function consultant(email: string, weeklySummary: boolean) {
-  return t.db.insert(consultants).values({ email, name: 'Sam <Admin>', passwordHash: 'x', weeklySummary }).returning().all()[0]!;
+async function consultant(email: string, weeklySummary: boolean) {
+  const row = await insertConsultant(t.db, { email, name: 'Sam <Admin>', passwordHash: 'x' });
+  await setWeeklySummary(t.db, row.id, weeklySummary);
+  return { ...row, weeklySummary };
 }
 
-function finished(studyId: number, companyId: number | null, at: Date) {
-  return addParticipant(t.db, { studyId, companyId, status: 'completed', completedAt: at });
+async function finished(studyId: number, companyId: number | null, at: Date) {
+  return await addParticipant(t.db, { studyId, companyId, status: 'completed', completedAt: at });
 }
 
 describe('weekly summary job', () => {
   it('queues one summary per consultant and week, with progress and the companies that became visible', async () => {
     const k = config().PEER_MIN_GROUP;
-    const on = consultant('on@example.com', true);
-    const off = consultant('off@example.com', false);
-    const study = insertStudy(t.db, on.id, 'Q1 <b>review</b>', 'tok-q1');
-    insertStudy(t.db, off.id, 'Other study', 'tok-other');
-    const acme = insertCompany(t.db, study.id, 'Acme & Sons', 'tok-acme');
-    const slow = insertCompany(t.db, study.id, 'Slowco', 'tok-slow');
+    const on = await consultant('on@example.com', true);
+    const off = await consultant('off@example.com', false);
+    const study = await insertStudy(t.db, on.id, 'Q1 <b>review</b>', 'tok-q1');
+    await insertStudy(t.db, off.id, 'Other study', 'tok-other');
+    const acme = await insertCompany(t.db, study.id, 'Acme & Sons', 'tok-acme');
+    const slow = await insertCompany(t.db, study.id, 'Slowco', 'tok-slow');
     // Acme: k finished before this week, the (k+1)th this week → its figures appeared.
-    for (let i = 0; i < k; i++) finished(study.id, acme.id, daysAgo(10));
-    finished(study.id, acme.id, daysAgo(2));
-    finished(study.id, slow.id, daysAgo(1));
-    addParticipant(t.db, { studyId: study.id, companyId: slow.id });
+    for (let i = 0; i < k; i++) await finished(study.id, acme.id, daysAgo(10));
+    await finished(study.id, acme.id, daysAgo(2));
+    await finished(study.id, slow.id, daysAgo(1));
+    await addParticipant(t.db, { studyId: study.id, companyId: slow.id });
 
-    expect(runScheduledJobs(t.db, NOW)).toEqual([]);
-    const rows = t.db.select().from(mailOutbox).all();
+    expect(await runScheduledJobs(t.db, NOW)).toEqual([]);
+    const rows = t.db.db.select().from(mailOutbox).all();
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({ kind: 'weekly-summary', dedupeKey: `summary:${on.id}:${isoWeek(NOW)}`, toAddress: 'on@example.com', consultantId: on.id });
@@ -56,12 +60,12 @@ describe('weekly summary job', () => {
     expect(row.htmlBody).toContain(`/consultant/studies/${study.id}`);
 
     // Again the same day, and again six days later: nothing more.
-    runScheduledJobs(t.db, NOW);
-    runScheduledJobs(t.db, new Date(NOW.getTime() + 6 * 86_400_000));
-    expect(t.db.select().from(mailOutbox).all()).toHaveLength(1);
+    await runScheduledJobs(t.db, NOW);
+    await runScheduledJobs(t.db, new Date(NOW.getTime() + 6 * 86_400_000));
+    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(1);
     // A week later: the next one, quiet this time.
-    runScheduledJobs(t.db, new Date(NOW.getTime() + 7 * 86_400_000));
-    const next = t.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, `summary:${on.id}:${isoWeek(new Date(NOW.getTime() + 7 * 86_400_000))}`)).get();
+    await runScheduledJobs(t.db, new Date(NOW.getTime() + 7 * 86_400_000));
+    const next = t.db.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, `summary:${on.id}:${isoWeek(new Date(NOW.getTime() + 7 * 86_400_000))}`)).get();
     expect(next?.subject).toBe('Your studies this week: no new responses');
 
     // And it goes out through SMTP like every other message.
@@ -78,25 +82,25 @@ describe('weekly summary job', () => {
     }
   });
 
-  it('sends nothing to a consultant without an open study, and waits a week before looking again', () => {
-    const c = consultant('idle@example.com', true);
-    insertStudy(t.db, c.id, 'Closed one', 'tok-closed', 'closed');
-    runScheduledJobs(t.db, NOW);
-    expect(t.db.select().from(mailOutbox).all()).toHaveLength(0);
-    expect(t.db.select().from(consultants).where(eq(consultants.id, c.id)).get()!.summaryQueuedAt).toEqual(NOW);
+  it('sends nothing to a consultant without an open study, and waits a week before looking again', async () => {
+    const c = await consultant('idle@example.com', true);
+    await insertStudy(t.db, c.id, 'Closed one', 'tok-closed', 'closed');
+    await runScheduledJobs(t.db, NOW);
+    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(0);
+    expect(t.db.db.select().from(consultants).where(eq(consultants.id, c.id)).get()!.summaryQueuedAt).toEqual(NOW);
   });
 
-  it('runs each job in its own transaction: a failing job rolls back alone', () => {
-    const c = consultant('on@example.com', true);
-    insertStudy(t.db, c.id, 'Study', 'tok');
-    const failed = runScheduledJobs(
+  it('runs each job in its own transaction: a failing job rolls back alone', async () => {
+    const c = await consultant('on@example.com', true);
+    await insertStudy(t.db, c.id, 'Study', 'tok');
+    const failed = await runScheduledJobs(
       t.db,
       NOW,
       [
         {
           name: 'broken',
-          run: (db) => {
-            db.update(consultants).set({ name: 'changed' }).run();
+          run: async (db) => {
+            await onSqlite(db, (h) => h.update(consultants).set({ name: 'changed' }).run());
             throw new Error('boom');
           },
         },
@@ -105,10 +109,19 @@ describe('weekly summary job', () => {
       () => undefined,
     );
     expect(failed).toEqual(['broken']);
-    expect(t.db.select().from(consultants).get()!.name).toBe('Sam <Admin>');
-    expect(t.db.select().from(mailOutbox).all()).toHaveLength(1);
+    expect(t.db.db.select().from(consultants).get()!.name).toBe('Sam <Admin>');
+    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(1);
     // A job that opens a transaction of its own runs as a savepoint inside the job's.
-    expect(runScheduledJobs(t.db, NOW, [{ name: 'nested', run: (db) => db.transaction((tx) => void tx.update(consultants).set({ name: 'Nested' }).run(), { behavior: 'immediate' }) }])).toEqual([]);
-    expect(t.db.select().from(consultants).get()!.name).toBe('Nested');
+    const nested = async (db: Store) => {
+      await transaction(
+        db,
+        async (tx) => {
+          await onSqlite(tx, (h) => h.update(consultants).set({ name: 'Nested' }).run());
+        },
+        { behavior: 'immediate' },
+      );
+    };
+    expect(await runScheduledJobs(t.db, NOW, [{ name: 'nested', run: nested }])).toEqual([]);
+    expect(t.db.db.select().from(consultants).get()!.name).toBe('Nested');
   });
 });

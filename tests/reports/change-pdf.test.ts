@@ -26,14 +26,14 @@ function optionAt(item: Item, at: number): string {
   return sorted[Math.round(at * (sorted.length - 1))]!.id;
 }
 
-function answer(participantId: number, level: number) {
-  saveAnswers(t.db, participantId, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
-  finishParticipant(t.db, instrument, participantId);
-  return findParticipant(t.db, participantId)!;
+async function answer(participantId: number, level: number) {
+  await saveAnswers(t.db, participantId, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
+  await finishParticipant(t.db, instrument, participantId);
+  return (await findParticipant(t.db, participantId))!;
 }
 
-function respondent(level: number) {
-  return answer(addParticipant(t.db, { companyName: 'Acme', studyId, companyId, role: n++ % 2 ? 'rep' : 'manager' }).id, level);
+async function respondent(level: number) {
+  return await answer((await addParticipant(t.db, { companyName: 'Acme', studyId, companyId, role: n++ % 2 ? 'rep' : 'manager' })).id, level);
 }
 
 /** The PDF as text, laid out as printed. */
@@ -43,23 +43,23 @@ function textOf(pdf: Buffer, name: string): string {
   return spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
 }
 
-let retaker: ReturnType<typeof respondent>;
-beforeAll(() => {
+let retaker: Awaited<ReturnType<typeof respondent>>;
+beforeAll(async () => {
   t = openTempDb();
-  ({ studyId, companyId } = addStudyWithCompany(t.db));
-  const first = respondent(0.25);
-  for (let i = 0; i < K; i++) respondent(i % 2 ? 0 : 0.25);
-  insertWave(t.db, studyId, () => `round-2-${n++}`);
-  const retake = startRetake(t.db, instrument, first.id);
+  ({ studyId, companyId } = await addStudyWithCompany(t.db));
+  const first = await respondent(0.25);
+  for (let i = 0; i < K; i++) await respondent(i % 2 ? 0 : 0.25);
+  await insertWave(t.db, studyId, () => `round-2-${n++}`);
+  const retake = await startRetake(t.db, instrument, first.id);
   if (!retake.ok) throw new Error(retake.refused);
-  retaker = answer(retake.participant.id, 1);
-  for (let i = 0; i < K; i++) respondent(i % 2 ? 0.75 : 1);
+  retaker = await answer(retake.participant.id, 1);
+  for (let i = 0; i < K; i++) await respondent(i % 2 ? 0.75 : 1);
 });
 afterAll(() => t.cleanup());
 
 describe('change since the last round in the PDFs', () => {
   it('the consultant’s company report of round 2 gives the change per factor with n for each round and the method', async () => {
-    const model = companyReportFor(t.db, retaker, K, new Date('2026-06-01'), { reader: false })!;
+    const model = (await companyReportFor(t.db, retaker, K, new Date('2026-06-01'), { reader: false }))!;
     expect(model.change?.rows.map((r) => r.label)).toEqual(['Velocity Index', 'Deal Value', 'Number of opportunities', 'Win Rate', 'Sales Cycle']);
     const text = textOf(await renderReport({ kind: 'company', model }), 'company-round-2');
     expect(text).toContain('Change since round 1');
@@ -74,15 +74,15 @@ describe('change since the last round in the PDFs', () => {
   });
 
   it('the round 1 copy has no change block: there is no round before it', async () => {
-    const round1 = wavesOf(t.db, studyId)[0]!;
-    const model = companyReportFor(t.db, retaker, K, new Date('2026-06-01'), { reader: false, waveId: round1.id })!;
+    const round1 = (await wavesOf(t.db, studyId))[0]!;
+    const model = (await companyReportFor(t.db, retaker, K, new Date('2026-06-01'), { reader: false, waveId: round1.id }))!;
     expect(model.meta.respondents).toBe(K + 1);
     expect(model.change).toBeNull();
     expect(textOf(await renderReport({ kind: 'company', model }), 'company-round-1')).not.toContain('Change since round');
   });
 
   it('the personal report of a retake gives the person’s own change against their previous response', async () => {
-    const model = personalReportFor(t.db, retaker, K, new Date('2026-06-01'))!;
+    const model = (await personalReportFor(t.db, retaker, K, new Date('2026-06-01')))!;
     const text = textOf(await renderReport({ kind: 'personal', model }), 'personal-retake');
     expect(text).toContain('Change since round 1');
     expect(text).toContain('Your response in round 1 against this one in round 2.');

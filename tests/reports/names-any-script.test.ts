@@ -24,10 +24,10 @@ let t: TempDb;
 let subject: Participant;
 const dir = mkdtempSync(join(tmpdir(), 'velocity-names-'));
 
-beforeAll(() => {
+beforeAll(async () => {
   t = openTempDb();
-  seedParticipants(t.db, instrument, { count: 200, seed: 7, now: new Date('2026-06-01T00:00:00Z') });
-  subject = firstWithNumbers(t.db)!;
+  await seedParticipants(t.db, instrument, { count: 200, seed: 7, now: new Date('2026-06-01T00:00:00Z') });
+  subject = (await firstWithNumbers(t.db))!;
 });
 afterAll(() => {
   t.cleanup();
@@ -36,7 +36,8 @@ afterAll(() => {
 
 /** The company report of the subject with `company` as its company name, read back: text, font rows, size. */
 async function companyPdf(company: string): Promise<{ text: string; fonts: string[]; bytes: number }> {
-  const pdf = await renderReport({ kind: 'company', model: companyReportFor(t.db, { ...subject, companyName: company }, K, new Date('2026-11-23T12:00:00Z'))! });
+  const model = (await companyReportFor(t.db, { ...subject, companyName: company }, K, new Date('2026-11-23T12:00:00Z')))!;
+  const pdf = await renderReport({ kind: 'company', model });
   const file = join(dir, `${pdf.length}-${Math.random().toString(36).slice(2)}.pdf`);
   writeFileSync(file, pdf);
   const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' });

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
-import { consultants, participants, scores, studies } from '../../db/schema.ts';
+import { participants, scores, studies } from '../../db/schema.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { renderReport } from '../../src/reports/render.ts';
+import type { Store } from '../../src/server/data/store.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { findParticipant, saveNumbers } from '../../src/server/repositories/participants.ts';
 import { findScore } from '../../src/server/repositories/scores.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
@@ -17,7 +18,7 @@ import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 const K = 5;
 const NAME = "Zoë O'Brien-Łukasiewicz <script>alert(1)</script> Αθήνα Москва 営業 🚀";
 let t: TempDb;
-let db: Db;
+let db: Store;
 
 /** Page n of the PDF as text, one line per line. */
 function pageText(pdf: Buffer, name: string, page: number): string {
@@ -82,33 +83,33 @@ let single: number;
 let withoutNumbers: number;
 let team: number[];
 
-beforeAll(() => {
+beforeAll(async () => {
   t = openTempDb();
   db = t.db;
-  seedParticipants(db, instrument, { count: 400, seed: 21, now: new Date('2026-06-01T00:00:00Z') });
-  const ids = db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[];
-  const numbered = new Set((db.$client.prepare('SELECT participant_id AS id FROM participant_numbers').all() as { id: number }[]).map((r) => r.id));
+  await seedParticipants(db, instrument, { count: 400, seed: 21, now: new Date('2026-06-01T00:00:00Z') });
+  const ids = db.db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[];
+  const numbered = new Set((db.db.$client.prepare('SELECT participant_id AS id FROM participant_numbers').all() as { id: number }[]).map((r) => r.id));
   single = ids.find((r) => numbered.has(r.id))!.id;
   withoutNumbers = ids.find((r) => !numbered.has(r.id))!.id;
   // Three colleagues of one company, one of them a seller and two leaders at least by chance of the seed.
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const study = insertStudy(db, consultant.id, 'Study', 'study-token-x1');
-  const company = insertCompany(db, study.id, NAME, 'company-token-x1');
+  const consultant = await insertConsultant(db, { email: 'c@example.com', passwordHash: 'x' });
+  const study = await insertStudy(db, consultant.id, 'Study', 'study-token-x1');
+  const company = await insertCompany(db, study.id, NAME, 'company-token-x1');
   team = ids.slice(10, 16).map((r) => r.id);
-  db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
+  db.db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: NAME }).where(inArray(participants.id, team)).run();
   // Scores carry the company beside them, as finishing a real participant stores it.
-  db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, team)).run();
-  db.update(participants).set({ role: 'rep' }).where(eq(participants.id, team[0]!)).run();
-  db.update(participants).set({ role: 'leader' }).where(inArray(participants.id, team.slice(1))).run();
+  db.db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, team)).run();
+  db.db.update(participants).set({ role: 'rep' }).where(eq(participants.id, team[0]!)).run();
+  db.db.update(participants).set({ role: 'leader' }).where(inArray(participants.id, team.slice(1))).run();
 });
 
 afterAll(() => t.cleanup());
 
 describe('the company PDF', () => {
   it('says what the database holds: company, every sub-index score, category and peer-group size', async () => {
-    const p = findParticipant(db, single)!;
-    const model = companyReportFor(db, p, K, new Date('2026-11-23T12:00:00Z'))!;
-    const stored = findScore(db, single)!;
+    const p = (await findParticipant(db, single))!;
+    const model = (await companyReportFor(db, p, K, new Date('2026-11-23T12:00:00Z')))!;
+    const stored = (await findScore(db, single))!;
     const pdf = await renderReport({ kind: 'company', model });
     const { text } = readReportPdf(pdf, 'company', [8, 12], 'Company report ·');
     for (const heading of ['Company report', 'Summary', 'Executive summary', 'Your first five actions', 'Your numbers', 'Detailed analysis', 'Methodology']) {
@@ -131,7 +132,7 @@ describe('the company PDF', () => {
   });
 
   it('leaves the numbers page out for a participant without numbers', async () => {
-    const model = companyReportFor(db, findParticipant(db, withoutNumbers)!, K)!;
+    const model = (await companyReportFor(db, (await findParticipant(db, withoutNumbers))!, K))!;
     expect(model.numbers).toBeNull();
     const { text } = pdfText(await renderReport({ kind: 'company', model }), 'no-numbers');
     expect(text).not.toContain('Your numbers');
@@ -139,14 +140,14 @@ describe('the company PDF', () => {
   });
 
   it('aggregates a company with several respondents, shows where they disagree, and keeps odd names as text', async () => {
-    const model = companyReportFor(db, findParticipant(db, team[0]!)!, K)!;
+    const model = (await companyReportFor(db, (await findParticipant(db, team[0]!))!, K))!;
     // Six respondents: the reader and k others, so the company's figures may be shown to the reader.
     expect(model.meta.respondents).toBe(6);
     expect(model.meta.view).toBe('company');
     // A company is never its own peer: none of the six colleagues is counted in the peer group.
-    const p = findParticipant(db, team[0]!)!;
+    const p = (await findParticipant(db, team[0]!))!;
     const where = model.meta.peerLabel!.startsWith('All participants') ? '1 = 1' : model.meta.peerLabel!.includes('employees') && !model.meta.peerLabel!.startsWith('All industries') ? 'industry = @industry AND employees = @employees' : model.meta.peerLabel!.startsWith('All industries') ? 'employees = @employees' : 'industry = @industry';
-    const outside = db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
+    const outside = db.db.$client.prepare(`SELECT count(*) AS n FROM scores WHERE ${where} AND (company_id IS NULL OR company_id != @company)`).get({ industry: p.industry, employees: p.employees, company: p.companyId }) as { n: number };
     expect(model.meta.peerSize).toBe(outside.n);
     const pdf = await renderReport({ kind: 'company', model });
     // Every part of the report, the detailed analysis and the team pages.
@@ -166,16 +167,16 @@ describe('the company PDF', () => {
 describe('the numbers page of the company PDF', () => {
   it('names the win rate entered (22 %) and the one from won and lost deals (29.5 %) side by side, and adds the company median over at least k', async () => {
     // Eleven respondents of one company, each with numbers; the reader typed 22 % and won 13 of 44 decided deals.
-    const consultant = db.insert(consultants).values({ email: 'numbers@example.com', passwordHash: 'x' }).returning().get();
-    const study = insertStudy(db, consultant.id, 'Numbers study', 'study-token-n1');
-    const company = insertCompany(db, study.id, 'Numbers Ltd', 'company-token-n1');
-    const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 51).map((r) => r.id);
-    db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
-    db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
+    const consultant = await insertConsultant(db, { email: 'numbers@example.com', passwordHash: 'x' });
+    const study = await insertStudy(db, consultant.id, 'Numbers study', 'study-token-n1');
+    const company = await insertCompany(db, study.id, 'Numbers Ltd', 'company-token-n1');
+    const ids = (db.db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).slice(40, 51).map((r) => r.id);
+    db.db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: 'Numbers Ltd' }).where(inArray(participants.id, ids)).run();
+    db.db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
     const [reader, ...colleagues] = ids as [number, ...number[]];
     // They finished in id order, so the company's figures combine the first six of them.
-    ids.forEach((id, i) => db.update(participants).set({ completedAt: new Date(Date.UTC(2026, 10, 1, 9, i)) }).where(eq(participants.id, id)).run());
-    saveNumbers(db, reader, {
+    ids.forEach((id, i) => db.db.update(participants).set({ completedAt: new Date(Date.UTC(2026, 10, 1, 9, i)) }).where(eq(participants.id, id)).run());
+    await saveNumbers(db, reader, {
       opportunities: 40,
       dealValue: 25_000,
       currency: 'USD',
@@ -191,8 +192,8 @@ describe('the numbers page of the company PDF', () => {
       stage2: 51,
       stage3: 18,
     });
-    colleagues.forEach((id, i) => saveNumbers(db, id, { winRate: 20 + 5 * i, dealValue: 10_000 * (i + 1), currency: 'USD' }));
-    const model = companyReportFor(db, findParticipant(db, reader)!, K, new Date('2026-11-23T12:00:00Z'))!;
+    for (const [i, id] of colleagues.entries()) await saveNumbers(db, id, { winRate: 20 + 5 * i, dealValue: 10_000 * (i + 1), currency: 'USD' });
+    const model = (await companyReportFor(db, (await findParticipant(db, reader))!, K, new Date('2026-11-23T12:00:00Z')))!;
     const { text } = readReportPdf(await renderReport({ kind: 'company', model }), 'numbers', [8, 14], 'Company report ·');
     expect(text).toContain('Win rate you entered 22.0 %');
     expect(text).toContain("Unit win rate from last quarter's decided deals (13 won of 44) 29.5 %");
@@ -215,7 +216,7 @@ describe('the numbers page of the company PDF', () => {
 
 describe('the personal PDF', () => {
   it('shows the Personal Index, its category, approach against execution and three suggestions', async () => {
-    const model = personalReportFor(db, findParticipant(db, single)!, K)!;
+    const model = (await personalReportFor(db, (await findParticipant(db, single))!, K))!;
     const pdf = await renderReport({ kind: 'personal', model });
     const { text } = readReportPdf(pdf, 'personal', [3, 7], 'Personal report ·');
     expect(text).toContain('Your Personal Index');
@@ -229,8 +230,8 @@ describe('the personal PDF', () => {
 
 describe('rendering', () => {
   it('serves an unchanged report from the cache and queues concurrent renders', async () => {
-    const company = companyReportFor(db, findParticipant(db, single)!, K, new Date('2026-11-23T12:00:00Z'))!;
-    const personal = personalReportFor(db, findParticipant(db, withoutNumbers)!, K)!;
+    const company = (await companyReportFor(db, (await findParticipant(db, single))!, K, new Date('2026-11-23T12:00:00Z')))!;
+    const personal = (await personalReportFor(db, (await findParticipant(db, withoutNumbers))!, K))!;
     const [a, b, c] = await Promise.all([
       renderReport({ kind: 'company', model: company }),
       renderReport({ kind: 'personal', model: personal }),

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
 import type { CompanyReportModel, PersonalReportModel } from '../../src/domain/report-model.ts';
 import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError } from '../../src/reports/render.ts';
 import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool } from '../../src/reports/render-pool.ts';
 import { renderSettings } from '../../src/reports/render-settings.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { findParticipant } from '../../src/server/repositories/participants.ts';
 import { companyReportFor, personalReportFor } from '../../src/server/services/reports.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -22,7 +22,7 @@ import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
  */
 const K = 5;
 let t: TempDb;
-let db: Db;
+let db: Store;
 let company: CompanyReportModel;
 let personal: PersonalReportModel;
 let others: CompanyReportModel[];
@@ -47,12 +47,13 @@ const pool = (settings: Partial<Parameters<typeof createRenderPool>[0]> = {}) =>
 beforeAll(async () => {
   t = openTempDb();
   db = t.db;
-  seedParticipants(db, instrument, { count: 200, seed: 14, now: new Date('2026-06-01T00:00:00Z') });
-  const ids = (db.$client.prepare("SELECT id FROM participants WHERE status = 'completed' ORDER BY id LIMIT 4").all() as { id: number }[]).map((r) => r.id);
-  const models = ids.map((id) => companyReportFor(db, findParticipant(db, id)!, K, new Date('2026-11-23T12:00:00Z'))!);
+  await seedParticipants(db, instrument, { count: 200, seed: 14, now: new Date('2026-06-01T00:00:00Z') });
+  const ids = (db.db.$client.prepare("SELECT id FROM participants WHERE status = 'completed' ORDER BY id LIMIT 4").all() as { id: number }[]).map((r) => r.id);
+  const models: CompanyReportModel[] = [];
+  for (const id of ids) models.push((await companyReportFor(db, (await findParticipant(db, id))!, K, new Date('2026-11-23T12:00:00Z')))!);
   company = models[0]!;
   others = models.slice(1);
-  personal = personalReportFor(db, findParticipant(db, ids[0]!)!, K, new Date('2026-11-23T12:00:00Z'))!;
+  personal = (await personalReportFor(db, (await findParticipant(db, ids[0]!))!, K, new Date('2026-11-23T12:00:00Z')))!;
   workerFile = await renderWorkerFile();
 }, 120_000);
 afterAll(async () => {
