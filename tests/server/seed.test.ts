@@ -55,7 +55,7 @@ describe('seedParticipants determinism', () => {
     expect(dump(await seeded(4)).scores).not.toEqual(dump(await seeded(3)).scores);
   });
 
-  it('gives every participant a unique resume token hash', async () => {
+  it('gives every participant a unique resume token hash', () => {
     for (const t of dbs) {
       const { n, d } = tokenHashesUnique(t.db);
       expect(d).toBe(n);
@@ -71,7 +71,7 @@ describe('seeded rows', () => {
   });
   afterAll(() => t.cleanup());
 
-  it('hold only answers the instrument accepts, for every item', async () => {
+  it('hold only answers the instrument accepts, for every item', () => {
     const items = itemsById(instrument);
     const rows = t.db.db.$client.prepare('SELECT participant_id AS p, item_id AS item, value FROM answers').all() as { p: number; item: string; value: string }[];
     expect(rows.length).toBe(200 * items.size);
@@ -82,7 +82,7 @@ describe('seeded rows', () => {
     }
   });
 
-  it('are completed participants whose stored scores equal scoreParticipant on their stored answers', async () => {
+  it('are completed participants whose stored scores equal scoreParticipant on their stored answers', () => {
     const participants = t.db.db.$client.prepare("SELECT id, status, industry, employees FROM participants").all() as { id: number; status: string; industry: string; employees: string }[];
     const answersOf = t.db.db.$client.prepare('SELECT item_id, value FROM answers WHERE participant_id = ?');
     const scoreOf = t.db.db.$client.prepare('SELECT * FROM scores WHERE participant_id = ?');
@@ -100,7 +100,7 @@ describe('seeded rows', () => {
     }
   });
 
-  it('bring colleagues together under one company name with one profile', async () => {
+  it('bring colleagues together under one company name with one profile', () => {
     const companies = t.db.db.$client
       .prepare(
         `SELECT company_name AS name, count(*) AS n,
@@ -115,7 +115,7 @@ describe('seeded rows', () => {
     }
   });
 
-  it('keep the foreign keys', async () => {
+  it('keep the foreign keys', () => {
     expect(t.db.db.$client.pragma('foreign_key_check')).toEqual([]);
   });
 });
