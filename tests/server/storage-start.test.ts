@@ -62,10 +62,10 @@ describe('the start', () => {
     expect(direct.stdout).not.toContain('Serving');
   });
 
-  it('gives the server entry a DatabaseOpenError to print and stop on (checkStorageAtStart)', async () => {
+  it('gives the server entry a DatabaseOpenError to print and stop on (checkStorageAtStart)', () => {
     let error: unknown;
     try {
-      await checkStorageAtStart();
+      checkStorageAtStart();
     } catch (e) {
       error = e;
     }
