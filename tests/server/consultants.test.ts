@@ -26,29 +26,29 @@ describe('createConsultant', () => {
   it('stores an scrypt hash, never the password', async () => {
     const c = await createConsultant(t.db, { email: 'Ada@Example.com', name: 'Ada', password });
     expect(c.email).toBe('ada@example.com');
-    const stored = findConsultantByEmail(t.db, 'ada@example.com')!;
+    const stored = (await findConsultantByEmail(t.db, 'ada@example.com'))!;
     expect(stored.passwordHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);
     expect(stored.passwordHash).not.toContain(password);
-    const raw = JSON.stringify(t.db.$client.prepare('SELECT * FROM consultants').all());
+    const raw = JSON.stringify(t.db.db.$client.prepare('SELECT * FROM consultants').all());
     expect(raw).not.toContain(password);
     expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
   });
 
   it.each(['ada@example.com', 'ADA@example.COM'])('refuses a second consultant with the e-mail %s', async (email) => {
-    await expect(createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
-    expect(t.db.$client.prepare('SELECT count(*) AS n FROM consultants').get()).toEqual({ n: 1 });
+    await expect(await createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
+    expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM consultants').get()).toEqual({ n: 1 });
   });
 
   it(`refuses a password shorter than ${MIN_PASSWORD_LENGTH} characters`, async () => {
     const short = 'x'.repeat(MIN_PASSWORD_LENGTH - 1);
-    const attempt = createConsultant(t.db, { email: 'bob@example.com', password: short });
+    const attempt = await createConsultant(t.db, { email: 'bob@example.com', password: short });
     await expect(attempt).rejects.toThrow(ZodError);
     await expect(attempt).rejects.toThrow(/at least 12/);
-    expect(findConsultantByEmail(t.db, 'bob@example.com')).toBeUndefined();
+    expect(await findConsultantByEmail(t.db, 'bob@example.com')).toBeUndefined();
   });
 
   it('refuses an address that is not an e-mail address', async () => {
-    await expect(createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
+    await expect(await createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
   });
 });
 
@@ -57,23 +57,23 @@ describe('account management', () => {
     await createConsultant(t.db, { email: 'dis@example.com', password });
     const before = await signIn(t.db, 'dis@example.com', password, '192.0.2.1');
     if (!before.ok) throw new Error('the first sign-in should succeed');
-    expect(consultantFor(t.db, before.token)?.email).toBe('dis@example.com');
+    expect((await consultantFor(t.db, before.token))?.email).toBe('dis@example.com');
 
-    const off = setConsultantDisabled(t.db, 'dis@example.com', true);
+    const off = await setConsultantDisabled(t.db, 'dis@example.com', true);
     expect(off).toMatchObject({ changed: true, endedSessions: 1 });
-    expect(consultantFor(t.db, before.token)).toBeNull();
+    expect(await consultantFor(t.db, before.token)).toBeNull();
     expect(await signIn(t.db, 'dis@example.com', password, '192.0.2.2')).toEqual({ ok: false, reason: 'invalid' });
 
-    expect(setConsultantDisabled(t.db, 'dis@example.com', false).changed).toBe(true);
+    expect((await setConsultantDisabled(t.db, 'dis@example.com', false)).changed).toBe(true);
     expect((await signIn(t.db, 'dis@example.com', password, '192.0.2.3')).ok).toBe(true);
   });
 
   it('a session whose account is disabled behind its back (another process) is not honoured', async () => {
     const r = await signIn(t.db, 'dis@example.com', password, '192.0.2.4');
     if (!r.ok) throw new Error('sign-in should succeed');
-    t.db.$client.prepare("UPDATE consultants SET disabled_at = ? WHERE email = 'dis@example.com'").run(Date.now());
-    expect(consultantFor(t.db, r.token)).toBeNull();
-    t.db.$client.prepare("UPDATE consultants SET disabled_at = NULL WHERE email = 'dis@example.com'").run();
+    t.db.db.$client.prepare("UPDATE consultants SET disabled_at = ? WHERE email = 'dis@example.com'").run(Date.now());
+    expect(await consultantFor(t.db, r.token)).toBeNull();
+    t.db.db.$client.prepare("UPDATE consultants SET disabled_at = NULL WHERE email = 'dis@example.com'").run();
   });
 
   it('a password reset ends the sessions and lets the owner in at once, even from an address that had failed', async () => {
@@ -86,15 +86,15 @@ describe('account management', () => {
   });
 
   it('deletes an account without studies and refuses one with studies', async () => {
-    const c = findConsultantByEmail(t.db, 'dis@example.com')!;
-    t.db.$client.prepare("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')").run(c.id);
-    expect(() => deleteConsultant(t.db, 'dis@example.com')).toThrow(ConsultantHasStudiesError);
-    expect(findConsultantByEmail(t.db, 'dis@example.com')).toBeDefined();
-    t.db.$client.prepare("DELETE FROM studies WHERE invite_token = 'delete-refused-study'").run();
-    expect(deleteConsultant(t.db, 'dis@example.com').email).toBe('dis@example.com');
-    expect(findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
-    expect(t.db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?').get(c.id)).toEqual({ n: 0 });
-    expect(() => deleteConsultant(t.db, 'dis@example.com')).toThrow(ConsultantNotFoundError);
+    const c = (await findConsultantByEmail(t.db, 'dis@example.com'))!;
+    t.db.db.$client.prepare("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')").run(c.id);
+    await expect(await deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantHasStudiesError);
+    expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeDefined();
+    t.db.db.$client.prepare("DELETE FROM studies WHERE invite_token = 'delete-refused-study'").run();
+    expect((await deleteConsultant(t.db, 'dis@example.com')).email).toBe('dis@example.com');
+    expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
+    expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?').get(c.id)).toEqual({ n: 0 });
+    await expect(await deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantNotFoundError);
   });
 });
 

@@ -24,37 +24,37 @@ const profile = {
 };
 
 describe('finishParticipant', () => {
-  it('stores the scores with the peer dimensions copied from the profile and marks the participant completed', () => {
-    const p = addParticipant(t.db, profile);
-    saveAnswers(t.db, p.id, completeAnswers());
+  it('stores the scores with the peer dimensions copied from the profile and marks the participant completed', async () => {
+    const p = await addParticipant(t.db, profile);
+    await saveAnswers(t.db, p.id, completeAnswers());
     const at = new Date('2026-03-01T10:00:00Z');
-    const row = finishParticipant(t.db, instrument, p.id, at);
+    const row = await finishParticipant(t.db, instrument, p.id, at);
     expect(row).toMatchObject({ participantId: p.id, ...profile, studyId: null, companyId: null, instrumentVersion: instrument.version });
     expect(row.computedAt.getTime()).toBe(at.getTime());
-    expect(findScore(t.db, p.id)).toEqual(row);
-    const after = findParticipant(t.db, p.id)!;
+    expect(await findScore(t.db, p.id)).toEqual(row);
+    const after = (await findParticipant(t.db, p.id))!;
     expect(after.status).toBe('completed');
     expect(after.completedAt?.getTime()).toBe(at.getTime());
   });
 
-  it('scores once: finishing twice returns the same row and keeps computedAt', () => {
-    const p = addParticipant(t.db, profile);
-    saveAnswers(t.db, p.id, completeAnswers());
-    const first = finishParticipant(t.db, instrument, p.id, new Date('2026-03-01T10:00:00Z'));
+  it('scores once: finishing twice returns the same row and keeps computedAt', async () => {
+    const p = await addParticipant(t.db, profile);
+    await saveAnswers(t.db, p.id, completeAnswers());
+    const first = await finishParticipant(t.db, instrument, p.id, new Date('2026-03-01T10:00:00Z'));
     // Answers changed after finishing must not move a completed score.
-    saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'agreement' ? 'sd' : undefined)));
-    const second = finishParticipant(t.db, instrument, p.id, new Date('2026-04-01T10:00:00Z'));
+    await saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'agreement' ? 'sd' : undefined)));
+    const second = await finishParticipant(t.db, instrument, p.id, new Date('2026-04-01T10:00:00Z'));
     expect(second).toEqual(first);
-    expect(findScore(t.db, p.id)!.computedAt.getTime()).toBe(new Date('2026-03-01T10:00:00Z').getTime());
-    expect((t.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n).toBe(1);
+    expect((await findScore(t.db, p.id))!.computedAt.getTime()).toBe(new Date('2026-03-01T10:00:00Z').getTime());
+    expect((t.db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n).toBe(1);
   });
 
-  it.each([1, 2, 3, 4, 5, 6])('stores the indices scoreParticipant gives for the same answers (synthetic participant %d)', (index) => {
+  it.each([1, 2, 3, 4, 5, 6])('stores the indices scoreParticipant gives for the same answers (synthetic participant %d)', async (index) => {
     const s = createSyntheticGenerator(instrument, 99)(index);
-    const p = addParticipant(t.db, { ...s.profile, companyName: s.profile.company });
-    saveAnswers(t.db, p.id, s.answers);
-    const row = finishParticipant(t.db, instrument, p.id);
-    const expected = scoreParticipant(instrument, loadAnswers(t.db, p.id));
+    const p = await addParticipant(t.db, { ...s.profile, companyName: s.profile.company });
+    await saveAnswers(t.db, p.id, s.answers);
+    const row = await finishParticipant(t.db, instrument, p.id);
+    const expected = scoreParticipant(instrument, await loadAnswers(t.db, p.id));
     expect(row.velocity).toBe(expected.company.velocity);
     expect(row).toMatchObject({
       value: expected.company.value,
@@ -71,14 +71,14 @@ describe('finishParticipant', () => {
     expect(row.velocity).toBeLessThanOrEqual(100);
   });
 
-  it('refuses a participant without a scored company answer and leaves it in progress', () => {
-    const p = addParticipant(t.db, profile);
-    expect(() => finishParticipant(t.db, instrument, p.id)).toThrow(NotScorableError);
-    expect(findScore(t.db, p.id)).toBeUndefined();
-    expect(findParticipant(t.db, p.id)!.status).toBe('in_progress');
+  it('refuses a participant without a scored company answer and leaves it in progress', async () => {
+    const p = await addParticipant(t.db, profile);
+    await expect(await finishParticipant(t.db, instrument, p.id)).rejects.toThrow(NotScorableError);
+    expect(await findScore(t.db, p.id)).toBeUndefined();
+    expect((await findParticipant(t.db, p.id))!.status).toBe('in_progress');
   });
 
-  it('refuses a participant that does not exist', () => {
-    expect(() => finishParticipant(t.db, instrument, 777)).toThrow(NotScorableError);
+  it('refuses a participant that does not exist', async () => {
+    await expect(await finishParticipant(t.db, instrument, 777)).rejects.toThrow(NotScorableError);
   });
 });

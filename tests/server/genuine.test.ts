@@ -37,56 +37,56 @@ describe('arrivalPopulation: who counts towards the benchmark', () => {
   afterEach(() => t.cleanup());
 
   const AT = new Date('2026-03-01T12:00:00Z');
-  const open = (address: string | null, at = AT) => arrivalPopulation(t.db, addParticipant(t.db), address, at);
+  const open = async (address: string | null, at = AT) => arrivalPopulation(t.db, await addParticipant(t.db), address, at);
 
-  it('counts the first open-enrolment finish of a network and no later one for 30 days', () => {
-    expect(open('192.0.2.10')).toBe('benchmark');
-    expect(open('192.0.2.10')).toBe('unverified');
+  it('counts the first open-enrolment finish of a network and no later one for 30 days', async () => {
+    expect(await open('192.0.2.10')).toBe('benchmark');
+    expect(await open('192.0.2.10')).toBe('unverified');
     // The rest of the /24 is the same network.
-    expect(open('192.0.2.200')).toBe('unverified');
-    expect(open('192.0.3.10')).toBe('benchmark');
-    expect(open('2001:db8:5:1::1')).toBe('benchmark');
-    expect(open('2001:db8:5:ffff::2')).toBe('unverified');
-    expect(open('192.0.2.10', new Date(AT.getTime() + NETWORK_WINDOW_MS - 1))).toBe('unverified');
-    expect(open('192.0.2.10', new Date(AT.getTime() + NETWORK_WINDOW_MS + 1))).toBe('benchmark');
+    expect(await open('192.0.2.200')).toBe('unverified');
+    expect(await open('192.0.3.10')).toBe('benchmark');
+    expect(await open('2001:db8:5:1::1')).toBe('benchmark');
+    expect(await open('2001:db8:5:ffff::2')).toBe('unverified');
+    expect(await open('192.0.2.10', new Date(AT.getTime() + NETWORK_WINDOW_MS - 1))).toBe('unverified');
+    expect(await open('192.0.2.10', new Date(AT.getTime() + NETWORK_WINDOW_MS + 1))).toBe('benchmark');
   });
 
-  it('does not count an open-enrolment participant whose address is unknown', () => {
-    expect(open(null)).toBe('unverified');
-    expect(open('not an address')).toBe('unverified');
+  it('does not count an open-enrolment participant whose address is unknown', async () => {
+    expect(await open(null)).toBe('unverified');
+    expect(await open('not an address')).toBe('unverified');
   });
 
-  it('counts every participant invited through a study or company link, without taking their network’s place', () => {
-    const c = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-    const studyId = insertStudy(t.db, c.id, 'S', 's').id;
-    const companyId = insertCompany(t.db, studyId, 'Co', 'co').id;
-    for (let i = 0; i < 3; i++) expect(arrivalPopulation(t.db, addParticipant(t.db, { studyId }), '192.0.2.10', AT)).toBe('benchmark');
-    expect(arrivalPopulation(t.db, addParticipant(t.db, { studyId, companyId }), '192.0.2.10', AT)).toBe('benchmark');
-    expect(open('192.0.2.10')).toBe('benchmark');
+  it('counts every participant invited through a study or company link, without taking their network’s place', async () => {
+    const c = t.db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+    const studyId = (await insertStudy(t.db, c.id, 'S', 's')).id;
+    const companyId = (await insertCompany(t.db, studyId, 'Co', 'co')).id;
+    for (let i = 0; i < 3; i++) expect(await arrivalPopulation(t.db, await addParticipant(t.db, { studyId }), '192.0.2.10', AT)).toBe('benchmark');
+    expect(await arrivalPopulation(t.db, await addParticipant(t.db, { studyId, companyId }), '192.0.2.10', AT)).toBe('benchmark');
+    expect(await open('192.0.2.10')).toBe('benchmark');
   });
 
-  it('stores a keyed hash of the network only: never the address, and a different one in another database', () => {
-    open('198.51.100.23');
-    const hits = t.db.$client.prepare('SELECT key FROM rate_limit_hits WHERE bucket = ?').all(COUNTED_NETWORK_BUCKET) as { key: string }[];
+  it('stores a keyed hash of the network only: never the address, and a different one in another database', async () => {
+    await open('198.51.100.23');
+    const hits = t.db.db.$client.prepare('SELECT key FROM rate_limit_hits WHERE bucket = ?').all(COUNTED_NETWORK_BUCKET) as { key: string }[];
     expect(hits).toHaveLength(1);
     expect(hits[0]!.key).toMatch(/^[0-9a-f]{64}$/);
-    expect(hits[0]!.key).toBe(networkHash(t.db, '198.51.100.0/24'));
-    const dump = JSON.stringify(t.db.$client.prepare('SELECT * FROM rate_limit_hits').all()) + JSON.stringify(t.db.$client.prepare('SELECT * FROM settings').all());
+    expect(hits[0]!.key).toBe(await networkHash(t.db, '198.51.100.0/24'));
+    const dump = JSON.stringify(t.db.db.$client.prepare('SELECT * FROM rate_limit_hits').all()) + JSON.stringify(t.db.db.$client.prepare('SELECT * FROM settings').all());
     expect(dump).not.toContain('198.51.100');
     const other = openTempDb();
     try {
-      expect(networkHash(other.db, '198.51.100.0/24')).not.toBe(hits[0]!.key);
+      expect(await networkHash(other.db, '198.51.100.0/24')).not.toBe(hits[0]!.key);
     } finally {
       other.cleanup();
     }
   });
 
-  it('is decided once, when the participant finishes, and kept', () => {
-    const p = addParticipant(t.db);
-    saveAnswers(t.db, p.id, completeAnswers());
-    expect(finishParticipant(t.db, instrument, p.id, AT, { clientAddress: '203.0.113.5' }).population).toBe('benchmark');
+  it('is decided once, when the participant finishes, and kept', async () => {
+    const p = await addParticipant(t.db);
+    await saveAnswers(t.db, p.id, completeAnswers());
+    expect((await finishParticipant(t.db, instrument, p.id, AT, { clientAddress: '203.0.113.5' })).population).toBe('benchmark');
     // Finishing again (a repeated post) neither re-decides nor takes another place.
-    expect(finishParticipant(t.db, instrument, p.id, AT, { clientAddress: '203.0.113.5' }).population).toBe('benchmark');
-    expect(open('203.0.113.6')).toBe('unverified');
+    expect((await finishParticipant(t.db, instrument, p.id, AT, { clientAddress: '203.0.113.5' })).population).toBe('benchmark');
+    expect(await open('203.0.113.6')).toBe('unverified');
   });
 });

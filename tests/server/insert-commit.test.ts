@@ -17,20 +17,20 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-const count = (table: string) => (t.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => (t.db.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('inserts that return a row', () => {
-  it('throw when the commit fails, instead of answering with a participant that does not exist', () => {
-    const template = addParticipant(t.db);
+  it('throw when the commit fails, instead of answering with a participant that does not exist', async () => {
+    const template = await addParticipant(t.db);
     const before = count('participants');
-    t.db.$client.pragma('defer_foreign_keys = ON');
+    t.db.db.$client.pragma('defer_foreign_keys = ON');
     const { id: _id, ...row } = template;
-    expect(() => insertParticipant(t.db, { ...row, studyId: 987_654, resumeTokenHash: 'another-hash' })).toThrow(/FOREIGN KEY/);
+    await expect(await insertParticipant(t.db, { ...row, studyId: 987_654, resumeTokenHash: 'another-hash' })).rejects.toThrow(/FOREIGN KEY/);
     expect(count('participants')).toBe(before);
   });
 
-  it('return the stored row when the commit succeeds', () => {
-    const c = insertConsultant(t.db, { email: 'ok@example.com', passwordHash: 'x' });
-    expect(t.db.$client.prepare('SELECT email FROM consultants WHERE id = ?').get(c.id)).toEqual({ email: 'ok@example.com' });
+  it('return the stored row when the commit succeeds', async () => {
+    const c = await insertConsultant(t.db, { email: 'ok@example.com', passwordHash: 'x' });
+    expect(t.db.db.$client.prepare('SELECT email FROM consultants WHERE id = ?').get(c.id)).toEqual({ email: 'ok@example.com' });
   });
 });

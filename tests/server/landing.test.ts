@@ -15,21 +15,21 @@ afterEach(() => t.cleanup());
 const NOW = new Date('2026-05-20T15:00:00Z');
 /** Finished on an earlier day: counted. */
 const YESTERDAY = new Date('2026-05-19T09:00:00Z');
-const sizesOf = (stats: ReturnType<typeof landingStats>, title: RegExp) => stats.groups.find((g) => title.test(g.title))!.sizes;
+const sizesOf = (stats: Awaited<ReturnType<typeof landingStats>>, title: RegExp) => stats.groups.find((g) => title.test(g.title))!.sizes;
 const stats = (k = 5, now = NOW) => landingStats(t.db, instrument, k, now);
 
 describe('landingStats', () => {
-  it('counts completed participants only', () => {
-    for (let i = 0; i < 3; i++) addScored(t.db, { industry: 'other', employees: '1-49', velocity: 50, at: YESTERDAY });
-    addParticipant(t.db, { industry: 'other' });
-    expect(stats().participants).toBe(3);
+  it('counts completed participants only', async () => {
+    for (let i = 0; i < 3; i++) await addScored(t.db, { industry: 'other', employees: '1-49', velocity: 50, at: YESTERDAY });
+    await addParticipant(t.db, { industry: 'other' });
+    expect((await stats()).participants).toBe(3);
   });
 
-  it('shows a group from k members and hides it below k, with the smallest shown group when the hidden ones hold fewer than k', () => {
-    for (let i = 0; i < 6; i++) addScored(t.db, { industry: 'software-saas', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
-    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'manufacturing', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
-    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
-    const s = stats();
+  it('shows a group from k members and hides it below k, with the smallest shown group when the hidden ones hold fewer than k', async () => {
+    for (let i = 0; i < 6; i++) await addScored(t.db, { industry: 'software-saas', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'manufacturing', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    for (let i = 0; i < 4; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50 + i, at: YESTERDAY });
+    const s = await stats();
     expect(s.participants).toBe(15);
     expect(s.minGroup).toBe(5);
     const industries = sizesOf(s, /industry/i);
@@ -44,14 +44,14 @@ describe('landingStats', () => {
     expect(employees.filter((g) => g.n !== null)).toHaveLength(1);
   });
 
-  it('follows the minimum group size it is given', () => {
-    for (let i = 0; i < 4; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
-    expect(sizesOf(stats(4), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBe(4);
-    expect(sizesOf(stats(5), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBeNull();
+  it('follows the minimum group size it is given', async () => {
+    for (let i = 0; i < 4; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    expect(sizesOf(await stats(4), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBe(4);
+    expect(sizesOf(await stats(5), /industry/i).find((g) => g.label === 'IT services and consulting')!.n).toBeNull();
   });
 
-  it('lists industry, company size and region with every choice of the instrument', () => {
-    const s = stats();
+  it('lists industry, company size and region with every choice of the instrument', async () => {
+    const s = await stats();
     expect(s.groups).toHaveLength(3);
     expect(s.participants).toBe(0);
     expect(s.groups.map((g) => g.sizes.map((x) => x.label))).toEqual(
@@ -63,42 +63,42 @@ describe('landingStats', () => {
     expect(s.minutes).toBeGreaterThan(0);
   });
 
-  it('counts only participants who finished before the start of the current UTC day', () => {
-    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
-    addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: new Date('2026-05-20T00:00:00Z') });
-    expect(stats().participants).toBe(5);
-    expect(stats().asOf).toEqual(new Date('2026-05-20T00:00:00Z'));
-    expect(stats(5, new Date('2026-05-21T00:00:00Z')).participants).toBe(6);
+  it('counts only participants who finished before the start of the current UTC day', async () => {
+    for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: new Date('2026-05-20T00:00:00Z') });
+    expect((await stats()).participants).toBe(5);
+    expect((await stats()).asOf).toEqual(new Date('2026-05-20T00:00:00Z'));
+    expect((await stats(5, new Date('2026-05-21T00:00:00Z'))).participants).toBe(6);
   });
 
-  it('shows demo data, labelled, until a real participant finished before today, then real participants only', () => {
-    for (let i = 0; i < 7; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY, population: 'demo' });
-    addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: YESTERDAY, population: 'unverified' });
-    expect(stats()).toMatchObject({ participants: 7, population: 'demo' });
+  it('shows demo data, labelled, until a real participant finished before today, then real participants only', async () => {
+    for (let i = 0; i < 7; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY, population: 'demo' });
+    await addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: YESTERDAY, population: 'unverified' });
+    expect(await stats()).toMatchObject({ participants: 7, population: 'demo' });
     // A real participant today changes nothing yet: the switch, like every count, waits for the next day.
-    addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: NOW });
-    expect(stats()).toMatchObject({ participants: 7, population: 'demo' });
-    expect(stats(5, new Date('2026-05-21T08:00:00Z'))).toMatchObject({ participants: 1, population: 'benchmark' });
+    await addScored(t.db, { industry: 'manufacturing', employees: '1-49', velocity: 50, at: NOW });
+    expect(await stats()).toMatchObject({ participants: 7, population: 'demo' });
+    expect(await stats(5, new Date('2026-05-21T08:00:00Z'))).toMatchObject({ participants: 1, population: 'benchmark' });
   });
 
-  it('is computed once per day and database for the page', () => {
-    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
-    const first = landingStatsToday(t.db, instrument, 5, NOW);
-    t.db.$client.prepare('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)').run();
-    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T23:59:59Z'))).toBe(first);
-    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z')).participants).toBe(4);
+  it('is computed once per day and database for the page', async () => {
+    for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    const first = await landingStatsToday(t.db, instrument, 5, NOW);
+    t.db.db.$client.prepare('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)').run();
+    expect(await landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T23:59:59Z'))).toBe(first);
+    expect((await landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z'))).participants).toBe(4);
   });
 
-  it('asks the database nothing on a second request of the same day, and counts again once the day changes', () => {
-    for (let i = 0; i < 5; i++) addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+  it('asks the database nothing on a second request of the same day, and counts again once the day changes', async () => {
+    for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
     // Every query, drizzle's included, goes through the connection's prepare.
-    const prepare = vi.spyOn(t.db.$client, 'prepare');
-    const first = landingStatsToday(t.db, instrument, 5, NOW);
+    const prepare = vi.spyOn(t.db.db.$client, 'prepare');
+    const first = await landingStatsToday(t.db, instrument, 5, NOW);
     const firstQueries = prepare.mock.calls.length;
     expect(firstQueries).toBeGreaterThan(0);
-    landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T20:00:00Z'));
+    await landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T20:00:00Z'));
     expect(prepare.mock.calls.length).toBe(firstQueries);
-    expect(landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T08:00:00Z'))).not.toBe(first);
+    expect(await landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T08:00:00Z'))).not.toBe(first);
     expect(prepare.mock.calls.length).toBeGreaterThan(firstQueries);
     prepare.mockRestore();
   });

@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 function master(type: 'table' | 'index') {
-  return t.db.$client.prepare('SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as {
+  return t.db.db.$client.prepare('SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as {
     name: string;
     tbl: string;
     sql: string | null;
@@ -50,7 +50,7 @@ describe('migrations on a fresh database', () => {
   });
 
   it.each(tables.map((c) => [c.name, c] as const))('creates %s with every column of the schema', (name, config) => {
-    const columns = t.db.$client.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; notnull: number }[];
+    const columns = t.db.db.$client.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; notnull: number }[];
     expect(columns.map((c) => c.name).sort()).toEqual(config.columns.map((c) => c.name).sort());
     for (const col of config.columns) {
       const found = columns.find((c) => c.name === col.name)!;
@@ -65,19 +65,19 @@ describe('migrations on a fresh database', () => {
   });
 
   it('records the applied migration', () => {
-    const n = t.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+    const n = t.db.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
     expect(n.n).toBeGreaterThanOrEqual(1);
   });
 
   it.each(['answers', 'peer_score_counts', 'peer_item_sums'])('stores %s WITHOUT ROWID', (name) => {
     expect(master('table').find((r) => r.name === name)?.sql).toMatch(/WITHOUT ROWID\s*$/i);
-    expect(() => t.db.$client.prepare(`SELECT rowid FROM ${name}`).all()).toThrow(/rowid/);
+    expect(() => t.db.db.$client.prepare(`SELECT rowid FROM ${name}`).all()).toThrow(/rowid/);
   });
 
   it('keys answers by participant and item', () => {
     // A rowid table would answer this query; a WITHOUT ROWID table refuses it.
-    expect(() => t.db.$client.prepare('SELECT rowid FROM answers').all()).toThrow(/rowid/);
-    const pk = (t.db.$client.prepare('PRAGMA table_info(answers)').all() as { name: string; pk: number }[])
+    expect(() => t.db.db.$client.prepare('SELECT rowid FROM answers').all()).toThrow(/rowid/);
+    const pk = (t.db.db.$client.prepare('PRAGMA table_info(answers)').all() as { name: string; pk: number }[])
       .filter((c) => c.pk > 0)
       .sort((a, b) => a.pk - b.pk)
       .map((c) => c.name);
@@ -85,29 +85,29 @@ describe('migrations on a fresh database', () => {
   });
 
   it('opens in WAL mode with foreign keys on and a busy timeout', () => {
-    const c = t.db.$client;
+    const c = t.db.db.$client;
     expect(c.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(c.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(Number(c.pragma('busy_timeout', { simple: true }))).toBeGreaterThanOrEqual(1000);
   });
 
   it('enforces the foreign keys it declares', () => {
-    expect(() => t.db.$client.prepare("INSERT INTO answers (participant_id, item_id, value) VALUES (999, 'x', 'a')").run()).toThrow(
+    expect(() => t.db.db.$client.prepare("INSERT INTO answers (participant_id, item_id, value) VALUES (999, 'x', 'a')").run()).toThrow(
       /FOREIGN KEY/,
     );
   });
 
   it('opens an already migrated file again without changes', () => {
     const before = master('table').concat(master('index'));
-    const applied = t.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
-    t.db.$client.close();
+    const applied = t.db.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get();
+    t.db.db.$client.close();
     const again = openMigrated(t.path);
     try {
-      const after = again.$client.prepare("SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY type DESC, name").all();
+      const after = again.db.$client.prepare("SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY type DESC, name").all();
       expect(after).toEqual(before);
-      expect(again.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual(applied);
+      expect(again.db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get()).toEqual(applied);
     } finally {
-      again.$client.close();
+      again.db.$client.close();
     }
   });
 });
@@ -136,7 +136,7 @@ describe('the waves migration (0010) on a database made before it', () => {
 
       const now = openMigrated(path);
       try {
-        const n = now.$client;
+        const n = now.db.$client;
         expect(n.prepare('SELECT study_id, number FROM study_waves').all()).toEqual([{ study_id: 7, number: 1 }]);
         const links = n.prepare('SELECT company_id, token FROM wave_links ORDER BY token').all();
         expect(links).toEqual([
@@ -146,7 +146,7 @@ describe('the waves migration (0010) on a database made before it', () => {
         const wave = (n.prepare('SELECT id FROM study_waves').get() as { id: number }).id;
         expect(n.prepare('SELECT wave_id FROM participants WHERE id = 5').get()).toEqual({ wave_id: wave });
       } finally {
-        now.$client.close();
+        now.db.$client.close();
       }
     } finally {
       scratch.cleanup();

@@ -50,14 +50,14 @@ const person = fc.record({
 type Person = typeof person extends fc.Arbitrary<infer T> ? T : never;
 
 /** Stores the people (companies 0-2, -1 for none) and returns their participant ids and company ids. */
-function store(people: readonly Person[]): { ids: number[]; companyIds: (number | null)[] } {
-  const { studyId, companyId } = addStudyWithCompany(t.db);
-  const companies = [companyId, insertCompany(t.db, studyId, 'Beta', 'beta').id, insertCompany(t.db, studyId, 'Gamma', 'gamma').id];
+async function store(people: readonly Person[]): Promise<{ ids: number[]; companyIds: (number | null)[] }> {
+  const { studyId, companyId } = await addStudyWithCompany(t.db);
+  const companies = [companyId, (await insertCompany(t.db, studyId, 'Beta', 'beta')).id, (await insertCompany(t.db, studyId, 'Gamma', 'gamma')).id];
   const ids: number[] = [];
   const companyIds: (number | null)[] = [];
   for (const p of people) {
     const company = p.company < 0 ? null : companies[p.company]!;
-    const participant = addParticipant(t.db, {
+    const participant = await addParticipant(t.db, {
       industry: p.industry,
       employees: p.employees,
       studyId: company === null ? null : studyId,
@@ -70,39 +70,40 @@ function store(people: readonly Person[]): { ids: number[]; companyIds: (number 
       company: { velocity: p.velocity, value: p.value, number: p.number, winRate: p.winRate, cycle: p.cycle },
       personal: { approach: null, execution: null, personal: null },
     };
-    upsertScore(t.db, scoreRow(participant, scores, new Date(), p.population));
+    await upsertScore(t.db, scoreRow(participant, scores, new Date(), p.population));
     ids.push(participant.id);
     companyIds.push(company);
   }
   // As a bulk load leaves them: the statistics hold the population in force.
-  rebuildPeerStats(t.db, instrument);
+  await rebuildPeerStats(t.db, instrument);
   return { ids, companyIds };
 }
 
 /** Every figure a page or report asks of a group, at the values given. */
-function figuresOf(f: GroupFigures, values: readonly number[], k: number) {
-  return {
-    histogram: f.histogram(),
-    measures: MEASURES.map((m) => ({
-      counts: values.map((v) => f.countAtMost(m, v)),
-      quartiles: [1, k, 2 * k].map((min) => f.quartiles(m, min)),
-      published: publishedQuartiles(f, k, m),
-    })),
-  };
+async function figuresOf(f: GroupFigures, values: readonly number[], k: number) {
+  const measures = [];
+  for (const m of MEASURES) {
+    const counts = [];
+    for (const v of values) counts.push(await f.countAtMost(m, v));
+    const quartiles = [];
+    for (const min of [1, k, 2 * k]) quartiles.push(await f.quartiles(m, min));
+    measures.push({ counts, quartiles, published: await publishedQuartiles(f, k, m) });
+  }
+  return { histogram: await f.histogram(), measures };
 }
 
 describe('peer figures from the kept statistics', () => {
-  it('equal the figures of the scores with the company (or the subject) left out, on random populations', () => {
-    fc.assert(
-      fc.property(
+  it('equal the figures of the scores with the company (or the subject) left out, on random populations', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(person, { minLength: 0, maxLength: 45 }),
         fc.nat(),
         fc.array(fc.double({ min: -1, max: 101, noNaN: true }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 5 }),
-        (people, pick, rawValues, k) => {
+        async (people, pick, rawValues, k) => {
           t.cleanup();
           t = openTempDb();
-          const { ids, companyIds } = store(people);
+          const { ids, companyIds } = await store(people);
           // Values as pages ask them: stored scores, company means with more decimals, and the ends of the scale.
           const values = [...rawValues, ...people.slice(0, 3).map((p) => p.velocity), 0, 100];
           const at = people.length === 0 ? -1 : pick % (people.length + 1);
@@ -119,31 +120,33 @@ describe('peer figures from the kept statistics', () => {
           };
           const peers = { instrumentVersion: V, population: comparedWith(subject.population) };
           const where = (g: Partial<PeerProfile>) => ({ ...g, ...peers, ...(subject.companyId == null ? {} : { notCompany: subject.companyId }) });
-          const sql = (g: Partial<PeerProfile>) => sqlGroupFigures(t.db, where(g), subject.participantId);
-          const kept = keptFiguresFor(t.db, peers, subject, () => {
+          const sql = async (g: Partial<PeerProfile>) => sqlGroupFigures(t.db, where(g), subject.participantId);
+          const kept = await keptFiguresFor(t.db, peers, subject, () => {
             throw new Error('the kept statistics are out of step with the scores');
           });
           // The statistics hold the benchmark once anyone is in it, demo data before.
           const held = people.some((q) => q.population === 'benchmark' && !q.earlierVersion) ? 'benchmark' : 'demo';
           expect(kept === null).toBe(peers.population !== held);
           for (const g of peerGroupCandidates(subject)) {
-            if (kept) expect(figuresOf(kept(g.where), values, k)).toEqual(figuresOf(sql(g.where), values, k));
+            if (kept) expect(await figuresOf(await kept(g.where), values, k)).toEqual(await figuresOf(await sql(g.where), values, k));
           }
 
           // The position a page shows: the same group, size and rank as choosing among the groups in SQL.
           const counted = new Map<string, { size: number; notBetter: number }>();
-          const expected = choosePeerGroup(peerGroupCandidates(subject), (g) => {
-            const c = sql(g.where).countAtMost('velocity', subject.velocity);
-            counted.set(g.id, c);
-            return c.size;
-          }, k);
-          const position = peerPosition(t.db, subject, k);
+          for (const g of peerGroupCandidates(subject)) counted.set(g.id, await (await sql(g.where)).countAtMost('velocity', subject.velocity));
+          const expected = choosePeerGroup(peerGroupCandidates(subject), (g) => counted.get(g.id)!.size, k);
+          const position = await peerPosition(t.db, subject, k);
           expect(position?.group ?? null).toEqual(expected);
           if (position && expected) {
             expect(position.relative).toBe(relativeFromCounts(counted.get(expected.id)!.notBetter, expected.size));
-            const sizes = MEASURES.map((m) => position.figures.countAtMost(m, subject.velocity).size);
+            const sizes: number[] = [];
+            const sqlSizes: number[] = [];
+            for (const m of MEASURES) {
+              sizes.push((await position.figures.countAtMost(m, subject.velocity)).size);
+              sqlSizes.push((await (await sql(expected.where)).countAtMost(m, subject.velocity)).size);
+            }
             expect(sizes.map((n) => mayShow({ count: n, readerIncluded: false }, k))).toEqual(
-              MEASURES.map((m) => mayShow({ count: sql(expected.where).countAtMost(m, subject.velocity).size, readerIncluded: false }, k)),
+              sqlSizes.map((n) => mayShow({ count: n, readerIncluded: false }, k)),
             );
           }
         },
@@ -152,7 +155,7 @@ describe('peer figures from the kept statistics', () => {
     );
   }, GENEROUS_MS);
 
-  it('are read from the statistics, not the scores: scores removed behind their back change nothing', () => {
+  it('are read from the statistics, not the scores: scores removed behind their back change nothing', async () => {
     const people: Person[] = Array.from({ length: 30 }, (_, i) => ({
       industry: INDUSTRIES[i % 2]!,
       employees: BANDS[0]!,
@@ -165,33 +168,33 @@ describe('peer figures from the kept statistics', () => {
       winRate: (i * 41) % 100,
       cycle: (i * 53) % 100,
     }));
-    const { ids, companyIds } = store(people);
+    const { ids, companyIds } = await store(people);
     const subject: PeerSubject = { participantId: ids[0], companyId: companyIds[0], velocity: 50, instrumentVersion: V, population: 'benchmark', industry: INDUSTRIES[0]!, employees: BANDS[0]! };
-    const before = peerPosition(t.db, subject, 3)!;
-    const figures = figuresOf(before.figures, [50], 3);
+    const before = (await peerPosition(t.db, subject, 3))!;
+    const figures = await figuresOf(before.figures, [50], 3);
     expect(before.group.id).toBe('industry+employees');
     // 15 in the subject's industry, its company's 2 of them left out.
     expect(before.group.size).toBe(13);
     // The statistics are left as they were; the scores of everyone outside the company go.
-    t.db.$client.prepare('DELETE FROM scores WHERE company_id IS NULL').run();
-    const after = peerPosition(t.db, subject, 3)!;
+    t.db.db.$client.prepare('DELETE FROM scores WHERE company_id IS NULL').run();
+    const after = (await peerPosition(t.db, subject, 3))!;
     expect(after.group).toEqual(before.group);
-    expect(figuresOf(after.figures, [50], 3)).toEqual(figures);
+    expect(await figuresOf(after.figures, [50], 3)).toEqual(figures);
   });
 
-  it('fall back to the scores when the statistics do not count a company member', () => {
+  it('fall back to the scores when the statistics do not count a company member', async () => {
     const people: Person[] = Array.from({ length: 20 }, (_, i) => ({
       industry: INDUSTRIES[0]!, employees: BANDS[0]!, company: i < 3 ? 0 : -1, population: 'benchmark', earlierVersion: false,
       velocity: i * 5, value: i * 4, number: null, winRate: i * 3, cycle: i * 2,
     }));
-    const { ids, companyIds } = store(people);
+    const { ids, companyIds } = await store(people);
     // A colleague's score stored behind the statistics' back: subtracting it would leave the counts wrong.
-    const colleague = addParticipant(t.db, { industry: INDUSTRIES[0]!, employees: BANDS[0]!, companyId: companyIds[0], status: 'completed' });
-    upsertScore(t.db, scoreRow(colleague, { itemScores: new Map(), company: { velocity: 99.99, value: 99.99, number: null, winRate: 1, cycle: 1 }, personal: { approach: null, execution: null, personal: null } }, new Date(), 'benchmark'));
+    const colleague = await addParticipant(t.db, { industry: INDUSTRIES[0]!, employees: BANDS[0]!, companyId: companyIds[0], status: 'completed' });
+    await upsertScore(t.db, scoreRow(colleague, { itemScores: new Map(), company: { velocity: 99.99, value: 99.99, number: null, winRate: 1, cycle: 1 }, personal: { approach: null, execution: null, personal: null } }, new Date(), 'benchmark'));
     const subject: PeerSubject = { participantId: ids[0], companyId: companyIds[0], velocity: 50, instrumentVersion: V, population: 'benchmark', industry: INDUSTRIES[0]!, employees: BANDS[0]! };
-    const position = peerPosition(t.db, subject, 3)!;
-    const sql = sqlGroupFigures(t.db, { ...position.group.where, instrumentVersion: V, population: 'benchmark', notCompany: companyIds[0]! }, ids[0]);
+    const position = (await peerPosition(t.db, subject, 3))!;
+    const sql = await sqlGroupFigures(t.db, { ...position.group.where, instrumentVersion: V, population: 'benchmark', notCompany: companyIds[0]! }, ids[0]);
     expect(position.group.size).toBe(17);
-    expect(figuresOf(position.figures, [50, 99.99], 3)).toEqual(figuresOf(sql, [50, 99.99], 3));
+    expect(await figuresOf(position.figures, [50, 99.99], 3)).toEqual(await figuresOf(sql, [50, 99.99], 3));
   });
 });

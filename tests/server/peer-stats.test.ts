@@ -29,10 +29,10 @@ function dump() {
   const ints = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4));
   // Sums of floats added in another order differ in the last bits only.
   const doubles = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => Math.round(b.readDoubleLE(i * 8) * 1e6) / 1e6);
-  const counts = (t.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point').all() as { hundredths: Buffer }[]).map(
+  const counts = (t.db.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point').all() as { hundredths: Buffer }[]).map(
     (r) => ({ ...r, hundredths: ints(r.hundredths) }),
   );
-  const sums = (t.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id').all() as { n: Buffer; total: Buffer }[]).map((r) => ({
+  const sums = (t.db.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id').all() as { n: Buffer; total: Buffer }[]).map((r) => ({
     ...r,
     n: ints(r.n),
     total: doubles(r.total),
@@ -40,9 +40,9 @@ function dump() {
   return { counts, sums };
 }
 
-function expectInStepWithScores() {
+async function expectInStepWithScores() {
   const kept = dump();
-  rebuildPeerStats(t.db, instrument);
+  await rebuildPeerStats(t.db, instrument);
   expect(kept).toEqual(dump());
 }
 
@@ -52,102 +52,102 @@ const column: Record<CompareDimension, string> = {
 const measureColumn = { velocity: 'velocity', value: 'value', number: 'number', winRate: 'win_rate', cycle: 'cycle' } as const;
 
 describe('peer statistics kept beside the scores', () => {
-  it('a bulk seed stores the same statistics as a rebuild from the scores', () => {
-    seedParticipants(t.db, instrument, { count: 700, seed: 11, batchSize: 250 });
-    expect(peerStatsTotal(t.db)).toBe(700);
-    expectInStepWithScores();
+  it('a bulk seed stores the same statistics as a rebuild from the scores', async () => {
+    await seedParticipants(t.db, instrument, { count: 700, seed: 11, batchSize: 250 });
+    expect(await peerStatsTotal(t.db)).toBe(700);
+    await expectInStepWithScores();
   });
 
-  it('seeding twice adds to the statistics', () => {
-    seedParticipants(t.db, instrument, { count: 200, seed: 1 });
-    seedParticipants(t.db, instrument, { count: 150, seed: 2 });
-    expect(peerStatsTotal(t.db)).toBe(350);
-    expectInStepWithScores();
+  it('seeding twice adds to the statistics', async () => {
+    await seedParticipants(t.db, instrument, { count: 200, seed: 1 });
+    await seedParticipants(t.db, instrument, { count: 150, seed: 2 });
+    expect(await peerStatsTotal(t.db)).toBe(350);
+    await expectInStepWithScores();
   });
 
-  it('finishing adds a participant and deleting takes it out again, rows at zero removed', () => {
-    const finish = (address: string) => {
-      const p = addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
-      saveAnswers(t.db, p.id, completeAnswers());
-      finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: address });
+  it('finishing adds a participant and deleting takes it out again, rows at zero removed', async () => {
+    const finish = async (address: string) => {
+      const p = await addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
+      await saveAnswers(t.db, p.id, completeAnswers());
+      await finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: address });
       return p.id;
     };
-    finish('192.0.2.1');
+    await finish('192.0.2.1');
     const before = dump();
-    const second = finish('198.51.100.1');
-    expect(peerStatsTotal(t.db)).toBe(2);
-    expectInStepWithScores();
-    deleteParticipation(t.db, findParticipant(t.db, second)!);
-    expect(peerStatsTotal(t.db)).toBe(1);
+    const second = await finish('198.51.100.1');
+    expect(await peerStatsTotal(t.db)).toBe(2);
+    await expectInStepWithScores();
+    await deleteParticipation(t.db, (await findParticipant(t.db, second))!);
+    expect(await peerStatsTotal(t.db)).toBe(1);
     expect(dump()).toEqual(before);
   });
 
-  it('hold the demo data until the first real participant finishes, then real participants only, and the demo data again when the last leaves', () => {
-    seedParticipants(t.db, instrument, { count: 50, seed: 3 });
+  it('hold the demo data until the first real participant finishes, then real participants only, and the demo data again when the last leaves', async () => {
+    await seedParticipants(t.db, instrument, { count: 50, seed: 3 });
     const demo = dump();
-    expect(peerStatsTotal(t.db)).toBe(50);
-    const p = addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
-    saveAnswers(t.db, p.id, completeAnswers());
-    finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: '192.0.2.1' });
+    expect(await peerStatsTotal(t.db)).toBe(50);
+    const p = await addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
+    await saveAnswers(t.db, p.id, completeAnswers());
+    await finishParticipant(t.db, instrument, p.id, new Date(), { clientAddress: '192.0.2.1' });
     // The demo data is gone from them: they hold the one real participant.
-    expect(peerStatsTotal(t.db)).toBe(1);
-    expectInStepWithScores();
+    expect(await peerStatsTotal(t.db)).toBe(1);
+    await expectInStepWithScores();
     // Seeding more demo data leaves them alone now.
-    seedParticipants(t.db, instrument, { count: 20, seed: 4 });
-    expect(peerStatsTotal(t.db)).toBe(1);
-    expectInStepWithScores();
-    deleteParticipation(t.db, findParticipant(t.db, p.id)!);
-    expect(peerStatsTotal(t.db)).toBe(70);
-    expectInStepWithScores();
-    t.db.$client.prepare('DELETE FROM participants WHERE id > 50').run();
-    rebuildPeerStats(t.db, instrument);
+    await seedParticipants(t.db, instrument, { count: 20, seed: 4 });
+    expect(await peerStatsTotal(t.db)).toBe(1);
+    await expectInStepWithScores();
+    await deleteParticipation(t.db, (await findParticipant(t.db, p.id))!);
+    expect(await peerStatsTotal(t.db)).toBe(70);
+    await expectInStepWithScores();
+    t.db.db.$client.prepare('DELETE FROM participants WHERE id > 50').run();
+    await rebuildPeerStats(t.db, instrument);
     expect(dump()).toEqual(demo);
   });
 
-  it('an unverified participant enters no statistics', () => {
-    seedParticipants(t.db, instrument, { count: 30, seed: 6 });
+  it('an unverified participant enters no statistics', async () => {
+    await seedParticipants(t.db, instrument, { count: 30, seed: 6 });
     const before = dump();
-    const p = addParticipant(t.db);
-    saveAnswers(t.db, p.id, completeAnswers());
+    const p = await addParticipant(t.db);
+    await saveAnswers(t.db, p.id, completeAnswers());
     // Open enrolment with no known address does not count.
-    expect(finishParticipant(t.db, instrument, p.id).population).toBe('unverified');
+    expect((await finishParticipant(t.db, instrument, p.id)).population).toBe('unverified');
     expect(dump()).toEqual(before);
-    deleteParticipation(t.db, findParticipant(t.db, p.id)!);
+    await deleteParticipation(t.db, (await findParticipant(t.db, p.id))!);
     expect(dump()).toEqual(before);
   });
 
-  it('an in-progress participant is not counted, and deleting one changes nothing', () => {
-    seedParticipants(t.db, instrument, { count: 20, seed: 4 });
+  it('an in-progress participant is not counted, and deleting one changes nothing', async () => {
+    await seedParticipants(t.db, instrument, { count: 20, seed: 4 });
     const before = dump();
-    const p = addParticipant(t.db);
-    deleteParticipation(t.db, p);
+    const p = await addParticipant(t.db);
+    await deleteParticipation(t.db, p);
     expect(dump()).toEqual(before);
   });
 
-  it('a database whose statistics are missing gets them rebuilt when opened', () => {
-    seedParticipants(t.db, instrument, { count: 60, seed: 5 });
+  it('a database whose statistics are missing gets them rebuilt when opened', async () => {
+    await seedParticipants(t.db, instrument, { count: 60, seed: 5 });
     const kept = dump();
-    clearPeerStats(t.db);
-    expect(ensurePeerStats(t.db, instrument)).toBe(true);
+    await clearPeerStats(t.db);
+    expect(ensurePeerStats(t.db.db, instrument)).toBe(true);
     expect(dump()).toEqual(kept);
-    expect(ensurePeerStats(t.db, instrument)).toBe(false);
+    expect(ensurePeerStats(t.db.db, instrument)).toBe(false);
   });
 });
 
 describe('comparison from the stored statistics', () => {
-  beforeEach(() => {
-    seedParticipants(t.db, instrument, { count: 1500, seed: 21 });
+  beforeEach(async () => {
+    await seedParticipants(t.db, instrument, { count: 1500, seed: 21 });
   });
 
-  it.each(COMPARE_DIMENSIONS)('every quartile of every group by %s equals sorting the scores, at whole points', (dimension) => {
-    const model = compareGroups(storedStatsSource(t.db), dimension, profileChoices(instrument, dimension), K);
-    const keys = (t.db.$client.prepare(`SELECT ${column[dimension]} AS k, count(*) AS n FROM scores GROUP BY 1`).all() as { k: string; n: number }[]);
+  it.each(COMPARE_DIMENSIONS)('every quartile of every group by %s equals sorting the scores, at whole points', async (dimension) => {
+    const model = compareGroups(await storedStatsSource(t.db), dimension, profileChoices(instrument, dimension), K);
+    const keys = (t.db.db.$client.prepare(`SELECT ${column[dimension]} AS k, count(*) AS n FROM scores GROUP BY 1`).all() as { k: string; n: number }[]);
     const hidden = suppressGroups(keys.map((k) => k.n), K);
     expect(model.groups.map((g) => g.key).sort()).toEqual(keys.filter((_, i) => !hidden[i]).map((k) => k.k).sort());
     expect(model.hiddenGroups).toBe(hidden.filter(Boolean).length);
     for (const g of model.groups) {
       for (const m of MEASURES) {
-        const values = (t.db.$client.prepare(`SELECT ${measureColumn[m]} AS v FROM scores WHERE ${column[dimension]} = ? AND ${measureColumn[m]} IS NOT NULL`).all(g.key) as { v: number }[]).map((r) => r.v);
+        const values = (t.db.db.$client.prepare(`SELECT ${measureColumn[m]} AS v FROM scores WHERE ${column[dimension]} = ? AND ${measureColumn[m]} IS NOT NULL`).all(g.key) as { v: number }[]).map((r) => r.v);
         const expected = values.length >= K ? quartiles(values) : null;
         if (!expected) expect(g.measures[m]).toBeNull();
         else {
@@ -160,25 +160,29 @@ describe('comparison from the stored statistics', () => {
     }
   });
 
-  it('top performers: the gaps equal the means of the stored answers of the top and bottom groups', () => {
-    const result = topPerformers(storedStatsSource(t.db), 'all', '', companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: '' })), K, 100);
+  it('top performers: the gaps equal the means of the stored answers of the top and bottom groups', async () => {
+    const result = topPerformers(await storedStatsSource(t.db), 'all', '', companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: '' })), K, 100);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const rows = t.db.$client.prepare('SELECT participant_id AS id, velocity FROM scores').all() as { id: number; velocity: number }[];
+    const rows = t.db.db.$client.prepare('SELECT participant_id AS id, velocity FROM scores').all() as { id: number; velocity: number }[];
     const top = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) >= result.split.topFrom);
     const bottom = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) <= result.split.bottomUpTo);
     expect(result.split.topN).toBe(top.length);
     expect(result.split.bottomN).toBe(bottom.length);
     expect(top.length).toBeGreaterThanOrEqual(rows.length / 4);
     expect(bottom.length).toBeGreaterThanOrEqual(rows.length / 4);
-    const mean = (group: typeof rows, item: string) => {
-      const s = group.map((r) => scoreItems(instrument, companyItems(instrument), loadAnswers(t.db, r.id)).get(item)).filter((v) => v !== undefined);
+    const mean = async (group: typeof rows, item: string) => {
+      const s: number[] = [];
+      for (const r of group) {
+        const v = scoreItems(instrument, companyItems(instrument), await loadAnswers(t.db, r.id)).get(item);
+        if (v !== undefined) s.push(v);
+      }
       return s.reduce((a, b) => a + b, 0) / s.length;
     };
     expect(result.items.length).toBe(companyItems(instrument).length);
     for (const item of result.items.slice(0, 3)) {
-      expect(item.top).toBe(Math.round(mean(top, item.itemId) * 100));
-      expect(item.bottom).toBe(Math.round(mean(bottom, item.itemId) * 100));
+      expect(item.top).toBe(Math.round(await mean(top, item.itemId) * 100));
+      expect(item.bottom).toBe(Math.round(await mean(bottom, item.itemId) * 100));
       expect(item.gap).toBe(item.top - item.bottom);
     }
     // Widest first.

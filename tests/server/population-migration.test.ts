@@ -24,7 +24,7 @@ function migrationsBefore(): string {
 }
 
 describe('migration 0007: scores get a population', () => {
-  it('marks seeded rows demo and every other row benchmark, then the statistics follow the benchmark', () => {
+  it('marks seeded rows demo and every other row benchmark, then the statistics follow the benchmark', async () => {
     const path = join(tmp.dir, 'old.sqlite');
     const old = openDatabase(path, { migrationsFolder: migrationsBefore() });
     const c = old.$client;
@@ -44,17 +44,17 @@ describe('migration 0007: scores get a population', () => {
     score.run(6, 70, instrument.version);
     c.close();
 
-    const db = openMigrated(path);
-    expect(db.$client.prepare('SELECT participant_id AS id, population FROM scores ORDER BY participant_id').all()).toEqual([
+    const store = openMigrated(path);
+    expect(store.db.$client.prepare('SELECT participant_id AS id, population FROM scores ORDER BY participant_id').all()).toEqual([
       ...[1, 2, 3, 4, 5].map((id) => ({ id, population: 'demo' })),
       { id: 6, population: 'benchmark' },
     ]);
     // Opening rebuilt the statistics for the population in force: the one real participant.
-    expect(heldPopulation(db, instrument.version)).toBe('benchmark');
-    expect(peerStatsTotal(db)).toBe(1);
-    const notNull = (db.$client.prepare('PRAGMA table_info(scores)').all() as { name: string; notnull: number; dflt_value: unknown }[]).find((r) => r.name === 'population')!;
+    expect(await heldPopulation(store, instrument.version)).toBe('benchmark');
+    expect(await peerStatsTotal(store)).toBe(1);
+    const notNull = (store.db.$client.prepare('PRAGMA table_info(scores)').all() as { name: string; notnull: number; dflt_value: unknown }[]).find((r) => r.name === 'population')!;
     expect(notNull).toMatchObject({ notnull: 1, dflt_value: null });
-    expect(() => db.$client.prepare(`INSERT INTO scores (participant_id, velocity, role, industry, employees, sales_team, region, motion, instrument_version, computed_at) VALUES (6, 1, 'r', 'i', 'e', 's', 'r', 'm', 1, 0)`).run()).toThrow(/NOT NULL constraint failed: scores.population/);
-    db.$client.close();
+    expect(() => store.db.$client.prepare(`INSERT INTO scores (participant_id, velocity, role, industry, employees, sales_team, region, motion, instrument_version, computed_at) VALUES (6, 1, 'r', 'i', 'e', 's', 'r', 'm', 1, 0)`).run()).toThrow(/NOT NULL constraint failed: scores.population/);
+    store.db.$client.close();
   });
 });

@@ -17,28 +17,28 @@ let studyId: number;
 let companyId: number;
 let tokenN = 0;
 const token = () => `tok-${++tokenN}`;
-beforeEach(() => {
+beforeEach(async () => {
   t = openTempDb();
-  ({ studyId, companyId } = addStudyWithCompany(t.db));
+  ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
 
-function finished() {
+async function finished() {
   return addParticipant(t.db, { studyId, companyId, companyName: 'Acme', role: 'manager', industry: 'manufacturing', status: 'completed', completedAt: new Date() });
 }
 
 describe('retake', () => {
-  it('offers nothing while the participant is in the latest round', () => {
-    expect(retakeOffer(t.db, finished())).toBeNull();
+  it('offers nothing while the participant is in the latest round', async () => {
+    expect(await retakeOffer(t.db, await finished())).toBeNull();
   });
 
-  it('starts one new response in the new round with the same profile, linked to the earlier one', () => {
-    const earlier = finished();
-    const wave = insertWave(t.db, studyId, token);
-    expect(retakeOffer(t.db, earlier)).toEqual({ state: 'open', round: 2, studyName: 'Study' });
-    const outcome = startRetake(t.db, instrument, earlier.id);
+  it('starts one new response in the new round with the same profile, linked to the earlier one', async () => {
+    const earlier = await finished();
+    const wave = await insertWave(t.db, studyId, token);
+    expect(await retakeOffer(t.db, earlier)).toEqual({ state: 'open', round: 2, studyName: 'Study' });
+    const outcome = await startRetake(t.db, instrument, earlier.id);
     if (!outcome.ok) throw new Error(outcome.refused);
-    const again = participantByToken(t.db, outcome.token)!;
+    const again = (await participantByToken(t.db, outcome.token))!;
     expect(again.id).toBe(outcome.participant.id);
     expect(again).toMatchObject({
       previousId: earlier.id,
@@ -53,61 +53,62 @@ describe('retake', () => {
     });
     expect(again.resumeTokenHash).toBe(hashToken(outcome.token));
     // A second press starts nothing and says it was started.
-    expect(startRetake(t.db, instrument, earlier.id)).toEqual({ ok: false, refused: 'already-started' });
-    expect(retakeOffer(t.db, earlier)).toEqual({ state: 'started', round: 2, studyName: 'Study' });
-    expect(t.db.select().from(participants).where(eq(participants.previousId, earlier.id)).all()).toHaveLength(1);
+    expect(await startRetake(t.db, instrument, earlier.id)).toEqual({ ok: false, refused: 'already-started' });
+    expect(await retakeOffer(t.db, earlier)).toEqual({ state: 'started', round: 2, studyName: 'Study' });
+    expect(t.db.db.select().from(participants).where(eq(participants.previousId, earlier.id)).all()).toHaveLength(1);
   });
 
-  it('after a retake, a still newer round is taken from the retake, never twice from the first response', () => {
-    const first = finished();
-    insertWave(t.db, studyId, token);
-    const second = startRetake(t.db, instrument, first.id);
+  it('after a retake, a still newer round is taken from the retake, never twice from the first response', async () => {
+    const first = await finished();
+    await insertWave(t.db, studyId, token);
+    const second = await startRetake(t.db, instrument, first.id);
     if (!second.ok) throw new Error(second.refused);
-    t.db.update(participants).set({ status: 'completed', completedAt: new Date() }).where(eq(participants.id, second.participant.id)).run();
-    insertWave(t.db, studyId, token);
-    expect(retakeOffer(t.db, first)?.state).toBe('started');
-    expect(startRetake(t.db, instrument, first.id)).toEqual({ ok: false, refused: 'already-started' });
-    const third = startRetake(t.db, instrument, second.participant.id);
-    expect(third.ok && findParticipant(t.db, third.participant.id)?.waveId).toBe(latestWaveOf(t.db, studyId)!.id);
+    t.db.db.update(participants).set({ status: 'completed', completedAt: new Date() }).where(eq(participants.id, second.participant.id)).run();
+    await insertWave(t.db, studyId, token);
+    expect((await retakeOffer(t.db, first))?.state).toBe('started');
+    expect(await startRetake(t.db, instrument, first.id)).toEqual({ ok: false, refused: 'already-started' });
+    const third = await startRetake(t.db, instrument, second.participant.id);
+    expect(third.ok && (await findParticipant(t.db, third.participant.id))?.waveId).toBe((await latestWaveOf(t.db, studyId))!.id);
   });
 
-  it('refuses a closed study, an unfinished response and a participant without a study, starting nothing', () => {
-    const done = finished();
-    const unfinished = addParticipant(t.db, { studyId, companyId });
-    const alone = addParticipant(t.db, { status: 'completed', completedAt: new Date() });
-    insertWave(t.db, studyId, token);
+  it('refuses a closed study, an unfinished response and a participant without a study, starting nothing', async () => {
+    const done = await finished();
+    const unfinished = await addParticipant(t.db, { studyId, companyId });
+    const alone = await addParticipant(t.db, { status: 'completed', completedAt: new Date() });
+    await insertWave(t.db, studyId, token);
     for (const p of [unfinished, alone]) {
-      expect(retakeOffer(t.db, p)).toBeNull();
-      expect(startRetake(t.db, instrument, p.id)).toEqual({ ok: false, refused: 'not-offered' });
+      expect(await retakeOffer(t.db, p)).toBeNull();
+      expect(await startRetake(t.db, instrument, p.id)).toEqual({ ok: false, refused: 'not-offered' });
     }
-    updateStudy(t.db, studyId, { status: 'closed' });
-    expect(retakeOffer(t.db, done)).toBeNull();
-    expect(startRetake(t.db, instrument, done.id)).toEqual({ ok: false, refused: 'not-offered' });
-    expect(t.db.select().from(participants).all()).toHaveLength(3);
+    await updateStudy(t.db, studyId, { status: 'closed' });
+    expect(await retakeOffer(t.db, done)).toBeNull();
+    expect(await startRetake(t.db, instrument, done.id)).toEqual({ ok: false, refused: 'not-offered' });
+    expect(t.db.db.select().from(participants).all()).toHaveLength(3);
   });
 });
 
 describe('the study comparison counts a person once', () => {
-  it('leaves out a response that a finished retake replaced', () => {
+  it('leaves out a response that a finished retake replaced', async () => {
     const K = 2;
-    const answer = (id: number) => {
-      saveAnswers(t.db, id, completeAnswers());
-      finishParticipant(t.db, instrument, id);
+    const answer = async (id: number) => {
+      await saveAnswers(t.db, id, completeAnswers());
+      await finishParticipant(t.db, instrument, id);
     };
-    const firstRound = [0, 1, 2].map(() => addParticipant(t.db, { studyId, companyId, companyName: 'Acme', role: 'rep' }));
-    for (const p of firstRound) answer(p.id);
-    const people = () => {
-      const counts = studyStatsSource(t.db, instrument, studyId, K).points('all').get('')!.get('velocity')!;
+    const firstRound = [];
+    for (let i = 0; i < 3; i++) firstRound.push(await addParticipant(t.db, { studyId, companyId, companyName: 'Acme', role: 'rep' }));
+    for (const p of firstRound) await answer(p.id);
+    const people = async () => {
+      const counts = (await studyStatsSource(t.db, instrument, studyId, K)).points('all').get('')!.get('velocity')!;
       return counts.reduce((n, b) => n + b.n, 0);
     };
-    expect(people()).toBe(3);
-    insertWave(t.db, studyId, token);
+    expect(await people()).toBe(3);
+    await insertWave(t.db, studyId, token);
     for (const p of firstRound) {
-      const again = startRetake(t.db, instrument, p.id);
+      const again = await startRetake(t.db, instrument, p.id);
       if (!again.ok) throw new Error(again.refused);
-      answer(again.participant.id);
+      await answer(again.participant.id);
     }
     // Six responses, three people: the comparison counts three.
-    expect(people()).toBe(3);
+    expect(await people()).toBe(3);
   });
 });

@@ -9,14 +9,14 @@ let t: TempDb | undefined;
 afterEach(() => t?.cleanup());
 
 describe('the sample report participant', () => {
-  it('is never a real participant, even a completed one with numbers', () => {
+  it('is never a real participant, even a completed one with numbers', async () => {
     t = openTempDb();
-    const real = addParticipant(t.db);
-    saveNumbers(t.db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
-    markCompleted(t.db, real.id, new Date());
-    expect(firstWithNumbers(t.db)).toBeUndefined();
-    seedParticipants(t.db, instrument, { count: 20, seed: 2 });
-    const sample = firstWithNumbers(t.db)!;
+    const real = await addParticipant(t.db);
+    await saveNumbers(t.db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
+    await markCompleted(t.db, real.id, new Date());
+    expect(await firstWithNumbers(t.db)).toBeUndefined();
+    await seedParticipants(t.db, instrument, { count: 20, seed: 2 });
+    const sample = (await firstWithNumbers(t.db))!;
     expect(sample.id).not.toBe(real.id);
     expect(sample.resumeTokenHash.startsWith('synthetic:')).toBe(true);
   });

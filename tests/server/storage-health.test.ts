@@ -56,7 +56,7 @@ describe('storage faults', () => {
 describe('a read-only database file', () => {
   it('is noticed by the check, and a write to it fails with SQLITE_READONLY', () => {
     const path = join(tmp.dir, 'ro.sqlite');
-    openMigrated(path).$client.close();
+    openMigrated(path).db.$client.close();
     const ro = makeReadOnly(path);
     try {
       const db = openDatabase(path);
@@ -77,8 +77,7 @@ describe('a read-only database file', () => {
 
   it('that turns read-only under a running server makes its checkpoints fail, which is reported, as is a WAL past its limit', () => {
     const path = join(tmp.dir, 'live.sqlite');
-    const db = openMigrated(path);
-    const sqlite = db.$client;
+    const sqlite = openMigrated(path).db.$client;
     sqlite.exec('CREATE TABLE filler (x BLOB)');
     expect(checkStorage(path, sqlite)).toEqual([]);
     const ro = makeReadOnly(path);
@@ -137,7 +136,7 @@ describe('a damaged database file', () => {
   it('is refused at open with a message naming the file and what to do', () => {
     const good = join(tmp.dir, 'good.sqlite');
     const bad = join(tmp.dir, 'bad.sqlite');
-    openMigrated(good).$client.close();
+    openMigrated(good).db.$client.close();
     copyFileSync(good, bad);
     damagePage(bad, 3);
     let error: unknown;
@@ -151,12 +150,12 @@ describe('a damaged database file', () => {
     expect((error as Error).message).toContain(bad);
     expect((error as Error).message).toMatch(/damaged.*Restore the latest backup/);
     // The undamaged original opens as before.
-    openMigrated(good).$client.close();
+    openMigrated(good).db.$client.close();
   });
 
   it('is refused by the bounded check of a large file when the damage is outside the per-participant tables', () => {
     const good = join(tmp.dir, 'good.sqlite');
-    openMigrated(good).$client.close();
+    openMigrated(good).db.$client.close();
     const rootOf = (table: string) => {
       const db = new Database(good, { readonly: true });
       const page = db.prepare('SELECT rootpage FROM sqlite_schema WHERE name = ?').pluck().get(table) as number;
@@ -181,12 +180,13 @@ describe('durability', () => {
   it('is synchronous=FULL on every connection the app opens, and seeding demo data leaves it so', async () => {
     const { seedParticipants } = await import('../../src/server/services/seed.ts');
     const { loadInstrument } = await import('../../src/server/instrument-loader.ts');
-    const db = openMigrated(join(tmp.dir, 'durable.sqlite'));
+    const store = openMigrated(join(tmp.dir, 'durable.sqlite'));
+    const sqlite = store.db.$client;
     // SQLite's numbers: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
-    expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
-    seedParticipants(db, loadInstrument(), { count: 20, seed: 1 });
-    expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
-    expect(db.$client.pragma('journal_size_limit', { simple: true })).toBe(JOURNAL_SIZE_LIMIT_BYTES);
-    db.$client.close();
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    await seedParticipants(store, loadInstrument(), { count: 20, seed: 1 });
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(sqlite.pragma('journal_size_limit', { simple: true })).toBe(JOURNAL_SIZE_LIMIT_BYTES);
+    sqlite.close();
   });
 });

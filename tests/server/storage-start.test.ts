@@ -20,7 +20,7 @@ import { damagePage } from '../helpers/storage-faults.ts';
 
 /** Issue 14: a database that cannot be served stops the start with a message naming the file and what to do, never a blank 500 on every route. */
 const good = join(scratch.dir, 'good.sqlite');
-openMigrated(good).$client.close();
+openMigrated(good).db.$client.close();
 copyFileSync(good, scratch.damaged);
 damagePage(scratch.damaged, 3);
 afterAll(() => scratch.rm());

@@ -35,23 +35,23 @@ import { makeReadOnly, type ReadOnly } from '../helpers/storage-faults.ts';
  * under the built server in tests/site/storage.test.ts.
  */
 let ro: ReadOnly;
-let participant: ReturnType<typeof startParticipation> & { ok: true };
+let participant: Awaited<ReturnType<typeof startParticipation>> & { ok: true };
 /** A personal invitation link, not yet used. */
 let personalToken = '';
 const logged: string[] = [];
 
-beforeAll(() => {
-  const db = openMigrated(scratch.path);
-  const started = startParticipation(db, instrument, profileSchema(instrument).parse(validProfile()), null);
+beforeAll(async () => {
+  const store = openMigrated(scratch.path);
+  const started = await startParticipation(store, instrument, profileSchema(instrument).parse(validProfile()), null);
   if (!started.ok) throw new Error('the participant could not be started');
   participant = started;
-  const owner = addConsultant(db, 'owner@example.com', 'pw');
-  const studyId = insertStudy(db, owner.id, 'Storage study', 'storage-study-01').id;
-  const companyId = insertCompany(db, studyId, 'Acme', 'storage-acme-001').id;
-  const invited = inviteAddresses(db, instrument, owner, studyId, companyId, ['ann@example.com']);
+  const owner = await addConsultant(store, 'owner@example.com', 'pw');
+  const studyId = (await insertStudy(store, owner.id, 'Storage study', 'storage-study-01')).id;
+  const companyId = (await insertCompany(store, studyId, 'Acme', 'storage-acme-001')).id;
+  const invited = await inviteAddresses(store, instrument, owner, studyId, companyId, ['ann@example.com']);
   if (!invited?.ok) throw new Error('not invited');
-  personalToken = invitationToken(db, db.$client.prepare('SELECT id FROM invitations').pluck().get() as number);
-  db.$client.close();
+  personalToken = await invitationToken(store, store.db.$client.prepare('SELECT id FROM invitations').pluck().get() as number);
+  store.db.$client.close();
   ro = makeReadOnly(scratch.path);
   resetStorageHealth();
   vi.spyOn(process.stderr, 'write').mockImplementation((line) => {
@@ -66,10 +66,10 @@ afterAll(() => {
 });
 
 describe('a write refused by storage', () => {
-  it('answers a section save as not saved, stores nothing, and logs the cause once', () => {
+  it('answers a section save as not saved, stores nothing, and logs the cause once', async () => {
     const before = fingerprint(scratch.path);
     const page = pagesOf(instrument)[0]!;
-    const outcome = handlePagePost(instrument, participant.participant, participant.token, page, { ...pageFields(1), action: 'next' });
+    const outcome = await handlePagePost(instrument, participant.participant, participant.token, page, { ...pageFields(1), action: 'next' });
     expect(outcome, ro.method).toEqual({ ok: false, notSaved: 'save' });
     expect(fingerprint(scratch.path)).toBe(before);
     const faults = logged.filter((l) => l.includes('storage fault'));
@@ -80,21 +80,21 @@ describe('a write refused by storage', () => {
 
   it('answers an autosave with a JSON 503 and Retry-After', async () => {
     const page = pagesOf(instrument)[0]!;
-    const res = autosaveReply(instrument, participant.participant, participant.token, page, { ...pageFields(1), autosave: '1' });
+    const res = await autosaveReply(instrument, participant.participant, participant.token, page, { ...pageFields(1), autosave: '1' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('30');
     expect(await res.json()).toMatchObject({ saved: false, message: expect.stringContaining('your answers are still on this page') });
   });
 
-  it('answers a start as not saved, without a participant that does not exist', () => {
+  it('answers a start as not saved, without a participant that does not exist', async () => {
     const before = fingerprint(scratch.path);
-    expect(handleProfile(instrument, validProfile(), null)).toEqual({ ok: false, notSaved: true });
+    expect(await handleProfile(instrument, validProfile(), null)).toEqual({ ok: false, notSaved: true });
     expect(fingerprint(scratch.path)).toBe(before);
   });
 
-  it('answers a start from a personal invitation as not saved, the invitation left unused', () => {
+  it('answers a start from a personal invitation as not saved, the invitation left unused', async () => {
     const before = fingerprint(scratch.path);
-    expect(handleInvitationStart(instrument, personalToken, validProfile())).toEqual({ ok: false, notSaved: true });
+    expect(await handleInvitationStart(instrument, personalToken, validProfile())).toEqual({ ok: false, notSaved: true });
     expect(fingerprint(scratch.path)).toBe(before);
   });
 });

@@ -137,70 +137,70 @@ describe('a study brand', () => {
   const form = (o: Partial<BrandForm> = {}): BrandForm => ({ action: 'brand', name: 'Acme Consulting', accent: '#0b5cad', logo: new Uint8Array(), removeLogo: false, ...o });
 
   it('is set by the study’s owner only, and read back for pages and reports', async () => {
-    const owner = addConsultant(t.db, 'owner@example.com', 'pw');
-    const other = addConsultant(t.db, 'other@example.com', 'pw');
-    const study = createStudy(t.db, owner, 'Spring study');
+    const owner = await addConsultant(t.db, 'owner@example.com', 'pw');
+    const other = await addConsultant(t.db, 'other@example.com', 'pw');
+    const study = await createStudy(t.db, owner, 'Spring study');
     if (!study.ok) throw new Error(study.error);
     const id = study.value.id;
 
     expect(await changeStudyBrand(t.db, other, id, form({ name: 'Intruder' }))).toBeNull();
-    expect(studyBrand(t.db, id)).toBeNull();
-    expect(reportBrand(t.db, id)).toBeNull();
+    expect(await studyBrand(t.db, id)).toBeNull();
+    expect(await reportBrand(t.db, id)).toBeNull();
 
     expect(await changeStudyBrand(t.db, owner, id, form({ logo: bytes(BENIGN_SVG) }))).toEqual({ ok: true });
-    const page = studyBrand(t.db, id)!;
+    const page = (await studyBrand(t.db, id))!;
     expect(page.name).toBe('Acme Consulting');
     expect(page.accent).toBe('#0b5cad');
     expect(page.logo?.url).toMatch(/^\/brand\/[0-9a-f]{32}\.png$/);
-    const report = reportBrand(t.db, id)!;
+    const report = (await reportBrand(t.db, id))!;
     expect(report.logo?.dataUri).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(report.logo).toMatchObject({ width: 800, height: 267 });
     const key = page.logo!.url.slice('/brand/'.length, -'.png'.length);
     expect(logoUrl(key)).toBe(page.logo!.url);
-    expect(startsWithSignature(findLogo(t.db, key)!)).toBe(true);
+    expect(startsWithSignature((await findLogo(t.db, key))!)).toBe(true);
 
     // Reads of the study itself never carry the logo's bytes.
-    expect(Object.keys(studiesOf(t.db, owner.id)[0]!)).not.toContain('brandLogo');
-    expect(Object.keys(findInvite(t.db, studiesOf(t.db, owner.id)[0]!.inviteToken)!.study)).not.toContain('brandLogo');
+    expect(Object.keys((await studiesOf(t.db, owner.id))[0]!)).not.toContain('brandLogo');
+    expect(Object.keys((await findInvite(t.db, (await studiesOf(t.db, owner.id))[0]!.inviteToken))!.study)).not.toContain('brandLogo');
 
     // Bad input changes nothing and says what is wrong with each field.
     const refused = await changeStudyBrand(t.db, owner, id, form({ name: '', accent: '#f0a202', logo: bytes(MALICIOUS_SVGS[0]!.svg) }));
     expect(refused).toMatchObject({ ok: false, errors: { name: expect.any(String), accent: expect.stringContaining('2.12:1'), logo: expect.stringMatching(/script/) } });
-    expect(studyBrand(t.db, id)).toEqual(page);
+    expect(await studyBrand(t.db, id)).toEqual(page);
 
     // A new colour keeps the logo; removing the logo keeps the rest; no accent means the product's on the reports.
     expect(await changeStudyBrand(t.db, owner, id, form({ accent: '' }))).toEqual({ ok: true });
-    expect(studyBrand(t.db, id)).toEqual({ ...page, accent: null });
-    expect(reportBrand(t.db, id)!.accent).toBe('#0b5cad');
+    expect(await studyBrand(t.db, id)).toEqual({ ...page, accent: null });
+    expect((await reportBrand(t.db, id))!.accent).toBe('#0b5cad');
     expect(await changeStudyBrand(t.db, owner, id, form({ removeLogo: true }))).toEqual({ ok: true });
-    expect(studyBrand(t.db, id)!.logo).toBeNull();
-    expect(findLogo(t.db, key)).toBeUndefined();
+    expect((await studyBrand(t.db, id))!.logo).toBeNull();
+    expect(await findLogo(t.db, key)).toBeUndefined();
 
     expect(await changeStudyBrand(t.db, owner, id, form({ action: 'unbrand' }))).toEqual({ ok: true });
-    expect(studyBrand(t.db, id)).toBeNull();
-    expect(reportBrand(t.db, null)).toBeNull();
+    expect(await studyBrand(t.db, id)).toBeNull();
+    expect(await reportBrand(t.db, null)).toBeNull();
   });
 
   it('is on both reports of a participant in the study, and on neither outside one', async () => {
-    const owner = addConsultant(t.db, 'reports@example.com', 'pw');
-    const study = createStudy(t.db, owner, 'Branded study');
+    const owner = await addConsultant(t.db, 'reports@example.com', 'pw');
+    const study = await createStudy(t.db, owner, 'Branded study');
     if (!study.ok) throw new Error(study.error);
     expect(await changeStudyBrand(t.db, owner, study.value.id, form({ name: 'Northwind Advisory', accent: '#7a1f5c', logo: solidPng(60, 20, [122, 31, 92]) }))).toEqual({ ok: true });
-    const finished = (studyId: number | null) => {
-      const p = addParticipant(t.db, { studyId });
-      saveAnswers(t.db, p.id, completeAnswers());
-      finishParticipant(t.db, instrument, p.id, new Date());
-      return findParticipant(t.db, p.id)!;
+    const finished = async (studyId: number | null) => {
+      const p = await addParticipant(t.db, { studyId });
+      await saveAnswers(t.db, p.id, completeAnswers());
+      await finishParticipant(t.db, instrument, p.id, new Date());
+      return (await findParticipant(t.db, p.id))!;
     };
-    const inStudy = finished(study.value.id);
-    const company = companyReportFor(t.db, inStudy, 5)!;
-    const personal = personalReportFor(t.db, inStudy, 5)!;
+    const inStudy = await finished(study.value.id);
+    const company = (await companyReportFor(t.db, inStudy, 5))!;
+    const personal = (await personalReportFor(t.db, inStudy, 5))!;
     for (const brand of [company.meta.brand, personal.meta.brand]) {
       expect(brand).toMatchObject({ name: 'Northwind Advisory', accent: '#7a1f5c', logo: { width: 60, height: 20 } });
       expect(brand!.logo!.dataUri).toMatch(/^data:image\/png;base64,/);
     }
-    const alone = finished(null);
-    expect(companyReportFor(t.db, alone, 5)!.meta.brand).toBeNull();
-    expect(personalReportFor(t.db, alone, 5)!.meta.brand).toBeNull();
+    const alone = await finished(null);
+    expect((await companyReportFor(t.db, alone, 5))!.meta.brand).toBeNull();
+    expect((await personalReportFor(t.db, alone, 5))!.meta.brand).toBeNull();
   });
 });

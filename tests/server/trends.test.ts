@@ -21,9 +21,9 @@ let t: TempDb;
 let studyId: number;
 let companyId: number;
 let n = 0;
-beforeEach(() => {
+beforeEach(async () => {
   t = openTempDb();
-  ({ studyId, companyId } = addStudyWithCompany(t.db));
+  ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
 
@@ -34,103 +34,103 @@ function optionAt(item: Item, at: number): string {
 }
 
 /** A finished respondent of Acme in the study's latest round, answering every scale at `level`. */
-function respondent(level: number) {
-  const p = addParticipant(t.db, { companyName: 'Acme', studyId, companyId, role: n++ % 2 ? 'rep' : 'manager' });
-  saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
-  finishParticipant(t.db, instrument, p.id);
-  return findParticipant(t.db, p.id)!;
+async function respondent(level: number) {
+  const p = await addParticipant(t.db, { companyName: 'Acme', studyId, companyId, role: n++ % 2 ? 'rep' : 'manager' });
+  await saveAnswers(t.db, p.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
+  await finishParticipant(t.db, instrument, p.id);
+  return (await findParticipant(t.db, p.id))!;
 }
 
 const token = () => `wave-token-${n++}`;
 
 describe('studyTrend', () => {
-  it('is null for every company while the study has one round', () => {
-    for (let i = 0; i < K + 1; i++) respondent(0.25);
-    expect(studyTrend(t.db, instrument, studyId, K)).toEqual([{ companyId, name: 'Acme', change: null }]);
+  it('is null for every company while the study has one round', async () => {
+    for (let i = 0; i < K + 1; i++) await respondent(0.25);
+    expect(await studyTrend(t.db, instrument, studyId, K)).toEqual([{ companyId, name: 'Acme', change: null }]);
   });
 
-  it('is null until the new round has k + 1 respondents, then a change outside the noise', () => {
-    for (let i = 0; i < K + 1; i++) respondent(i % 2 ? 0 : 0.25);
-    insertWave(t.db, studyId, token);
-    for (let i = 0; i < K; i++) respondent(1);
-    expect(studyTrend(t.db, instrument, studyId, K)[0]!.change).toBeNull();
-    respondent(0.75);
-    const change = studyTrend(t.db, instrument, studyId, K)[0]!.change;
+  it('is null until the new round has k + 1 respondents, then a change outside the noise', async () => {
+    for (let i = 0; i < K + 1; i++) await respondent(i % 2 ? 0 : 0.25);
+    await insertWave(t.db, studyId, token);
+    for (let i = 0; i < K; i++) await respondent(1);
+    expect((await studyTrend(t.db, instrument, studyId, K))[0]!.change).toBeNull();
+    await respondent(0.75);
+    const change = (await studyTrend(t.db, instrument, studyId, K))[0]!.change;
     if (change?.status !== 'compared') throw new Error('expected a comparison');
     expect(change).toMatchObject({ roundBefore: 1, roundAfter: 2, trend: { nBefore: K + 1, nAfter: K + 1, method: 'respondents' } });
     // The two sides are the published figures of each round, nothing else.
-    const waves = t.db.select({ waveId: participants.waveId }).from(participants).all().map((r) => r.waveId!);
-    const published = (w: number) => companyView(t.db, instrument, companyId, null, K, w).aggregate!.scores.velocity;
+    const waves = t.db.db.select({ waveId: participants.waveId }).from(participants).all().map((r) => r.waveId!);
+    const published = async (w: number) => (await companyView(t.db, instrument, companyId, null, K, w)).aggregate!.scores.velocity;
     const velocity = change.trend.changes.find((c) => c.key === 'velocity')!;
-    expect(velocity.before).toBe(published(Math.min(...waves)));
-    expect(velocity.after).toBe(published(Math.max(...waves)));
+    expect(velocity.before).toBe(await published(Math.min(...waves)));
+    expect(velocity.after).toBe(await published(Math.max(...waves)));
     expect(velocity.change!).toBeGreaterThan(40);
     expect(velocity.withinNoise).toBe(false);
     for (const c of change.trend.changes) expect(c.low!).toBeLessThanOrEqual(c.change!);
   });
 
-  it('calls the same answers in both rounds no change, within noise', () => {
-    for (let i = 0; i < K + 1; i++) respondent(i % 3 ? 0.5 : 0.75);
-    insertWave(t.db, studyId, token);
-    for (let i = 0; i < K + 1; i++) respondent(i % 3 ? 0.5 : 0.75);
-    const change = studyTrend(t.db, instrument, studyId, K)[0]!.change;
+  it('calls the same answers in both rounds no change, within noise', async () => {
+    for (let i = 0; i < K + 1; i++) await respondent(i % 3 ? 0.5 : 0.75);
+    await insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) await respondent(i % 3 ? 0.5 : 0.75);
+    const change = (await studyTrend(t.db, instrument, studyId, K))[0]!.change;
     if (change?.status !== 'compared') throw new Error('expected a comparison');
     for (const c of change.trend.changes) expect([c.change, c.withinNoise]).toEqual([0, true]);
   });
 
-  it('compares nothing when the earlier round answered another questionnaire version', () => {
-    for (let i = 0; i < K + 1; i++) respondent(0.5);
-    t.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).run();
-    insertWave(t.db, studyId, token);
-    for (let i = 0; i < K + 1; i++) respondent(0.5);
-    expect(studyTrend(t.db, instrument, studyId, K)[0]!.change).toEqual({ status: 'questionnaire-changed', roundBefore: 1, roundAfter: 2 });
+  it('compares nothing when the earlier round answered another questionnaire version', async () => {
+    for (let i = 0; i < K + 1; i++) await respondent(0.5);
+    t.db.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).run();
+    await insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) await respondent(0.5);
+    expect((await studyTrend(t.db, instrument, studyId, K))[0]!.change).toEqual({ status: 'questionnaire-changed', roundBefore: 1, roundAfter: 2 });
   });
 });
 
 describe('a reader’s change', () => {
-  it('shows the company change to a reader who sees both rounds, and their own change against their previous response', () => {
-    const first = respondent(0.25);
-    for (let i = 0; i < K; i++) respondent(0.25);
-    insertWave(t.db, studyId, token);
-    const retake = startRetake(t.db, instrument, first.id);
+  it('shows the company change to a reader who sees both rounds, and their own change against their previous response', async () => {
+    const first = await respondent(0.25);
+    for (let i = 0; i < K; i++) await respondent(0.25);
+    await insertWave(t.db, studyId, token);
+    const retake = await startRetake(t.db, instrument, first.id);
     if (!retake.ok) throw new Error(retake.refused);
-    saveAnswers(t.db, retake.participant.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, 1))));
-    finishParticipant(t.db, instrument, retake.participant.id);
-    const reader = findParticipant(t.db, retake.participant.id)!;
+    await saveAnswers(t.db, retake.participant.id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, 1))));
+    await finishParticipant(t.db, instrument, retake.participant.id);
+    const reader = (await findParticipant(t.db, retake.participant.id))!;
     // Only the reader so far in round 2: no company change, their own change is there.
-    expect(readerCompanyChange(t.db, instrument, reader, K)).toBeNull();
-    const own = ownRetakeChange(t.db, instrument, reader);
+    expect(await readerCompanyChange(t.db, instrument, reader, K)).toBeNull();
+    const own = await ownRetakeChange(t.db, instrument, reader);
     if (own?.status !== 'compared') throw new Error('expected a comparison');
     expect(own).toMatchObject({ roundBefore: 1, roundAfter: 2, trend: { method: 'items', nBefore: 1, nAfter: 1 } });
     expect(own.trend.changes.find((c) => c.key === 'velocity')).toMatchObject({ withinNoise: false });
-    for (let i = 0; i < K; i++) respondent(0.75);
-    const company = readerCompanyChange(t.db, instrument, reader, K);
+    for (let i = 0; i < K; i++) await respondent(0.75);
+    const company = await readerCompanyChange(t.db, instrument, reader, K);
     expect(company).toMatchObject({ status: 'compared', trend: { nBefore: K + 1, nAfter: K + 1 } });
     // The earlier response has no retake change of its own.
-    expect(ownRetakeChange(t.db, instrument, first)).toBeNull();
+    expect(await ownRetakeChange(t.db, instrument, first)).toBeNull();
   });
 
-  it('compares a retake on another questionnaire version with nothing', () => {
-    const first = respondent(0.25);
-    insertWave(t.db, studyId, token);
-    const retake = startRetake(t.db, instrument, first.id);
+  it('compares a retake on another questionnaire version with nothing', async () => {
+    const first = await respondent(0.25);
+    await insertWave(t.db, studyId, token);
+    const retake = await startRetake(t.db, instrument, first.id);
     if (!retake.ok) throw new Error(retake.refused);
-    t.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).where(eq(participants.id, first.id)).run();
-    saveAnswers(t.db, retake.participant.id, completeAnswers(instrument));
-    finishParticipant(t.db, instrument, retake.participant.id);
-    expect(ownRetakeChange(t.db, instrument, findParticipant(t.db, retake.participant.id)!)).toMatchObject({ status: 'questionnaire-changed' });
+    t.db.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).where(eq(participants.id, first.id)).run();
+    await saveAnswers(t.db, retake.participant.id, completeAnswers(instrument));
+    await finishParticipant(t.db, instrument, retake.participant.id);
+    expect(await ownRetakeChange(t.db, instrument, (await findParticipant(t.db, retake.participant.id))!)).toMatchObject({ status: 'questionnaire-changed' });
   });
 });
 
 describe('exports by round', () => {
-  it('give each row the round it answered in, and leave it empty on a withheld row', () => {
-    for (let i = 0; i < K + 1; i++) respondent(0.5);
-    insertWave(t.db, studyId, token);
-    for (let i = 0; i < K + 1; i++) respondent(0.75);
+  it('give each row the round it answered in, and leave it empty on a withheld row', async () => {
+    for (let i = 0; i < K + 1; i++) await respondent(0.5);
+    await insertWave(t.db, studyId, token);
+    for (let i = 0; i < K + 1; i++) await respondent(0.75);
     // A round-3 respondent alone: withheld.
-    insertWave(t.db, studyId, token);
-    respondent(0.5);
-    for (const file of [scoresCsv(t.db, instrument, studyId, K), answersCsv(t.db, instrument, studyId, K)]) {
+    await insertWave(t.db, studyId, token);
+    await respondent(0.5);
+    for (const file of [await scoresCsv(t.db, instrument, studyId, K), await answersCsv(t.db, instrument, studyId, K)]) {
       const rows = parse(file, { columns: true }) as Record<string, string>[];
       // Given rows come first, in an order of their own each time; the withheld row last.
       expect(rows.slice(0, -1).map((r) => r.wave).sort()).toEqual([...Array(K + 1).fill('1'), ...Array(K + 1).fill('2')]);
