@@ -62,24 +62,24 @@ export async function companyReportFor(
     },
     minGroup,
   );
+  // The peer figures are read when asked for (GroupFigures): one sub-index after another.
+  const subIndices = {} as Record<SubIndexKey, SubIndexPeer>;
+  if (position) {
+    for (const k of SubIndexKeys) {
+      const score = headline.scores[k];
+      const counts = score === null ? null : await position.figures.countAtMost(k, score);
+      subIndices[k] = {
+        relative: !uncounted && counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
+        quartiles: await publishedQuartiles(position.figures, minGroup, k),
+      };
+    }
+  }
   const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: uncounted ? null : position.relative,
-    histogram: position.figures.histogram(),
-    subIndices: Object.fromEntries(
-      SubIndexKeys.map((k): [SubIndexKey, SubIndexPeer] => {
-        const score = headline.scores[k];
-        const counts = score === null ? null : position.figures.countAtMost(k, score);
-        return [
-          k,
-          {
-            relative: !uncounted && counts && mayShow({ count: counts.size, readerIncluded: false }, minGroup) ? relativeFromCounts(counts.notBetter, counts.size) : null,
-            quartiles: publishedQuartiles(position.figures, minGroup, k),
-          },
-        ];
-      }),
-    ) as Record<SubIndexKey, SubIndexPeer>,
+    histogram: await position.figures.histogram(),
+    subIndices,
   };
   // The reader's own numbers, on their copy only; everyone else's only combined, over at least k (SPEC 3b).
   const numbers = options.reader ? await loadNumbers(db, participant.id) : null;

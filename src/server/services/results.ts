@@ -32,14 +32,13 @@ export async function participantResults(db: Store, instrument: Instrument, part
     },
     minGroup,
   );
+  const medians = {} as Record<(typeof SubIndexKeys)[number], number | null>;
+  if (position) for (const k of SubIndexKeys) medians[k] = await publishedMedian(position.figures, minGroup, k);
   const peer = position && {
     label: describePeerGroup(position.group, (dim, value) => choiceLabel(instrument, dim, value)),
     size: position.group.size,
     relative: stored.population === 'unverified' ? null : position.relative,
-    medians: Object.fromEntries(SubIndexKeys.map((k) => [k, publishedMedian(position.figures, minGroup, k)])) as Record<
-      (typeof SubIndexKeys)[number],
-      number | null
-    >,
+    medians,
   };
   return resultsModel(instrument, {
     own,
