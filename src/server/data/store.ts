@@ -128,9 +128,13 @@ export async function transaction<T>(store: Store, fn: (tx: Store) => Promise<T>
   }
 }
 
+let savepointCount = 0;
+
 async function savepoint<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): Promise<T> {
   const db = store.db;
-  const name = `sp${store.depth}`;
+  // Unique per savepoint: a RELEASE never names another one. Savepoints of one transaction must still run one after
+  // another (awaited), as SQL nests them: rolling back to one undoes every later one.
+  const name = `sp${++savepointCount}`;
   // Ended with its own end or with any transaction around it: a savepoint's fn left running (not awaited) past the
   // outer transaction's end must not go on writing on the connection, outside it or inside another request's.
   const outer = store.scope!;
