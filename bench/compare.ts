@@ -21,6 +21,7 @@ import { DEFAULT_MIN_GROUP, quartiles } from '../src/domain/peers.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
 import { comparisonFor, studyStatsSource } from '../src/server/services/comparison.ts';
 import { seedParticipantsInParallel } from '../src/server/services/seed.ts';
@@ -39,12 +40,14 @@ const path = args.db ?? join(mkdtempSync(join(tmpdir(), 'velocity-bench-')), 'be
 const instrument = loadInstrument();
 const reuse = existsSync(path);
 const db = openMigrated(path);
-if (!reuse || participantTotal(db) === 0) {
+// The bench's own setup and brute-force baseline are SQL on the SQLite file itself, not through the data-access boundary.
+const sqlite = db.db.$client;
+if (!reuse || (await participantTotal(db)) === 0) {
   const t = performance.now();
   await seedParticipantsInParallel(db, instrument, { count: Number(args.count), seed: Number(args.seed) });
   console.log(`seeded ${Number(args.count).toLocaleString('en-US')} participants in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
-console.log(`participants: ${participantTotal(db).toLocaleString('en-US')}`);
+console.log(`participants: ${(await participantTotal(db)).toLocaleString('en-US')}`);
 
 const K = 5;
 const DIMENSIONS = COMPARE_DIMENSIONS;
@@ -55,11 +58,11 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 // A consultant for the comparison; its id only matters for study ownership, which this run does not use.
 const email = 'bench-compare@example.com';
-const found = db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number } | undefined;
+const found = sqlite.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number } | undefined;
 const password = 'bench-compare-password';
-if (!found) db.$client.prepare('INSERT INTO consultants (email, password_hash) VALUES (?, ?)').run(email, await hashPassword(password));
-else db.$client.prepare('UPDATE consultants SET password_hash = ? WHERE id = ?').run(await hashPassword(password), found.id);
-const consultantId = (db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
+if (!found) sqlite.prepare('INSERT INTO consultants (email, password_hash) VALUES (?, ?)').run(email, await hashPassword(password));
+else sqlite.prepare('UPDATE consultants SET password_hash = ? WHERE id = ?').run(await hashPassword(password), found.id);
+const consultantId = (sqlite.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
 
 const columns: Record<(typeof COMPARE_DIMENSIONS)[number], string> = {
   industry: 'industry', employees: 'employees', salesTeam: 'sales_team', region: 'region', motion: 'motion', role: 'role',
@@ -69,7 +72,7 @@ const measureColumns = ['velocity', 'value', 'number', 'win_rate', 'cycle'];
 /** The baseline: every score of the population read once, grouped and sorted in JavaScript. */
 function bruteForce(dimension: (typeof COMPARE_DIMENSIONS)[number]) {
   const groups = new Map<string, number[][]>();
-  const rows = db.$client.prepare(`SELECT ${columns[dimension]}, ${measureColumns.join(', ')} FROM scores`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
+  const rows = sqlite.prepare(`SELECT ${columns[dimension]}, ${measureColumns.join(', ')} FROM scores`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
   for (const [key, ...values] of rows) {
     let g = groups.get(key);
     if (!g) groups.set(key, (g = MEASURES.map(() => [])));
@@ -85,7 +88,7 @@ for (const dimension of COMPARE_DIMENSIONS) {
   let result;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    result = comparisonFor(db, instrument, consultantId, { dimension, measure: 'velocity' }, K)!;
+    result = (await comparisonFor(db, instrument, consultantId, { dimension, measure: 'velocity' }, K))!;
     times.push(performance.now() - t);
   }
   all.push(...times);
@@ -108,29 +111,29 @@ console.log(`  all dimensions: median ${ms(median(all))}, p95 ${ms(p95(all))} (g
 // Within one study the population is tallied on the spot (scores and answers of its participants).
 const studySize = 10_000;
 const studyToken = 'bench-compare-study';
-let study = db.$client.prepare('SELECT id FROM studies WHERE invite_token = ?').get(studyToken) as { id: number } | undefined;
+let study = sqlite.prepare('SELECT id FROM studies WHERE invite_token = ?').get(studyToken) as { id: number } | undefined;
 if (!study) {
-  study = db.$client.prepare('INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, ?, ?) RETURNING id').get(consultantId, 'Bench study', studyToken) as { id: number };
-  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id <= ?').run(study.id, studySize);
-  db.$client.prepare('UPDATE scores SET study_id = ? WHERE participant_id <= ?').run(study.id, studySize);
+  study = sqlite.prepare('INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, ?, ?) RETURNING id').get(consultantId, 'Bench study', studyToken) as { id: number };
+  sqlite.prepare('UPDATE participants SET study_id = ? WHERE id <= ?').run(study.id, studySize);
+  sqlite.prepare('UPDATE scores SET study_id = ? WHERE participant_id <= ?').run(study.id, studySize);
 }
 const tallied: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
-  studyStatsSource(db, instrument, study.id, DEFAULT_MIN_GROUP);
+  await studyStatsSource(db, instrument, study.id, DEFAULT_MIN_GROUP);
   tallied.push(performance.now() - t);
 }
 const inStudy: number[] = [];
 for (let i = 0; i < runs; i++) {
   const t = performance.now();
-  comparisonFor(db, instrument, consultantId, { dimension: DIMENSIONS[i % DIMENSIONS.length]!, measure: 'velocity', study: study.id }, K);
+  await comparisonFor(db, instrument, consultantId, { dimension: DIMENSIONS[i % DIMENSIONS.length]!, measure: 'velocity', study: study.id }, K);
   inStudy.push(performance.now() - t);
 }
 console.log(
   `  within a study of ${studySize.toLocaleString('en-US')} participants: tallying the study ${ms(median(tallied))} (median of 5, first view), ` +
     `then each dimension ${ms(median(inStudy))} (median of ${runs}, tallies kept while the study's participants are unchanged)`,
 );
-db.$client.close();
+await closeStore(db);
 
 console.log('\nGET /consultant/compare on the built site (server time from Server-Timing, then the whole round trip):');
 const site = await startSite(path);

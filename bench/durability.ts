@@ -14,11 +14,13 @@
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Durability, type Db } from '../db/client.ts';
+import { openDatabase, type Durability } from '../db/client.ts';
 import { optionsOf } from '../src/domain/answers.ts';
 import { pagesOf, type Page } from '../src/domain/journey.ts';
 import { profileSchema } from '../src/domain/profile.ts';
+import { sqliteStore, type Store } from '../src/server/data/store.ts';
 import { openMigrated } from '../src/server/db.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { finishParticipation, savePage, startParticipation } from '../src/server/services/participation.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
@@ -44,19 +46,19 @@ const timings: Record<Durability, Record<Op, number[]> & { journeys: number; wal
   FULL: { start: [], save: [], finish: [], journeys: 0, wallMs: 0 },
 };
 
-function journey(db: Db, into: Record<Op, number[]>): void {
+async function journey(db: Store, into: Record<Op, number[]>): Promise<void> {
   let t = performance.now();
-  const started = startParticipation(db, instrument, profile, null);
+  const started = await startParticipation(db, instrument, profile, null);
   into.start.push(performance.now() - t);
   if (!started.ok) throw new Error('start refused');
   for (const page of pages) {
     t = performance.now();
-    const saved = savePage(db, instrument, started.participant, page, formOf(page), true);
+    const saved = await savePage(db, instrument, started.participant, page, formOf(page), true);
     into.save.push(performance.now() - t);
     if (!saved.saved) throw new Error(`page ${page.number} not saved: ${JSON.stringify(saved)}`);
   }
   t = performance.now();
-  const finished = finishParticipation(db, instrument, started.participant.id);
+  const finished = await finishParticipation(db, instrument, started.participant.id);
   into.finish.push(performance.now() - t);
   if (!finished.finished) throw new Error(`not finished: ${JSON.stringify(finished)}`);
 }
@@ -65,8 +67,8 @@ const dir = mkdtempSync(join(tmpdir(), 'velocity-durability-bench-'));
 try {
   const path = join(dir, 'bench.sqlite');
   const setup = openMigrated(path);
-  seedParticipants(setup, instrument, { count: SEEDED, seed: 1 });
-  setup.$client.close();
+  await seedParticipants(setup, instrument, { count: SEEDED, seed: 1 });
+  await closeStore(setup);
   const fsType = statfsSync(dir).type.toString(16);
   console.log(`Database in ${dir} (filesystem type 0x${fsType}), ${SEEDED} seeded participants; ${pages.length} section saves per journey.`);
   console.log(`Load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -74,13 +76,13 @@ try {
   const order: Durability[] = [];
   for (let r = 0; r < ROUNDS; r++) order.push(r % 4 === 0 || r % 4 === 3 ? 'NORMAL' : 'FULL');
   for (const mode of order) {
-    const db = openDatabase(path, { durability: mode, check: false });
+    const db = sqliteStore(openDatabase(path, { durability: mode, check: false }));
     const into = timings[mode];
     const t0 = performance.now();
-    for (let j = 0; j < JOURNEYS_PER_ROUND; j++) journey(db, into);
+    for (let j = 0; j < JOURNEYS_PER_ROUND; j++) await journey(db, into);
     into.wallMs += performance.now() - t0;
     into.journeys += JOURNEYS_PER_ROUND;
-    db.$client.close();
+    await closeStore(db);
   }
 
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * p) - 1)]!;

@@ -24,6 +24,7 @@ import { hashToken, newToken } from '../src/server/auth/tokens.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { projectRoot } from '../src/server/paths.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { findParticipant } from '../src/server/repositories/participants.ts';
 import { companyReportFor } from '../src/server/services/reports.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
@@ -41,9 +42,11 @@ const root = projectRoot();
 const dir = mkdtempSync(join(tmpdir(), 'velocity-render-bench-'));
 const dbPath = join(dir, 'bench.sqlite');
 const db = openMigrated(dbPath);
-seedParticipants(db, loadInstrument(), { count: 2000, seed: 3 });
+// The bench's own queries on the SQLite file (which participants, their private links), not through the data-access boundary.
+const sqlite = db.db;
+await seedParticipants(db, loadInstrument(), { count: 2000, seed: 3 });
 // Participants with numbers (reports of full length), each with a private link for the server half.
-const ids = db
+const ids = sqlite
   .select({ id: participants.id })
   .from(participants)
   .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
@@ -54,11 +57,12 @@ const ids = db
   .map((r) => r.id);
 const tokens = ids.map((id) => {
   const token = newToken();
-  db.update(participants).set({ resumeTokenHash: hashToken(token) }).where(eq(participants.id, id)).run();
+  sqlite.update(participants).set({ resumeTokenHash: hashToken(token) }).where(eq(participants.id, id)).run();
   return token;
 });
-const models: CompanyReportModel[] = ids.slice(0, BURST).map((id) => companyReportFor(db, findParticipant(db, id)!, 5)!);
-db.$client.close();
+const models: CompanyReportModel[] = [];
+for (const id of ids.slice(0, BURST)) models.push((await companyReportFor(db, (await findParticipant(db, id))!, 5))!);
+await closeStore(db);
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const quantile = (xs: number[], q: number) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.length * q) - 1)]!;

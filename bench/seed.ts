@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { seedParticipants, seedParticipantsInParallel } from '../src/server/services/seed.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' } } });
@@ -23,7 +24,7 @@ async function timed(name: string, n: number, run: (db: ReturnType<typeof openMi
   const t = performance.now();
   await run(db);
   const seconds = (performance.now() - t) / 1000;
-  db.$client.close();
+  await closeStore(db);
   console.log(`${name.padEnd(24)} ${n.toLocaleString('en-US').padStart(10)} participants  ${seconds.toFixed(1).padStart(6)} s  ${Math.round(n / seconds).toLocaleString('en-US').padStart(8)} per second`);
   return n / seconds;
 }

@@ -30,6 +30,7 @@ import { startSite, type RunningSite } from '../scripts/site-process.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { projectRoot } from '../src/server/paths.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { createConsultant } from '../src/server/services/consultants.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 
@@ -156,7 +157,7 @@ try {
   const dbPath = join(dir, 'sign-in.sqlite');
   const db = openMigrated(dbPath);
   // What `npm start` puts into an empty database, so GET / is the landing page a fresh install serves.
-  seedParticipants(db, loadInstrument(), { count: 2000, seed: 1 });
+  await seedParticipants(db, loadInstrument(), { count: 2000, seed: 1 });
   const accounts = { one: [] as string[], many: [] as string[] };
   const hashStarted = performance.now();
   for (const kind of ['one', 'many'] as const) {
@@ -167,7 +168,7 @@ try {
     }
   }
   const hashMs = (performance.now() - hashStarted) / (2 * ROUNDS);
-  db.$client.close();
+  await closeStore(db);
 
   // A compile cache of its own, so the end of the server's background warm-up (it writes the cache last) can be seen.
   const compileCache = join(dir, 'compile');

@@ -13,6 +13,7 @@ import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
 import { openMigrated } from '../src/server/db.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
 import { demoRemoved } from '../src/server/services/demo.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
@@ -45,12 +46,12 @@ export async function prepare(): Promise<void> {
     const dbPath = resolveFromRoot(cfg.DATABASE_PATH);
     const db = openMigrated(dbPath);
     // Demo data (population `demo`) goes only into an empty database, and never again once `demo remove` took it out.
-    if (participantTotal(db) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !demoRemoved(db)) {
+    if ((await participantTotal(db)) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !(await demoRemoved(db))) {
       const started = performance.now();
-      seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
+      await seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
       console.log(`Seeded ${cfg.DEMO_PARTICIPANTS} demo participants in ${Math.round(performance.now() - started)} ms.`);
     }
-    db.$client.close();
+    await closeStore(db);
     console.log(`Database: ${dbPath}`);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof InstrumentError || e instanceof DatabaseOpenError) fail(e.message);

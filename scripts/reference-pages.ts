@@ -9,13 +9,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq, inArray } from 'drizzle-orm';
-import { companies, consultants, participants, scores, studies } from '../db/schema.ts';
 import { renderReport } from '../src/reports/render.ts';
 import { prepareLogo } from '../src/server/brand/logo.ts';
 import { openMigrated } from '../src/server/db.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
+import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { findParticipant } from '../src/server/repositories/participants.ts';
+import { insertReferenceStudy } from '../src/server/repositories/reference-study.ts';
 import { companyReportFor, personalReportFor } from '../src/server/services/reports.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 
@@ -36,37 +36,24 @@ const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="48
 export async function referencePdfs(): Promise<{ company: Buffer; personal: Buffer }> {
   const db = openMigrated(':memory:');
   const instrument = loadInstrument();
-  seedParticipants(db, instrument, { count: 2000, seed: 12, now: new Date('2026-06-01T00:00:00Z') });
+  await seedParticipants(db, instrument, { count: 2000, seed: 12, now: new Date('2026-06-01T00:00:00Z') });
   const logo = await prepareLogo(new TextEncoder().encode(LOGO_SVG));
   if (!logo.ok) throw new Error(logo.error);
-  const consultant = db.insert(consultants).values({ email: 'ref@example.com', passwordHash: 'x' }).returning().all()[0]!;
-  const study = db
-    .insert(studies)
-    .values({
-      consultantId: consultant.id,
-      name: 'Northwind sales benchmark 2026',
-      inviteToken: 'reference-study',
-      brandName: 'Meridian Revenue Partners',
-      brandAccent: '#7a1f5c',
-      brandLogo: Buffer.from(logo.value.png),
-      brandLogoWidth: logo.value.width,
-      brandLogoHeight: logo.value.height,
-      brandLogoKey: logo.value.key,
-    })
-    .returning()
-    .all()[0]!;
-  const name = 'Northwind Traders Ltd';
-  const company = db.insert(companies).values({ studyId: study.id, name, inviteToken: 'reference-company' }).returning().all()[0]!;
-  const numbered = new Set((db.$client.prepare('SELECT participant_id AS id FROM participant_numbers').all() as { id: number }[]).map((r) => r.id));
-  const ids = (db.$client.prepare('SELECT id FROM participants ORDER BY id').all() as { id: number }[]).map((r) => r.id).slice(30, 46);
-  db.update(participants).set({ companyId: company.id, studyId: study.id, companyName: name }).where(inArray(participants.id, ids)).run();
-  db.update(scores).set({ companyId: company.id, studyId: study.id }).where(inArray(scores.participantId, ids)).run();
-  ids.forEach((id, i) => db.update(participants).set({ role: i % 2 ? 'rep' : 'leader', completedAt: new Date(Date.UTC(2026, 10, 1, 9, i)) }).where(eq(participants.id, id)).run());
-  const reader = findParticipant(db, ids.find((id) => numbered.has(id)) ?? ids[0]!)!;
-  const companyModel = companyReportFor(db, reader, K, DATE);
-  const personalModel = personalReportFor(db, reader, K, DATE);
+  const { ids, numbered } = await insertReferenceStudy(db, {
+    consultantEmail: 'ref@example.com',
+    studyName: 'Northwind sales benchmark 2026',
+    studyToken: 'reference-study',
+    brand: { name: 'Meridian Revenue Partners', accent: '#7a1f5c', logo: logo.value },
+    companyName: 'Northwind Traders Ltd',
+    companyToken: 'reference-company',
+    respondents: { from: 30, to: 46 },
+    completedAt: (i) => new Date(Date.UTC(2026, 10, 1, 9, i)),
+  });
+  const reader = (await findParticipant(db, ids.find((id) => numbered.has(id)) ?? ids[0]!))!;
+  const companyModel = await companyReportFor(db, reader, K, DATE);
+  const personalModel = await personalReportFor(db, reader, K, DATE);
   if (!companyModel || !personalModel) throw new Error('the reference participant has no report');
-  db.$client.close();
+  await closeStore(db);
   return { company: await renderReport({ kind: 'company', model: companyModel }), personal: await renderReport({ kind: 'personal', model: personalModel }) };
 }
 

@@ -42,9 +42,9 @@ let watching = false;
  * its headers. Throwing here would make Astro answer the error page without
  * the middleware: a blank 500 with no security headers.
  */
-function consultantOrNull(token: string | undefined) {
+async function consultantOrNull(token: string | undefined) {
   try {
-    return consultantFor(db(), token);
+    return await consultantFor(db(), token);
   } catch (e) {
     if (!reportStorageFault(e, 'the session check')) throw e;
     return null;
@@ -52,7 +52,7 @@ function consultantOrNull(token: string | undefined) {
 }
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  context.locals.consultant = consultantOrNull(context.cookies.get(SESSION_COOKIE)?.value);
+  context.locals.consultant = await consultantOrNull(context.cookies.get(SESSION_COOKIE)?.value);
   if (!warmed) {
     warmed = true;
     // Not awaited: the PDF renderer loads and warms up in the background while this request is answered.

@@ -33,7 +33,7 @@ export async function warmUpRenderer(): Promise<void> {
   try {
     await warmRenderer();
     try {
-      const sample = sampleReport();
+      const sample = await sampleReport();
       await reportDownload(sample.participant, 'company', { disposition: 'inline', database: sample.db });
     } catch {
       // Nothing to do: this only saves time.

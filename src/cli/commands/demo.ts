@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { groupThousands } from '../../domain/number-format.ts';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { removeDemo } from '../../server/services/demo.ts';
+import { closeStore } from '../../server/repositories/database-admin.ts';
 import { databasePath, openExistingDb } from '../context.ts';
 
 /**
@@ -15,11 +16,11 @@ export function demoCommand() {
   demo
     .command('remove')
     .description('Delete every demo participant with their answers, numbers and scores, and rebuild the peer statistics.')
-    .action((_opts, cmd: Command) => {
+    .action(async (_opts, cmd: Command) => {
       const db = openExistingDb(cmd);
       const started = performance.now();
-      const result = removeDemo(db, loadInstrument());
-      db.$client.close();
+      const result = await removeDemo(db, loadInstrument());
+      await closeStore(db);
       const n = result.removed;
       const held = result.statistics;
       console.log(

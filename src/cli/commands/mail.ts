@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { drainOnce } from '../../server/mail/outbox-worker.ts';
 import { configuredTransport } from '../../server/mail/transport.ts';
+import { closeStore } from '../../server/repositories/database-admin.ts';
 import { outboxStatus } from '../../server/repositories/outbox.ts';
 import { openExistingDb } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -12,10 +13,10 @@ export function mailCommand() {
   mail
     .command('status')
     .description('Messages by state, how long the oldest has waited, and the latest errors.')
-    .action((_opts, cmd: Command) => {
+    .action(async (_opts, cmd: Command) => {
       const db = openExistingDb(cmd);
-      const s = outboxStatus(db);
-      db.$client.close();
+      const s = await outboxStatus(db);
+      await closeStore(db);
       const c = s.counts;
       console.log(`pending ${c.pending}, sending ${c.sending}, sent ${c.sent}, failed ${c.failed}`);
       console.log(s.oldestWaiting ? `oldest waiting: queued ${s.oldestWaiting.toISOString()} (${AGE(Date.now() - s.oldestWaiting.getTime())} ago)` : 'nothing is waiting');
@@ -34,7 +35,7 @@ export function mailCommand() {
         console.log(`sent ${r.sent}, to retry ${r.retrying}, failed ${r.failed}${r.released ? `, left for later ${r.released}` : ''}`);
       } finally {
         transport.close();
-        db.$client.close();
+        await closeStore(db);
       }
     });
   return mail;

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { renderReport } from '../../reports/render.ts';
 import { config } from '../../server/config.ts';
+import { closeStore } from '../../server/repositories/database-admin.ts';
 import { findParticipant } from '../../server/repositories/participants.ts';
 import { companyReportFor, personalReportFor } from '../../server/services/reports.ts';
 import { openExistingDb } from '../context.ts';
@@ -17,15 +18,15 @@ export function reportCommand() {
       // One report: render it on this thread. A render pool's threads would only add their own start (unless asked for).
       process.env.RENDER_WORKERS ??= '0';
       const db = openExistingDb(cmd);
-      const participant = findParticipant(db, opts.participant);
+      const participant = await findParticipant(db, opts.participant);
       if (!participant) throw new UsageError(`there is no participant ${opts.participant}`);
       const k = config().PEER_MIN_GROUP;
       const started = performance.now();
       const pdf =
         opts.kind === 'company'
-          ? await renderModel('company', companyReportFor(db, participant, k))
-          : await renderModel('personal', personalReportFor(db, participant, k));
-      db.$client.close();
+          ? await renderModel('company', await companyReportFor(db, participant, k))
+          : await renderModel('personal', await personalReportFor(db, participant, k));
+      await closeStore(db);
       try {
         writeFileSync(opts.out, pdf);
       } catch (e) {

@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { loadInstrument } from '../../server/instrument-loader.ts';
+import { closeStore } from '../../server/repositories/database-admin.ts';
 import { participantTotal } from '../../server/repositories/scores.ts';
 import { seedParticipantsInParallel } from '../../server/services/seed.ts';
 import { openDb } from '../context.ts';
@@ -15,8 +16,8 @@ export function seedCommand() {
     .action(async (opts: { count: number; seed: number; ifEmpty?: boolean }, cmd: Command) => {
       const instrument = loadInstrument();
       const db = openDb(cmd);
-      if (opts.ifEmpty && participantTotal(db) > 0) {
-        db.$client.close();
+      if (opts.ifEmpty && (await participantTotal(db)) > 0) {
+        await closeStore(db);
         console.log('The database already holds participants; nothing seeded.');
         return;
       }
@@ -26,7 +27,7 @@ export function seedCommand() {
       const result = await seedParticipantsInParallel(db, instrument, { count: opts.count, seed: opts.seed, onProgress: (done) => bar?.update(done) });
       bar?.stop();
       const seconds = (performance.now() - started) / 1000;
-      db.$client.close();
+      await closeStore(db);
       console.log(`Seeded ${result.count} participants (ids ${result.first}-${result.first + result.count - 1}) with seed ${opts.seed} in ${seconds.toFixed(1)} s.`);
     });
 }

@@ -6,6 +6,7 @@ import {
   resetPassword,
   setConsultantDisabled,
 } from '../../server/services/consultants.ts';
+import { closeStore } from '../../server/repositories/database-admin.ts';
 import { openDb } from '../context.ts';
 import { UsageError } from '../errors.ts';
 
@@ -39,7 +40,7 @@ export function userCommand() {
       const password = await passwordFromStdin('create');
       const db = openDb(cmd);
       const consultant = await createConsultant(db, { email: opts.email, name: opts.name, password });
-      db.$client.close();
+      await closeStore(db);
       console.log(`Created consultant ${consultant.email} (id ${consultant.id}).`);
     });
 
@@ -47,10 +48,10 @@ export function userCommand() {
     .command('list')
     .description('List consultant accounts: e-mail, name, created, studies, live sessions, disabled or not.')
     .option('--json', 'one JSON array instead of a table')
-    .action((opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
       const db = openDb(cmd);
-      const rows = listConsultants(db);
-      db.$client.close();
+      const rows = await listConsultants(db);
+      await closeStore(db);
       if (opts.json) {
         console.log(JSON.stringify(rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), disabledAt: r.disabledAt?.toISOString() ?? null })), null, 2));
         return;
@@ -83,7 +84,7 @@ export function userCommand() {
       const password = await passwordFromStdin('reset-password');
       const db = openDb(cmd);
       const { consultant, endedSessions } = await resetPassword(db, { email: opts.email, password });
-      db.$client.close();
+      await closeStore(db);
       console.log(`Set a new password for ${consultant.email}; ended ${plural(endedSessions, 'session')}.`);
     });
 
@@ -91,10 +92,10 @@ export function userCommand() {
     .command('disable')
     .description('Stop an account signing in and end its sessions; its studies are kept.')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
-    .action((opts: { email: string }, cmd: Command) => {
+    .action(async (opts: { email: string }, cmd: Command) => {
       const db = openDb(cmd);
-      const { consultant, changed, endedSessions } = setConsultantDisabled(db, opts.email, true);
-      db.$client.close();
+      const { consultant, changed, endedSessions } = await setConsultantDisabled(db, opts.email, true);
+      await closeStore(db);
       console.log(
         changed
           ? `Disabled ${consultant.email}; ended ${plural(endedSessions, 'session')}.`
@@ -106,10 +107,10 @@ export function userCommand() {
     .command('enable')
     .description('Let a disabled account sign in again.')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
-    .action((opts: { email: string }, cmd: Command) => {
+    .action(async (opts: { email: string }, cmd: Command) => {
       const db = openDb(cmd);
-      const { consultant, changed } = setConsultantDisabled(db, opts.email, false);
-      db.$client.close();
+      const { consultant, changed } = await setConsultantDisabled(db, opts.email, false);
+      await closeStore(db);
       console.log(changed ? `Enabled ${consultant.email}.` : `${consultant.email} was not disabled.`);
     });
 
@@ -117,13 +118,13 @@ export function userCommand() {
     .command('delete')
     .description('Delete an account that has no studies (one with studies is refused: disable it instead).')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
-    .action((opts: { email: string }, cmd: Command) => {
+    .action(async (opts: { email: string }, cmd: Command) => {
       const db = openDb(cmd);
       try {
-        const consultant = deleteConsultant(db, opts.email);
+        const consultant = await deleteConsultant(db, opts.email);
         console.log(`Deleted consultant ${consultant.email} (id ${consultant.id}).`);
       } finally {
-        db.$client.close();
+        await closeStore(db);
       }
     });
   return user;

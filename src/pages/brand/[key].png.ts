@@ -12,10 +12,10 @@ const KEY = /^[0-9a-f]{32}$/;
 
 const missing = () => new Response('Not found.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 
-export const GET: APIRoute = ({ params, request }) => {
+export const GET: APIRoute = async ({ params, request }) => {
   const key = params.key ?? '';
   if (!KEY.test(key)) return missing();
-  const png = findLogo(db(), key);
+  const png = await findLogo(db(), key);
   if (!png) return missing();
   const etag = `"${key}"`;
   const headers = {

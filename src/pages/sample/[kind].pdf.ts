@@ -13,7 +13,7 @@ export const GET: APIRoute = async (context) => {
   const { params, request } = context;
   const kind = params.kind;
   if (kind !== 'company' && kind !== 'personal') return fileNotFound();
-  const sample = sampleReport();
+  const sample = await sampleReport();
   const numberStyle = numberStyleFor(request.headers.get('accept-language'));
   return (await downloadOrBusyPage(context, () => reportDownload(sample.participant, kind, { disposition: 'inline', database: sample.db, numberStyle }))) ?? fileNotFound();
 };

@@ -32,7 +32,7 @@ export function companySettingsSchema(instrument: Instrument) {
  * found among the consultant's own: every field checked against the
  * instrument's profile options, then all saved at once, or nothing.
  */
-export function handleCompanySettings(instrument: Instrument, studyId: number, companyId: number, form: Record<string, string>): CompanySettingsOutcome {
+export async function handleCompanySettings(instrument: Instrument, studyId: number, companyId: number, form: Record<string, string>): Promise<CompanySettingsOutcome> {
   const parsed = companySettingsSchema(instrument).safeParse(form);
   if (!parsed.success) {
     const errors: Record<string, string> = {};
@@ -43,6 +43,6 @@ export function handleCompanySettings(instrument: Instrument, studyId: number, c
     }
     return { ok: false, errors, values: form };
   }
-  updateCompany(db(), studyId, companyId, parsed.data);
+  await updateCompany(db(), studyId, companyId, parsed.data);
   return { ok: true };
 }

@@ -31,31 +31,35 @@ export type CompanyLookup = { ok: true; access: CompanyAccess } | { ok: false; s
  * anything not theirs or a round the study does not have; 400 for a `wave`
  * that is not a round number at all.
  */
-export function companyForConsultant(
+export async function companyForConsultant(
   consultant: Consultant | null,
   studyId: string | undefined,
   companyId: string | undefined,
   waveParam: string | null = null,
-): CompanyLookup {
+): Promise<CompanyLookup> {
   if (!consultant) return { ok: false, status: 404 };
   const s = Number(studyId);
   const c = Number(companyId);
   if (!Number.isInteger(s) || !Number.isInteger(c)) return { ok: false, status: 404 };
-  const study = studyOf(db(), consultant.id, s);
-  const company = study && companyInStudy(db(), study.id, c);
+  const store = db();
+  const study = await studyOf(store, consultant.id, s);
+  const company = study && (await companyInStudy(store, study.id, c));
   if (!study || !company) return { ok: false, status: 404 };
   if (waveParam !== null && !/^[1-9][0-9]{0,5}$/.test(waveParam)) {
     return { ok: false, status: 400, message: 'The round in the address (?wave=) must be a whole number such as 1 or 2.' };
   }
   const instrument = loadInstrument();
   const minGroup = config().PEER_MIN_GROUP;
-  const rounds = wavesOf(db(), study.id).map((wave) => ({ wave, published: companyView(db(), instrument, company.id, null, minGroup, wave.id).aggregate !== null }));
+  const rounds: CompanyRound[] = [];
+  for (const wave of await wavesOf(store, study.id)) {
+    rounds.push({ wave, published: (await companyView(store, instrument, company.id, null, minGroup, wave.id)).aggregate !== null });
+  }
   const chosen =
     waveParam !== null
       ? rounds.find((r) => r.wave.number === Number(waveParam))
       : (rounds.filter((r) => r.published).at(-1) ?? rounds.at(-1));
   if (!chosen) return { ok: false, status: 404 };
-  const respondents = completedOfCompany(db(), company.id)
+  const respondents = (await completedOfCompany(store, company.id))
     .filter((p) => p.waveId === chosen.wave.id)
     .sort((a, b) => a.id - b.id);
   return { ok: true, access: { study, company, rounds, wave: chosen.wave, respondents } };

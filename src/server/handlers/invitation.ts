@@ -1,4 +1,5 @@
 import type { Instrument } from '../../domain/instrument.ts';
+import { transaction } from '../data/store.ts';
 import { db } from '../db.ts';
 import { participantByToken } from '../services/participation.ts';
 import { openPersonalLink, recordStarted } from '../services/invitations.ts';
@@ -18,28 +19,28 @@ export type InvitationStart = ProfileOutcome | { ok: false; refused: 'moved-on' 
  * A storage fault (here or at the commit) stores nothing and is answered
  * like handleProfile's: the form again, with what was posted.
  */
-export function handleInvitationStart(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): InvitationStart {
+export async function handleInvitationStart(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): Promise<InvitationStart> {
   try {
-    return startInTransaction(instrument, token, form, clientAddress);
+    return await startInTransaction(instrument, token, form, clientAddress);
   } catch (e) {
     if (e instanceof NotSaved || reportStorageFault(e, 'starting from a personal invitation')) return { ok: false, notSaved: true };
     throw e;
   }
 }
 
-function startInTransaction(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): InvitationStart {
-  const d = db();
-  return d.transaction(
-    (): InvitationStart => {
-      const link = openPersonalLink(d, token);
+async function startInTransaction(instrument: Instrument, token: string, form: Record<string, string>, clientAddress?: string): Promise<InvitationStart> {
+  return transaction(
+    db(),
+    async (tx): Promise<InvitationStart> => {
+      const link = await openPersonalLink(tx, token);
       if (link.kind !== 'profile') return { ok: false, refused: 'moved-on' };
-      // handleProfile's own transaction nests here as a savepoint: the participant and the link to them commit together.
-      const outcome = handleProfile(instrument, form, link.join, clientAddress);
+      // handleProfile's own transaction nests here as a savepoint (it is given this transaction's store): the participant and the link to them commit together.
+      const outcome = await handleProfile(instrument, form, link.join, clientAddress, tx);
       // SQLite may already have rolled the whole transaction back after a full disk: leave by throwing, never by committing.
       if ('notSaved' in outcome) throw new NotSaved();
       if (!outcome.ok) return outcome;
-      const participant = participantByToken(d, /^\/r\/([^/]+)\//.exec(outcome.location)?.[1]);
-      if (!participant || !recordStarted(d, link.invitation.id, participant.id)) throw new Error('the participant just started could not be linked to the invitation');
+      const participant = await participantByToken(tx, /^\/r\/([^/]+)\//.exec(outcome.location)?.[1]);
+      if (!participant || !(await recordStarted(tx, link.invitation.id, participant.id))) throw new Error('the participant just started could not be linked to the invitation');
       return outcome;
     },
     { behavior: 'immediate' },

@@ -91,7 +91,7 @@ async function invite(request: Request, consultant: Consultant, studyId: number)
     const rejected = list.rejected.length ? ` ${list.rejected.slice(0, 10).map(describeRejected).join('; ')}.` : '';
     return { ok: false, status: 422, error: `${list.refusal}${rejected} Nobody was invited.`, companyId: company, pasted: addresses };
   }
-  const outcome = inviteAddresses(db(), loadInstrument(), consultant, studyId, company, list.addresses);
+  const outcome = await inviteAddresses(db(), loadInstrument(), consultant, studyId, company, list.addresses);
   if (!outcome) return { ok: false, status: 404 };
   if (!outcome.ok) return { ok: false, status: 422, error: outcome.error, companyId: company, pasted: addresses };
   return { ok: true, message: inviteSummary(outcome.result, list), companyId: company };
@@ -110,11 +110,11 @@ export async function handleInvitationsPost(request: Request, consultant: Consul
   const posted = await parseForm();
   if (!posted.ok) return posted.response;
   if (form === 'schedule') {
-    const changed = changeReminderSchedule(db(), consultant, studyId, posted.form);
+    const changed = await changeReminderSchedule(db(), consultant, studyId, posted.form);
     if (!changed) return { ok: false, status: 404 };
     return changed.ok ? { ok: true, redirect: 'saved=schedule' } : { ok: false, status: 422, error: changed.error };
   }
-  const sent = remindNow(db(), loadInstrument(), consultant, studyId);
+  const sent = await remindNow(db(), loadInstrument(), consultant, studyId);
   if (sent === null) return { ok: false, status: 404 };
   return { ok: true, redirect: `reminded=${sent}` };
 }

@@ -4,6 +4,7 @@ import { profileSchema } from '../../domain/profile.ts';
 import { safeText } from '../../domain/safe-text.ts';
 import { lockedFields } from '../../domain/stated-profile.ts';
 import { config } from '../config.ts';
+import type { Store } from '../data/store.ts';
 import { db } from '../db.ts';
 import { startParticipation, type Invitation, type StartLimit } from '../services/participation.ts';
 import { reportStorageFault, STORAGE_RETRY_AFTER_SECONDS } from '../storage-fault.ts';
@@ -29,8 +30,11 @@ function startLimit(address: string | undefined): StartLimit | undefined {
 export const DISPLAY_NAME_FIELD = 'displayName';
 const DisplayNameSchema = safeText({ field: 'Your name', max: 80, tooLong: 'Keep your name to 80 characters.' });
 
-/** The profile form's POST: parse, start the participation, send the participant to the first section. */
-export function handleProfile(instrument: Instrument, form: Record<string, string>, invitation: Invitation | null, clientAddress?: string): ProfileOutcome {
+/**
+ * The profile form's POST: parse, start the participation, send the participant to the first section.
+ * `store` is the transaction's store when the start is part of a larger one (handleInvitationStart); the process's database otherwise.
+ */
+export async function handleProfile(instrument: Instrument, form: Record<string, string>, invitation: Invitation | null, clientAddress?: string, store?: Store): Promise<ProfileOutcome> {
   const { [DISPLAY_NAME_FIELD]: rawName, ...fields } = form;
   // A company-specific invitation fixes the company and what its consultant stated; whatever was posted for them is ignored.
   if (invitation?.companyName) fields.company = invitation.companyName;
@@ -49,9 +53,9 @@ export function handleProfile(instrument: Instrument, form: Record<string, strin
     return { ok: false, errors, values: form };
   }
   const profile = { ...parsed.data, displayName: name.data === '' ? null : name.data };
-  let started: ReturnType<typeof startParticipation>;
+  let started: Awaited<ReturnType<typeof startParticipation>>;
   try {
-    started = startParticipation(db(), instrument, profile, invitation, startLimit(clientAddress));
+    started = await startParticipation(store ?? db(), instrument, profile, invitation, startLimit(clientAddress));
   } catch (e) {
     if (reportStorageFault(e, 'starting a participation')) return { ok: false, notSaved: true };
     throw e;

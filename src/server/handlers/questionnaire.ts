@@ -19,9 +19,9 @@ export type PageOutcome =
   | { ok: false; notSaved: 'save' | 'finish' };
 
 /** Runs a write; a storage fault is logged with its cause and answered as `null`, any other error is thrown on. */
-function storing<T>(where: string, write: () => T): T | null {
+async function storing<T>(where: string, write: () => Promise<T>): Promise<T | null> {
   try {
-    return write();
+    return await write();
   } catch (e) {
     if (reportStorageFault(e, where)) return null;
     throw e;
@@ -36,19 +36,19 @@ function storing<T>(where: string, write: () => T): T | null {
  * client-address.ts) decides, on finishing, whether an open-enrolment
  * participant counts towards the benchmark.
  */
-export function handlePagePost(
+export async function handlePagePost(
   instrument: Instrument,
   participant: Participant,
   token: string,
   page: Page,
   posted: Record<string, string>,
   clientAddress: string | null = null,
-): PageOutcome {
+): Promise<PageOutcome> {
   const { action: rawAction, ...form } = posted;
   const action = ACTIONS.find((a) => a === rawAction) ?? 'next';
   const base = `/r/${token}`;
   const last = page.number === pagesOf(instrument).length;
-  const outcome = storing(`saving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, action === 'next' || action === 'finish'));
+  const outcome = await storing(`saving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, action === 'next' || action === 'finish'));
   if (!outcome) return { ok: false, notSaved: 'save' };
   if (!outcome.saved) {
     if ('errors' in outcome) return { ok: false, errors: outcome.errors };
@@ -58,7 +58,7 @@ export function handlePagePost(
   if (action === 'back') return { ok: true, location: `${base}/${Math.max(1, page.number - 1)}` };
   if (action === 'save') return { ok: true, location: `${base}/saved` };
   if (!last) return { ok: true, location: `${base}/${page.number + 1}` };
-  const finished = storing('finishing', () => finishParticipation(db(), instrument, participant.id, new Date(), { clientAddress }));
+  const finished = await storing('finishing', () => finishParticipation(db(), instrument, participant.id, new Date(), { clientAddress }));
   if (!finished) return { ok: false, notSaved: 'finish' };
   if (finished.finished) return { ok: true, location: `${base}/results` };
   if ('openPage' in finished) return { ok: true, location: `${base}/${finished.openPage}?incomplete=1` };
@@ -94,16 +94,16 @@ const REFUSAL_REPLY = {
  * with `location` for where the page should go instead; 503 with
  * Retry-After when a storage fault refused the save (the script retries).
  */
-export function autosaveReply(
+export async function autosaveReply(
   instrument: Instrument | null,
   participant: Participant | null,
   token: string,
   page: Page | undefined,
   posted: Record<string, string>,
-): Response {
+): Promise<Response> {
   if (!participant || !instrument || !page) return json(404, { saved: false, message: REFUSAL_REPLY.gone.message });
   const { action: _action, [AUTOSAVE_FIELD]: _marker, ...form } = posted;
-  const outcome = storing(`autosaving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, false));
+  const outcome = await storing(`autosaving page ${page.number}`, () => savePage(db(), instrument, participant, page, form, false));
   if (!outcome) return json(503, { saved: false, message: AUTOSAVE_NOT_SAVED }, { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) });
   if (outcome.saved) return json(200, { saved: true });
   if ('errors' in outcome) return json(422, { saved: false, errors: outcome.errors });

@@ -1,10 +1,10 @@
 import type { APIContext } from 'astro';
-import type { Db } from '../../../db/client.ts';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
 import type { NumberStyle } from '../../domain/number-format.ts';
 import { RenderBusyError, renderReport } from '../../reports/render.ts';
 import { config } from '../config.ts';
+import type { Store } from '../data/store.ts';
 import { db } from '../db.ts';
 import { companyReportFor, personalReportFor } from '../services/reports.ts';
 
@@ -12,14 +12,14 @@ import { companyReportFor, personalReportFor } from '../services/reports.ts';
 export async function reportDownload(
   participant: Participant,
   kind: 'company' | 'personal',
-  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Db; numberStyle?: NumberStyle; waveId?: number } = {},
+  options: { disposition?: 'attachment' | 'inline'; reader?: boolean; database?: Store; numberStyle?: NumberStyle; waveId?: number } = {},
 ): Promise<Response | null> {
   const k = config().PEER_MIN_GROUP;
   const database = options.database ?? db();
   const disposition = options.disposition ?? 'attachment';
   const model =
-    kind === 'company' ? companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true, numberStyle: options.numberStyle, waveId: options.waveId })
-      : personalReportFor(database, participant, k, new Date(), options.numberStyle);
+    kind === 'company' ? await companyReportFor(database, participant, k, new Date(), { reader: options.reader ?? true, numberStyle: options.numberStyle, waveId: options.waveId })
+      : await personalReportFor(database, participant, k, new Date(), options.numberStyle);
   if (!model) return null;
   const pdf = await renderReport({ kind, model } as Parameters<typeof renderReport>[0]);
   const name = reportFileName(kind, model.meta.company, model.meta.date);

@@ -52,7 +52,7 @@ export async function handleBrandPost(request: Request, consultant: Consultant, 
   const f = fields.data;
   const file = data.get('logo');
   const logo = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
-  const stored = studyBrand(db(), studyId)?.accent ?? null;
+  const stored = (await studyBrand(db(), studyId))?.accent ?? null;
   const form: BrandForm = {
     action: f.action,
     name: f.name,

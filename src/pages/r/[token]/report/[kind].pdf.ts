@@ -10,7 +10,7 @@ export const GET: APIRoute = async (context) => {
   const { params, request } = context;
   const kind = params.kind;
   if (kind !== 'company' && kind !== 'personal') return fileNotFound();
-  const participant = participantByToken(db(), params.token);
+  const participant = await participantByToken(db(), params.token);
   if (!participant || participant.status !== 'completed') return fileNotFound();
   return (await downloadOrBusyPage(context, () => reportDownload(participant, kind, { numberStyle: numberStyleFor(request.headers.get('accept-language')) }))) ?? fileNotFound();
 };

@@ -6,7 +6,7 @@ import { badRequest, fileNotFound } from '../../../../../server/http/post.ts';
 /** The consultant's copy of a company report, aggregated over its respondents of one round (?wave=N). */
 export const GET: APIRoute = async (context) => {
   const { locals, params, url } = context;
-  const lookup = companyForConsultant(locals.consultant, params.id, params.companyId, url.searchParams.get('wave'));
+  const lookup = await companyForConsultant(locals.consultant, params.id, params.companyId, url.searchParams.get('wave'));
   if (!lookup.ok) return lookup.status === 400 ? badRequest(lookup.message) : fileNotFound();
   const first = lookup.access.respondents[0];
   if (!first) return fileNotFound();

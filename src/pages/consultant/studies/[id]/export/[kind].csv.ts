@@ -15,11 +15,11 @@ import { answersCsv, scoresCsv } from '../../../../../server/services/exports.ts
  * which rows belong to the group (the one executive of a company). The
  * comparison's own CSV gives each group's figures.
  */
-export const GET: APIRoute = ({ locals, params, url }) => {
+export const GET: APIRoute = async ({ locals, params, url }) => {
   const kind = params.kind;
   const id = Number(params.id);
   if (!locals.consultant || (kind !== 'scores' && kind !== 'answers') || !Number.isInteger(id)) return fileNotFound();
-  const study = studyOf(db(), locals.consultant.id, id);
+  const study = await studyOf(db(), locals.consultant.id, id);
   if (!study) return fileNotFound();
   if (url.searchParams.has('dimension') || url.searchParams.has('group')) {
     return unprocessable(
@@ -29,6 +29,6 @@ export const GET: APIRoute = ({ locals, params, url }) => {
   }
   const k = config().PEER_MIN_GROUP;
   const instrument = loadInstrument();
-  const body = kind === 'scores' ? scoresCsv(db(), instrument, study.id, k) : answersCsv(db(), instrument, study.id, k);
+  const body = kind === 'scores' ? await scoresCsv(db(), instrument, study.id, k) : await answersCsv(db(), instrument, study.id, k);
   return csvResponse(body, `velocity-index-${slug(study.name)}-${kind}.csv`);
 };

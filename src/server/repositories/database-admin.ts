@@ -1,0 +1,23 @@
+import { onSqlite, type Store } from '../data/store.ts';
+
+/**
+ * What the operator's commands (src/cli) ask of a database they opened
+ * themselves (openMigrated), beyond the services: how far it is migrated,
+ * and closing it when the command is done.
+ */
+
+/** How many migrations the database has applied (drizzle's own bookkeeping table). */
+export async function appliedMigrationCount(db: Store): Promise<number> {
+  return onSqlite(db, (h) => (h.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n);
+}
+
+/**
+ * Closes a store a command opened, once no transaction holds its
+ * connection. Closing SQLite's last connection checkpoints the WAL into the
+ * database file.
+ */
+export async function closeStore(db: Store): Promise<void> {
+  await onSqlite(db, (h) => {
+    h.$client.close();
+  });
+}
