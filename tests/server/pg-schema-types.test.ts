@@ -1,4 +1,7 @@
-import { describe, expectTypeOf, it } from 'vitest';
+import { getTableName, is, type Table } from 'drizzle-orm';
+import { getTableConfig as getPgTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig as getSqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as pg from '../../db/pg/schema.ts';
 import * as sqlite from '../../db/schema.ts';
 
@@ -39,5 +42,55 @@ describe('the PostgreSQL schema', () => {
 
   it('has the same tables', () => {
     expectTypeOf<keyof typeof pg>().toEqualTypeOf<Exclude<keyof typeof sqlite, never>>();
+  });
+});
+
+type Shape = {
+  columns: string[];
+  primaryKeys: string[];
+  indexes: string[];
+  foreignKeys: string[];
+};
+
+const names = (columns: readonly unknown[]) => columns.map((c) => (c as { name: string }).name).join(',');
+
+/** What the two dialects must agree on, as comparable text: names, nullability, defaults, keys, indexes and cascades. */
+function shapeOf(config: {
+  columns: readonly { name: string; notNull: boolean; hasDefault: boolean; primary: boolean; isUnique: boolean }[];
+  primaryKeys: readonly { columns: readonly unknown[] }[];
+  indexes: readonly { config: { name?: string; unique: boolean; columns: readonly unknown[] } }[];
+  foreignKeys: readonly { onDelete?: string | undefined; reference: () => { columns: readonly unknown[]; foreignColumns: readonly unknown[]; foreignTable: Table } }[];
+}): Shape {
+  return {
+    // A key's default is left out: SQLite gives every INTEGER PRIMARY KEY one (the rowid), PostgreSQL only the identity columns.
+    columns: config.columns.map((c) => `${c.name} ${c.notNull ? 'not null' : 'null'}${c.hasDefault && !c.primary ? ' default' : ''}${c.primary ? ' primary' : ''}${c.isUnique ? ' unique' : ''}`).sort(),
+    primaryKeys: config.primaryKeys.map((k) => names(k.columns)).sort(),
+    indexes: config.indexes.map((i) => `${i.config.name}${i.config.unique ? ' unique' : ''} (${names(i.config.columns)})`).sort(),
+    foreignKeys: config.foreignKeys
+      .map((f) => {
+        const r = f.reference();
+        return `(${names(r.columns)}) → ${getTableName(r.foreignTable)}(${names(r.foreignColumns)}) on delete ${f.onDelete ?? 'no action'}`;
+      })
+      .sort(),
+  };
+}
+
+const sqliteTables = Object.values(sqlite).filter((v) => is(v, SQLiteTable)) as SQLiteTable[];
+/** Arrays of counters instead of blobs (db/pg/schema.ts): their columns differ, their keys do not. */
+const PEER_STATS = new Set(['peer_score_counts', 'peer_item_sums']);
+
+describe.each(sqliteTables.map((t) => [getTableName(t), t] as const))('the PostgreSQL table %s', (name, sqliteTable) => {
+  const pgTable = (Object.values(pg).filter((v) => is(v, PgTable)) as PgTable[]).find((t) => getTableName(t) === name);
+
+  it('has the SQLite columns, keys, indexes and cascades', () => {
+    expect(pgTable, `db/pg/schema.ts has no table ${name}`).toBeDefined();
+    const want = shapeOf(getSqliteTableConfig(sqliteTable));
+    const got = shapeOf(getPgTableConfig(pgTable!));
+    if (PEER_STATS.has(name)) {
+      expect({ ...got, columns: [] }).toEqual({ ...want, columns: [] });
+      expect(got.columns.map((c) => c.split(' ')[0])).toEqual(want.columns.map((c) => c.split(' ')[0]));
+    } else {
+      expect(got).toEqual(want);
+    }
   });
 });
