@@ -49,17 +49,18 @@ function versionOf(dir: string): number {
  * The folder holding initdb and pg_ctl: PG_BINDIR when set, `pg_config
  * --bindir`, Debian's /usr/lib/postgresql/<newest>/bin, or the PATH.
  */
-export function findPgBinDir(): string {
+export function findPgBinDir(where: { env?: Record<string, string | undefined>; debianRoot?: string } = {}): string {
+  const env = where.env ?? process.env;
   const candidates: string[] = [];
-  if (process.env.PG_BINDIR) candidates.push(process.env.PG_BINDIR);
-  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (env.PG_BINDIR) candidates.push(env.PG_BINDIR);
+  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8', env });
   if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
-  const debian = '/usr/lib/postgresql';
+  const debian = where.debianRoot ?? '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian).filter((v) => /^\d+(\.\d+)?$/.test(v));
     candidates.push(...versions.sort((a, b) => versionOf(b) - versionOf(a)).map((v) => join(debian, v, 'bin')));
   }
-  candidates.push(...(process.env.PATH ?? '').split(delimiter).filter(Boolean));
+  candidates.push(...(env.PATH ?? '').split(delimiter).filter(Boolean));
   const found = candidates.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
   if (!found) throw new PgClusterError(`PostgreSQL's server programs (initdb, pg_ctl) were not found: ${INSTALL_HINT}`);
   return found;

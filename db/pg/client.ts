@@ -124,8 +124,9 @@ export function openPg(url: string, options: { max?: number; statementTimeoutMs?
  * timeout, and closing it releases the lock whatever happened).
  */
 export async function migratePg(pool: pg.Pool, migrationsFolder: string): Promise<void> {
-  const url = pool.options.connectionString ?? '';
-  const where = describePgUrl(url);
+  const { connectionString, host, port, database } = pool.options;
+  const url = connectionString ?? '';
+  const where = connectionString ? describePgUrl(connectionString) : `${host ?? 'localhost'}:${port ?? 5432}/${database ?? ''}`;
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

@@ -3,12 +3,13 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { DatabaseOpenError } from '../../db/client.ts';
 import { MIGRATION_LOCK_KEY, migratePg, openPg } from '../../db/pg/client.ts';
 import * as schema from '../../db/pg/schema.ts';
 import { freePort } from '../../scripts/site-process.ts';
 import { projectRoot } from '../../src/server/paths.ts';
+import { EVENTUALLY_MS } from '../helpers/limits.ts';
 import { freshDatabase } from '../helpers/pg.ts';
 
 const MIGRATIONS = join(projectRoot(), 'db', 'pg', 'migrations');
@@ -54,12 +55,17 @@ describe('migratePg', () => {
       await holder.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
       let finished = 0;
       const all = Promise.all(instances.map((p) => migratePg(p, MIGRATIONS).then(() => finished++)));
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(finished).toBe(0);
-      const { rows: waiting } = await holder.query(
-        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      await vi.waitFor(
+        async () => {
+          const { rows } = await holder.query(
+            "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+          );
+          expect(rows[0].n).toBe(3);
+        },
+        { timeout: EVENTUALLY_MS, interval: 50 },
       );
-      expect(waiting[0].n).toBe(3);
+      expect(finished).toBe(0);
+      expect((await holder.query("SELECT to_regclass('public.participants') AS t")).rows).toEqual([{ t: null }]);
       await holder.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
       await all;
       expect(finished).toBe(3);
