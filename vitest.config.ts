@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The PostgreSQL tests need a cluster: `npm run test:pg` (vitest.pg.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/pg/**'],
     globalSetup: ['tests/global-setup.ts', 'tests/browser-setup.ts'],
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,
