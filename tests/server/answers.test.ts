@@ -60,13 +60,13 @@ describe('saveAnswers', () => {
     await saveAnswers(t.db, p.id, { 'align-targets': 'd' });
     // A connection-local trigger makes the participants update fail after the answers are written.
     t.db.db.$client.exec("CREATE TEMP TRIGGER fail_update BEFORE UPDATE ON participants BEGIN SELECT RAISE(ABORT, 'update refused'); END");
-    await expect(await saveAnswers(t.db, p.id, page)).rejects.toThrow(/update refused/);
+    await expect(saveAnswers(t.db, p.id, page)).rejects.toThrow(/update refused/);
     expect(await loadAnswers(t.db, p.id)).toEqual({ 'align-targets': 'd' });
     expect(t.db.db.$client.inTransaction).toBe(false);
   });
 
   it('stores nothing for a participant that does not exist', async () => {
-    await expect(await saveAnswers(t.db, 4242, page)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(saveAnswers(t.db, 4242, page)).rejects.toThrow(/FOREIGN KEY/);
     expect(rowCount(4242)).toBe(0);
   });
 

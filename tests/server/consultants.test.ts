@@ -35,7 +35,7 @@ describe('createConsultant', () => {
   });
 
   it.each(['ada@example.com', 'ADA@example.COM'])('refuses a second consultant with the e-mail %s', async (email) => {
-    await expect(await createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
+    await expect(createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
     expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM consultants').get()).toEqual({ n: 1 });
   });
 
@@ -48,7 +48,7 @@ describe('createConsultant', () => {
   });
 
   it('refuses an address that is not an e-mail address', async () => {
-    await expect(await createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
+    await expect(createConsultant(t.db, { email: 'not-an-address', password })).rejects.toThrow(ZodError);
   });
 });
 
@@ -88,13 +88,13 @@ describe('account management', () => {
   it('deletes an account without studies and refuses one with studies', async () => {
     const c = (await findConsultantByEmail(t.db, 'dis@example.com'))!;
     t.db.db.$client.prepare("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')").run(c.id);
-    await expect(await deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantHasStudiesError);
+    await expect(deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantHasStudiesError);
     expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeDefined();
     t.db.db.$client.prepare("DELETE FROM studies WHERE invite_token = 'delete-refused-study'").run();
     expect((await deleteConsultant(t.db, 'dis@example.com')).email).toBe('dis@example.com');
     expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
     expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?').get(c.id)).toEqual({ n: 0 });
-    await expect(await deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantNotFoundError);
+    await expect(deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantNotFoundError);
   });
 });
 

@@ -73,12 +73,12 @@ describe('finishParticipant', () => {
 
   it('refuses a participant without a scored company answer and leaves it in progress', async () => {
     const p = await addParticipant(t.db, profile);
-    await expect(await finishParticipant(t.db, instrument, p.id)).rejects.toThrow(NotScorableError);
+    await expect(finishParticipant(t.db, instrument, p.id)).rejects.toThrow(NotScorableError);
     expect(await findScore(t.db, p.id)).toBeUndefined();
     expect((await findParticipant(t.db, p.id))!.status).toBe('in_progress');
   });
 
   it('refuses a participant that does not exist', async () => {
-    await expect(await finishParticipant(t.db, instrument, 777)).rejects.toThrow(NotScorableError);
+    await expect(finishParticipant(t.db, instrument, 777)).rejects.toThrow(NotScorableError);
   });
 });

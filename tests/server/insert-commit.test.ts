@@ -25,7 +25,7 @@ describe('inserts that return a row', () => {
     const before = count('participants');
     t.db.db.$client.pragma('defer_foreign_keys = ON');
     const { id: _id, ...row } = template;
-    await expect(await insertParticipant(t.db, { ...row, studyId: 987_654, resumeTokenHash: 'another-hash' })).rejects.toThrow(/FOREIGN KEY/);
+    await expect(insertParticipant(t.db, { ...row, studyId: 987_654, resumeTokenHash: 'another-hash' })).rejects.toThrow(/FOREIGN KEY/);
     expect(count('participants')).toBe(before);
   });
 
