@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Participant } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
@@ -45,7 +46,7 @@ async function respondent(role: string, pick: (ranked: string[], item: Item) => 
 }
 
 /** Everything a report and the results page show a reader, minus the parts that are the reader's own. */
-async function shownTo(reader: Awaited<ReturnType<typeof respondent>>) {
+async function shownTo(reader: Participant) {
   const results = (await participantResults(t.db, instrument, reader, K))!;
   const report = (await companyReportFor(t.db, reader, K, new Date('2026-12-01T00:00:00Z')))!;
   return { results, report };
@@ -85,7 +86,7 @@ describe('colleagues cannot recover each other’s answers (issue 11)', () => {
   });
 
   it('does not let a deletion slide the next colleague into the company figures', async () => {
-    const first = [];
+    const first: Participant[] = [];
     for (const i of [0, 1, 2, 3, 4, 5]) first.push(await respondent(i === 0 ? 'leader' : 'rep', (r) => r[(i + 1) % r.length]!));
     const reader = await respondent('rep', (r) => r.at(-1)!);
     const before = await shownTo(reader);
@@ -99,7 +100,7 @@ describe('colleagues cannot recover each other’s answers (issue 11)', () => {
     expect(after.results.companyPending!.needed).toBe(K);
     await respondent('rep', (r) => r[0]!);
     expect((await companyView(t.db, instrument, companyId, reader, K)).aggregate).toBeNull();
-    const newcomers = [];
+    const newcomers: Participant[] = [];
     for (let i = 0; i < K - 1; i++) newcomers.push(await respondent('rep', (r) => r[0]!));
     const again = await companyView(t.db, instrument, companyId, reader, K);
     expect(again.aggregate).not.toBeNull();
