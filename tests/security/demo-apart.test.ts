@@ -149,7 +149,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     expect(await storedStatsPopulation(db, instrument)).toBe('benchmark');
     const real = benchmarkScores(db, 'velocity').length;
     const source = await storedStatsSource(db);
-    const everyone = [...(await source.points('all')).values()].flatMap((m) => m.get('velocity') ?? []).reduce((s, c) => s + c.n, 0);
+    const everyone = [...source.points('all').values()].flatMap((m) => m.get('velocity') ?? []).reduce((s, c) => s + c.n, 0);
     expect(everyone).toBe(real);
     const comparison = (await comparisonFor(db, instrument, consultantId, { dimension: 'industry', measure: 'velocity' }, K))!;
     for (const g of comparison.model.groups) {
