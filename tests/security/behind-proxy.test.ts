@@ -27,18 +27,18 @@ let local: RunningSite;
 let proxiedDb = '';
 let localDb = '';
 
-function prepare(name: string): string {
+async function prepare(name: string): Promise<string> {
   const path = join(tmp.dir, name);
   const db = openMigrated(path);
-  const consultant = addConsultant(db, 'consultant@example.com', PASSWORD);
-  insertStudy(db, consultant.id, 'Proxy study', INVITE);
-  db.$client.close();
+  const consultant = await addConsultant(db, 'consultant@example.com', PASSWORD);
+  await insertStudy(db, consultant.id, 'Proxy study', INVITE);
+  db.db.$client.close();
   return path;
 }
 
 beforeAll(async () => {
-  proxiedDb = prepare('proxied.sqlite');
-  localDb = prepare('local.sqlite');
+  proxiedDb = await prepare('proxied.sqlite');
+  localDb = await prepare('local.sqlite');
   [proxied, local] = await Promise.all([
     startSite(proxiedDb, { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '127.0.0.1' }),
     startSite(localDb),

@@ -19,16 +19,16 @@ let site: RunningSite;
 
 const setStatus = (status: 'open' | 'closed') => {
   const db = openMigrated(dbPath);
-  db.$client.prepare("UPDATE studies SET status = ? WHERE invite_token = 'closing-study-1'").run(status);
-  db.$client.close();
+  db.db.$client.prepare("UPDATE studies SET status = ? WHERE invite_token = 'closing-study-1'").run(status);
+  db.db.$client.close();
 };
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const study = insertStudy(db, consultant.id, 'Closing study', 'closing-study-1');
-  insertCompany(db, study.id, 'Closing Co', 'closing-company-1');
-  db.$client.close();
+  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const study = await insertStudy(db, consultant.id, 'Closing study', 'closing-study-1');
+  await insertCompany(db, study.id, 'Closing Co', 'closing-company-1');
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {
@@ -69,18 +69,18 @@ describe('a closed study (issue 11)', () => {
     expect(fingerprint(dbPath)).toBe(before);
   });
 
-  it('stores no participant when the study closes while the profile form is on its way', () => {
+  it('stores no participant when the study closes while the profile form is on its way', async () => {
     const t = openTempDb();
     try {
-      const consultant = t.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-      insertStudy(t.db, consultant.id, 'Racing study', 'racing-study-1');
-      const lookup = lookupInvitation(t.db, 'racing-study-1');
+      const consultant = t.db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+      await insertStudy(t.db, consultant.id, 'Racing study', 'racing-study-1');
+      const lookup = await lookupInvitation(t.db, 'racing-study-1');
       expect(lookup.ok).toBe(true);
-      t.db.$client.prepare("UPDATE studies SET status = 'closed'").run();
+      t.db.db.$client.prepare("UPDATE studies SET status = 'closed'").run();
       const profile = profileSchema(instrument).parse(validProfile());
-      const started = startParticipation(t.db, instrument, profile, lookup.ok ? lookup.invitation : null) as { ok?: boolean; refused?: string };
+      const started = (await startParticipation(t.db, instrument, profile, lookup.ok ? lookup.invitation : null)) as { ok?: boolean; refused?: string };
       expect(started).toMatchObject({ ok: false, refused: 'closed' });
-      expect(t.db.$client.prepare('SELECT count(*) AS n FROM participants').get()).toEqual({ n: 0 });
+      expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM participants').get()).toEqual({ n: 0 });
     } finally {
       t.cleanup();
     }

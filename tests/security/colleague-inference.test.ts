@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Participant } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore, scoreParticipant } from '../../src/domain/scoring.ts';
@@ -22,16 +23,16 @@ const K = 5;
 let t: TempDb;
 let studyId: number;
 let companyId: number;
-beforeEach(() => {
+beforeEach(async () => {
   t = openTempDb();
-  ({ studyId, companyId } = addStudyWithCompany(t.db));
+  ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
 
 /** A respondent answering every company item at the option `pick` chooses from those ranked worst to best. */
-function respondent(role: string, pick: (ranked: string[], item: Item) => string) {
-  const p = addParticipant(t.db, { role, companyName: 'Acme', studyId, companyId });
-  saveAnswers(
+async function respondent(role: string, pick: (ranked: string[], item: Item) => string) {
+  const p = await addParticipant(t.db, { role, companyName: 'Acme', studyId, companyId });
+  await saveAnswers(
     t.db,
     p.id,
     completeAnswers(instrument, (item) => {
@@ -40,23 +41,23 @@ function respondent(role: string, pick: (ranked: string[], item: Item) => string
       return pick(ranked, item);
     }),
   );
-  finishParticipant(t.db, instrument, p.id);
-  return findParticipant(t.db, p.id)!;
+  await finishParticipant(t.db, instrument, p.id);
+  return (await findParticipant(t.db, p.id))!;
 }
 
 /** Everything a report and the results page show a reader, minus the parts that are the reader's own. */
-function shownTo(reader: ReturnType<typeof respondent>) {
-  const results = participantResults(t.db, instrument, reader, K)!;
-  const report = companyReportFor(t.db, reader, K, new Date('2026-12-01T00:00:00Z'))!;
+async function shownTo(reader: Participant) {
+  const results = (await participantResults(t.db, instrument, reader, K))!;
+  const report = (await companyReportFor(t.db, reader, K, new Date('2026-12-01T00:00:00Z')))!;
   return { results, report };
 }
 
 describe('colleagues cannot recover each other’s answers (issue 11)', () => {
-  it('gives a leader with one colleague nothing but their own answers back', () => {
-    const leader = respondent('leader', (r) => r.at(-1)!);
-    const rep = respondent('rep', (r, item) => r[item.id.length % r.length]!);
-    const own = scoreParticipant(instrument, loadAnswers(t.db, leader.id));
-    const { results, report } = shownTo(leader);
+  it('gives a leader with one colleague nothing but their own answers back', async () => {
+    const leader = await respondent('leader', (r) => r.at(-1)!);
+    const rep = await respondent('rep', (r, item) => r[item.id.length % r.length]!);
+    const own = scoreParticipant(instrument, await loadAnswers(t.db, leader.id));
+    const { results, report } = await shownTo(leader);
     expect(results.view).toBe('own');
     expect(report.meta.view).toBe('own');
     expect(report.disagreement).toBeNull();
@@ -67,49 +68,51 @@ describe('colleagues cannot recover each other’s answers (issue 11)', () => {
     }
     expect(results.velocity.score).toBe(own.company.velocity);
     // The rep's own report likewise holds only the rep's answers.
-    expect(shownTo(rep).report.meta.view).toBe('own');
+    expect((await shownTo(rep)).report.meta.view).toBe('own');
   });
 
-  it('shows nothing new when one more colleague finishes, so reloading cannot isolate the newcomer', () => {
-    const reader = respondent('leader', (r) => r.at(-1)!);
-    for (let i = 0; i < K; i++) respondent('rep', (r) => r[Math.floor(r.length / 2)]!);
-    const before = shownTo(reader);
+  it('shows nothing new when one more colleague finishes, so reloading cannot isolate the newcomer', async () => {
+    const reader = await respondent('leader', (r) => r.at(-1)!);
+    for (let i = 0; i < K; i++) await respondent('rep', (r) => r[Math.floor(r.length / 2)]!);
+    const before = await shownTo(reader);
     expect(before.report.meta.view).toBe('company');
     // A newcomer whose answers differ from everyone's on every item.
-    respondent('rep', (r) => r[0]!);
-    const after = shownTo(reader);
+    await respondent('rep', (r) => r[0]!);
+    const after = await shownTo(reader);
     expect(after.report.summary.subIndices.map((s) => s.score)).toEqual(before.report.summary.subIndices.map((s) => s.score));
     expect(after.report.detail).toEqual(before.report.detail);
     expect(after.report.disagreement).toEqual(before.report.disagreement);
     expect(after.results.velocity).toEqual(before.results.velocity);
   });
 
-  it('does not let a deletion slide the next colleague into the company figures', () => {
-    const first = [0, 1, 2, 3, 4, 5].map((i) => respondent(i === 0 ? 'leader' : 'rep', (r) => r[(i + 1) % r.length]!));
-    const reader = respondent('rep', (r) => r.at(-1)!);
-    const before = shownTo(reader);
+  it('does not let a deletion slide the next colleague into the company figures', async () => {
+    const first: Participant[] = [];
+    for (const i of [0, 1, 2, 3, 4, 5]) first.push(await respondent(i === 0 ? 'leader' : 'rep', (r) => r[(i + 1) % r.length]!));
+    const reader = await respondent('rep', (r) => r.at(-1)!);
+    const before = await shownTo(reader);
     expect(before.report.meta.view).toBe('company');
     // The third respondent deletes their answers. Before the fix the reader's figures moved to the first six who
     // stayed, the reader among them: deleted = own + 6 × (before − after), all of them.
-    deleteParticipation(t.db, findParticipant(t.db, first[2]!.id)!, K);
-    const after = shownTo(reader);
+    await deleteParticipation(t.db, (await findParticipant(t.db, first[2]!.id))!, K);
+    const after = await shownTo(reader);
     expect(after.report.meta.view).toBe('own');
     // The figures come back only with k + 1 respondents beyond the five who stayed in them; the reader is one.
     expect(after.results.companyPending!.needed).toBe(K);
-    respondent('rep', (r) => r[0]!);
-    expect(companyView(t.db, instrument, companyId, reader, K).aggregate).toBeNull();
-    const newcomers = Array.from({ length: K - 1 }, () => respondent('rep', (r) => r[0]!));
-    const again = companyView(t.db, instrument, companyId, reader, K);
+    await respondent('rep', (r) => r[0]!);
+    expect((await companyView(t.db, instrument, companyId, reader, K)).aggregate).toBeNull();
+    const newcomers: Participant[] = [];
+    for (let i = 0; i < K - 1; i++) newcomers.push(await respondent('rep', (r) => r[0]!));
+    const again = await companyView(t.db, instrument, companyId, reader, K);
     expect(again.aggregate).not.toBeNull();
     const oldIds = new Set(first.map((p) => p.id));
     expect(again.published.filter((p) => !oldIds.has(p.id)).length).toBeGreaterThanOrEqual(K + 1);
     expect(again.published.map((p) => p.id)).toContain(newcomers.at(-1)!.id);
   });
 
-  it('never prints a single colleague’s answer: no minimum or maximum, no contrast of a role group below k', () => {
-    const reader = respondent('executive', (r) => r.at(-1)!);
-    for (let i = 0; i < K; i++) respondent(i === 0 ? 'rep' : 'manager', (r) => r[i % r.length]!);
-    const { report } = shownTo(reader);
+  it('never prints a single colleague’s answer: no minimum or maximum, no contrast of a role group below k', async () => {
+    const reader = await respondent('executive', (r) => r.at(-1)!);
+    for (let i = 0; i < K; i++) await respondent(i === 0 ? 'rep' : 'manager', (r) => r[i % r.length]!);
+    const { report } = await shownTo(reader);
     expect(report.disagreement).not.toBeNull();
     const text = JSON.stringify(report.disagreement);
     expect(text).not.toMatch(/"(min|max)"/);

@@ -8,7 +8,7 @@ import { optionsOf } from '../../src/domain/answers.ts';
 import { SubIndexKeys } from '../../src/domain/instrument.ts';
 import { peerRelative, quartiles } from '../../src/domain/peers.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
-import type { Db } from '../../db/client.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
@@ -53,21 +53,21 @@ function answersAt(at: number) {
 }
 
 /** A real participant of a consultant's study (so in the benchmark), finished yesterday. */
-function realParticipant(db: Db, studyId: number, at: number, profile: { industry?: string; employees?: string } = {}) {
-  const p = addParticipant(db, { studyId, industry: INDUSTRY, employees: EMPLOYEES, ...profile });
-  saveAnswers(db, p.id, answersAt(at));
-  finishParticipant(db, instrument, p.id, YESTERDAY);
-  return findParticipant(db, p.id)!;
+async function realParticipant(db: Store, studyId: number, at: number, profile: { industry?: string; employees?: string } = {}) {
+  const p = await addParticipant(db, { studyId, industry: INDUSTRY, employees: EMPLOYEES, ...profile });
+  await saveAnswers(db, p.id, answersAt(at));
+  await finishParticipant(db, instrument, p.id, YESTERDAY);
+  return (await findParticipant(db, p.id))!;
 }
 
-function benchmarkScores(db: Db, column: string, where = '1 = 1', ...params: unknown[]): number[] {
-  return (db.$client.prepare(`SELECT ${column} AS v FROM scores WHERE population = 'benchmark' AND ${column} IS NOT NULL AND ${where}`).all(...params) as { v: number }[]).map(
+function benchmarkScores(db: Store, column: string, where = '1 = 1', ...params: unknown[]): number[] {
+  return (db.db.$client.prepare(`SELECT ${column} AS v FROM scores WHERE population = 'benchmark' AND ${column} IS NOT NULL AND ${where}`).all(...params) as { v: number }[]).map(
     (r) => r.v,
   );
 }
 
 describe('demo data apart from the benchmark (issue 11)', () => {
-  let db: Db;
+  let db: Store;
   let consultantId: number;
   let studyId: number;
   let demoOnlyPath: string;
@@ -78,38 +78,38 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     mixedPath = join(tmp.dir, 'mixed.sqlite');
     const demoOnly = openMigrated(demoOnlyPath);
     await createConsultant(demoOnly, { email: 'c@example.com', password: PASSWORD });
-    seedParticipants(demoOnly, instrument, { count: 300, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
-    demoOnly.$client.close();
+    await seedParticipants(demoOnly, instrument, { count: 300, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
+    demoOnly.db.$client.close();
 
     db = openMigrated(mixedPath);
     const consultant = await createConsultant(db, { email: 'c@example.com', password: PASSWORD });
     consultantId = consultant.id;
     // The demo data as `npm start` seeds it, seed 1: what anyone with the repository can regenerate.
-    seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
-    studyId = insertStudy(db, consultantId, 'Real study', 'real-study').id;
+    await seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
+    studyId = (await insertStudy(db, consultantId, 'Real study', 'real-study')).id;
   }, SETUP_MS);
   afterAll(() => {
-    if (db?.$client.open) db.$client.close();
+    if (db?.db.$client.open) db.db.$client.close();
     tmp.cleanup();
   });
 
-  it('counts no demo row towards k: a real reader with three real peers gets no peer figure, whatever the demo data holds', () => {
-    const reader = realParticipant(db, studyId, 0.5);
-    for (const at of [0.2, 0.6, 0.9]) realParticipant(db, studyId, at);
-    const results = participantResults(db, instrument, reader, K)!;
+  it('counts no demo row towards k: a real reader with three real peers gets no peer figure, whatever the demo data holds', async () => {
+    const reader = await realParticipant(db, studyId, 0.5);
+    for (const at of [0.2, 0.6, 0.9]) await realParticipant(db, studyId, at);
+    const results = (await participantResults(db, instrument, reader, K))!;
     expect(results.peer).toBeNull();
-    expect(companyReportFor(db, reader, K)!.meta.peerSize).toBeNull();
-    expect(personalReportFor(db, reader, K)!.position).toBeNull();
+    expect((await companyReportFor(db, reader, K))!.meta.peerSize).toBeNull();
+    expect((await personalReportFor(db, reader, K))!.position).toBeNull();
   });
 
-  it('gives a real reader peer group size, relative position and medians of real participants only', () => {
+  it('gives a real reader peer group size, relative position and medians of real participants only', async () => {
     // Now twelve real participants in all, ten of them in the reader's industry and size: group sizes beside 2,000 demo rows.
-    for (const at of [0.1, 0.3, 0.4, 0.7, 0.8]) realParticipant(db, studyId, at);
-    realParticipant(db, studyId, 0.5, { industry: 'other', employees: '1-49' });
-    realParticipant(db, studyId, 0.55, { industry: 'other', employees: '1-49' });
-    const reader = findParticipant(db, (db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id)!;
-    const own = db.$client.prepare('SELECT * FROM scores WHERE participant_id = ?').get(reader.id) as { velocity: number };
-    const results = participantResults(db, instrument, reader, K)!;
+    for (const at of [0.1, 0.3, 0.4, 0.7, 0.8]) await realParticipant(db, studyId, at);
+    await realParticipant(db, studyId, 0.5, { industry: 'other', employees: '1-49' });
+    await realParticipant(db, studyId, 0.55, { industry: 'other', employees: '1-49' });
+    const reader = (await findParticipant(db, (db.db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id))!;
+    const own = db.db.$client.prepare('SELECT * FROM scores WHERE participant_id = ?').get(reader.id) as { velocity: number };
+    const results = (await participantResults(db, instrument, reader, K))!;
     const peers = benchmarkScores(db, 'velocity', 'industry = ? AND employees = ? AND participant_id != ?', INDUSTRY, EMPLOYEES, reader.id);
     expect(peers).toHaveLength(8);
     expect(results.peer).not.toBeNull();
@@ -118,16 +118,16 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     // Eight peers are fewer than the 2k medians need: none, rather than one made up with demo rows.
     for (const k of SubIndexKeys) expect(results.peer!.medians[k]).toBeNull();
 
-    const report = companyReportFor(db, reader, K)!;
+    const report = (await companyReportFor(db, reader, K))!;
     expect(report.meta.peerSize).toBe(peers.length);
-    const personal = personalReportFor(db, reader, K)!;
+    const personal = (await personalReportFor(db, reader, K))!;
     expect(personal.position!.size).toBe(benchmarkScores(db, 'personal', 'participant_id != ?', reader.id).length);
   });
 
-  it('publishes medians from real participants once there are 2k of them', () => {
-    for (const at of [0.15, 0.25, 0.35, 0.45]) realParticipant(db, studyId, at);
-    const reader = findParticipant(db, (db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id)!;
-    const results = participantResults(db, instrument, reader, K)!;
+  it('publishes medians from real participants once there are 2k of them', async () => {
+    for (const at of [0.15, 0.25, 0.35, 0.45]) await realParticipant(db, studyId, at);
+    const reader = (await findParticipant(db, (db.db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id))!;
+    const results = (await participantResults(db, instrument, reader, K))!;
     const where = 'industry = ? AND employees = ? AND participant_id != ?';
     expect(results.peer!.size).toBe(benchmarkScores(db, 'velocity', where, INDUSTRY, EMPLOYEES, reader.id).length);
     expect(results.peer!.size).toBeGreaterThanOrEqual(2 * K);
@@ -138,28 +138,28 @@ describe('demo data apart from the benchmark (issue 11)', () => {
   });
 
   it('keeps the seeded rows as demo data and the study’s participants as the benchmark', () => {
-    const rows = db.$client.prepare('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population').all();
+    const rows = db.db.$client.prepare('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population').all();
     expect(rows).toEqual([
       { population: 'benchmark', n: 15 },
       { population: 'demo', n: 2000 },
     ]);
   });
 
-  it('compares real participants only in the consultant comparison, and the stored statistics hold them alone', () => {
-    expect(storedStatsPopulation(db, instrument)).toBe('benchmark');
+  it('compares real participants only in the consultant comparison, and the stored statistics hold them alone', async () => {
+    expect(await storedStatsPopulation(db, instrument)).toBe('benchmark');
     const real = benchmarkScores(db, 'velocity').length;
-    const source = storedStatsSource(db);
+    const source = await storedStatsSource(db);
     const everyone = [...source.points('all').values()].flatMap((m) => m.get('velocity') ?? []).reduce((s, c) => s + c.n, 0);
     expect(everyone).toBe(real);
-    const comparison = comparisonFor(db, instrument, consultantId, { dimension: 'industry', measure: 'velocity' }, K)!;
+    const comparison = (await comparisonFor(db, instrument, consultantId, { dimension: 'industry', measure: 'velocity' }, K))!;
     for (const g of comparison.model.groups) {
       expect(g.n, g.key).toBe(benchmarkScores(db, 'velocity', 'industry = ?', g.key).length);
     }
     expect(comparison.model.groups.reduce((s, g) => s + g.n, 0)).toBeLessThanOrEqual(real);
   });
 
-  it('counts real participants only on the landing page', () => {
-    const stats = landingStats(db, instrument, K);
+  it('counts real participants only on the landing page', async () => {
+    const stats = await landingStats(db, instrument, K);
     expect(stats.population).toBe('benchmark');
     expect(stats.participants).toBe(benchmarkScores(db, 'velocity').length);
     const industry = stats.groups.find((g) => /industry/i.test(g.title))!;
@@ -167,12 +167,12 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     for (const s of shown) expect(s.n).toBeLessThanOrEqual(stats.participants);
   });
 
-  it('serves the sample report from demo data of its own, with no demo data in the database', () => {
-    const sample = sampleReport();
-    const stored = sample.db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
+  it('serves the sample report from demo data of its own, with no demo data in the database', async () => {
+    const sample = await sampleReport();
+    const stored = sample.db.db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
     expect(stored.population).toBe('demo');
     expect(sample.db).not.toBe(db);
-    const report = companyReportFor(sample.db, sample.participant, K)!;
+    const report = (await companyReportFor(sample.db, sample.participant, K))!;
     expect(report.meta.peerSize).toBeGreaterThanOrEqual(K);
     expect(report.meta.company).toContain('(sample, demo data)');
   });
@@ -182,9 +182,9 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     let emptySite: RunningSite;
     let mixedSite: RunningSite;
     beforeAll(async () => {
-      db.$client.close();
+      db.db.$client.close();
       const emptyPath = join(tmp.dir, 'empty.sqlite');
-      openMigrated(emptyPath).$client.close();
+      openMigrated(emptyPath).db.$client.close();
       [demoSite, emptySite, mixedSite] = await Promise.all([startSite(demoOnlyPath), startSite(emptyPath), startSite(mixedPath)]);
     }, SETUP_MS);
     afterAll(async () => {

@@ -31,18 +31,18 @@ const SCORES = ['own_view_velocity_index', 'own_view_value', 'own_view_number', 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
-  seedParticipants(db, instrument, { count: 60, seed: 31, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
-  studyId = insertStudy(db, a.id, 'Export study', 'export-k-study').id;
-  const big = insertCompany(db, studyId, 'Big Co', 'export-k-big');
-  const small = insertCompany(db, studyId, 'Small Co', 'export-k-small');
-  const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
+  await seedParticipants(db, instrument, { count: 60, seed: 31, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  studyId = (await insertStudy(db, a.id, 'Export study', 'export-k-study')).id;
+  const big = await insertCompany(db, studyId, 'Big Co', 'export-k-big');
+  const small = await insertCompany(db, studyId, 'Small Co', 'export-k-small');
+  const set = (sql: string, ...params: unknown[]) => db.db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
   set("study_id = ?, company_id = ?, company_name = 'Big Co', role = CASE WHEN id <= 6 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 12", studyId, big.id);
   set("study_id = ?, company_id = ?, company_name = 'Small Co', role = CASE id WHEN 13 THEN 'executive' ELSE 'rep' END WHERE id IN (13, 14)", studyId, small.id);
   set("study_id = ?, company_name = 'Solo Ltd', role = 'rep' WHERE id = 15", studyId);
-  db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
-  countSeededAsBenchmark(db);
-  db.$client.close();
+  db.db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  await countSeededAsBenchmark(db);
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {

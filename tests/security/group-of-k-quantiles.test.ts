@@ -73,15 +73,15 @@ describe('quantiles of a group of k (issue 11), on the comparison page and in it
   beforeAll(async () => {
     const db = openMigrated(dbPath);
     await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
-    seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-06-01T00:00:00Z') });
+    await seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-06-01T00:00:00Z') });
     // Middle East and Africa: exactly five participants, with scores that are easy to look for.
-    db.$client.exec("UPDATE participants SET region = 'europe' WHERE region = 'middle-east-africa'");
-    db.$client.exec("UPDATE participants SET region = 'middle-east-africa' WHERE id IN (21, 22, 23, 24, 25)");
-    FIVE.forEach((v, i) => db.$client.prepare('UPDATE scores SET velocity = ? WHERE participant_id = ?').run(v, 21 + i));
-    db.$client.exec('UPDATE scores SET region = p.region FROM participants p WHERE p.id = scores.participant_id');
-    countSeededAsBenchmark(db);
-    rebuildPeerStats(db, instrument);
-    db.$client.close();
+    db.db.$client.exec("UPDATE participants SET region = 'europe' WHERE region = 'middle-east-africa'");
+    db.db.$client.exec("UPDATE participants SET region = 'middle-east-africa' WHERE id IN (21, 22, 23, 24, 25)");
+    FIVE.forEach((v, i) => db.db.$client.prepare('UPDATE scores SET velocity = ? WHERE participant_id = ?').run(v, 21 + i));
+    db.db.$client.exec('UPDATE scores SET region = p.region FROM participants p WHERE p.id = scores.participant_id');
+    await countSeededAsBenchmark(db);
+    await rebuildPeerStats(db, instrument);
+    db.db.$client.close();
     site = await startSite(dbPath);
     const res = await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD });
     cookie = res.headers.get('set-cookie')!.split(';')[0]!;

@@ -23,25 +23,25 @@ const K = 5;
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('landing counts do not reveal one finish (issue 11)', () => {
-  it('stay the same when a participant finishes today, and take in the whole day on the next', () => {
+  it('stay the same when a participant finishes today, and take in the whole day on the next', async () => {
     const t = openTempDb();
     try {
       const now = new Date();
       const yesterday = new Date(now.getTime() - DAY);
-      const p = (address: string, at: Date, profile: { industry: string; employees: string; region: string }) => {
-        const row = addParticipant(t.db, profile);
-        saveAnswers(t.db, row.id, completeAnswers());
+      const p = async (address: string, at: Date, profile: { industry: string; employees: string; region: string }) => {
+        const row = await addParticipant(t.db, profile);
+        await saveAnswers(t.db, row.id, completeAnswers());
         return finishParticipant(t.db, instrument, row.id, at, { clientAddress: address });
       };
       // Ten real participants who finished yesterday, each from a network of their own.
-      for (let i = 0; i < 2 * K; i++) p(`10.${i}.0.1`, yesterday, { industry: 'other', employees: '1-49', region: 'europe' });
-      const before = landingStats(t.db, instrument, K, now);
+      for (let i = 0; i < 2 * K; i++) await p(`10.${i}.0.1`, yesterday, { industry: 'other', employees: '1-49', region: 'europe' });
+      const before = await landingStats(t.db, instrument, K, now);
       expect(before.participants).toBe(2 * K);
       // One more finishes now, in a group of their own.
-      const today = p('203.0.113.9', now, { industry: 'telecom-media', employees: '5000-plus', region: 'latin-america' });
-      expect(landingStats(t.db, instrument, K, now)).toEqual(before);
+      const today = await p('203.0.113.9', now, { industry: 'telecom-media', employees: '5000-plus', region: 'latin-america' });
+      expect(await landingStats(t.db, instrument, K, now)).toEqual(before);
       expect(today.population).toBe('benchmark');
-      const tomorrow = landingStats(t.db, instrument, K, new Date(now.getTime() + DAY));
+      const tomorrow = await landingStats(t.db, instrument, K, new Date(now.getTime() + DAY));
       expect(tomorrow.participants).toBe(2 * K + 1);
     } finally {
       t.cleanup();
@@ -58,11 +58,11 @@ describe('landing counts do not reveal one finish (issue 11)', () => {
       const yesterday = new Date(Date.now() - DAY);
       const profile = validProfile();
       for (let i = 0; i < 2 * K; i++) {
-        const row = addParticipant(db, { industry: profile.industry, employees: profile.employees, region: profile.region });
-        saveAnswers(db, row.id, completeAnswers());
-        finishParticipant(db, instrument, row.id, yesterday, { clientAddress: `10.${i}.0.1` });
+        const row = await addParticipant(db, { industry: profile.industry, employees: profile.employees, region: profile.region });
+        await saveAnswers(db, row.id, completeAnswers());
+        await finishParticipant(db, instrument, row.id, yesterday, { clientAddress: `10.${i}.0.1` });
       }
-      db.$client.close();
+      db.db.$client.close();
       site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
     }, SETUP_MS);
     afterAll(async () => {

@@ -15,10 +15,10 @@ const MINUTE = 60_000;
 let t: TempDb;
 /** A fresh database for each test of a describe block: the owner, a colleague, and accounts that attackers try. */
 function freshDatabase() {
-  beforeEach(() => {
+  beforeEach(async () => {
     t = openTempDb();
     for (const email of [OWNER, 'colleague@example.com', ...Array.from({ length: 20 }, (_, i) => `victim${i}@example.com`)]) {
-      addConsultant(t.db, email, PASSWORD);
+      await addConsultant(t.db, email, PASSWORD);
     }
   });
   afterEach(() => t.cleanup());
@@ -96,7 +96,7 @@ describe('a guessing campaign from many addresses', () => {
     for (const a of ATTACKERS.slice(0, 12)) await fail(OWNER, a, 1);
     await fail(OWNER, '203.0.113.10', 1, at(1000));
     expect((await signIn(t.db, OWNER, PASSWORD, '203.0.113.10', at(1000 + backOffMs(13) + 1))).ok).toBe(true);
-    const left = t.db.$client.prepare('SELECT address FROM sign_in_attempts ORDER BY address').all() as { address: string }[];
+    const left = t.db.db.$client.prepare('SELECT address FROM sign_in_attempts ORDER BY address').all() as { address: string }[];
     expect(left.map((r) => r.address)).toEqual(ATTACKERS.slice(0, 12).sort());
   });
 });

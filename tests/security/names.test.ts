@@ -70,7 +70,7 @@ describe('one schema for names typed by people (issue 11)', () => {
     expect(name.parse(` ${text} `)).toBe(text);
   });
 
-  it('is what the profile form, the study names and the consultant CLI use', () => {
+  it('is what the profile form, the study names and the consultant CLI use', async () => {
     const profile = profileSchema(instrument).safeParse({ ...validProfile(), company: 'Acme\u202Egnp.exe' });
     expect(profile.success).toBe(false);
     expect(profile.error!.issues.map((i) => [i.path[0], i.message])).toEqual([
@@ -79,13 +79,13 @@ describe('one schema for names typed by people (issue 11)', () => {
     const tmp = tempDir('velocity-names-db-');
     try {
       const db = openMigrated(join(tmp.dir, 'n.sqlite'));
-      const consultant = addConsultant(db, 'c@example.com', 'correct horse battery staple');
-      expect(createStudy(db, consultant, 'Spring \u202Ekrambneb')).toEqual({
+      const consultant = await addConsultant(db, 'c@example.com', 'correct horse battery staple');
+      expect(await createStudy(db, consultant, 'Spring \u202Ekrambneb')).toEqual({
         ok: false,
         error: 'The name holds an invisible control or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE). Type it again without it.',
       });
-      expect(db.$client.prepare('SELECT count(*) AS n FROM studies').get()).toEqual({ n: 0 });
-      db.$client.close();
+      expect(db.db.$client.prepare('SELECT count(*) AS n FROM studies').get()).toEqual({ n: 0 });
+      db.db.$client.close();
       const r = runCli(['user', 'create', '--email', 'x@example.com', '--name', 'Eve\u202Enimda', '--db', join(tmp.dir, 'n.sqlite')], {
         input: 'a long and unusual passphrase for the test 42\n',
       });
@@ -101,7 +101,7 @@ describe('the profile form over HTTP', () => {
   const dbPath = join(tmp.dir, 'names.sqlite');
   let site: RunningSite;
   beforeAll(async () => {
-    openMigrated(dbPath).$client.close();
+    openMigrated(dbPath).db.$client.close();
     site = await startSite(dbPath);
   }, SETUP_MS);
   afterAll(async () => {

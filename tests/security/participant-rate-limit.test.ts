@@ -18,18 +18,18 @@ let proxied: RunningSite;
 let directDb = '';
 let proxiedDb = '';
 
-function prepare(name: string): string {
+async function prepare(name: string): Promise<string> {
   const path = join(tmp.dir, name);
   const db = openMigrated(path);
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  insertStudy(db, consultant.id, 'Limit study', 'limit-study-invite');
-  db.$client.close();
+  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  await insertStudy(db, consultant.id, 'Limit study', 'limit-study-invite');
+  db.db.$client.close();
   return path;
 }
 
 beforeAll(async () => {
-  directDb = prepare('direct.sqlite');
-  proxiedDb = prepare('proxied.sqlite');
+  directDb = await prepare('direct.sqlite');
+  proxiedDb = await prepare('proxied.sqlite');
   [direct, proxied] = await Promise.all([startSite(directDb), startSite(proxiedDb, { TRUST_PROXY: '127.0.0.1' })]);
 }, SETUP_MS);
 afterAll(async () => {

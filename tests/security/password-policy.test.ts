@@ -40,12 +40,12 @@ describe('applied wherever a password is set', () => {
 
   it.each([' '.repeat(12), 'password1234'])('user create refuses %j', async (password) => {
     await expect(createConsultant(t.db, { email: 'weak@example.com', password })).rejects.toThrow(ZodError);
-    expect(findConsultantByEmail(t.db, 'weak@example.com')).toBeUndefined();
+    expect(await findConsultantByEmail(t.db, 'weak@example.com')).toBeUndefined();
   });
 
   it.each([' '.repeat(12), 'password1234'])('a password reset refuses %j and keeps the old password', async (password) => {
     await createConsultant(t.db, { email: 'reset@example.com', password: 'correct horse battery staple' }).catch(() => undefined);
     await expect(resetPassword(t.db, { email: 'reset@example.com', password })).rejects.toThrow(ZodError);
-    expect(await verifyPassword('correct horse battery staple', findConsultantByEmail(t.db, 'reset@example.com')!.passwordHash)).toBe(true);
+    expect(await verifyPassword('correct horse battery staple', (await findConsultantByEmail(t.db, 'reset@example.com'))!.passwordHash)).toBe(true);
   });
 });

@@ -19,9 +19,9 @@ let studyId = 0;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = addConsultant(db, 'consultant@example.com', PASSWORD);
-  studyId = insertStudy(db, consultant.id, 'Cache study', 'cache-study-invite').id;
-  db.$client.close();
+  const consultant = await addConsultant(db, 'consultant@example.com', PASSWORD);
+  studyId = (await insertStudy(db, consultant.id, 'Cache study', 'cache-study-invite')).id;
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {

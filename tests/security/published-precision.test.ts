@@ -26,12 +26,12 @@ let site: RunningSite;
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const c = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const studyId = insertStudy(db, c.id, 'Precision', 'precision-invite').id;
+  const c = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const studyId = (await insertStudy(db, c.id, 'Precision', 'precision-invite')).id;
   // Twenty-four study participants in one peer group, with scores that fall between whole points.
   for (let n = 0; n <= 24; n++) {
-    const p = addParticipant(db, { studyId, ...(n === 0 ? { resumeTokenHash: hashToken(TOKEN) } : {}) });
-    saveAnswers(
+    const p = await addParticipant(db, { studyId, ...(n === 0 ? { resumeTokenHash: hashToken(TOKEN) } : {}) });
+    await saveAnswers(
       db,
       p.id,
       completeAnswers(instrument, (item) => {
@@ -40,9 +40,9 @@ beforeAll(async () => {
         return ranked[(n + item.id.length) % ranked.length]!;
       }),
     );
-    finishParticipant(db, instrument, p.id);
+    await finishParticipant(db, instrument, p.id);
   }
-  db.$client.close();
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {

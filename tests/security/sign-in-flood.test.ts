@@ -29,7 +29,7 @@ let site: RunningSite;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'owner@example.com', password: PASSWORD });
-  db.$client.close();
+  db.db.$client.close();
   // Requests from this machine come through a "proxy" here, so the test can speak for many client addresses.
   site = await startSite(dbPath, { NODE_COMPILE_CACHE: compileCache, TRUST_PROXY: '127.0.0.1' });
   // The renderer warms up in the background after the first request and writes the compile cache when done: wait for that quiet.

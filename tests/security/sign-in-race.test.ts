@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const attempts = () => (t.db.$client.prepare('SELECT count(*) AS n FROM sign_in_attempts').get() as { n: number }).n;
+const attempts = () => (t.db.db.$client.prepare('SELECT count(*) AS n FROM sign_in_attempts').get() as { n: number }).n;
 
 describe('concurrent sign-in attempts (issue 11: 40 at once ran 40 password checks where 5 are allowed)', () => {
   it(`runs at most ${SIGN_IN_LIMITS.perAccountAndAddress} password checks for 40 concurrent wrong passwords from one address`, async () => {

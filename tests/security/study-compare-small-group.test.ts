@@ -30,17 +30,17 @@ let studyId: number;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
-  seedParticipants(db, instrument, { count: 300, seed: 29, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
-  studyId = insertStudy(db, a.id, 'One CEO', 'one-ceo-study').id;
-  db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140').run(studyId);
+  await seedParticipants(db, instrument, { count: 300, seed: 29, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  studyId = (await insertStudy(db, a.id, 'One CEO', 'one-ceo-study')).id;
+  db.db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140').run(studyId);
   // Moved into the study by hand: into its first round too, as joining through its link would.
-  db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-  db.$client.exec("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
-  db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
-  countSeededAsBenchmark(db);
-  rebuildPeerStats(db, instrument);
-  db.$client.close();
+  db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
+  db.db.$client.exec("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
+  db.db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  await countSeededAsBenchmark(db);
+  await rebuildPeerStats(db, instrument);
+  db.db.$client.close();
   site = await startSite(dbPath);
   cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
 }, SETUP_MS);

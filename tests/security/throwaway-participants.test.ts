@@ -32,7 +32,7 @@ const pages = pagesOf(instrument);
 let site: RunningSite;
 
 beforeAll(async () => {
-  openMigrated(dbPath).$client.close();
+  openMigrated(dbPath).db.$client.close();
   // Behind a proxy, as in production: the client's address is the one the proxy appends.
   site = await startSite(dbPath, { TRUST_PROXY: '127.0.0.1', PEER_MIN_GROUP: String(K) });
 }, SETUP_MS);

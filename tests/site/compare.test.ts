@@ -35,11 +35,11 @@ let regions: Record<string, number>;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  seedParticipants(db, instrument, { count: 400, seed: 9, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
-  studyId = insertStudy(db, a.id, 'Regional study', 'compare-study-1').id;
-  others = insertStudy(db, a.id, 'Empty study', 'compare-study-2').id;
-  const set = (sql: string, ...params: unknown[]) => db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
+  await seedParticipants(db, instrument, { count: 400, seed: 9, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  studyId = (await insertStudy(db, a.id, 'Regional study', 'compare-study-1')).id;
+  others = (await insertStudy(db, a.id, 'Empty study', 'compare-study-2')).id;
+  const set = (sql: string, ...params: unknown[]) => db.db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
   // Middle East and Africa keeps exactly four participants; the rest of it moves to Europe.
   set("region = 'europe' WHERE region = 'middle-east-africa'");
   set("region = 'middle-east-africa' WHERE id IN (11, 12, 13, 14)");
@@ -48,18 +48,18 @@ beforeAll(async () => {
   set("role = 'rep' WHERE id BETWEEN 101 AND 140 AND role = 'executive'");
   set("role = 'executive' WHERE id IN (101, 102, 103, 104)");
   // Scores carry copies of these fields; then the statistics are computed afresh.
-  db.$client.exec('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
-  countSeededAsBenchmark(db);
-  rebuildPeerStats(db, instrument);
-  total = (db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
+  db.db.$client.exec('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
+  await countSeededAsBenchmark(db);
+  await rebuildPeerStats(db, instrument);
+  total = (db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
   studyRoles = Object.fromEntries(
-    (db.$client.prepare('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role').all(studyId) as { role: string; n: number }[]).map((r) => [r.role, r.n]),
+    (db.db.$client.prepare('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role').all(studyId) as { role: string; n: number }[]).map((r) => [r.role, r.n]),
   );
   regions = Object.fromEntries(
-    (db.$client.prepare('SELECT region, count(*) AS n FROM scores GROUP BY region').all() as { region: string; n: number }[]).map((r) => [r.region, r.n]),
+    (db.db.$client.prepare('SELECT region, count(*) AS n FROM scores GROUP BY region').all() as { region: string; n: number }[]).map((r) => [r.region, r.n]),
   );
   expect(regions['middle-east-africa']).toBe(4);
-  db.$client.close();
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {

@@ -24,24 +24,24 @@ beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['a@example.com', 'b@example.com', 'limited@example.com']) await createConsultant(db, { email, password: PASSWORD });
   // Consultant A's study with one company of six finished respondents (a seller and five leaders), one of two (below k).
-  seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
-  const study = insertStudy(db, a.id, 'Drill-down study', 'drill-down-study-1');
-  const company = insertCompany(db, study.id, 'Łódź Logistics', 'drill-down-company-1');
+  await seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
+  const a = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  const study = await insertStudy(db, a.id, 'Drill-down study', 'drill-down-study-1');
+  const company = await insertCompany(db, study.id, 'Łódź Logistics', 'drill-down-company-1');
   drill = { study: study.id, company: company.id };
   // Moved into the study's first round: a company's figures are per round.
-  db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, latestWaveOf(db, study.id)!.id, company.id, company.name);
-  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
-  db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
-  const small = insertCompany(db, study.id, 'Small Co', 'drill-down-company-2');
+  db.db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, (await latestWaveOf(db, study.id))!.id, company.id, company.name);
+  db.db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
+  db.db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
+  const small = await insertCompany(db, study.id, 'Small Co', 'drill-down-company-2');
   drill.small = small.id;
-  db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, latestWaveOf(db, study.id)!.id, small.id, small.name, 'executive');
-  db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);
+  db.db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, (await latestWaveOf(db, study.id))!.id, small.id, small.name, 'executive');
+  db.db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);
   // A participant outside any company link, whose typed company name tries CSV tricks.
-  db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7').run(study.id, TRICKY);
+  db.db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7').run(study.id, TRICKY);
   // Moved into the study by hand: into its first round too, as joining through its link would.
-  db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-  db.$client.close();
+  db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {
@@ -110,16 +110,16 @@ describe('consultant sign-in', () => {
     expect((await get('/consultant', r.cookie)).status).toBe(200);
     const db = openMigrated(dbPath);
     try {
-      setConsultantDisabled(db, 'b@example.com', true);
+      await setConsultantDisabled(db, 'b@example.com', true);
       const page = await get('/consultant', r.cookie);
       expect(page.status).toBe(303);
       expect(page.headers.get('location')).toBe('/consultant/sign-in');
       const refused = await signIn('b@example.com');
       expect(refused.status).toBe(401);
       expect(refused.setCookie).toBeNull();
-      setConsultantDisabled(db, 'b@example.com', false);
+      await setConsultantDisabled(db, 'b@example.com', false);
     } finally {
-      db.$client.close();
+      db.db.$client.close();
     }
     expect((await signIn('b@example.com')).status).toBe(303);
   });

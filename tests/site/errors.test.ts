@@ -21,9 +21,9 @@ let token = '';
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  insertStudy(db, consultant.id, 'Finished study', 'finished-study-1', 'closed');
-  db.$client.close();
+  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  await insertStudy(db, consultant.id, 'Finished study', 'finished-study-1', 'closed');
+  db.db.$client.close();
   // One start an hour, so that the second start meets the limit (429).
   site = await startSite(dbPath, { PARTICIPANT_STARTS_PER_HOUR: '1' });
   token = await startParticipant(site.base);

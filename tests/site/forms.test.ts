@@ -42,12 +42,12 @@ const htmlOf = (res: Response) => (res as Response & { html?: string }).html ?? 
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 40, seed: 5, now: new Date('2026-06-01T00:00:00Z') });
-  const consultant = db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  const open = insertStudy(db, consultant.id, 'Spring benchmark', 'open-study-token-1');
-  insertStudy(db, consultant.id, 'Old study', 'closed-study-token', 'closed');
-  insertCompany(db, open.id, 'Northwind Traders', 'northwind-company-1');
-  db.$client.close();
+  await seedParticipants(db, instrument, { count: 40, seed: 5, now: new Date('2026-06-01T00:00:00Z') });
+  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const open = await insertStudy(db, consultant.id, 'Spring benchmark', 'open-study-token-1');
+  await insertStudy(db, consultant.id, 'Old study', 'closed-study-token', 'closed');
+  await insertCompany(db, open.id, 'Northwind Traders', 'northwind-company-1');
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 
@@ -115,8 +115,8 @@ describe('invite links', () => {
     const res = await postForm(site.base, '/join/northwind-company-1', { ...validProfile(), company: 'Someone Else' });
     expect(res.status).toBe(303);
     const db = openMigrated(dbPath);
-    const last = db.$client.prepare('SELECT company_name, company_id, study_id FROM participants ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
-    db.$client.close();
+    const last = db.db.$client.prepare('SELECT company_name, company_id, study_id FROM participants ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+    db.db.$client.close();
     expect(last.company_name).toBe('Northwind Traders');
     expect(last.company_id).not.toBeNull();
     expect(last.study_id).not.toBeNull();
@@ -163,8 +163,8 @@ describe('questionnaire pages', () => {
     const res = await postForm(site.base, `/r/${token}/1`, { [first![0]]: first![1], action: 'next' });
     expect(res.status).toBe(422);
     const db = openMigrated(dbPath);
-    const stored = db.$client.prepare('SELECT item_id, value FROM answers WHERE participant_id = (SELECT max(id) FROM participants) ').all();
-    db.$client.close();
+    const stored = db.db.$client.prepare('SELECT item_id, value FROM answers WHERE participant_id = (SELECT max(id) FROM participants) ').all();
+    db.db.$client.close();
     expect(stored).toEqual([{ item_id: first![0], value: first![1] }]);
   });
 
@@ -175,8 +175,8 @@ describe('questionnaire pages', () => {
       expect(res.headers.get('location')).toBe(`/r/${token}/2`);
     }
     const db = openMigrated(dbPath);
-    const n = (db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id = (SELECT max(id) FROM participants)').get() as { n: number }).n;
-    db.$client.close();
+    const n = (db.db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id = (SELECT max(id) FROM participants)').get() as { n: number }).n;
+    db.db.$client.close();
     expect(n).toBe(Object.keys(pageFields(1)).length);
   });
 
@@ -221,8 +221,8 @@ describe('delete my answers', () => {
     expect(res.headers.get('location')).toBe('/deleted');
     expect((await fetch(`${site.base}/r/${token}/1`)).status).toBe(404);
     const db = openMigrated(dbPath);
-    const orphans = (db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id NOT IN (SELECT id FROM participants)').get() as { n: number }).n;
-    db.$client.close();
+    const orphans = (db.db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id NOT IN (SELECT id FROM participants)').get() as { n: number }).n;
+    db.db.$client.close();
     expect(orphans).toBe(0);
   });
 });

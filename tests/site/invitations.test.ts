@@ -27,11 +27,11 @@ let globex: number;
 async function prepare(path: string) {
   const db = openMigrated(path);
   for (const email of ['owner@example.com', 'other@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const owner = db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
-  const id = insertStudy(db, owner.id, 'Q2 pipeline study', `study-${path.length}-token-0001`).id;
-  const a = insertCompany(db, id, 'Acme', `acme-${path.length}-token-0001`).id;
-  const g = insertCompany(db, id, 'Globex', `globex-${path.length}-token-01`).id;
-  db.$client.close();
+  const owner = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
+  const id = (await insertStudy(db, owner.id, 'Q2 pipeline study', `study-${path.length}-token-0001`)).id;
+  const a = (await insertCompany(db, id, 'Acme', `acme-${path.length}-token-0001`)).id;
+  const g = (await insertCompany(db, id, 'Globex', `globex-${path.length}-token-01`)).id;
+  db.db.$client.close();
   return { id, a, g };
 }
 

@@ -34,19 +34,19 @@ let home: { status: number; headers: Headers; html: string };
 beforeAll(async () => {
   const dbPath = join(tmp.dir, 'site.sqlite');
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-01-15T00:00:00Z') });
+  await seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-01-15T00:00:00Z') });
   // Keep only a few of one industry (the cascade removes their scores) so that its group is below k.
-  removed = db.$client
+  removed = db.db.$client
     .prepare('DELETE FROM participants WHERE industry = ? AND id NOT IN (SELECT id FROM participants WHERE industry = ? ORDER BY id LIMIT ?)')
     .run(SMALL_INDUSTRY, SMALL_INDUSTRY, SMALL_SIZE).changes;
-  participants = (db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
+  participants = (db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
   industrySizes = new Map(
-    (db.$client.prepare('SELECT industry, count(*) AS n FROM scores GROUP BY industry').all() as { industry: string; n: number }[]).map((r) => [
+    (db.db.$client.prepare('SELECT industry, count(*) AS n FROM scores GROUP BY industry').all() as { industry: string; n: number }[]).map((r) => [
       r.industry,
       r.n,
     ]),
   );
-  db.$client.close();
+  db.db.$client.close();
   expect(industrySizes.get(SMALL_INDUSTRY)).toBe(SMALL_SIZE);
 
   site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });

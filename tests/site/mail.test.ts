@@ -28,9 +28,9 @@ beforeAll(async () => {
   for (const path of [mailDb, join(tmp.dir, 'bare.sqlite')]) {
     const db = openMigrated(path);
     await createConsultant(db, { email: 'coach@example.com', password: PASSWORD, name: 'Robin Coach' });
-    const id = (db.$client.prepare("SELECT id FROM consultants WHERE email = 'coach@example.com'").get() as { id: number }).id;
-    insertStudy(db, id, 'Spring <pipeline> review', `study-token-${path.length}-000001`);
-    db.$client.close();
+    const id = (db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'coach@example.com'").get() as { id: number }).id;
+    await insertStudy(db, id, 'Spring <pipeline> review', `study-token-${path.length}-000001`);
+    db.db.$client.close();
   }
   site = await startSite(mailDb, { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'Velocity Index <bench@example.com>', MAIL_POLL_SECONDS: '1' });
   bare = await startSite(join(tmp.dir, 'bare.sqlite'));

@@ -18,7 +18,7 @@ let browser: Browser;
 let token = '';
 
 beforeAll(async () => {
-  openMigrated(dbPath).$client.close();
+  openMigrated(dbPath).db.$client.close();
   site = await startSite(dbPath);
   token = await completeParticipant(site.base);
   browser = await launchChromium();

@@ -29,16 +29,16 @@ let ids: { study: number; stated: number; plain: number; otherStudy: number; oth
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 30, seed: 13, now: new Date('2026-06-01T00:00:00Z') });
+  await seedParticipants(db, instrument, { count: 30, seed: 13, now: new Date('2026-06-01T00:00:00Z') });
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const idOf = (email: string) => (db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
-  const study = insertStudy(db, idOf('a@example.com'), 'Autumn benchmark', 'quest-study-token-1');
-  const stated = insertCompany(db, study.id, 'Contoso Robotics', 'quest-company-stated', { industry: 'manufacturing', employees: '250-999', region: 'europe' });
-  const plain = insertCompany(db, study.id, 'Fabrikam', 'quest-company-plain');
-  const other = insertStudy(db, idOf('b@example.com'), 'Someone else’s study', 'quest-study-token-2');
-  const otherCompany = insertCompany(db, other.id, 'Not yours Ltd', 'quest-company-other');
+  const idOf = (email: string) => (db.db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
+  const study = await insertStudy(db, idOf('a@example.com'), 'Autumn benchmark', 'quest-study-token-1');
+  const stated = await insertCompany(db, study.id, 'Contoso Robotics', 'quest-company-stated', { industry: 'manufacturing', employees: '250-999', region: 'europe' });
+  const plain = await insertCompany(db, study.id, 'Fabrikam', 'quest-company-plain');
+  const other = await insertStudy(db, idOf('b@example.com'), 'Someone else’s study', 'quest-study-token-2');
+  const otherCompany = await insertCompany(db, other.id, 'Not yours Ltd', 'quest-company-other');
   ids = { study: study.id, stated: stated.id, plain: plain.id, otherStudy: other.id, otherCompany: otherCompany.id };
-  db.$client.close();
+  db.db.$client.close();
   site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
 }, SETUP_MS);
 

@@ -41,10 +41,10 @@ function pdfText(bytes: Buffer, name: string): string {
   return r.stdout.replace(/\s+/g, ' ');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 80, seed: 14 });
-  const ids = db
+  await seedParticipants(db, instrument, { count: 80, seed: 14 });
+  const ids = db.db
     .select({ id: participants.id })
     .from(participants)
     .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
@@ -55,10 +55,10 @@ beforeAll(() => {
   for (const [i, { id }] of ids.entries()) {
     const token = newToken();
     const company = `Pooled Render Company ${i + 1}`;
-    db.update(participants).set({ resumeTokenHash: hashToken(token), companyName: company }).where(eq(participants.id, id)).run();
+    db.db.update(participants).set({ resumeTokenHash: hashToken(token), companyName: company }).where(eq(participants.id, id)).run();
     readers.push({ token, company });
   }
-  db.$client.close();
+  db.db.$client.close();
   expect(readers).toHaveLength(REPORTS);
 });
 afterAll(async () => {

@@ -23,7 +23,7 @@ const WAIT_MS = 60_000;
 
 function freshDb(name: string): string {
   const path = join(tmp.dir, name);
-  openMigrated(path).$client.close();
+  openMigrated(path).db.$client.close();
   return path;
 }
 

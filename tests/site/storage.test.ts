@@ -24,10 +24,10 @@ import { tempDir } from '../helpers/temp-db.ts';
 const READY_AGAIN_WITHIN_MS = 90_000;
 
 /** A database with one participant, started in-process and closed, so the server opens it with an empty WAL. */
-function databaseWithParticipant(path: string): string {
+async function databaseWithParticipant(path: string): Promise<string> {
   const db = openMigrated(path);
-  const started = startParticipation(db, instrument, profileSchema(instrument).parse(validProfile()), null);
-  db.$client.close();
+  const started = await startParticipation(db, instrument, profileSchema(instrument).parse(validProfile()), null);
+  db.db.$client.close();
   if (!started.ok) throw new Error('the participant could not be started');
   return started.token;
 }
@@ -64,7 +64,7 @@ describe('a full disk', () => {
     // Not root: no tmpfs can be mounted here. The handler-level test (tests/server/storage-write.test.ts) covers the full disk then.
     if (!disk) return;
     path = join(disk.dir, 'full.sqlite');
-    token = databaseWithParticipant(path);
+    token = await databaseWithParticipant(path);
     site = await startSite(path);
     // The page opens the database (its WAL and shared memory exist from here on), then the disk fills up.
     expect((await fetch(`${site.base}/r/${token}/1`)).status).toBe(200);
@@ -134,7 +134,7 @@ describe('a read-only database file', () => {
   let token = '';
 
   beforeAll(async () => {
-    token = databaseWithParticipant(path);
+    token = await databaseWithParticipant(path);
     ro = makeReadOnly(path);
     site = await startSite(path);
   }, 120_000);
@@ -203,7 +203,7 @@ describe('a damaged database under the built server started directly', () => {
   // Issue 14: the server entry used to answer a blank 500 on every route; now it checks before it listens and stops.
   it('refuses to serve it: exit 2 with a message naming the file and the backup to restore, before answering anything', async () => {
     const good = join(tmp.dir, 'good.sqlite');
-    databaseWithParticipant(good);
+    await databaseWithParticipant(good);
     copyFileSync(good, path);
     damagePage(path, 3);
     const started = await startSite(path).then(

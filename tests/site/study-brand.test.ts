@@ -20,10 +20,10 @@ let studyId: number;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['owner@example.com', 'other@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const owner = db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
-  studyId = insertStudy(db, owner.id, 'Branded study', 'branded-study-0001').id;
-  insertCompany(db, studyId, 'Contoso', 'branded-company-01');
-  db.$client.close();
+  const owner = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
+  studyId = (await insertStudy(db, owner.id, 'Branded study', 'branded-study-0001')).id;
+  await insertCompany(db, studyId, 'Contoso', 'branded-company-01');
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {

@@ -25,13 +25,13 @@ let b: string;
 beforeAll(async () => {
   const db = openMigrated(dbPath);
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const consultant = db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
-  fx = buildDashboardStudy(db, consultant.id);
+  const consultant = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  fx = await buildDashboardStudy(db, consultant.id);
   for (const [name, id] of Object.entries(fx.companies)) {
-    const view = companyView(db, instrument, id, null, 5);
+    const view = await companyView(db, instrument, id, null, 5);
     if (view.aggregate) expected.set(name, publishedScore(view.aggregate.scores.velocity!));
   }
-  db.$client.close();
+  db.db.$client.close();
   site = await startSite(dbPath);
   const cookieOf = async (email: string) => (await postForm(site.base, '/consultant/sign-in', { email, password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
   a = await cookieOf('a@example.com');

@@ -23,8 +23,8 @@ const cachedFiles = () => (existsSync(compileCache) ? readdirSync(compileCache, 
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  seedParticipants(db, instrument, { count: 40, seed: 5 });
-  db.$client.close();
+  await seedParticipants(db, instrument, { count: 40, seed: 5 });
+  db.db.$client.close();
   site = await startSite(dbPath, { NODE_COMPILE_CACHE: compileCache });
 });
 afterAll(async () => {

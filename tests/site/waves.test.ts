@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
 import { hashToken, newToken } from '../../src/server/auth/tokens.ts';
 import { openMigrated } from '../../src/server/db.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { insertParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { insertCompany, insertStudy, insertWave, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
@@ -37,12 +37,12 @@ function optionAt(item: Item, at: number): string {
 }
 
 /** A participant with its private token; finished at `level` on every scale unless `level` is null. */
-function participant(db: Db, where: { studyId: number | null; companyId: number | null }, level: number | null, role = 'manager') {
+async function participant(db: Store, where: { studyId: number | null; companyId: number | null }, level: number | null, role = 'manager') {
   const token = newToken();
-  const p = insertParticipant(db, {
+  const p = await insertParticipant(db, {
     studyId: where.studyId,
     companyId: where.companyId,
-    waveId: where.studyId === null ? null : latestWaveOf(db, where.studyId)!.id,
+    waveId: where.studyId === null ? null : (await latestWaveOf(db, where.studyId))!.id,
     role,
     companyName: 'Acme',
     industry: 'software-saas',
@@ -55,32 +55,32 @@ function participant(db: Db, where: { studyId: number | null; companyId: number 
     resumeTokenHash: hashToken(token),
     updatedAt: new Date(),
   });
-  if (level !== null) answer(db, p.id, level);
+  if (level !== null) await answer(db, p.id, level);
   return { id: p.id, token };
 }
 
-function answer(db: Db, id: number, level: number) {
-  saveAnswers(db, id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
-  finishParticipant(db, instrument, id);
+async function answer(db: Store, id: number, level: number) {
+  await saveAnswers(db, id, completeAnswers(instrument, (item) => (item.kind === 'number' ? undefined : optionAt(item, level))));
+  await finishParticipant(db, instrument, id);
 }
 
 beforeAll(async () => {
   const db = openMigrated(dbPath);
-  const consultant = addConsultant(db, 'c@example.com', PASSWORD);
-  studyId = insertStudy(db, consultant.id, 'Spring pipeline review', 'waves-study-1').id;
-  companyId = insertCompany(db, studyId, 'Acme', 'waves-acme-1').id;
-  const first = participant(db, { studyId, companyId }, 0.25);
+  const consultant = await addConsultant(db, 'c@example.com', PASSWORD);
+  studyId = (await insertStudy(db, consultant.id, 'Spring pipeline review', 'waves-study-1')).id;
+  companyId = (await insertCompany(db, studyId, 'Acme', 'waves-acme-1')).id;
+  const first = await participant(db, { studyId, companyId }, 0.25);
   tokens.first = first.token;
   ids.first = first.id;
-  tokens.second = participant(db, { studyId, companyId }, 0.25, 'rep').token;
-  for (let i = 0; i < K - 1; i++) participant(db, { studyId, companyId }, i % 2 ? 0 : 0.25, i % 2 ? 'rep' : 'manager');
-  tokens.alone = participant(db, { studyId: null, companyId: null }, 0.5).token;
-  closedStudyId = insertStudy(db, consultant.id, 'Closed study', 'waves-closed-1').id;
-  tokens.closed = participant(db, { studyId: closedStudyId, companyId: null }, 0.5).token;
-  insertWave(db, studyId, newToken);
-  insertWave(db, closedStudyId, newToken);
-  db.$client.prepare("UPDATE studies SET status = 'closed' WHERE id = ?").run(closedStudyId);
-  db.$client.close();
+  tokens.second = (await participant(db, { studyId, companyId }, 0.25, 'rep')).token;
+  for (let i = 0; i < K - 1; i++) await participant(db, { studyId, companyId }, i % 2 ? 0 : 0.25, i % 2 ? 'rep' : 'manager');
+  tokens.alone = (await participant(db, { studyId: null, companyId: null }, 0.5)).token;
+  closedStudyId = (await insertStudy(db, consultant.id, 'Closed study', 'waves-closed-1')).id;
+  tokens.closed = (await participant(db, { studyId: closedStudyId, companyId: null }, 0.5)).token;
+  await insertWave(db, studyId, newToken);
+  await insertWave(db, closedStudyId, newToken);
+  db.db.$client.prepare("UPDATE studies SET status = 'closed' WHERE id = ?").run(closedStudyId);
+  db.db.$client.close();
   site = await startSite(dbPath);
 }, SETUP_MS);
 afterAll(async () => {
@@ -185,9 +185,9 @@ describe('retaking a newer round', () => {
   it('shows the company’s and the reader’s own change once round 2 has enough respondents', async () => {
     const db = openMigrated(dbPath);
     const retaker = rows<{ id: number }>('SELECT id FROM participants WHERE resume_token_hash = ?', hashToken(retakeToken))[0]!.id;
-    answer(db, retaker, 1);
-    for (let i = 0; i < K; i++) participant(db, { studyId, companyId }, i % 2 ? 0.75 : 1, i % 2 ? 'rep' : 'manager');
-    db.$client.close();
+    await answer(db, retaker, 1);
+    for (let i = 0; i < K; i++) await participant(db, { studyId, companyId }, i % 2 ? 0.75 : 1, i % 2 ? 'rep' : 'manager');
+    db.db.$client.close();
     const html = await (await get(`/r/${retakeToken}/results`)).text();
     expect(html).toContain('data-testid="round-change"');
     expect(html).toContain('Since round 1');
