@@ -4,11 +4,11 @@ import { onShutdown } from './lifecycle.ts';
 import { loadInstrument } from './instrument-loader.ts';
 import { ensurePeerStats } from './services/peer-stats.ts';
 import { migrationsDir, resolveFromRoot } from './paths.ts';
-import { sqliteStore, type Store } from './data/store.ts';
+import { sqliteStore, type SqliteStore, type Store } from './data/store.ts';
 
 import { checkStorage, startStorageMonitor } from './storage-health.ts';
 
-let handle: Store | undefined;
+let handle: SqliteStore | undefined;
 let failed: { error: DatabaseOpenError; at: number } | undefined;
 /** A database that could not be opened is tried again after this long, not on every request (a quick_check can take seconds). */
 const REOPEN_AFTER_MS = 10_000;
@@ -35,6 +35,13 @@ export function db(): Store {
   }
 }
 
+/** The process's Store when it is SQLite (the storage checks and monitor are SQLite's). */
+function sqliteHandle(): SqliteStore {
+  const store = db();
+  if (store.backend !== 'sqlite') throw new Error('the SQLite storage checks were asked of a PostgreSQL store');
+  return store;
+}
+
 export function serverDatabasePath(): string {
   return resolveFromRoot(config().DATABASE_PATH);
 }
@@ -49,13 +56,12 @@ export function serverDatabasePath(): string {
  * 503, and each refused save says so.
  */
 export function checkStorageAtStart(): void {
-  const opened = db();
-  checkStorage(serverDatabasePath(), opened.db.$client);
+  checkStorage(serverDatabasePath(), sqliteHandle().db.$client);
 }
 
 /** Starts the periodic checkpoint and storage check of the server's database (src/server/storage-health.ts); once per process. */
 export function watchStorage(): void {
-  startStorageMonitor(serverDatabasePath(), db().db.$client);
+  startStorageMonitor(serverDatabasePath(), sqliteHandle().db.$client);
 }
 
 export { DatabaseOpenError };
@@ -72,7 +78,7 @@ export function closeDb(): void {
 }
 
 /** Opens and migrates a database at an explicit path (CLI, tests, benchmarks): a Store of its own connection. */
-export function openMigrated(path: string): Store {
+export function openMigrated(path: string): SqliteStore {
   const db = openDatabase(path, { migrationsFolder: migrationsDir() });
   // A database whose peer statistics do not add up to its scores (one from before them, say) gets them recomputed once:
   // the SQLite backend's own maintenance, synchronous, on the handle before anything else can use it.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore as Store } from '../../src/server/data/store.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { mailOrigin } from '../../src/server/mail/enabled.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';

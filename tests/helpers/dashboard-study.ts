@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore as Store } from '../../src/server/data/store.ts';
 import { insertCompany, insertStudy, insertWave } from '../../src/server/repositories/studies.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';

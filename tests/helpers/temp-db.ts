@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigrated } from '../../src/server/db.ts';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore } from '../../src/server/data/store.ts';
 
 /** A folder of its own under the system temp dir, removed by `cleanup`. */
 export function tempDir(prefix = 'velocity-test-'): { dir: string; cleanup: () => void } {
@@ -11,7 +11,7 @@ export function tempDir(prefix = 'velocity-test-'): { dir: string; cleanup: () =
 }
 
 export interface TempDb {
-  db: Store;
+  db: SqliteStore;
   path: string;
   /** Closes the connection and removes the folder (WAL and SHM files included). */
   cleanup: () => void;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participants, scores, studies } from '../../db/schema.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { renderReport } from '../../src/reports/render.ts';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore as Store } from '../../src/server/data/store.ts';
 import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { findParticipant, saveNumbers } from '../../src/server/repositories/participants.ts';
 import { findScore } from '../../src/server/repositories/scores.ts';

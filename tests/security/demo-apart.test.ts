@@ -8,7 +8,7 @@ import { optionsOf } from '../../src/domain/answers.ts';
 import { SubIndexKeys } from '../../src/domain/instrument.ts';
 import { peerRelative, quartiles } from '../../src/domain/peers.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore as Store } from '../../src/server/data/store.ts';
 import { openMigrated } from '../../src/server/db.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
@@ -169,7 +169,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
 
   it('serves the sample report from demo data of its own, with no demo data in the database', async () => {
     const sample = await sampleReport();
-    const stored = sample.db.db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
+    const stored = (sample.db as Store).db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
     expect(stored.population).toBe('demo');
     expect(sample.db).not.toBe(db);
     const report = (await companyReportFor(sample.db, sample.participant, K))!;

@@ -17,7 +17,8 @@ import type { Participant } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import { pagesOf, type Page } from '../../src/domain/journey.ts';
-import { db, openMigrated } from '../../src/server/db.ts';
+import { closeDb, db, openMigrated } from '../../src/server/db.ts';
+import type { SqliteStore } from '../../src/server/data/store.ts';
 import { handlePagePost } from '../../src/server/handlers/questionnaire.ts';
 import { findParticipant, loadAnswers, loadNumbers, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { deleteParticipation } from '../../src/server/services/participation.ts';
@@ -30,7 +31,7 @@ import { answerAllButLast, pageFields, startParticipant } from '../helpers/journ
 import { SETUP_MS } from '../helpers/limits.ts';
 
 afterAll(() => {
-  db().db.$client.close();
+  closeDb();
   scratch.rm();
 });
 
@@ -56,7 +57,7 @@ function formFor(page: Page, variant: number): Record<string, string> {
 function statsDump() {
   const ints = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4));
   const doubles = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => Math.round(b.readDoubleLE(i * 8) * 1e6) / 1e6);
-  const client = db().db.$client;
+  const client = (db() as SqliteStore).db.$client;
   return {
     counts: (client.prepare('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point').all() as { hundredths: Buffer }[]).map((r) => ({
       ...r,

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { checkAnswer } from '../../src/domain/answers.ts';
 import { itemsById } from '../../src/domain/response.ts';
 import { allItems, scoreParticipant } from '../../src/domain/scoring.ts';
-import type { Store } from '../../src/server/data/store.ts';
+import type { SqliteStore as Store } from '../../src/server/data/store.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';

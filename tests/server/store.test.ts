@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { onSqlite, sqliteStore, transaction, type Store } from '../../src/server/data/store.ts';
+import { onSqlite, sqliteStore, transaction, type SqliteStore, type Store } from '../../src/server/data/store.ts';
 import { migrationsDir } from '../../src/server/paths.ts';
 import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { insertStudy, studiesOf } from '../../src/server/repositories/studies.ts';
@@ -15,7 +15,7 @@ import { insertStudy, studiesOf } from '../../src/server/repositories/studies.ts
  */
 
 let dir: string;
-let store: Store;
+let store: SqliteStore;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'velocity-store-'));

@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
 import type { Db as SqliteDb } from '../../../db/client.ts';
+import type * as pgSchema from '../../../db/pg/schema.ts';
 import { prepared } from '../repositories/prepared.ts';
 
 /**
@@ -10,7 +16,21 @@ import { prepared } from '../repositories/prepared.ts';
  * operation for both. A Store handed to `fn` by `transaction` is that
  * transaction: every query asked of it runs inside it.
  */
-export type Store = SqliteStore;
+export type Store = SqliteStore | PgStore;
+
+/** The pool's drizzle handle or a transaction's: the same query builder. */
+export type PgHandle = PgDatabase<NodePgQueryResultHKT, typeof pgSchema>;
+
+export interface PgStore {
+  readonly backend: 'pg';
+  /** The pool's drizzle handle, or the transaction's inside `transaction`; repositories only. */
+  readonly db: PgHandle;
+  readonly pool: pg.Pool;
+  /** 0 outside a transaction, 1 in one, more in savepoints. */
+  readonly depth: number;
+  /** A transaction's store: whether its transaction has ended (null for the root store). */
+  readonly scope: { ended: boolean } | null;
+}
 
 export interface SqliteStore {
   readonly backend: 'sqlite';
@@ -33,11 +53,28 @@ interface SqliteConnectionState {
 
 export interface TransactionOptions {
   /**
-   * SQLite: BEGIN IMMEDIATE (the default) takes the write lock at the start,
-   * so two processes never deadlock upgrading a read to a write; 'deferred'
-   * for a transaction that only reads.
+   * 'immediate' (the default): a transaction that writes. SQLite: BEGIN
+   * IMMEDIATE takes the database's one write lock at the start, so two
+   * processes never deadlock upgrading a read to a write, and every write
+   * transaction runs alone. PostgreSQL: see `locks`.
+   *
+   * 'deferred': one that only reads. SQLite: BEGIN. PostgreSQL: REPEATABLE
+   * READ, so its reads see one snapshot, as SQLite's do; no lock.
    */
   behavior?: 'immediate' | 'deferred';
+  /**
+   * PostgreSQL only (SQLite's write lock already covers everything): what a
+   * writing transaction must have to itself, as keys such as
+   * `participant:42`. Given, the transaction takes an exclusive advisory
+   * lock on each key (in sorted order, so two never deadlock) and a shared
+   * one on the whole database, and runs beside transactions holding other
+   * keys. Not given, it takes the whole database exclusively: it runs alone
+   * among writing transactions of every instance, as on SQLite. So a
+   * transaction is correct by default, and a hot path states what it guards
+   * to run beside others. Row updates that add (`n = n + 1`) need no key:
+   * PostgreSQL's row locks already make them safe.
+   */
+  locks?: readonly string[];
 }
 
 /** Which transaction, if any, the code now running belongs to (to catch a root store used inside one). */
@@ -65,6 +102,7 @@ export function sqliteStore(db: SqliteDb): SqliteStore {
  */
 export function onSqlite<T>(store: Store, work: (db: SqliteDb) => T): Promise<T> {
   try {
+    if (store.backend !== 'sqlite') throw new NotOnPostgresError();
     if (store.scope !== null) {
       if (store.scope.ended) throw new Error('a transaction store was used after its transaction ended');
       return Promise.resolve(work(store.db));
@@ -77,13 +115,13 @@ export function onSqlite<T>(store: Store, work: (db: SqliteDb) => T): Promise<T>
   }
 }
 
-function refuseRootInside(store: Store): void {
+function refuseRootInside(store: SqliteStore): void {
   if (store.connection.open !== null && inside.getStore() === store.connection.openScope) {
     throw new Error('a root store was used inside a transaction on the same connection: pass the transaction store down');
   }
 }
 
-async function waitThen<T>(store: Store, work: (db: SqliteDb) => T): Promise<T> {
+async function waitThen<T>(store: SqliteStore, work: (db: SqliteDb) => T): Promise<T> {
   while (store.connection.open !== null) await store.connection.open;
   return work(store.db);
 }
@@ -94,7 +132,13 @@ async function waitThen<T>(store: Store, work: (db: SqliteDb) => T): Promise<T> 
  * given by `transaction`), a savepoint. `fn` must await only the store's
  * queries (and pure work): the connection is held while it runs.
  */
-export async function transaction<T>(store: Store, fn: (tx: Store) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function transaction<S extends Store, T>(store: S, fn: (tx: S) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  // A transaction's store is of its root store's kind (the casts say what the branches establish).
+  if (store.backend === 'pg') return pgTransaction(store as PgStore, fn as unknown as (tx: PgStore) => Promise<T>, options);
+  return sqliteTransaction(store as SqliteStore, fn as unknown as (tx: SqliteStore) => Promise<T>, options);
+}
+
+async function sqliteTransaction<T>(store: SqliteStore, fn: (tx: SqliteStore) => Promise<T>, options: TransactionOptions): Promise<T> {
   if (store.scope !== null) {
     if (store.scope.ended) throw new Error('a transaction store was used after its transaction ended');
     return savepoint(store, fn);
@@ -130,7 +174,7 @@ export async function transaction<T>(store: Store, fn: (tx: Store) => Promise<T>
 
 let savepointCount = 0;
 
-async function savepoint<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): Promise<T> {
+async function savepoint<T>(store: SqliteStore, fn: (tx: SqliteStore) => Promise<T>): Promise<T> {
   const db = store.db;
   // Unique per savepoint: a RELEASE never names another one. Savepoints of one transaction must still run one after
   // another (awaited), as SQL nests them: rolling back to one undoes every later one.
@@ -166,4 +210,108 @@ async function savepoint<T>(store: SqliteStore, fn: (tx: Store) => Promise<T>): 
   } finally {
     scope.ended = true;
   }
+}
+
+/** A repository operation reached with a PostgreSQL store that only SQLite implements. */
+export class NotOnPostgresError extends Error {
+  constructor() {
+    super('this operation is not available on PostgreSQL');
+  }
+}
+
+/** The Store over a PostgreSQL pool (db/pg/client.ts openPg). */
+export function pgStore(db: PgHandle, pool: pg.Pool): PgStore {
+  return { backend: 'pg', db, pool, depth: 0, scope: null };
+}
+
+/** The whole database, as an advisory lock key: exclusive for a transaction that names no keys, shared beside named keys. */
+const WHOLE_DATABASE = 'velocity:whole-database';
+
+/** Tries of a transaction that PostgreSQL ended for a deadlock or a serialization failure, before the failure is passed on. */
+export const PG_TRANSACTION_ATTEMPTS = 8;
+
+/** SQLSTATEs after which running the whole transaction again is right: serialization_failure, deadlock_detected. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** A 64-bit advisory lock key from a text key (the first 8 bytes of its SHA-256, signed). */
+export function advisoryKey(key: string): string {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * The PostgreSQL transaction: READ COMMITTED with advisory locks (see
+ * TransactionOptions.locks) for one that writes, REPEATABLE READ for one
+ * that only reads. A deadlock or serialization failure runs `fn` again from
+ * the start (it holds nothing but its queries, so that is safe), a few times
+ * with a growing random pause.
+ */
+async function pgTransaction<T>(store: PgStore, fn: (tx: PgStore) => Promise<T>, options: TransactionOptions): Promise<T> {
+  if (store.scope !== null) {
+    if (store.scope.ended) throw new Error('a transaction store was used after its transaction ended');
+    const outer = store.scope;
+    return store.db.transaction(async (inner) => {
+      const scope = { ended: false };
+      try {
+        return await fn({ ...store, db: inner as PgHandle, depth: store.depth + 1, scope: { get ended() { return scope.ended || outer.ended; } } });
+      } finally {
+        scope.ended = true;
+      }
+    });
+  }
+  const reads = options.behavior === 'deferred';
+  for (let attempt = 1; ; attempt++) {
+    const scope = { ended: false };
+    try {
+      return await store.db.transaction(
+        async (tx) => {
+          if (!reads) await takeLocks(tx as PgHandle, options.locks);
+          return fn({ backend: 'pg', db: tx as PgHandle, pool: store.pool, depth: 1, scope });
+        },
+        { isolationLevel: reads ? 'repeatable read' : 'read committed', accessMode: reads ? 'read only' : 'read write' },
+      );
+    } catch (e) {
+      if (attempt >= PG_TRANSACTION_ATTEMPTS || !RETRYABLE.has(sqlState(e))) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+    } finally {
+      scope.ended = true;
+    }
+  }
+}
+
+async function takeLocks(tx: PgHandle, locks: readonly string[] | undefined): Promise<void> {
+  if (locks === undefined) {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${advisoryKey(WHOLE_DATABASE)}::bigint)`);
+    return;
+  }
+  await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${advisoryKey(WHOLE_DATABASE)}::bigint)`);
+  for (const key of [...new Set(locks)].sort()) await tx.execute(sql`SELECT pg_advisory_xact_lock(${advisoryKey(key)}::bigint)`);
+}
+
+/** The SQLSTATE of a PostgreSQL error (drizzle wraps the driver's error as its cause). */
+export function sqlState(e: unknown): string {
+  for (let err = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
+    if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) return err.code;
+  }
+  return '';
+}
+
+/**
+ * Runs a PostgreSQL repository write: in the caller's transaction when
+ * `store` is one, else in a transaction of its own holding the whole
+ * database shared, so a transaction that holds it exclusively (see
+ * TransactionOptions.locks) never has a lone write land in the middle of
+ * what it read, as SQLite's one write lock guarantees.
+ */
+export function pgWrite<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): Promise<T> {
+  if (store.scope !== null) {
+    if (store.scope.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
+    return work(store.db);
+  }
+  return pgTransaction(store, (tx) => work(tx.db), { locks: [] });
+}
+
+/** Runs a PostgreSQL repository read on the store's handle (the pool's, or the transaction's). */
+export function pgRead<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): Promise<T> {
+  if (store.scope?.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
+  return work(store.db);
 }
