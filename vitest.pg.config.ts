@@ -1,16 +1,20 @@
 import { defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
+import { PG_SUITES } from './tests/pg-suites.ts';
 
 /**
- * The PostgreSQL run (`npm run test:pg`): the tests under tests/pg against a
- * throwaway cluster that tests/pg-global-setup.ts starts once and stops at
- * the end. Each test file makes databases of its own on it. Kept apart from
- * `npm test` (vitest.config.ts), which needs no PostgreSQL.
+ * The PostgreSQL run (`npm run test:pg`): the tests under tests/pg, and the
+ * suites listed in tests/pg-suites.ts run again with TEST_BACKEND=pg (their
+ * stores from tests/helpers/test-store.ts are then PostgreSQL databases),
+ * against a throwaway cluster that tests/pg-global-setup.ts starts once and
+ * stops at the end. Each test file makes databases of its own on it. Kept
+ * apart from `npm test` (vitest.config.ts), which needs no PostgreSQL.
  */
 export default defineConfig({
   test: {
-    include: ['tests/pg/**/*.test.ts'],
+    include: ['tests/pg/**/*.test.ts', ...PG_SUITES],
     globalSetup: ['tests/pg-global-setup.ts'],
+    env: { TEST_BACKEND: 'pg' },
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,
   },

@@ -6,6 +6,11 @@ import * as schema from './schema.ts';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
+// count(*) and sum() of integers come back as int8 and numeric, which node-postgres gives as strings (they may
+// exceed a double). Every such figure here is a count or a sum far below 2^53, and SQLite gives numbers: so numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
 /** Connections per app instance when neither the caller nor PG_POOL_MAX says otherwise. */
 export const DEFAULT_POOL_MAX = 10;
 

@@ -26,6 +26,8 @@ function findProjectRoot(): string {
 
 export const templatesDir = () => join(projectRoot(), 'templates');
 export const migrationsDir = () => join(projectRoot(), 'db', 'migrations');
+/** drizzle-kit's PostgreSQL migrations (db/pg/schema.ts). */
+export const pgMigrationsDir = () => join(projectRoot(), 'db', 'pg', 'migrations');
 export const resolveFromRoot = (p: string) => resolve(projectRoot(), p);
 
 /**

@@ -1,0 +1,32 @@
+import { openPg } from '../../../db/pg/client.ts';
+import { migratePg } from '../../../db/pg/client.ts';
+import { openMigrated } from '../db.ts';
+import { pgMigrationsDir } from '../paths.ts';
+import { pgStore, type PgStore, type Store } from './store.ts';
+
+/** Whether a database address names PostgreSQL (postgres:// or postgresql://) rather than a SQLite file. */
+export function isPostgresUrl(spec: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(spec.trim());
+}
+
+/**
+ * Opens PostgreSQL at `url` and applies its migrations (one instance at a
+ * time, under an advisory lock: db/pg/client.ts migratePg). Throws
+ * DatabaseOpenError, naming the server without its password, when it
+ * cannot be reached or migrated.
+ */
+export async function openPgStore(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Promise<PgStore> {
+  const { db, pool } = openPg(url, options);
+  try {
+    await migratePg(pool, pgMigrationsDir());
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw e;
+  }
+  return pgStore(db, pool);
+}
+
+/** A Store for a SQLite file path or a PostgreSQL URL (the CLI's --db, tests, benchmarks), migrated. */
+export async function openStore(spec: string): Promise<Store> {
+  return isPostgresUrl(spec) ? openPgStore(spec) : openMigrated(spec);
+}

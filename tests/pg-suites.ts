@@ -1,0 +1,7 @@
+/**
+ * The suites `npm run test:pg` runs a second time on PostgreSQL (they take
+ * their stores from tests/helpers/test-store.ts). A suite about SQLite itself
+ * (its file, WAL, pragmas, quick_check, backups of the file) is not listed:
+ * PostgreSQL has tests of its own under tests/pg.
+ */
+export const PG_SUITES: string[] = [];
