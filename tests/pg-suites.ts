@@ -9,6 +9,7 @@ export const PG_SUITES: string[] = [
   'tests/server/company-view.test.ts',
   'tests/server/finish.test.ts',
   'tests/server/retake.test.ts',
+  'tests/server/study-repositories.test.ts',
   'tests/server/study-brand.test.ts',
   'tests/server/trends.test.ts',
   'tests/server/waves.test.ts',
