@@ -8,9 +8,11 @@ export const PG_SUITES: string[] = [
   'tests/server/answers.test.ts',
   'tests/server/company-view.test.ts',
   'tests/server/finish.test.ts',
+  'tests/server/genuine.test.ts',
   'tests/server/retake.test.ts',
   'tests/server/study-repositories.test.ts',
   'tests/server/study-brand.test.ts',
   'tests/server/trends.test.ts',
   'tests/server/waves.test.ts',
+  'tests/security/colleague-inference.test.ts',
 ];
