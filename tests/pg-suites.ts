@@ -10,6 +10,7 @@ export const PG_SUITES: string[] = [
   'tests/server/finish.test.ts',
   'tests/server/genuine.test.ts',
   'tests/server/retake.test.ts',
+  'tests/server/sample.test.ts',
   'tests/server/study-repositories.test.ts',
   'tests/server/study-brand.test.ts',
   'tests/server/trends.test.ts',
