@@ -32,7 +32,11 @@ const ANSWER_ROWS_PER_INSERT = 5_000;
  * caller goes on after a failed save, so the outcome is the same.
  */
 export async function saveAnswers(db: PgStore, participantId: number, values: Answers): Promise<void> {
-  const rows = Object.entries(values).map(([itemId, value]) => ({ participantId, itemId, value }));
+  // In key order: two saves of one participant at once (two app servers) lock the rows in the same order, so they
+  // queue instead of deadlocking.
+  const rows = Object.entries(values)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([itemId, value]) => ({ participantId, itemId, value }));
   if (rows.length === 0) return;
   const at = new Date();
   await pgWrite(db, async (h) => {
