@@ -4,4 +4,16 @@
  * (its file, WAL, pragmas, quick_check, backups of the file) is not listed:
  * PostgreSQL has tests of its own under tests/pg.
  */
-export const PG_SUITES: string[] = [];
+export const PG_SUITES: string[] = [
+  'tests/server/answers.test.ts',
+  'tests/server/company-view.test.ts',
+  'tests/server/finish.test.ts',
+  'tests/server/genuine.test.ts',
+  'tests/server/retake.test.ts',
+  'tests/server/sample.test.ts',
+  'tests/server/study-repositories.test.ts',
+  'tests/server/study-brand.test.ts',
+  'tests/server/trends.test.ts',
+  'tests/server/waves.test.ts',
+  'tests/security/colleague-inference.test.ts',
+];
