@@ -6,5 +6,6 @@
  */
 export const PG_SUITES: string[] = [
   // The peer statistics and seeding.
+  'tests/server/peer-stats.test.ts',
   'tests/server/seed.test.ts',
 ];
