@@ -6,6 +6,9 @@
  */
 export const PG_SUITES: string[] = [
   // The peer statistics and seeding.
+  'tests/server/landing.test.ts',
+  'tests/server/peer-figures.test.ts',
   'tests/server/peer-stats.test.ts',
+  'tests/server/peers.test.ts',
   'tests/server/seed.test.ts',
 ];
