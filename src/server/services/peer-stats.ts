@@ -150,7 +150,7 @@ export async function recordPeerStats(db: Store, row: ScoreRow, sign: 1 | -1): P
  * database is opened (src/server/db.ts openMigrated, synchronous), and by
  * the async Store functions through onSqlite, so that the tally and the
  * write are one piece of work on the connection that no other request's
- * query slips into. A PostgreSQL Store will need its own.
+ * query slips into. PostgreSQL's is at the end of this file.
  */
 
 /** Recomputes the statistics of one population from its stored scores and records that they hold it (SQLite handle). */

@@ -28,7 +28,10 @@ export interface SeedOptions {
  * Durability is traded for speed (a crash mid-seed loses only demo data);
  * foreign keys hold by construction (each batch writes parents first); a
  * large page cache keeps the B-trees being appended to in memory; large loads
- * rebuild their secondary indexes once at the end.
+ * rebuild their secondary indexes once at the end. On PostgreSQL none of
+ * this applies (repositories/pg/bulk.ts): each batch is a few multi-row
+ * inserts in a transaction of its own, the indexes stay, and the
+ * statistics are written once at the end.
  */
 async function beginBulkLoad(db: Store, instrument: Instrument, dropIndexes: boolean) {
   const writer = await createBulkWriter(db);
