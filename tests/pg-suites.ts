@@ -16,4 +16,10 @@ export const PG_SUITES: string[] = [
   'tests/server/trends.test.ts',
   'tests/server/waves.test.ts',
   'tests/security/colleague-inference.test.ts',
+  // The peer statistics and seeding.
+  'tests/server/landing.test.ts',
+  'tests/server/peer-figures.test.ts',
+  'tests/server/peer-stats.test.ts',
+  'tests/server/peers.test.ts',
+  'tests/server/seed.test.ts',
 ];
