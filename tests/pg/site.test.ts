@@ -1,0 +1,153 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { freePort, startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { postForm } from '../helpers/forms.ts';
+import { answerAllButLast, pageFields, pages, startParticipant } from '../helpers/journey.ts';
+import { PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
+import { freshDatabase } from '../helpers/pg.ts';
+
+/**
+ * The site on PostgreSQL: two app servers (two processes, each its own pool)
+ * on one database, as behind a proxy. Both start together, so both migrate
+ * under the advisory lock; a participant's requests then land on either.
+ */
+describe('two servers on one PostgreSQL database', () => {
+  let url: string;
+  let a: RunningSite;
+  let b: RunningSite;
+
+  beforeAll(async () => {
+    url = await freshDatabase('site');
+    // The demo seeding is npm start's, not the server's; no demo data keeps the database to what the test does.
+    [a, b] = await Promise.all([startSite(url, { DEMO_PARTICIPANTS: '0' }), startSite(url, { DEMO_PARTICIPANTS: '0' })]);
+  }, SETUP_MS);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('both started and migrated the database once', async () => {
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+      expect(rows[0].n).toBeGreaterThan(0);
+      const { rows: again } = await client.query('SELECT count(DISTINCT hash)::int AS n FROM drizzle.__drizzle_migrations');
+      expect(again[0].n).toBe(rows[0].n);
+    } finally {
+      await client.end();
+    }
+    for (const site of [a, b]) expect((await fetch(`${site.base}/readyz`)).status, site.output()).toBe(200);
+  });
+
+  it('a participant starts and saves on server A, finishes on server B and sees the results there', async () => {
+    const token = await startParticipant(a.base);
+    const saved = await postForm(a.base, `/r/${token}/1`, { ...pageFields(1), action: 'next' });
+    expect(saved.status, a.output()).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/r/${token}/2`);
+    // Server B sees what A saved: the resume link leads past page 1, to the first page with an open question.
+    const resumed = await fetch(`${b.base}/r/${token}`, { redirect: 'manual' });
+    expect(resumed.status, b.output()).toBe(303);
+    expect(resumed.headers.get('location')).toBe(`/r/${token}/2`);
+    await answerAllButLast(b.base, token);
+    const finished = await postForm(b.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
+    expect(finished.headers.get('location'), b.output()).toBe(`/r/${token}/results`);
+    for (const site of [b, a]) {
+      const results = await fetch(`${site.base}/r/${token}/results`);
+      expect(results.status, site.output()).toBe(200);
+      expect(await results.text()).toContain('data-testid="velocity-index"');
+    }
+  });
+});
+
+/**
+ * A TCP relay in front of the cluster: the server under test reaches
+ * PostgreSQL through it, and closing it is the database becoming
+ * unreachable (a network cut, the database server down) while the app
+ * server keeps running.
+ */
+async function relay(target: URL): Promise<{ port: number; cut: () => Promise<void>; restore: () => Promise<void> }> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  await open();
+  return {
+    port,
+    cut: async () => {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+    restore: open,
+  };
+}
+
+describe('/readyz on PostgreSQL', () => {
+  let site: RunningSite;
+  let link: Awaited<ReturnType<typeof relay>>;
+
+  beforeAll(async () => {
+    const direct = new URL(await freshDatabase('readyz'));
+    link = await relay(direct);
+    const through = new URL(direct);
+    through.port = String(link.port);
+    site = await startSite(through.toString(), { DEMO_PARTICIPANTS: '0' });
+  }, SETUP_MS);
+
+  afterAll(async () => {
+    await site?.stop();
+    await link?.cut().catch(() => undefined);
+  });
+
+  it('answers 200 while the database answers, 503 once it cannot be reached, and 200 again when it is back', { timeout: PROCESSES_TEST_MS }, async () => {
+    const ready = await fetch(`${site.base}/readyz`);
+    expect(ready.status, site.output()).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, database: 'writable', problems: [] });
+
+    await link.cut();
+    const down = await fetch(`${site.base}/readyz`);
+    expect(down.status).toBe(503);
+    const body = (await down.json()) as { ready: boolean; problems: { name: string; detail: string }[] };
+    expect(body.ready).toBe(false);
+    expect(body.problems.map((p) => p.name)).toEqual(['database-unavailable']);
+    // The address stays out of a public answer.
+    expect(JSON.stringify(body)).not.toContain(String(link.port));
+
+    await link.restore();
+    let again = 0;
+    for (let i = 0; i < 50 && again !== 200; i++) {
+      again = (await fetch(`${site.base}/readyz`)).status;
+      if (again !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(again, site.output()).toBe(200);
+  });
+});
+
+describe('a server pointed at a PostgreSQL that cannot be reached', () => {
+  it('does not start, and says where it could not connect without the password', { timeout: PROCESSES_TEST_MS }, async () => {
+    const closed = await freePort();
+    const start = startSite(`postgres://velocity:secret-pw@127.0.0.1:${closed}/velocity`, { DEMO_PARTICIPANTS: '0' });
+    const error = await start.then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(error).toMatch(/exited with 2/);
+    expect(error).toContain(`cannot reach PostgreSQL at postgres://velocity@127.0.0.1:${closed}/velocity`);
+    expect(error).not.toContain('secret-pw');
+  });
+});
