@@ -57,6 +57,21 @@ describe('cli backup on PostgreSQL', () => {
     expect(runCli(['--db', url, 'backup', '--out', out, '--force']).status).toBe(0);
   });
 
+  it('backs up the database of DATABASE_URL when no --db is given', { timeout: PROCESSES_TEST_MS }, async () => {
+    const url = await databaseWithARow();
+    const out = join(tmp.dir, 'from-env.dump');
+    const r = runCli(['backup', '--out', out], { env: { DATABASE_URL: url } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Backed up ${url} to ${out}`);
+    expect(statSync(out).size).toBeGreaterThan(0);
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL address, without echoing it', () => {
+    const r = runCli(['backup', '--out', join(tmp.dir, 'never.dump')], { env: { DATABASE_URL: 'mysql://velocity:pw-not-to-print@db/velocity' } });
+    expectUsageError(r, 'DATABASE_URL: must be a PostgreSQL address');
+    expect(r.stderr).not.toContain('pw-not-to-print');
+  });
+
   it('says what to install when pg_dump is nowhere to be found', () => {
     expect(() => findPgDump({ PATH: join(tmp.dir, 'empty') }, join(tmp.dir, 'no-postgresql'))).toThrow(/pg_dump was not found.*apt-get install -y postgresql-client/);
   });
