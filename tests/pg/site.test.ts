@@ -1,10 +1,13 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { serverRuntimeEnv } from '../../scripts/build-state.ts';
 import { freePort, startSite, type RunningSite } from '../../scripts/site-process.ts';
+import { projectRoot } from '../../src/server/paths.ts';
 import { postForm } from '../helpers/forms.ts';
 import { answerAllButLast, pageFields, pages, startParticipant } from '../helpers/journey.ts';
-import { PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
+import { EVENTUALLY_MS, PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
 import { freshDatabase } from '../helpers/pg.ts';
 
 /**
@@ -58,6 +61,50 @@ describe('two servers on one PostgreSQL database', () => {
       expect(results.status, site.output()).toBe(200);
       expect(await results.text()).toContain('data-testid="velocity-index"');
     }
+    expect(await scalar(url, "SELECT count(*)::int AS n FROM scores s JOIN participants p ON p.id = s.participant_id WHERE p.status = 'completed'")).toBe(1);
+  });
+});
+
+async function scalar(url: string, query: string): Promise<number> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query(query)).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('npm start on PostgreSQL, two instances at once', () => {
+  const started: ChildProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(
+      started.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => (p.once('exit', r), p.kill('SIGTERM'))) : null)),
+    );
+  });
+
+  it('migrates once and seeds the demo data once, then both serve', { timeout: PROCESSES_TEST_MS }, async () => {
+    const url = await freshDatabase('start');
+    const outputs = ['', ''];
+    const ports = [await freePort(), await freePort()];
+    ports.forEach((port, i) => {
+      const p = spawn(process.execPath, ['scripts/start.mjs'], {
+        cwd: projectRoot(),
+        env: { ...process.env, ...serverRuntimeEnv(), HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url, DEMO_PARTICIPANTS: '40' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      p.stdout!.on('data', (d) => (outputs[i] += d));
+      p.stderr!.on('data', (d) => (outputs[i] += d));
+      started.push(p);
+    });
+    await expect
+      .poll(() => outputs.every((o, i) => o.includes(`Serving http://127.0.0.1:${ports[i]}`)) || started.some((p) => p.exitCode !== null), { timeout: EVENTUALLY_MS, interval: 200 })
+      .toBe(true);
+    expect(started.map((p) => p.exitCode), outputs.join('\n')).toEqual([null, null]);
+    expect(outputs.filter((o) => o.includes('Seeded 40 demo participants'))).toHaveLength(1);
+    for (const o of outputs) expect(o).toContain(`Database: ${url}`);
+    expect(await scalar(url, 'SELECT count(*)::int AS n FROM participants')).toBe(40);
+    expect(await scalar(url, 'SELECT count(DISTINCT hash)::int - count(*)::int AS n FROM drizzle.__drizzle_migrations')).toBe(0);
   });
 });
 
