@@ -26,7 +26,7 @@ export async function withSessionLock<T>(store: Store, key: string, fn: () => Pr
     broken = true;
     throw e;
   } finally {
-    // A connection whose unlock failed is closed, not pooled: closing it releases the lock.
+    // After any failure the connection is closed, not pooled: closing it releases the lock whatever state it is in.
     client.release(broken);
   }
 }
