@@ -147,10 +147,11 @@ async function relay(target: URL): Promise<{ port: number; cut: () => Promise<vo
 describe('/readyz on PostgreSQL', () => {
   let site: RunningSite;
   let link: Awaited<ReturnType<typeof relay>>;
+  let direct: string;
 
   beforeAll(async () => {
-    const direct = new URL(await freshDatabase('readyz'));
-    link = await relay(direct);
+    direct = await freshDatabase('readyz');
+    link = await relay(new URL(direct));
     const through = new URL(direct);
     through.port = String(link.port);
     site = await startSite(through.toString(), { DEMO_PARTICIPANTS: '0' });
@@ -182,6 +183,31 @@ describe('/readyz on PostgreSQL', () => {
       if (again !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(again, site.output()).toBe(200);
+  });
+
+  it('answers a save while the database cannot be reached with "nothing was saved" (503), and takes the same save once it is back', { timeout: PROCESSES_TEST_MS }, async () => {
+    const token = await startParticipant(site.base);
+    const fields = { ...pageFields(1), action: 'next' };
+    await link.cut();
+    try {
+      const refused = await postForm(site.base, `/r/${token}/1`, fields);
+      expect(refused.status, site.output()).toBe(503);
+      // The participant's own row cannot be read either, so the answer is the storage-fault page rather than the form.
+      const html = await refused.text();
+      expect(html).toContain('data-testid="storage-fault"');
+      expect(html).toContain('Nothing was saved');
+      expect(site.output()).toMatch(/storage fault \(unreachable, [^)]+\) in POST \/r\//);
+    } finally {
+      await link.restore();
+    }
+    expect(await scalar(direct, 'SELECT count(*)::int AS n FROM answers')).toBe(0);
+    let saved: Response | undefined;
+    for (let i = 0; i < 50 && saved?.status !== 303; i++) {
+      saved = await postForm(site.base, `/r/${token}/1`, fields);
+      if (saved.status !== 303) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(saved!.status, site.output()).toBe(303);
+    expect(await scalar(direct, 'SELECT count(*)::int AS n FROM answers')).toBe(Object.keys(pageFields(1)).length);
   });
 });
 
