@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,12 +85,19 @@ describe("PostgreSQL's own errors, as storageFaultOf sees them through drizzle",
 
   it('a connection the server ends (an administrator, a restart) is "unreachable"', async () => {
     const url = await freshDatabase('ended');
-    const { db, pool: victim } = pool(url, 1);
-    const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const { pool: victims } = pool(url, 1);
+    // Held by the test, as by a request in the middle of its work: the pool cannot swap it for a fresh one.
+    const client = await victims.connect();
+    client.on('error', () => undefined);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const admin = pool(url, 1).pool;
     await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-    // The pooled connection learns of it on its next statement (57P01, or the socket closing first).
-    const fault = await faultOf(() => db.execute(sql`SELECT 1`));
-    expect(fault?.problem).toBe('unreachable');
+    await expect.poll(async () => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [rows[0]!.pid])).rows[0].n).toBe(0);
+    try {
+      const fault = await faultOf(() => drizzle(client).execute(sql`SELECT 1`));
+      expect(fault?.problem).toBe('unreachable');
+    } finally {
+      client.release(true);
+    }
   });
 });
