@@ -4,4 +4,4 @@
  * (its file, WAL, pragmas, quick_check, backups of the file) is not listed:
  * PostgreSQL has tests of its own under tests/pg.
  */
-export const PG_SUITES: string[] = [];
+export const PG_SUITES: string[] = ['tests/server/lock-keys.test.ts'];
