@@ -1,5 +1,8 @@
-import { COUNTED_NETWORK_BUCKET } from './services/genuine.ts';
+import { needsNetworkPlace } from '../domain/population.ts';
+import type { Store } from './data/store.ts';
 import { networkOf } from './http/client-address.ts';
+import { findParticipant } from './repositories/participants.ts';
+import { COUNTED_NETWORK_BUCKET } from './services/genuine.ts';
 
 /*
  * The keys hot write transactions name (TransactionOptions.locks in
@@ -33,6 +36,24 @@ export function rateLock(bucket: string, key: string): string {
 export function countedNetworkLocks(clientAddress: string | null | undefined): string[] {
   const network = clientAddress ? networkOf(clientAddress) : null;
   return network === null ? [] : [rateLock(COUNTED_NETWORK_BUCKET, network)];
+}
+
+/**
+ * What a finish holds (services/participation.ts finishParticipation,
+ * services/scoring.ts finishParticipant): the participant, and the
+ * counted-network place of the client's network when the participant needs
+ * one (open enrolment, as arrivalPopulation decides), so that the finishes of
+ * invited participants never take turns by network (a company behind one
+ * address, a load test from one machine). Read before the transaction: a
+ * participant's study and company are set when they start and never taken
+ * away, so this read cannot be outdated in the direction that matters.
+ * Nothing to read on SQLite, whose one write lock covers everything.
+ */
+export async function finishLocks(db: Store, participantId: number, clientAddress: string | null | undefined): Promise<string[]> {
+  if (db.backend !== 'pg') return [];
+  const p = await findParticipant(db, participantId);
+  const open = p !== undefined && needsNetworkPlace({ invited: p.studyId !== null || p.companyId !== null });
+  return [participantLock(participantId), ...(open ? countedNetworkLocks(clientAddress) : [])];
 }
 
 /**

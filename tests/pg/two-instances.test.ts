@@ -336,7 +336,7 @@ describe('the key each hot path waits for', () => {
     expect(other).toEqual({ waited: false, result: { saved: true } });
   });
 
-  it('a finish waits for the participant and for the counted-network place of its network', async () => {
+  it('a finish waits for the participant, and an open-enrolment one for the counted-network place of its network', async () => {
     const p = await start(a, 2);
     await answerEverything([a, b], p);
     const [network] = countedNetworkLocks('203.0.113.5');
@@ -348,6 +348,12 @@ describe('the key each hot path waits for', () => {
     await answerEverything([a, b], q);
     const byParticipant = await whileHolding(participantLock(q.participant.id), () => finishParticipation(b, instrument, q.participant.id, new Date(), { clientAddress: '198.51.100.9' }));
     expect(byParticipant).toEqual({ waited: true, result: { finished: true } });
+    // An invited participant takes no network place, so their finish does not queue behind the network's.
+    const { studyId, waveId } = await studyWithOneWave();
+    const invited = await start(a, 8, invitationOf(studyId, waveId));
+    await answerEverything([a, b], invited);
+    const notByNetwork = await whileHolding(network!, () => finishParticipation(b, instrument, invited.participant.id, new Date(), { clientAddress: '203.0.113.78' }));
+    expect(notByNetwork).toEqual({ waited: false, result: { finished: true } });
   });
 
   it('a deletion waits for the participant', async () => {

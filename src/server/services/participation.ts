@@ -22,7 +22,7 @@ import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { finishParticipant, type FinishSource } from './scoring.ts';
 import { forgetParticipantAddress } from './invitations.ts';
-import { companyLock, countedNetworkLocks, participantLock, rateLock } from '../lock-keys.ts';
+import { companyLock, finishLocks, participantLock, rateLock } from '../lock-keys.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -215,7 +215,7 @@ export async function finishParticipation(db: Store, instrument: Instrument, par
     },
     // A savepoint takes no keys: this holds every key finishParticipant's would (see there). The peer statistics
     // guard themselves (row upserts, the held-population setting row locked), so no key of theirs here.
-    { behavior: 'immediate', locks: [participantLock(participantId), ...countedNetworkLocks(source.clientAddress)] },
+    { behavior: 'immediate', locks: await finishLocks(db, participantId, source.clientAddress) },
   );
 }
 

@@ -8,7 +8,7 @@ import { findScore, upsertScore } from '../repositories/scores.ts';
 import { arrivalPopulation } from './genuine.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { recordCompleted } from './invitations.ts';
-import { countedNetworkLocks, participantLock } from '../lock-keys.ts';
+import { finishLocks } from '../lock-keys.ts';
 
 export class NotScorableError extends Error {}
 
@@ -75,6 +75,6 @@ export async function finishParticipant(db: Store, instrument: Instrument, parti
     // counted-network place arrivalPopulation may take: two finishes from one network must not both find it free.
     // The study's status is not read here; the peer statistics guard themselves (row upserts, the held-population
     // setting row locked). Inside finishParticipation this is a savepoint, which takes no keys: that one holds these.
-    { behavior: 'immediate', locks: [participantLock(participantId), ...countedNetworkLocks(source.clientAddress)] },
+    { behavior: 'immediate', locks: await finishLocks(db, participantId, source.clientAddress) },
   );
 }
