@@ -22,4 +22,6 @@ export const PG_SUITES: string[] = [
   'tests/server/peer-stats.test.ts',
   'tests/server/peers.test.ts',
   'tests/server/seed.test.ts',
+  // Lock keys of the hot transactions.
+  'tests/server/lock-keys.test.ts',
 ];
