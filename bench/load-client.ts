@@ -22,6 +22,10 @@ export class Tally {
   shed = 0;
   retries = 0;
   requests = 0;
+  /** Requests retried on another instance after a connection error, by the error's kind (a proxy's next-upstream). */
+  readonly moved = new Map<string, number>();
+  /** Requests an instance had in flight when it was killed: failed, by method. */
+  readonly killedInFlight = new Map<string, number>();
 
   time(step: string, ms: number): void {
     const list = this.latencies.get(step);
@@ -83,6 +87,26 @@ export function once(base: string, agent: Agent, send: Send, timeoutMs: number):
   });
 }
 
+/**
+ * Several app servers as a proxy in front of them spreads participants over
+ * them: each participant has a home instance, and a request that meets a
+ * connection error there is sent again to the next instance (as a proxy's
+ * next-upstream would), which becomes the participant's home from then on.
+ * A request that was already in flight on an instance when the bench killed
+ * it is not moved by the proxy: it fails, as a proxy answers 502 for a
+ * request its upstream died under (counted apart), and the participant
+ * sends it again, reaching the next instance.
+ */
+export interface Route {
+  readonly bases: readonly string[];
+  home: number;
+  /** Instance index → performance.now() of its kill -9, shared by every participant of a run. */
+  readonly killedAt: ReadonlyMap<number, number>;
+}
+
+/** Failures of the connection itself (the server never answered): what a proxy retries on another upstream. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /** The longest Retry-After the script waits for; a longer one (the hourly start limit) is a failure. */
 export const MAX_RETRY_AFTER_S = 60;
 /** Retries of one request before the journey counts as failed. */
@@ -99,7 +123,7 @@ export const MAX_RETRIES = 30;
 export async function step(
   tally: Tally,
   name: string,
-  base: string,
+  target: string | Route,
   agent: Agent,
   send: Send,
   expected: number,
@@ -107,13 +131,31 @@ export async function step(
   pdf = false,
 ): Promise<Answer> {
   const started = performance.now();
+  let moves = 0;
   for (let attempt = 0; ; attempt++) {
     tally.requests++;
     let answer: Awaited<ReturnType<typeof once>>;
+    const sent = performance.now();
+    const route = typeof target === 'string' ? null : target;
     try {
-      answer = await once(base, agent, send, timeoutMs);
+      answer = await once(route ? route.bases[route.home]! : (target as string), agent, send, timeoutMs);
     } catch (e) {
       const kind = e instanceof RequestFailed ? e.kind : String(e);
+      if (route && route.bases.length > 1 && CONNECTION_ERRORS.has(kind)) {
+        const killed = route.killedAt.get(route.home);
+        const inFlight = killed !== undefined && sent < killed;
+        if (moves < route.bases.length - 1) {
+          moves++;
+          // A request the killed instance had in flight failed (the proxy's 502); the participant presses again.
+          if (inFlight) {
+            tally.killedInFlight.set(send.method, (tally.killedInFlight.get(send.method) ?? 0) + 1);
+            tally.fail(`${kind}, in flight on the killed instance (sent again)`);
+          } else tally.moved.set(kind, (tally.moved.get(kind) ?? 0) + 1);
+          route.home = (route.home + 1) % route.bases.length;
+          attempt--;
+          continue;
+        }
+      }
       tally.fail(kind);
       throw new RequestFailed(kind);
     }

@@ -1,6 +1,8 @@
 /**
- * `npm run bench:load [-- --participants 200,500 --rounds 1 --pdf-share 0.1 --peers 400 --seed 7 --timeout-ms 120000]`:
- * a campaign's participants arriving together (issue 14, "Performance").
+ * `npm run bench:load [-- --participants 200,500 --rounds 1 --pdf-share 0.1 --peers 400 --seed 7 --timeout-ms 120000
+ *   --backend sqlite|pg --instances 1 --kill-one-at 0.5]`:
+ * a campaign's participants arriving together (issue 14, "Performance"), on
+ * SQLite or on PostgreSQL with several app servers (issue 15).
  *
  * For each size N, on a fresh copy of a prepared database, N participants
  * start at once against the BUILT server (scripts/site-process.ts) through an
@@ -16,8 +18,21 @@
  * lost. Beside it, in the same run, a bare node:http + better-sqlite3 handler
  * (bench/load-bare.ts) takes the same starts and saves from N participants.
  * The goals are printed beside the figures as PASS or MISS.
+ *
+ * `--backend pg` starts a throwaway PostgreSQL cluster (scripts/pg-cluster.ts),
+ * prepares the same starting data in a template database through the same
+ * service and repository calls, and gives each run a fresh copy of it
+ * (CREATE DATABASE … TEMPLATE). `--instances N` starts N servers on the same
+ * database and sends participant i to instance i mod N, as a proxy would; a
+ * request meeting a connection error is sent again to the next instance
+ * (counted as moved). `--kill-one-at f` kills instance 1 with SIGKILL once a
+ * share f of all answers has been acknowledged: the requests it had in flight
+ * fail (counted), and everything either instance acknowledged must be in the
+ * database. After each run the kept peer statistics are compared with a
+ * rebuild from the scores.
  */
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -35,10 +50,13 @@ import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { insertStudy } from '../src/server/repositories/studies.ts';
 import { rebuildPeerStats } from '../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
+import { openPgStore, openStore } from '../src/server/data/open.ts';
+import type { Store } from '../src/server/data/store.ts';
+import { createDatabase, startCluster, type Cluster } from '../scripts/pg-cluster.ts';
 import { buildIsStale, buildSite } from '../scripts/build-state.ts';
 import { freePort, startSite, type RunningSite } from '../scripts/site-process.ts';
 import { projectRoot } from '../src/server/paths.ts';
-import { browserAgent, percentile, RequestFailed, step, Tally, once } from './load-client.ts';
+import { browserAgent, percentile, RequestFailed, step, Tally, once, type Route } from './load-client.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,14 +67,24 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     'timeout-ms': { type: 'string', default: '120000' },
     'no-bare': { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'sqlite' },
+    instances: { type: 'string', default: '1' },
+    'kill-one-at': { type: 'string' },
   },
 });
+const backend = args.backend;
+const instances = Number(args.instances);
+const killAt = args['kill-one-at'] === undefined ? undefined : Number(args['kill-one-at']);
 const sizes = args.participants.split(',').map(Number);
 const rounds = Number(args.rounds);
 const pdfShare = Number(args['pdf-share']);
 const timeoutMs = Number(args['timeout-ms']);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(rounds >= 1) || !(pdfShare >= 0 && pdfShare <= 1) || !(timeoutMs > 0)) {
-  console.error('usage: npm run bench:load -- [--participants 200,500] [--rounds 1] [--pdf-share 0..1] [--peers 400] [--timeout-ms 120000] [--no-bare]');
+const badKill = killAt !== undefined && !(killAt > 0 && killAt < 1 && instances >= 2);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(rounds >= 1) || !(pdfShare >= 0 && pdfShare <= 1) || !(timeoutMs > 0) || (backend !== 'sqlite' && backend !== 'pg') || !Number.isInteger(instances) || instances < 1 || badKill) {
+  console.error(
+    'usage: npm run bench:load -- [--participants 200,500] [--rounds 1] [--pdf-share 0..1] [--peers 400] [--timeout-ms 120000] [--no-bare]\n' +
+      '                            [--backend sqlite|pg] [--instances N] [--kill-one-at 0<f<1, with 2 or more instances]',
+  );
   process.exit(2);
 }
 
@@ -76,20 +104,78 @@ function random(seed: number): () => number {
   };
 }
 
-/** The template database: the seeded peers (counted as benchmark) and one open study whose link the participants follow. */
-async function prepareTemplate(): Promise<string> {
-  const path = join(work, 'template.sqlite');
-  const db = openMigrated(path);
-  // The bench's own SQL on the SQLite file (not through the data-access boundary): the seeded peers count as benchmark, and the WAL is folded in before the copies.
-  const sqlite = db.db.$client;
-  await seedParticipants(db, instrument, { count: Number(args.peers), seed: Number(args.seed), now: new Date(Date.now() - 86_400_000) });
-  sqlite.exec("UPDATE scores SET population = 'benchmark'");
-  await rebuildPeerStats(db, instrument);
-  const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' });
-  await insertStudy(db, consultant.id, 'Load campaign', INVITE);
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  await closeStore(db);
-  return path;
+/** Where the runs' databases come from: a SQLite template file, or a PostgreSQL template database on a throwaway cluster. */
+interface Template {
+  /** A fresh database for one run, with the template's data: a SQLite file path or a PostgreSQL URL. */
+  fresh: (name: string) => Promise<string>;
+  drop: (database: string) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** The seeded peers (counted as benchmark) and one open study whose link the participants follow. */
+async function prepareTemplate(): Promise<Template> {
+  const seedOptions = { count: Number(args.peers), seed: Number(args.seed), now: new Date(Date.now() - 86_400_000) };
+  if (backend === 'sqlite') {
+    const path = join(work, 'template.sqlite');
+    const db = openMigrated(path);
+    // The bench's own SQL on the SQLite file (not through the data-access boundary): the seeded peers count as benchmark, and the WAL is folded in before the copies.
+    const sqlite = db.db.$client;
+    await seedParticipants(db, instrument, seedOptions);
+    sqlite.exec("UPDATE scores SET population = 'benchmark'");
+    await rebuildPeerStats(db, instrument);
+    const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' });
+    await insertStudy(db, consultant.id, 'Load campaign', INVITE);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    await closeStore(db);
+    return {
+      fresh: async (name) => {
+        const dbPath = join(work, `${name}.sqlite`);
+        copyFileSync(path, dbPath);
+        return dbPath;
+      },
+      drop: async (dbPath) => {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+      },
+      close: async () => {},
+    };
+  }
+  const cluster: Cluster = await startCluster();
+  try {
+    const url = await createDatabase(cluster.adminUrl, 'bench_template');
+    const db = await openPgStore(url);
+    try {
+      await seedParticipants(db, instrument, seedOptions);
+      // The bench's own SQL, as on SQLite: the seeded peers count as benchmark.
+      await db.pool.query("UPDATE scores SET population = 'benchmark'");
+      await rebuildPeerStats(db, instrument);
+      // TEMPORARY until h/p2 is merged
+      const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' }).catch(async () => (await db.pool.query("INSERT INTO consultants (email, password_hash) VALUES ('bench-load@example.com', 'x') RETURNING id")).rows[0] as { id: number });
+      await insertStudy(db, consultant.id, 'Load campaign', INVITE);
+    } finally {
+      await closeAny(db);
+    }
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    return {
+      // A copy of the template, file by file inside the server: the same data as the SQLite file copy, in a moment.
+      fresh: async (name) => {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE bench_template`);
+        const run = new URL(cluster.adminUrl);
+        run.pathname = `/${name}`;
+        return run.toString();
+      },
+      drop: async (runUrl) => {
+        await admin.query(`DROP DATABASE IF EXISTS "${new URL(runUrl).pathname.slice(1)}" WITH (FORCE)`);
+      },
+      close: async () => {
+        await admin.end();
+        await cluster.stop();
+      },
+    };
+  } catch (e) {
+    await cluster.stop();
+    throw e;
+  }
 }
 
 function profileOf(i: number, rnd: () => number): Record<string, string> {
@@ -118,15 +204,19 @@ interface Acknowledged {
   failed?: string;
 }
 
+/** closeStore is SQLite's (it folds the WAL in); a PostgreSQL store is its pool. */
+const closeAny = (store: Store) => (store.backend === 'pg' ? store.pool.end() : closeStore(store));
+
 const tokenOf = (location: string | undefined) => location?.match(/^\/r\/([A-Za-z0-9_-]{22})\//)?.[1];
 
-async function journey(base: string, i: number, tally: Tally, pdfTracker: { inFlight: number }): Promise<Acknowledged> {
+/** `acknowledged` is told of each page the server acknowledged (303). */
+async function journey(route: Route, i: number, tally: Tally, pdfTracker: { inFlight: number }, acknowledged: () => void): Promise<Acknowledged> {
   const rnd = random(Number(args.seed) * 1_000_003 + i);
   const agent = browserAgent(2);
   const client = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   const ack: Acknowledged = { pages: new Map(), finished: false };
   const go = (name: string, method: 'GET' | 'POST', path: string, expected: number, form?: Record<string, string>) =>
-    step(tally, name, base, agent, { method, path, form, client }, expected, timeoutMs, path.endsWith('.pdf'));
+    step(tally, name, route, agent, { method, path, form, client }, expected, timeoutMs, path.endsWith('.pdf'));
   try {
     await go('GET join page', 'GET', `/join/${INVITE}`, 200);
     const started = await go('POST profile', 'POST', `/join/${INVITE}`, 303, profileOf(i, rnd));
@@ -139,6 +229,7 @@ async function journey(base: string, i: number, tally: Tally, pdfTracker: { inFl
       const fields = fieldsOf(page, rnd);
       const saved = await go(last ? 'POST finish' : 'POST section save', 'POST', `/r/${token}/${page.number}`, 303, { ...fields, action: last ? 'finish' : 'next' });
       ack.pages.set(page.number, fields);
+      acknowledged();
       if (last) {
         if (saved.location !== `/r/${token}/results`) throw new RequestFailed(`finish went to ${saved.location}`);
         ack.finished = true;
@@ -164,12 +255,41 @@ async function journey(base: string, i: number, tally: Tally, pdfTracker: { inFl
   return ack;
 }
 
+/** The bench's own read-only SQL on either backend (`?` placeholders), for the checks after a run: not through the data-access boundary. */
+interface Reader {
+  get<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
+  all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+async function openReader(database: string): Promise<Reader> {
+  if (backend === 'sqlite') {
+    const db = new Database(database, { readonly: true });
+    return {
+      get: async (sql, ...params) => db.prepare(sql).get(...params) as never,
+      all: async (sql, ...params) => db.prepare(sql).all(...params) as never,
+      close: async () => void db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  const numbered = (sql: string) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  };
+  return {
+    get: async (sql, ...params) => (await client.query(numbered(sql), params)).rows[0],
+    all: async (sql, ...params) => (await client.query(numbered(sql), params)).rows,
+    close: () => client.end(),
+  };
+}
+
 /** Every acknowledged answer compared with the database: [checked, lost, details of the first few]. */
-function verify(path: string, acks: Acknowledged[]): { checked: number; lost: number; examples: string[] } {
-  const db = new Database(path, { readonly: true });
-  const participant = db.prepare('SELECT id, status FROM participants WHERE resume_token_hash = ?');
-  const answers = db.prepare('SELECT item_id, value FROM answers WHERE participant_id = ?');
-  const numbers = db.prepare('SELECT opportunities, deal_value, currency, win_rate, cycle_days FROM participant_numbers WHERE participant_id = ?');
+async function verify(database: string, acks: Acknowledged[]): Promise<{ checked: number; lost: number; examples: string[] }> {
+  const db = await openReader(database);
+  const participant = { get: (hash: string) => db.get('SELECT id, status FROM participants WHERE resume_token_hash = ?', hash) };
+  const answers = { all: (id: number) => db.all('SELECT item_id, value FROM answers WHERE participant_id = ?', id) };
+  const numbers = { get: (id: number) => db.get('SELECT opportunities, deal_value, currency, win_rate, cycle_days FROM participant_numbers WHERE participant_id = ?', id) };
   let checked = 0;
   let lost = 0;
   const examples: string[] = [];
@@ -181,17 +301,17 @@ function verify(path: string, acks: Acknowledged[]): { checked: number; lost: nu
     for (const ack of acks) {
       if (!ack.token) continue;
       checked++;
-      const row = participant.get(hashToken(ack.token)) as { id: number; status: string } | undefined;
+      const row = (await participant.get(hashToken(ack.token))) as { id: number; status: string } | undefined;
       if (!row) {
         miss(`participant ${ack.token.slice(0, 6)}… acknowledged but not stored`);
         continue;
       }
-      const stored = new Map((answers.all(row.id) as { item_id: string; value: string }[]).map((a) => [a.item_id, a.value]));
+      const stored = new Map(((await answers.all(row.id)) as { item_id: string; value: string }[]).map((a) => [a.item_id, a.value]));
       for (const [number, fields] of ack.pages) {
         if (pages[number - 1]!.kind === 'numbers') {
           checked++;
-          const n = numbers.get(row.id) as Record<string, number | string> | undefined;
-          const same = n && n.opportunities === Number(fields.opportunities) && n.deal_value === Number(fields.dealValue) && n.win_rate === Number(fields.winRate) && n.cycle_days === Number(fields.cycleDays);
+          const n = (await numbers.get(row.id)) as Record<string, number | string> | undefined;
+          const same = n && Number(n.opportunities) === Number(fields.opportunities) && Number(n.deal_value) === Number(fields.dealValue) && Number(n.win_rate) === Number(fields.winRate) && Number(n.cycle_days) === Number(fields.cycleDays);
           if (!same) miss(`numbers of participant ${row.id}: sent ${JSON.stringify(fields)}, stored ${JSON.stringify(n)}`);
           continue;
         }
@@ -206,13 +326,61 @@ function verify(path: string, acks: Acknowledged[]): { checked: number; lost: nu
       }
     }
   } finally {
-    db.close();
+    await db.close();
   }
   return { checked, lost, examples };
 }
 
+/** The kept peer statistics as comparable values: one entry per row, its arrays decoded (SQLite keeps them as blobs). */
+async function statsSnapshot(database: string): Promise<Map<string, number[]>> {
+  const db = await openReader(database);
+  const out = new Map<string, number[]>();
+  const ints = (v: Buffer | number[]) => (Array.isArray(v) ? v.map(Number) : Array.from({ length: v.length / 4 }, (_, i) => v.readInt32LE(i * 4)));
+  const doubles = (v: Buffer | number[]) => (Array.isArray(v) ? v.map(Number) : Array.from({ length: v.length / 8 }, (_, i) => v.readDoubleLE(i * 8)));
+  try {
+    for (const r of await db.all<{ dimension: string; key: string; measure: string; point: number; n: number; hundredths: Buffer | number[] }>('SELECT dimension, key, measure, point, n, hundredths FROM peer_score_counts'))
+      out.set(`score ${r.dimension}/${r.key}/${r.measure}/${r.point}`, [Number(r.n), ...ints(r.hundredths)]);
+    for (const r of await db.all<{ dimension: string; key: string; item_id: string; n: Buffer | number[]; total: Buffer | number[] }>('SELECT dimension, key, item_id, n, total FROM peer_item_sums')) {
+      out.set(`item n ${r.dimension}/${r.key}/${r.item_id}`, ints(r.n));
+      out.set(`item total ${r.dimension}/${r.key}/${r.item_id}`, doubles(r.total));
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}
+
+/**
+ * Whether the statistics the servers kept equal a rebuild from the scores:
+ * read as they were left, rebuilt (services/peer-stats.ts rebuildPeerStats)
+ * and read again. Sums of item scores may differ in the last bits (added in
+ * another order), so they are compared to 1e-9 of their size.
+ */
+async function statsEqualRebuild(database: string): Promise<{ equal: boolean; rows: number; different: number; differences: string[] }> {
+  // Read before opening a store: opening checks the statistics against the scores and would rebuild them itself.
+  const kept = await statsSnapshot(database);
+  const store = await openStore(database);
+  try {
+    await rebuildPeerStats(store, instrument);
+  } finally {
+    await closeAny(store);
+  }
+  const rebuilt = await statsSnapshot(database);
+  const differences: string[] = [];
+  let different = 0;
+  for (const key of new Set([...kept.keys(), ...rebuilt.keys()])) {
+    const a = kept.get(key);
+    const b = rebuilt.get(key);
+    const same = a && b && a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)));
+    if (same) continue;
+    different++;
+    if (differences.length < 5) differences.push(`${key}: kept ${a ? `[${a.slice(0, 8).join(',')}…]` : 'no row'}, rebuilt ${b ? `[${b.slice(0, 8).join(',')}…]` : 'no row'}`);
+  }
+  return { equal: different === 0, rows: kept.size, different, differences };
+}
+
 /** GET / every 100 ms while the run lasts, each probe on its own, tagged with whether a PDF was rendering. */
-function probeLanding(base: string, pdfTracker: { inFlight: number }) {
+function probeLanding(route: Route, pdfTracker: { inFlight: number }) {
   // As many connections as probes in flight: a probe never waits in the client for an earlier one.
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const all: number[] = [];
@@ -222,7 +390,8 @@ function probeLanding(base: string, pdfTracker: { inFlight: number }) {
   const timer = setInterval(() => {
     const pdf = pdfTracker.inFlight > 0;
     const t = performance.now();
-    const p = once(base, agent, { method: 'GET', path: '/' }, timeoutMs)
+    // The instance not killed (the last), as a proxy whose health check has taken the dead one out.
+    const p = once(route.bases[route.bases.length - 1]!, agent, { method: 'GET', path: '/' }, timeoutMs)
       .then((a) => {
         if (a.status !== 200) throw new RequestFailed(`HTTP ${a.status}`);
         const ms = performance.now() - t;
@@ -305,33 +474,65 @@ interface Outcome {
   pageP95: number;
   pageP99: number;
   landingDuringPdfP99: number;
+  statsEqual: boolean;
+  killed: boolean;
 }
 
-async function runOnce(template: string, n: number, round: number): Promise<Outcome> {
-  const dbPath = join(work, `run-${n}-${round}.sqlite`);
-  copyFileSync(template, dbPath);
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+async function runOnce(template: Template, n: number, round: number): Promise<Outcome> {
+  const database = await template.fresh(`run_${n}_${round}`);
+  const loadBefore = loadAverage();
   // Each participant comes from an address of its own (believed from X-Forwarded-For), as a campaign's do:
-  // the start limit per address is not what this measures.
-  const site: RunningSite = await startSite(dbPath, { TRUST_PROXY: '127.0.0.1' });
-  const pid = site.pid;
+  // the start limit per address is not what this measures. One after the other: on PostgreSQL the first migrates.
+  const sites: RunningSite[] = [];
+  try {
+    for (let k = 0; k < instances; k++) sites.push(await startSite(database, { TRUST_PROXY: '127.0.0.1' }));
+  } catch (e) {
+    for (const site of sites) await site.stop();
+    throw e;
+  }
+  const bases = sites.map((site) => site.base);
+  const killedAt = new Map<number, number>();
   const tally = new Tally();
   const pdfTracker = { inFlight: 0 };
   let acks: Acknowledged[];
   let seconds: number;
-  let rss = NaN;
+  const rss: number[] = sites.map(() => NaN);
   let landing: Awaited<ReturnType<ReturnType<typeof probeLanding>['stop']>>;
+  // The kill: instance 1, once this many answers (pages saved) were acknowledged across all instances.
+  const killAfter = killAt === undefined ? Infinity : Math.ceil(killAt * n * pages.length);
+  let answered = 0;
+  let killing: Promise<void> | undefined;
+  let killNote = '';
+  const acknowledged = () => {
+    if (++answered < killAfter || killing) return;
+    rss[0] = peakRss(sites[0]!.pid);
+    killedAt.set(0, performance.now());
+    killNote = `instance 1 killed with SIGKILL after ${answered} of ${n * pages.length} answers acknowledged, ${((performance.now() - t0) / 1000).toFixed(1)} s into the run`;
+    killing = sites[0]!.kill();
+  };
+  const t0 = performance.now();
   try {
-    const probe = probeLanding(site.base, pdfTracker);
-    const t0 = performance.now();
-    acks = await Promise.all(Array.from({ length: n }, (_, i) => journey(site.base, round * 1_000_000 + i, tally, pdfTracker)));
+    const probe = probeLanding({ bases, home: bases.length - 1, killedAt }, pdfTracker);
+    acks = await Promise.all(Array.from({ length: n }, (_, i) => journey({ bases, home: i % instances, killedAt }, round * 1_000_000 + i, tally, pdfTracker, acknowledged)));
     seconds = (performance.now() - t0) / 1000;
     landing = await probe.stop();
-    if (pid) rss = peakRss(pid);
+    await killing;
+    sites.forEach((site, k) => {
+      if (!killedAt.has(k)) rss[k] = peakRss(site.pid);
+    });
   } finally {
-    await site.stop();
+    for (const site of sites) await site.stop();
   }
-  const check = verify(dbPath, acks);
-  const bare = args['no-bare'] ? undefined : await bareBaseline(n);
+  // What the servers said about their 5xx answers, for a run that had them.
+  const serverErrors = [...tally.errors.keys()].some((k) => /^HTTP 5/.test(k))
+    ? sites.flatMap((site, k) => [...new Set(site.output().split('\n').filter((l) => /error/i.test(l)))].slice(0, 3).map((l) => `instance ${k + 1}: ${l.slice(0, 300)}`))
+    : [];
+  const loadAfter = loadAverage();
+  const check = await verify(database, acks);
+  const stats = await statsEqualRebuild(database);
+  const bare = args['no-bare'] || backend !== 'sqlite' ? undefined : await bareBaseline(n);
 
   const failed = acks.filter((a) => a.failed).length;
   const pageSteps = [...tally.latencies].filter(([name]) => !name.endsWith('PDF')).flatMap(([, v]) => v);
@@ -344,37 +545,54 @@ async function runOnce(template: string, n: number, round: number): Promise<Outc
     pageP95: percentile(pageSteps, 95),
     pageP99: percentile(pageSteps, 99),
     landingDuringPdfP99: percentile(landing.duringPdf, 99),
+    statsEqual: stats.equal,
+    killed: killedAt.size > 0,
   };
+  const kinds = (m: Map<string, number>) => (m.size ? [...m].map(([k, v]) => `${k} × ${v}`).join(', ') : 'none');
 
-  console.log(`\n=== ${n} simultaneous participants (round ${round + 1} of ${rounds}; ${pages.length} questionnaire pages; PDFs for about ${Math.round(pdfShare * 100)} %) ===`);
+  console.log(
+    `\n=== ${n} simultaneous participants on ${backend === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${instances} instance${instances > 1 ? 's' : ''} ` +
+      `(round ${round + 1} of ${rounds}; ${pages.length} questionnaire pages; PDFs for about ${Math.round(pdfShare * 100)} %) ===`,
+  );
+  console.log(`load average (1, 5, 15 min): ${loadBefore} before the servers started, ${loadAfter} after the run`);
+  if (killNote) console.log(killNote);
   printSteps(tally);
   console.log(`pages (PDFs excluded): n ${pageSteps.length}, p50 ${fmt(percentile(pageSteps, 50))}, p95 ${fmt(outcome.pageP95)}, p99 ${fmt(outcome.pageP99)}`);
   console.log(`journeys: ${n - failed} completed, ${failed} failed in ${seconds.toFixed(1)} s; ${tally.requests} requests, ${(tally.requests / seconds).toFixed(0)} req/s, ${(saves.length / seconds).toFixed(0)} section saves/s`);
-  console.log(`errors: ${tally.errors.size ? [...tally.errors].map(([k, v]) => `${k} × ${v}`).join(', ') : 'none'}`);
+  console.log(`errors: ${kinds(tally.errors)}`);
+  if (serverErrors.length) console.log(`  the servers' first error lines:\n  ${serverErrors.join('\n  ')}`);
+  if (instances > 1) {
+    console.log(`moved to another instance after a connection error: ${kinds(tally.moved)}`);
+    console.log(`in flight on the killed instance (failed; the participant sent each again): ${kinds(tally.killedInFlight)}`);
+  }
   console.log(`shed answers (503/429 + Retry-After): ${tally.shed}, each retried (${tally.retries} retries)`);
-  console.log(`server peak RSS (VmHWM): ${Number.isNaN(rss) ? 'unknown (startSite gave no pid)' : `${rss.toFixed(0)} MB`}`);
+  console.log(`server peak RSS (VmHWM): ${rss.map((r, k) => `instance ${k + 1} ${Number.isNaN(r) ? 'unknown' : `${r.toFixed(0)} MB`}${killedAt.has(k) ? ' (read just before the kill)' : ''}`).join(', ')}`);
   console.log(
     `GET / every 100 ms: n ${landing.all.length}, p50 ${fmt(percentile(landing.all, 50))}, p99 ${fmt(percentile(landing.all, 99))}, max ${fmt(Math.max(...landing.all))}; ` +
       `while a PDF rendered: n ${landing.duringPdf.length}, p50 ${fmt(percentile(landing.duringPdf, 50))}, p99 ${fmt(outcome.landingDuringPdfP99)}` +
-      (landing.failures.size ? `; failed probes: ${[...landing.failures].map(([k, v]) => `${k} × ${v}`).join(', ')}` : ''),
+      (landing.failures.size ? `; failed probes: ${kinds(landing.failures)}` : ''),
   );
   console.log(`answers checked against the database: ${check.checked}, lost: ${check.lost}${check.examples.length ? `\n  ${check.examples.join('\n  ')}` : ''}`);
+  console.log(
+    `statistics equal to a rebuild: ${stats.equal ? 'yes' : 'no'} (${stats.rows} kept rows compared${stats.different ? `, ${stats.different} differ` : ''})` +
+      (stats.differences.length ? `\n  ${stats.differences.join('\n  ')}` : ''),
+  );
   if (bare) {
     console.log(
       `bare node:http + better-sqlite3, same ${n} participants' starts and saves: save p50 ${fmt(percentile(bare.save, 50))}, p95 ${fmt(percentile(bare.save, 95))}, p99 ${fmt(percentile(bare.save, 99))}, ${bare.rate.toFixed(0)} saves/s` +
-        (bare.errors.size ? `, errors ${[...bare.errors].map(([k, v]) => `${k} × ${v}`).join(', ')}` : '') +
+        (bare.errors.size ? `, errors ${kinds(bare.errors)}` : '') +
         `; the site's section save: p50 ${fmt(percentile(saves, 50))}, p95 ${fmt(percentile(saves, 95))} (${(percentile(bare.save, 50) / percentile(saves, 50)).toFixed(2)}× the bare handler's speed at p50)`,
     );
   }
-  rmSync(dbPath, { force: true });
-  rmSync(`${dbPath}-wal`, { force: true });
-  rmSync(`${dbPath}-shm`, { force: true });
+  await template.drop(database);
   return outcome;
 }
 
 function goals(outcomes: Outcome[]): void {
-  console.log('\n=== goals (issue 14, this 2-core machine) ===');
+  console.log('\n=== goals (issues 14 and 15, this 2-core machine) ===');
   for (const o of outcomes) {
+    console.log(`${verdict(o.lost === 0 && o.statsEqual)}  ${o.n} simultaneous${o.killed ? ', one instance killed' : ''}: 0 lost answers and statistics equal to a rebuild (lost ${o.lost}, equal ${o.statsEqual ? 'yes' : 'no'})`);
+    if (o.killed) continue;
     if (o.n <= 200) {
       console.log(`${verdict(o.failedJourneys === 0 && o.lost === 0)}  ${o.n} simultaneous: 0 failed journeys and 0 lost answers (failed ${o.failedJourneys}, lost ${o.lost})`);
       console.log(`${verdict(o.pageP95 <= 300 && o.pageP99 <= 1000)}  ${o.n} simultaneous: page p95 ≤ 300 ms and p99 ≤ 1 s, PDFs excluded (p95 ${fmt(o.pageP95)}, p99 ${fmt(o.pageP99)})`);
@@ -392,11 +610,15 @@ try {
     const failure = buildSite(projectRoot(), 'pipe');
     if (failure) throw new Error(`the site build failed:\n${failure}`);
   }
-  console.log(`node ${process.version}; preparing a database with ${args.peers} seeded peers…`);
+  console.log(`node ${process.version}; ${backend === 'pg' ? 'PostgreSQL (a throwaway cluster)' : 'SQLite'}, ${instances} instance${instances > 1 ? 's' : ''}; preparing a database with ${args.peers} seeded peers…`);
   const template = await prepareTemplate();
-  const outcomes: Outcome[] = [];
-  for (const n of sizes) for (let r = 0; r < rounds; r++) outcomes.push(await runOnce(template, n, r));
-  goals(outcomes);
+  try {
+    const outcomes: Outcome[] = [];
+    for (const n of sizes) for (let r = 0; r < rounds; r++) outcomes.push(await runOnce(template, n, r));
+    goals(outcomes);
+  } finally {
+    await template.close();
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
