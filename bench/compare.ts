@@ -11,6 +11,8 @@
  *  - the server time of GET /consultant/compare on the built site, from its
  *    Server-Timing header, and the whole HTTP round trip.
  * Goal (issue 5): 150 ms or less of server time for one dimension.
+ * --db may be a PostgreSQL URL (postgres://…, an existing database): the
+ * same measurements through the pg repositories and a server on it.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +21,14 @@ import { parseArgs } from 'node:util';
 import { COMPARE_DIMENSIONS, MEASURES } from '../src/domain/peer-stats.ts';
 import { DEFAULT_MIN_GROUP, quartiles } from '../src/domain/peers.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
-import { openMigrated } from '../src/server/db.ts';
+import { openStore } from '../src/server/data/open.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
 import { comparisonFor, studyStatsSource } from '../src/server/services/comparison.ts';
 import { seedParticipantsInParallel } from '../src/server/services/seed.ts';
 import { startSite } from '../scripts/site-process.ts';
+import { openRaw } from './raw-sql.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,10 +41,10 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 const path = args.db ?? join(mkdtempSync(join(tmpdir(), 'velocity-bench-')), 'bench.sqlite');
 const instrument = loadInstrument();
-const reuse = existsSync(path);
-const db = openMigrated(path);
-// The bench's own setup and brute-force baseline are SQL on the SQLite file itself, not through the data-access boundary.
-const sqlite = db.db.$client;
+const reuse = path.startsWith('postgres') || existsSync(path);
+const db = await openStore(path);
+// The bench's own setup and brute-force baseline are SQL on the database itself, not through the data-access boundary.
+const raw = await openRaw(path);
 if (!reuse || (await participantTotal(db)) === 0) {
   const t = performance.now();
   await seedParticipantsInParallel(db, instrument, { count: Number(args.count), seed: Number(args.seed) });
@@ -58,11 +61,11 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 // A consultant for the comparison; its id only matters for study ownership, which this run does not use.
 const email = 'bench-compare@example.com';
-const found = sqlite.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number } | undefined;
+const found = await raw.get<{ id: number }>('SELECT id FROM consultants WHERE email = ?', email);
 const password = 'bench-compare-password';
-if (!found) sqlite.prepare('INSERT INTO consultants (email, password_hash) VALUES (?, ?)').run(email, await hashPassword(password));
-else sqlite.prepare('UPDATE consultants SET password_hash = ? WHERE id = ?').run(await hashPassword(password), found.id);
-const consultantId = (sqlite.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
+if (!found) await raw.run('INSERT INTO consultants (email, password_hash) VALUES (?, ?)', email, await hashPassword(password));
+else await raw.run('UPDATE consultants SET password_hash = ? WHERE id = ?', await hashPassword(password), found.id);
+const consultantId = Number((await raw.get<{ id: number }>('SELECT id FROM consultants WHERE email = ?', email))!.id);
 
 const columns: Record<(typeof COMPARE_DIMENSIONS)[number], string> = {
   industry: 'industry', employees: 'employees', salesTeam: 'sales_team', region: 'region', motion: 'motion', role: 'role',
@@ -70,9 +73,9 @@ const columns: Record<(typeof COMPARE_DIMENSIONS)[number], string> = {
 const measureColumns = ['velocity', 'value', 'number', 'win_rate', 'cycle'];
 
 /** The baseline: every score of the population read once, grouped and sorted in JavaScript. */
-function bruteForce(dimension: (typeof COMPARE_DIMENSIONS)[number]) {
+async function bruteForce(dimension: (typeof COMPARE_DIMENSIONS)[number]) {
   const groups = new Map<string, number[][]>();
-  const rows = sqlite.prepare(`SELECT ${columns[dimension]}, ${measureColumns.join(', ')} FROM scores`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
+  const rows = (await raw.rows(`SELECT ${columns[dimension]}, ${measureColumns.join(', ')} FROM scores`)) as [string, ...(number | null)[]][];
   for (const [key, ...values] of rows) {
     let g = groups.get(key);
     if (!g) groups.set(key, (g = MEASURES.map(() => [])));
@@ -93,7 +96,7 @@ for (const dimension of COMPARE_DIMENSIONS) {
   }
   all.push(...times);
   const t = performance.now();
-  const brute = bruteForce(dimension);
+  const brute = await bruteForce(dimension);
   const bruteMs = performance.now() - t;
   // The two must agree, or the figure means nothing.
   for (const g of result!.model.groups) {
@@ -111,11 +114,11 @@ console.log(`  all dimensions: median ${ms(median(all))}, p95 ${ms(p95(all))} (g
 // Within one study the population is tallied on the spot (scores and answers of its participants).
 const studySize = 10_000;
 const studyToken = 'bench-compare-study';
-let study = sqlite.prepare('SELECT id FROM studies WHERE invite_token = ?').get(studyToken) as { id: number } | undefined;
+let study = await raw.get<{ id: number }>('SELECT id FROM studies WHERE invite_token = ?', studyToken);
 if (!study) {
-  study = sqlite.prepare('INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, ?, ?) RETURNING id').get(consultantId, 'Bench study', studyToken) as { id: number };
-  sqlite.prepare('UPDATE participants SET study_id = ? WHERE id <= ?').run(study.id, studySize);
-  sqlite.prepare('UPDATE scores SET study_id = ? WHERE participant_id <= ?').run(study.id, studySize);
+  study = (await raw.get<{ id: number }>('INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, ?, ?) RETURNING id', consultantId, 'Bench study', studyToken))!;
+  await raw.run('UPDATE participants SET study_id = ? WHERE id <= ?', study.id, studySize);
+  await raw.run('UPDATE scores SET study_id = ? WHERE participant_id <= ?', study.id, studySize);
 }
 const tallied: number[] = [];
 for (let i = 0; i < 5; i++) {
@@ -133,7 +136,8 @@ console.log(
   `  within a study of ${studySize.toLocaleString('en-US')} participants: tallying the study ${ms(median(tallied))} (median of 5, first view), ` +
     `then each dimension ${ms(median(inStudy))} (median of ${runs}, tallies kept while the study's participants are unchanged)`,
 );
-await closeStore(db);
+await raw.close();
+await (db.backend === 'pg' ? db.pool.end() : closeStore(db));
 
 console.log('\nGET /consultant/compare on the built site (server time from Server-Timing, then the whole round trip):');
 const site = await startSite(path);

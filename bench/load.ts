@@ -31,7 +31,6 @@
  * database. After each run the kept peer statistics are compared with a
  * rebuild from the scores.
  */
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,6 +55,7 @@ import { createDatabase, startCluster, type Cluster } from '../scripts/pg-cluste
 import { buildIsStale, buildSite } from '../scripts/build-state.ts';
 import { freePort, startSite, type RunningSite } from '../scripts/site-process.ts';
 import { projectRoot } from '../src/server/paths.ts';
+import { openRaw } from './raw-sql.ts';
 import { browserAgent, percentile, RequestFailed, step, Tally, once, type Route } from './load-client.ts';
 
 const { values: args } = parseArgs({
@@ -255,38 +255,9 @@ async function journey(route: Route, i: number, tally: Tally, pdfTracker: { inFl
   return ack;
 }
 
-/** The bench's own read-only SQL on either backend (`?` placeholders), for the checks after a run: not through the data-access boundary. */
-interface Reader {
-  get<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
-  all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-async function openReader(database: string): Promise<Reader> {
-  if (backend === 'sqlite') {
-    const db = new Database(database, { readonly: true });
-    return {
-      get: async (sql, ...params) => db.prepare(sql).get(...params) as never,
-      all: async (sql, ...params) => db.prepare(sql).all(...params) as never,
-      close: async () => void db.close(),
-    };
-  }
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  const numbered = (sql: string) => {
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  };
-  return {
-    get: async (sql, ...params) => (await client.query(numbered(sql), params)).rows[0],
-    all: async (sql, ...params) => (await client.query(numbered(sql), params)).rows,
-    close: () => client.end(),
-  };
-}
-
 /** Every acknowledged answer compared with the database: [checked, lost, details of the first few]. */
 async function verify(database: string, acks: Acknowledged[]): Promise<{ checked: number; lost: number; examples: string[] }> {
-  const db = await openReader(database);
+  const db = await openRaw(database, { readonly: true });
   const participant = { get: (hash: string) => db.get('SELECT id, status FROM participants WHERE resume_token_hash = ?', hash) };
   const answers = { all: (id: number) => db.all('SELECT item_id, value FROM answers WHERE participant_id = ?', id) };
   const numbers = { get: (id: number) => db.get('SELECT opportunities, deal_value, currency, win_rate, cycle_days FROM participant_numbers WHERE participant_id = ?', id) };
@@ -333,7 +304,7 @@ async function verify(database: string, acks: Acknowledged[]): Promise<{ checked
 
 /** The kept peer statistics as comparable values: one entry per row, its arrays decoded (SQLite keeps them as blobs). */
 async function statsSnapshot(database: string): Promise<Map<string, number[]>> {
-  const db = await openReader(database);
+  const db = await openRaw(database, { readonly: true });
   const out = new Map<string, number[]>();
   const ints = (v: Buffer | number[]) => (Array.isArray(v) ? v.map(Number) : Array.from({ length: v.length / 4 }, (_, i) => v.readInt32LE(i * 4)));
   const doubles = (v: Buffer | number[]) => (Array.isArray(v) ? v.map(Number) : Array.from({ length: v.length / 8 }, (_, i) => v.readDoubleLE(i * 8)));

@@ -6,6 +6,9 @@
  *  - quartiles of the Velocity Index for every industry group (goal: 150 ms or
  *    less in total) against reading every score once and sorting per group.
  * An existing --db is reused as it is, so repeated runs can skip the seeding.
+ * --db may be a PostgreSQL URL (postgres://…, an existing database): the
+ * same measurements through the pg repositories, the baseline a sequential
+ * scan (index scans switched off for the baseline's own connection).
  */
 import { parseArgs } from 'node:util';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,12 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peerGroupCandidates, quartiles, choosePeerGroup, DEFAULT_MIN_GROUP } from '../src/domain/peers.ts';
 import { profileChoices } from '../src/domain/profile.ts';
-import { openMigrated } from '../src/server/db.ts';
+import { openStore } from '../src/server/data/open.ts';
 import { loadInstrument } from '../src/server/instrument-loader.ts';
 import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
 import { groupQuartiles, peerPosition } from '../src/server/services/peers.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
+import { openRaw } from './raw-sql.ts';
 
 const { values: args } = parseArgs({
   options: { count: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '42' }, db: { type: 'string' }, lookups: { type: 'string', default: '200' } },
@@ -28,10 +32,11 @@ const lookups = Number(args.lookups);
 const dir = args.db ? null : mkdtempSync(join(tmpdir(), 'velocity-bench-'));
 const path = args.db ?? join(dir!, 'bench.sqlite');
 const instrument = loadInstrument();
-const reuse = existsSync(path);
-const db = openMigrated(path);
-// The baselines are the bench's own SQL on the SQLite file (full scans), not through the data-access boundary.
-const sqlite = db.db.$client;
+const reuse = path.startsWith('postgres') || existsSync(path);
+const db = await openStore(path);
+// The baselines are the bench's own SQL (full scans), not through the data-access boundary.
+const raw = await openRaw(path);
+if (raw.backend === 'pg') await raw.run('SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off');
 
 if (!reuse || (await participantTotal(db)) === 0) {
   const t = performance.now();
@@ -50,17 +55,20 @@ const time = async <T>(fn: () => T | Promise<T>): Promise<[number, T]> => {
 };
 
 // Subjects spread over the id range, read once so both methods see the same.
-const subjects = sqlite
-  .prepare(`SELECT participant_id AS participantId, velocity, industry, employees FROM scores WHERE participant_id % ? = 0 LIMIT ?`)
-  .all(Math.max(1, Math.floor(total / lookups)), lookups) as { participantId: number; velocity: number; industry: string; employees: string }[];
+const subjects = await raw.all<{ participantId: number; velocity: number; industry: string; employees: string }>(
+  `SELECT participant_id AS "participantId", velocity, industry, employees FROM scores WHERE participant_id % ? = 0 ORDER BY participant_id LIMIT ?`,
+  Math.max(1, Math.floor(total / lookups)),
+  lookups,
+);
 
-function scanCount(where: { industry?: string; employees?: string }, exclude: number, atMost?: number): number {
-  const conds = ['participant_id != @exclude'];
-  if (where.industry !== undefined) conds.push('industry = @industry');
-  if (where.employees !== undefined) conds.push('employees = @employees');
-  if (atMost !== undefined) conds.push('velocity <= @atMost');
-  const sql = `SELECT count(*) AS n FROM scores NOT INDEXED WHERE ${conds.join(' AND ')}`;
-  return (sqlite.prepare(sql).get({ ...where, exclude, atMost }) as { n: number }).n;
+async function scanCount(where: { industry?: string; employees?: string }, exclude: number, atMost?: number): Promise<number> {
+  const conds = ['participant_id != ?'];
+  const params: unknown[] = [exclude];
+  if (where.industry !== undefined) conds.push('industry = ?'), params.push(where.industry);
+  if (where.employees !== undefined) conds.push('employees = ?'), params.push(where.employees);
+  if (atMost !== undefined) conds.push('velocity <= ?'), params.push(atMost);
+  const sql = `SELECT count(*) AS n FROM scores ${raw.backend === 'sqlite' ? 'NOT INDEXED' : ''} WHERE ${conds.join(' AND ')}`;
+  return Number((await raw.get<{ n: number }>(sql, ...params))!.n);
 }
 
 const indexed: number[] = [];
@@ -71,9 +79,14 @@ for (const s of subjects) {
   indexed.push(ms);
   groupSizes += pos?.group.size ?? 0;
   // Baseline: the same counts with the indexes switched off, i.e. a plain full scan of the table.
-  const [msScan, rel] = await time(() => {
-    const group = choosePeerGroup(peerGroupCandidates(s), (g) => scanCount(g.where, s.participantId));
-    return group ? (100 * scanCount(group.where, s.participantId, s.velocity)) / group.size : null;
+  const [msScan, rel] = await time(async () => {
+    // choosePeerGroup's rule (the first candidate big enough), with the sizes counted one by one as it asks for them.
+    for (const candidate of peerGroupCandidates(s)) {
+      const size = await scanCount(candidate.where, s.participantId);
+      const group = choosePeerGroup([candidate], () => size);
+      if (group) return (100 * (await scanCount(group.where, s.participantId, s.velocity))) / group.size;
+    }
+    return null;
   });
   scanned.push(msScan);
   if (pos && rel !== null && Math.abs(pos.relative - rel) > 1e-9) throw new Error(`lookup disagrees with the scan for participant ${s.participantId}`);
@@ -93,12 +106,12 @@ for (let r = 0; r < runs; r++) {
     return all;
   });
   byRank.push(ms);
-  const [msScan, scanQs] = await time(() => {
+  const [msScan, scanQs] = await time(async () => {
     const groups = new Map<string, number[]>();
-    for (const row of sqlite.prepare('SELECT industry, velocity AS v FROM scores').iterate() as Iterable<{ industry: string; v: number }>) {
-      let list = groups.get(row.industry);
-      if (!list) groups.set(row.industry, (list = []));
-      list.push(row.v);
+    for (const [industry, v] of (await raw.rows('SELECT industry, velocity FROM scores')) as [string, number][]) {
+      let list = groups.get(industry);
+      if (!list) groups.set(industry, (list = []));
+      list.push(v);
     }
     return industries.map((i) => quartiles(groups.get(i) ?? []));
   });
@@ -112,5 +125,6 @@ console.log(`\nquartiles of every industry group (${industries.length} groups, $
 console.log(`  by rank on the index   median ${median(byRank).toFixed(1)} ms   (goal ≤ 150 ms)`);
 console.log(`  full scan and sort     median ${median(byScan).toFixed(1)} ms   (${(median(byScan) / median(byRank)).toFixed(1)}× slower)`);
 
-await closeStore(db);
+await raw.close();
+await (db.backend === 'pg' ? db.pool.end() : closeStore(db));
 if (dir) rmSync(dir, { recursive: true, force: true });
