@@ -4,4 +4,7 @@
  * (its file, WAL, pragmas, quick_check, backups of the file) is not listed:
  * PostgreSQL has tests of its own under tests/pg.
  */
-export const PG_SUITES: string[] = [];
+export const PG_SUITES: string[] = [
+  // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
+  'tests/server/consultants.test.ts',
+];
