@@ -7,4 +7,5 @@
 export const PG_SUITES: string[] = [
   // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
   'tests/server/consultants.test.ts',
+  'tests/mail/outbox-worker.test.ts',
 ];
