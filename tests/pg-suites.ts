@@ -8,4 +8,8 @@ export const PG_SUITES: string[] = [
   // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
   'tests/server/consultants.test.ts',
   'tests/mail/outbox-worker.test.ts',
+  'tests/mail/summary.test.ts',
+  'tests/mail/resume-link.test.ts',
+  'tests/security/lockout.test.ts',
+  'tests/security/sign-in-race.test.ts',
 ];
