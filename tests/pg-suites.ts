@@ -7,6 +7,7 @@
 export const PG_SUITES: string[] = [
   // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
   'tests/server/consultants.test.ts',
+  'tests/server/invitations.test.ts',
   'tests/mail/outbox-worker.test.ts',
   'tests/mail/summary.test.ts',
   'tests/mail/resume-link.test.ts',
