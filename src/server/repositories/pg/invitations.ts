@@ -26,7 +26,7 @@ export async function insertInvitations(db: PgStore, rows: NewInvitation[]): Pro
   });
 }
 
-/** One UPDATE for all of them, from two parallel arrays. */
+/** One UPDATE for all of them, from two parallel arrays (each bound as one array parameter: sql.param, as drizzle spreads a bare array into a list). */
 export async function setTokenHashes(db: PgStore, hashes: { id: number; tokenHash: string }[]): Promise<void> {
   if (hashes.length === 0) return;
   const ids = hashes.map((x) => x.id);
@@ -34,7 +34,7 @@ export async function setTokenHashes(db: PgStore, hashes: { id: number; tokenHas
   await pgWrite(db, (h) =>
     h.execute(sql`
       UPDATE ${invitations} SET token_hash = u.token_hash
-      FROM unnest(${ids}::int[], ${tokens}::text[]) AS u(id, token_hash)
+      FROM unnest(${sql.param(ids)}::int[], ${sql.param(tokens)}::text[]) AS u(id, token_hash)
       WHERE ${invitations.id} = u.id`),
   );
 }
