@@ -9,6 +9,8 @@ export const PG_SUITES: string[] = [
   'tests/server/consultants.test.ts',
   'tests/server/invitations.test.ts',
   'tests/mail/outbox-worker.test.ts',
+  'tests/mail/exactly-once.test.ts',
+  'tests/mail/loop.test.ts',
   'tests/mail/summary.test.ts',
   'tests/mail/resume-link.test.ts',
   'tests/security/lockout.test.ts',
