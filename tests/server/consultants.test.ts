@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../src/server/auth/password.ts';
 import { consultantFor, signIn } from '../../src/server/auth/sign-in.ts';
-import { findConsultantByEmail } from '../../src/server/repositories/consultants.ts';
+import { findConsultantByEmail, insertConsultant, listConsultants } from '../../src/server/repositories/consultants.ts';
+import { insertSession } from '../../src/server/repositories/sessions.ts';
 import {
   ConsultantExistsError,
   ConsultantHasStudiesError,
@@ -95,6 +96,30 @@ describe('account management', () => {
     expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
     expect(await t.raw.get('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?', c.id)).toEqual({ n: 0 });
     await expect(deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantNotFoundError);
+  });
+});
+
+describe('listConsultants', () => {
+  it('lists every consultant by e-mail in byte order, with their studies and live sessions as numbers', async () => {
+    const s = await openTestStore();
+    try {
+      const now = new Date('2031-01-01T12:00:00Z');
+      // Byte order puts "Zed" before "amy", as SQLite does; a locale's order would not.
+      const amy = await insertConsultant(s.db, { email: 'amy@example.com', name: 'Amy', passwordHash: 'x' });
+      await insertConsultant(s.db, { email: 'Zed@example.com', passwordHash: 'x' });
+      for (const token of ['s-one', 's-two']) await s.raw.run("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'S', ?)", amy.id, token);
+      await insertSession(s.db, 'live-session', amy.id, new Date(now.getTime() + 60_000));
+      await insertSession(s.db, 'expired-session', amy.id, new Date(now.getTime() - 60_000));
+      const listed = await listConsultants(s.db, now);
+      expect(listed.map((c) => [c.email, c.studies, c.liveSessions])).toEqual([
+        ['Zed@example.com', 0, 0],
+        ['amy@example.com', 2, 1],
+      ]);
+      expect(listed[1]).toMatchObject({ id: amy.id, name: 'Amy', disabledAt: null });
+      expect(listed[1]!.createdAt).toBeInstanceOf(Date);
+    } finally {
+      await s.cleanup();
+    }
   });
 });
 
