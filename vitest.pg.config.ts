@@ -13,7 +13,8 @@ import { PG_SUITES } from './tests/pg-suites.ts';
 export default defineConfig({
   test: {
     include: ['tests/pg/**/*.test.ts', ...PG_SUITES],
-    globalSetup: ['tests/pg-global-setup.ts'],
+    // The site's build first (tests/pg/site.test.ts starts servers from it), as `npm test` does.
+    globalSetup: ['tests/global-setup.ts', 'tests/pg-global-setup.ts'],
     env: { TEST_BACKEND: 'pg' },
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,

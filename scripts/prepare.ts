@@ -3,8 +3,8 @@
  * settings, migrate the database, seed demo data into an empty one (unless
  * `demo remove` took the demo data out of it), and build the site when its
  * sources are newer than the build. Settings come from the environment
- * (HOST, PORT, DATABASE_PATH, DEMO_PARTICIPANTS), checked before anything
- * else happens. Loaded by Node's own type stripping, not tsx.
+ * (HOST, PORT, DATABASE_PATH or DATABASE_URL, DEMO_PARTICIPANTS), checked
+ * before anything else happens. Loaded by Node's own type stripping, not tsx.
  */
 import { createServer } from 'node:net';
 import { buildIsStale, buildSite } from './build-state.ts';
@@ -12,7 +12,9 @@ import { listenProblem } from './listen-problem.ts';
 import { config, ConfigError } from '../src/server/config.ts';
 import { loadInstrument, InstrumentError } from '../src/server/instrument-loader.ts';
 import { projectRoot, resolveFromRoot } from '../src/server/paths.ts';
-import { openMigrated } from '../src/server/db.ts';
+import { openMigrated, serverDatabaseLabel } from '../src/server/db.ts';
+import { openPgStore } from '../src/server/data/open.ts';
+import { withSessionLock } from '../src/server/data/session-lock.ts';
 import { closeStore } from '../src/server/repositories/database-admin.ts';
 import { participantTotal } from '../src/server/repositories/scores.ts';
 import { demoRemoved } from '../src/server/services/demo.ts';
@@ -43,16 +45,25 @@ export async function prepare(): Promise<void> {
     const taken = await portTaken(cfg.HOST, cfg.PORT);
     if (taken) fail(taken);
     loadInstrument();
-    const dbPath = resolveFromRoot(cfg.DATABASE_PATH);
-    const db = openMigrated(dbPath);
-    // Demo data (population `demo`) goes only into an empty database, and never again once `demo remove` took it out.
-    if ((await participantTotal(db)) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !(await demoRemoved(db))) {
-      const started = performance.now();
-      await seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
-      console.log(`Seeded ${cfg.DEMO_PARTICIPANTS} demo participants in ${Math.round(performance.now() - started)} ms.`);
+    // PostgreSQL: migrated here (under the migrations' advisory lock), with no statement timeout for the seeding, and
+    // at least two connections: withSessionLock holds one while the seeding uses the others.
+    const db = cfg.DATABASE_URL
+      ? await openPgStore(cfg.DATABASE_URL, { statementTimeoutMs: 0, max: Math.max(2, cfg.PG_POOL_MAX ?? 2) })
+      : openMigrated(resolveFromRoot(cfg.DATABASE_PATH));
+    try {
+      // Demo data (population `demo`) goes only into an empty database, and never again once `demo remove` took it out.
+      // Several instances starting at once on one PostgreSQL database: one seeds, the others wait and find it seeded.
+      await withSessionLock(db, 'velocity:demo-seed', async () => {
+        if ((await participantTotal(db)) === 0 && cfg.DEMO_PARTICIPANTS > 0 && !(await demoRemoved(db))) {
+          const started = performance.now();
+          await seedParticipants(db, loadInstrument(), { count: cfg.DEMO_PARTICIPANTS, seed: 1 });
+          console.log(`Seeded ${cfg.DEMO_PARTICIPANTS} demo participants in ${Math.round(performance.now() - started)} ms.`);
+        }
+      });
+    } finally {
+      await closeStore(db);
     }
-    await closeStore(db);
-    console.log(`Database: ${dbPath}`);
+    console.log(`Database: ${serverDatabaseLabel()}`);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof InstrumentError || e instanceof DatabaseOpenError) fail(e.message);
     throw e;

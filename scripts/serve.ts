@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { builtEntry } from './build-state.ts';
 import { listenProblem } from './listen-problem.ts';
 import { config, ConfigError, type Config } from '../src/server/config.ts';
-import { checkStorageAtStart, closeDb, DatabaseOpenError } from '../src/server/db.ts';
+import { DatabaseOpenError, prepareDatabase } from '../src/server/db.ts';
 import { projectRoot } from '../src/server/paths.ts';
 import { runShutdown } from '../src/server/lifecycle.ts';
 import { createGate, loopDelayMonitor } from '../src/server/http/load-shed.ts';
@@ -248,17 +248,15 @@ export async function serve(cfg: Config = config(), options: { onSignal?: boolea
  * Serves until SIGTERM or SIGINT, then stops gracefully and exits 0; a second signal exits at once (143 or 130).
  * `databaseChecked`: npm start's preparation has just opened, checked and migrated the database; a direct start
  * (`node scripts/serve.ts`) does it here, so that a damaged or unopenable database stops the start with a message
- * (exit 2) instead of a server that answers the error page on every route.
+ * (exit 2) instead of a server that answers the error page on every route. On PostgreSQL that is also where the
+ * migrations run, before this instance listens: instances started together take turns under an advisory lock.
  */
 export async function serveUntilSignalled(cfg?: Config, options: { databaseChecked?: boolean } = {}): Promise<void> {
   let settings: Config;
   try {
     settings = cfg ?? config();
-    if (!options.databaseChecked) {
-      // This copy of the database module is not the built site's: its handle is closed again, the site opens its own.
-      checkStorageAtStart();
-      closeDb();
-    }
+    // This copy of the database module is not the built site's: what it opens is closed again, the site opens its own.
+    if (!options.databaseChecked) await prepareDatabase();
   } catch (e) {
     if (e instanceof ConfigError || e instanceof DatabaseOpenError) fail(e.message);
     throw e;

@@ -79,14 +79,31 @@ async function waitForWarmUp(base: string, deadline: number, output: () => strin
   }
 }
 
-/** Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port (or `fixedPort`, to start it again where it was) over the given database. */
+/**
+ * The server's database settings for `database`: a postgres:// URL is
+ * DATABASE_URL, anything else the SQLite file DATABASE_PATH. A DATABASE_URL
+ * of the test's own environment is not passed on to a SQLite server: it
+ * would take precedence and point the test's server elsewhere.
+ */
+function databaseEnv(database: string): Record<string, string | undefined> {
+  if (/^postgres(ql)?:\/\//i.test(database)) return { DATABASE_URL: database };
+  return { DATABASE_PATH: database, DATABASE_URL: undefined };
+}
+
+/**
+ * Starts the built server (build it first: tests/global-setup.ts, npm start or buildSite) on a free port (or
+ * `fixedPort`, to start it again where it was) over the given database: a SQLite file, or a PostgreSQL URL (the
+ * server then migrates it at start, as `node scripts/serve.ts` does; tests/helpers/test-store.ts gives either).
+ */
 export async function startSite(databasePath: string, env: Record<string, string> = {}, fixedPort?: number): Promise<RunningSite> {
   const port = fixedPort ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   let output = '';
+  const serverEnv: Record<string, string | undefined> = { ...process.env, ...serverRuntimeEnv(), HOST: '127.0.0.1', PORT: String(port), ...databaseEnv(databasePath), ...env };
+  if (serverEnv.DATABASE_URL === undefined) delete serverEnv.DATABASE_URL;
   const server: ChildProcess = spawn(process.execPath, [serverEntry(projectRoot())], {
     cwd: projectRoot(),
-    env: { ...process.env, ...serverRuntimeEnv(), HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: databasePath, ...env },
+    env: serverEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (d) => (output += d));

@@ -4,7 +4,9 @@
  * checks the Node version first, then prepares the database and the build
  * (scripts/prepare.ts) and serves (scripts/serve.ts), all in this one
  * process, so that a service manager's SIGTERM reaches the server itself
- * and nothing is left running beside it.
+ * and nothing is left running beside it. With DATABASE_URL the database is
+ * PostgreSQL: the preparation migrates it (one instance at a time) and
+ * seeds the demo data into an empty one (once, however many start).
  *
  * Plain JavaScript that any Node since 14 can parse: on an old Node the
  * TypeScript files below cannot load, and better-sqlite3 crashes the

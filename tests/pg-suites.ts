@@ -5,6 +5,25 @@
  * PostgreSQL has tests of its own under tests/pg.
  */
 export const PG_SUITES: string[] = [
+  'tests/server/answers.test.ts',
+  'tests/server/company-view.test.ts',
+  'tests/server/finish.test.ts',
+  'tests/server/genuine.test.ts',
+  'tests/server/retake.test.ts',
+  'tests/server/sample.test.ts',
+  'tests/server/study-repositories.test.ts',
+  'tests/server/study-brand.test.ts',
+  'tests/server/trends.test.ts',
+  'tests/server/waves.test.ts',
+  'tests/security/colleague-inference.test.ts',
+  // The peer statistics and seeding.
+  'tests/server/landing.test.ts',
+  'tests/server/peer-figures.test.ts',
+  'tests/server/peer-stats.test.ts',
+  'tests/server/peers.test.ts',
+  'tests/server/seed.test.ts',
+  // Lock keys of the hot transactions.
+  'tests/server/lock-keys.test.ts',
   // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
   'tests/server/consultants.test.ts',
   'tests/server/invitations.test.ts',

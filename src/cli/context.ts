@@ -1,14 +1,32 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { describePgUrl } from '../../db/pg/client.ts';
 import { config } from '../server/config.ts';
-import { openMigrated } from '../server/db.ts';
+import { isPostgresUrl, openStore } from '../server/data/open.ts';
+import type { Store } from '../server/data/store.ts';
 import { resolveFromRoot } from '../server/paths.ts';
 import { UsageError } from './errors.ts';
 
-/** The database the command should use: --db first, then DATABASE_PATH. */
+/**
+ * The database the command should use: --db first (a SQLite file or a
+ * postgres:// URL), then DATABASE_URL (PostgreSQL), then DATABASE_PATH, as
+ * the server chooses. Holds a password for PostgreSQL: print databaseLabel.
+ */
 export function databasePath(cmd: Command): string {
   const fromFlag = cmd.optsWithGlobals<{ db?: string }>().db;
-  return fromFlag ? fromFlag : resolveFromRoot(config().DATABASE_PATH);
+  if (fromFlag) return fromFlag;
+  return config().DATABASE_URL ?? resolveFromRoot(config().DATABASE_PATH);
+}
+
+/** The command's database as it may be printed: the file, or the PostgreSQL address without its password. */
+export function databaseLabel(cmd: Command): string {
+  const spec = databasePath(cmd);
+  return isPostgresUrl(spec) ? describePgUrl(spec) : spec;
+}
+
+/** Whether the command's database is PostgreSQL. */
+export function onPostgres(cmd: Command): boolean {
+  return isPostgresUrl(databasePath(cmd));
 }
 
 /**
@@ -16,15 +34,18 @@ export function databasePath(cmd: Command): string {
  * refused, so that a mistyped --db or DATABASE_PATH is an error rather than a
  * new, empty database that the command then fills (a consultant created
  * where the site will never see them); --create (or `createIfMissing`, for
- * `migrate`, whose job it is) starts a new database there instead.
+ * `migrate`, whose job it is) starts a new database there instead. A
+ * PostgreSQL database is a server's: one that cannot be reached is an error
+ * naming it (without the password), and an empty one is migrated.
  */
-export function openDb(cmd: Command, { createIfMissing = false }: { createIfMissing?: boolean } = {}) {
+export async function openDb(cmd: Command, { createIfMissing = false }: { createIfMissing?: boolean } = {}): Promise<Store> {
   const path = databasePath(cmd);
+  if (isPostgresUrl(path)) return openStore(path);
   const create = createIfMissing || cmd.optsWithGlobals<{ create?: boolean }>().create === true;
   if (!create && path !== ':memory:' && !existsSync(path)) {
     throw new UsageError(`there is no database at ${path}. Check the path (--db or DATABASE_PATH), or add --create to start a new, empty database there`);
   }
-  return openMigrated(path);
+  return openStore(path);
 }
 
 /**
@@ -32,8 +53,8 @@ export function openDb(cmd: Command, { createIfMissing = false }: { createIfMiss
  * rebuilding, reporting): a mistyped path is refused rather than answered
  * from a new, empty database.
  */
-export function openExistingDb(cmd: Command) {
+export async function openExistingDb(cmd: Command): Promise<Store> {
   const path = databasePath(cmd);
-  if (!existsSync(path)) throw new UsageError(`there is no database at ${path}; check --db or DATABASE_PATH`);
-  return openMigrated(path);
+  if (!isPostgresUrl(path) && !existsSync(path)) throw new UsageError(`there is no database at ${path}; check --db or DATABASE_PATH`);
+  return openStore(path);
 }

@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.ts';
 import { instrumentCommand } from './commands/instrument.ts';
 import { mailCommand } from './commands/mail.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { migrateToPostgresCommand } from './commands/migrate-to-postgres.ts';
 import { numbersCommand } from './commands/numbers.ts';
 import { reportCommand } from './commands/report.ts';
 import { scoreCommand } from './commands/score.ts';
@@ -19,13 +20,13 @@ import { UsageError } from './errors.ts';
 
 const program = new Command('velocity')
   .description('Velocity Index: operate the study from the command line.')
-  .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or ./data/velocity.sqlite)')
+  .option('--db <path-or-url>', 'SQLite database file, or a PostgreSQL postgres:// URL (default: DATABASE_URL, else DATABASE_PATH or ./data/velocity.sqlite)')
   .option('--create', 'start a new, empty database when there is none at that path (otherwise that is an error; migrate always creates)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') });
 
-for (const make of [migrateCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, backupCommand, mailCommand]) {
+for (const make of [migrateCommand, migrateToPostgresCommand, seedCommand, demoCommand, userCommand, instrumentCommand, scoreCommand, numbersCommand, reportCommand, statsCommand, backupCommand, mailCommand]) {
   program.addCommand(make());
 }
 // Subcommands of subcommands too (`stats rebuild`): otherwise commander exits with 1 itself.

@@ -15,8 +15,25 @@ const PublicOriginSchema = z
 
 /** Every setting the server reads from the environment, parsed once. */
 export const ConfigSchema = z.object({
-  /** SQLite file; created with its folder on first start. */
+  /** SQLite file; created with its folder on first start. Not used when DATABASE_URL is set. */
   DATABASE_PATH: z.string().min(1).default('./data/velocity.sqlite'),
+  /**
+   * A PostgreSQL database (postgres://user:password@host:5432/velocity)
+   * instead of the SQLite file: several app servers may then share it. Unset,
+   * the site runs on SQLite (DATABASE_PATH). Never echoed: it holds a password.
+   */
+  DATABASE_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && ['postgres:', 'postgresql:'].includes(new URL(v).protocol),
+      'must be a PostgreSQL address such as postgres://user:password@host:5432/velocity (leave it unset to run on SQLite, DATABASE_PATH)',
+    )
+    .optional(),
+  /**
+   * Connections this server holds to PostgreSQL at most (unset: 10, db/pg/client.ts). Every instance holds up to
+   * this many, so the instances together must stay below the server's max_connections.
+   */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(1000).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(1).max(65535).default(4321),
   /** Smallest peer group shown anywhere (anonymity). */

@@ -4,15 +4,18 @@
  * apart by better-sqlite3's `.code` (SQLITE_FULL, SQLITE_IOERR_WRITE…), so
  * that a failed write can answer "nothing was saved, try again" instead of
  * a generic fault, and so that readiness (/readyz) learns of it at once.
+ * On PostgreSQL the same answers come from its SQLSTATEs and from a
+ * connection that cannot be made or broke (PG_BY_STATE, pgFaultOf): in
+ * each of these cases the transaction did not commit.
  */
 import { DatabaseOpenError } from '../../db/client.ts';
 
 /** What went wrong, in the words the log and /readyz use. */
-export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy';
+export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy' | 'unreachable';
 
 export interface StorageFault {
   problem: StorageProblem;
-  /** SQLite's extended code (SQLITE_IOERR_FSYNC…) or, for an open that failed, the message. */
+  /** SQLite's extended code (SQLITE_IOERR_FSYNC…), PostgreSQL's SQLSTATE or the socket's error code, or, for an open that failed, the message. */
   cause: string;
 }
 
@@ -28,13 +31,64 @@ const BY_PREFIX: [string, StorageProblem][] = [
   ['SQLITE_LOCKED', 'busy'],
 ];
 
+/**
+ * PostgreSQL's SQLSTATEs (by prefix) that mean the statement's transaction
+ * did not commit because of the server, not the query: the connection
+ * failed or was ended (class 08; 57P01 admin_shutdown, 57P02
+ * crash_shutdown, 57P03 cannot_connect_now while it starts or recovers), the
+ * disk is full (53100), the server is read-only (25006: a standby, or
+ * default_transaction_read_only), the statement ran past its timeout
+ * (57014), or there are too many connections (53300).
+ */
+const PG_BY_STATE: [string, StorageProblem][] = [
+  ['08', 'unreachable'],
+  ['57P01', 'unreachable'],
+  ['57P02', 'unreachable'],
+  ['57P03', 'unreachable'],
+  ['53100', 'disk-full'],
+  ['25006', 'read-only'],
+  ['57014', 'busy'],
+  ['53300', 'busy'],
+];
+
+/** The socket's errors when node-postgres cannot reach the server or loses it mid-query. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** node-postgres's own words (no code) for a connection that ended, or that the pool could not get in time. */
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+/**
+ * The PostgreSQL (or socket) fault an error stands for. drizzle wraps the
+ * driver's error as its `cause`, and Node reports a refused connection to a
+ * name with several addresses (localhost) as an AggregateError of them.
+ */
+function pgFaultOf(error: unknown, depth = 0): StorageFault | null {
+  if (depth > 4 || typeof error !== 'object' || error === null) return null;
+  const err = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof err.code === 'string') {
+    if (/^[0-9A-Z]{5}$/.test(err.code)) {
+      const hit = PG_BY_STATE.find(([prefix]) => (err.code as string).startsWith(prefix));
+      if (hit) return { problem: hit[1], cause: err.code };
+    }
+    if (SOCKET_CODES.has(err.code)) return { problem: 'unreachable', cause: err.code };
+  }
+  if (typeof err.message === 'string' && PG_CONNECTION_MESSAGES.test(err.message)) return { problem: 'unreachable', cause: err.message.split('\n')[0]! };
+  for (const inner of Array.isArray(err.errors) ? err.errors : []) {
+    const fault = pgFaultOf(inner, depth + 1);
+    if (fault) return fault;
+  }
+  return pgFaultOf(err.cause, depth + 1);
+}
+
 /** The storage fault an error stands for, or null for any other error (a bug, bad input). */
 export function storageFaultOf(error: unknown): StorageFault | null {
   if (error instanceof DatabaseOpenError) return { problem: error.corrupt ? 'corrupt' : 'cannot-open', cause: error.message };
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return null;
-  const hit = BY_PREFIX.find(([prefix]) => code.startsWith(prefix));
-  return hit ? { problem: hit[1], cause: code } : null;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    const hit = BY_PREFIX.find(([prefix]) => code.startsWith(prefix));
+    return hit ? { problem: hit[1], cause: code } : null;
+  }
+  return pgFaultOf(error);
 }
 
 type Listener = (fault: StorageFault) => void;

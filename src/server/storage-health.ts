@@ -12,10 +12,11 @@
  * itself, so that failure is seen and the WAL stays bounded.
  */
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { onShutdown } from './lifecycle.ts';
-import { onStorageFault, type StorageFault } from './storage-fault.ts';
+import { onStorageFault, storageFaultOf, type StorageFault } from './storage-fault.ts';
 
 /** Below this much free space for an unprivileged process, the server stops saying it is ready, before writes start failing. */
 export const MIN_FREE_BYTES = 16 * 1024 * 1024;
@@ -24,7 +25,15 @@ export const WAL_ALARM_BYTES = 128 * 1024 * 1024;
 /** How often the monitor checkpoints and looks at the disk. */
 export const MONITOR_INTERVAL_MS = 10_000;
 
-export type ProblemName = 'database-unavailable' | 'file-read-only' | 'folder-read-only' | 'disk-low' | 'wal-too-large' | 'checkpoint-failed' | 'write-failed';
+export type ProblemName =
+  | 'database-unavailable'
+  | 'file-read-only'
+  | 'folder-read-only'
+  | 'disk-low'
+  | 'wal-too-large'
+  | 'checkpoint-failed'
+  | 'write-failed'
+  | 'pool-exhausted';
 
 export interface Problem {
   name: ProblemName;
@@ -122,6 +131,41 @@ export function checkStorage(path: string, sqlite?: Database.Database, limits: {
   } else lastWriteFault = null;
   setProblems(next);
   return [...next.values()];
+}
+
+/** How long PostgreSQL gets to answer the readiness check's `SELECT 1`. */
+export const PG_READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Readiness on PostgreSQL: the server answers `SELECT 1` within
+ * PG_READY_TIMEOUT_MS, and the pool has a connection to give (every one busy
+ * with queries waiting for one means requests queue behind the database:
+ * another instance should take the traffic). PostgreSQL keeps its own files,
+ * disk and WAL, so none of the SQLite checks above apply; a full disk or a
+ * read-only server shows in each failed save instead (storage-fault.ts).
+ * Only the kind of failure is reported, never the address.
+ */
+export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEOUT_MS): Promise<Problem[]> {
+  const max = pool.options.max ?? 10;
+  if (pool.waitingCount > 0 && pool.totalCount >= max) {
+    return [{ name: 'pool-exhausted', detail: `all ${max} connections to PostgreSQL are busy and ${pool.waitingCount} queries wait for one` }];
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const query = pool.query('SELECT 1');
+  // Past the time limit the query may still fail later: that failure is already reported here.
+  query.catch(() => undefined);
+  try {
+    await Promise.race([
+      query,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+    ]);
+    return [];
+  } catch (e) {
+    const why = (e as Error).message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : (storageFaultOf(e)?.problem ?? 'error');
+    return [{ name: 'database-unavailable', detail: `PostgreSQL did not answer SELECT 1 (${why})` }];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The problems known now, without looking again. */

@@ -19,8 +19,10 @@ export interface SmtpSink {
   received: Received[];
   /** Called after each accepted message. */
   onAccept?: (r: Received) => void;
-  /** Connections currently open. */
+  /** Connections currently open (the pooled transport keeps idle ones open between sends). */
   open(): number;
+  /** Messages fully received and waiting for their reply (see `hold`). */
+  waiting(): number;
   /** Holds every reply to a message until `release`: lets a test kill the client while a message waits for its 250. */
   hold(): void;
   release(): void;
@@ -38,10 +40,12 @@ export async function startSmtpSink(options: { delayMs?: number; port?: number }
   const openSessions = new Set<string>();
   let gate: Promise<void> = Promise.resolve();
   let openGate = () => {};
+  let waiting = 0;
   const sink: SmtpSink = {
     port: 0,
     received: [],
     open: () => openSessions.size,
+    waiting: () => waiting,
     hold() {
       gate = new Promise<void>((r) => (openGate = r));
     },
@@ -67,8 +71,10 @@ export async function startSmtpSink(options: { delayMs?: number; port?: number }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        waiting++;
         setTimeout(() => {
           void gate.then(() => {
+            waiting--;
             if (!openSessions.has(session.id)) return callback(new Error('connection gone'));
             const raw = Buffer.concat(chunks).toString('utf8');
             const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? '';

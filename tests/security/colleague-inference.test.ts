@@ -11,7 +11,7 @@ import { participantResults } from '../../src/server/services/results.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 /**
  * Issue 11: a company report averaged every respondent of the company link with
@@ -20,11 +20,11 @@ import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
  * recovered each newcomer, whatever the company's size.
  */
 const K = 5;
-let t: TempDb;
+let t: TestStore;
 let studyId: number;
 let companyId: number;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTestStore();
   ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());

@@ -12,14 +12,14 @@ import { participantResults } from '../../src/server/services/results.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const K = 5;
-let t: TempDb;
+let t: TestStore;
 let studyId: number;
 let companyId: number;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTestStore();
   ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());

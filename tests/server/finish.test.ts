@@ -6,11 +6,11 @@ import { findScore } from '../../src/server/repositories/scores.ts';
 import { finishParticipant, NotScorableError } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
 });
 afterEach(() => t.cleanup());
 
@@ -46,7 +46,7 @@ describe('finishParticipant', () => {
     const second = await finishParticipant(t.db, instrument, p.id, new Date('2026-04-01T10:00:00Z'));
     expect(second).toEqual(first);
     expect((await findScore(t.db, p.id))!.computedAt.getTime()).toBe(new Date('2026-03-01T10:00:00Z').getTime());
-    expect((t.db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n).toBe(1);
+    expect(Number((await t.raw.get<{ n: number }>('SELECT count(*) AS n FROM scores'))!.n)).toBe(1);
   });
 
   it.each([1, 2, 3, 4, 5, 6])('stores the indices scoreParticipant gives for the same answers (synthetic participant %d)', async (index) => {

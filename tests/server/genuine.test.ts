@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consultants, studies } from '../../db/schema.ts';
 import { NETWORK_WINDOW_MS } from '../../src/domain/population.ts';
 import { networkOf } from '../../src/server/http/client-address.ts';
 import { saveAnswers } from '../../src/server/repositories/participants.ts';
@@ -8,7 +7,7 @@ import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 describe('networkOf', () => {
   it.each([
@@ -30,9 +29,9 @@ describe('networkOf', () => {
 });
 
 describe('arrivalPopulation: who counts towards the benchmark', () => {
-  let t: TempDb;
-  beforeEach(() => {
-    t = openTempDb();
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore();
   });
   afterEach(() => t.cleanup());
 
@@ -57,7 +56,8 @@ describe('arrivalPopulation: who counts towards the benchmark', () => {
   });
 
   it('counts every participant invited through a study or company link, without taking their network’s place', async () => {
-    const c = t.db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+    await t.raw.run('INSERT INTO consultants (email, password_hash) VALUES (?, ?)', 'c@example.com', 'x');
+    const c = (await t.raw.get<{ id: number }>('SELECT id FROM consultants'))!;
     const studyId = (await insertStudy(t.db, c.id, 'S', 's')).id;
     const companyId = (await insertCompany(t.db, studyId, 'Co', 'co')).id;
     for (let i = 0; i < 3; i++) expect(await arrivalPopulation(t.db, await addParticipant(t.db, { studyId }), '192.0.2.10', AT)).toBe('benchmark');
@@ -67,17 +67,17 @@ describe('arrivalPopulation: who counts towards the benchmark', () => {
 
   it('stores a keyed hash of the network only: never the address, and a different one in another database', async () => {
     await open('198.51.100.23');
-    const hits = t.db.db.$client.prepare('SELECT key FROM rate_limit_hits WHERE bucket = ?').all(COUNTED_NETWORK_BUCKET) as { key: string }[];
+    const hits = await t.raw.all<{ key: string }>('SELECT key FROM rate_limit_hits WHERE bucket = ?', COUNTED_NETWORK_BUCKET);
     expect(hits).toHaveLength(1);
     expect(hits[0]!.key).toMatch(/^[0-9a-f]{64}$/);
     expect(hits[0]!.key).toBe(await networkHash(t.db, '198.51.100.0/24'));
-    const dump = JSON.stringify(t.db.db.$client.prepare('SELECT * FROM rate_limit_hits').all()) + JSON.stringify(t.db.db.$client.prepare('SELECT * FROM settings').all());
+    const dump = JSON.stringify(await t.raw.all('SELECT * FROM rate_limit_hits')) + JSON.stringify(await t.raw.all('SELECT * FROM settings'));
     expect(dump).not.toContain('198.51.100');
-    const other = openTempDb();
+    const other = await openTestStore();
     try {
       expect(await networkHash(other.db, '198.51.100.0/24')).not.toBe(hits[0]!.key);
     } finally {
-      other.cleanup();
+      await other.cleanup();
     }
   });
 

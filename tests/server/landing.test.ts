@@ -4,11 +4,11 @@ import { profileChoices } from '../../src/domain/profile.ts';
 import { landingStats, landingStatsToday } from '../../src/server/services/landing.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant, addScored } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
 });
 afterEach(() => t.cleanup());
 
@@ -84,15 +84,15 @@ describe('landingStats', () => {
   it('is computed once per day and database for the page', async () => {
     for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
     const first = await landingStatsToday(t.db, instrument, 5, NOW);
-    t.db.db.$client.prepare('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)').run();
+    await t.raw.run('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)');
     expect(await landingStatsToday(t.db, instrument, 5, new Date('2026-05-20T23:59:59Z'))).toBe(first);
     expect((await landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z'))).participants).toBe(4);
   });
 
   it('asks the database nothing on a second request of the same day, and counts again once the day changes', async () => {
     for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
-    // Every query, drizzle's included, goes through the connection's prepare.
-    const prepare = vi.spyOn(t.db.db.$client, 'prepare');
+    // Every query, drizzle's included, goes through the connection's prepare (SQLite) or the pool's query (PostgreSQL).
+    const prepare = t.db.backend === 'pg' ? vi.spyOn(t.db.pool, 'query') : vi.spyOn(t.db.db.$client, 'prepare');
     const first = await landingStatsToday(t.db, instrument, 5, NOW);
     const firstQueries = prepare.mock.calls.length;
     expect(firstQueries).toBeGreaterThan(0);

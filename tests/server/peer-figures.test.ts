@@ -11,7 +11,7 @@ import { peerPosition, publishedQuartiles, sqlGroupFigures, type PeerSubject } f
 import { scoreRow } from '../../src/server/services/scoring.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 /**
  * The peer figures of results pages and reports come from the kept
@@ -27,9 +27,9 @@ const MEASURES = ['velocity', 'value', 'number', 'winRate', 'cycle'] as const;
 const INDUSTRIES = ['software-saas', 'manufacturing'];
 const BANDS = ['50-249', '250-999'];
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
 });
 afterEach(() => t.cleanup());
 
@@ -101,8 +101,8 @@ describe('peer figures from the kept statistics', () => {
         fc.array(fc.double({ min: -1, max: 101, noNaN: true }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 5 }),
         async (people, pick, rawValues, k) => {
-          t.cleanup();
-          t = openTempDb();
+          await t.cleanup();
+          t = await openTestStore();
           const { ids, companyIds } = await store(people);
           // Values as pages ask them: stored scores, company means with more decimals, and the ends of the scale.
           const values = [...rawValues, ...people.slice(0, 3).map((p) => p.velocity), 0, 100];
@@ -176,7 +176,7 @@ describe('peer figures from the kept statistics', () => {
     // 15 in the subject's industry, its company's 2 of them left out.
     expect(before.group.size).toBe(13);
     // The statistics are left as they were; the scores of everyone outside the company go.
-    t.db.db.$client.prepare('DELETE FROM scores WHERE company_id IS NULL').run();
+    await t.raw.run('DELETE FROM scores WHERE company_id IS NULL');
     const after = (await peerPosition(t.db, subject, 3))!;
     expect(after.group).toEqual(before.group);
     expect(await figuresOf(after.figures, [50], 3)).toEqual(figures);

@@ -5,34 +5,36 @@ import { COMPARE_DIMENSIONS, MEASURES, type CompareDimension } from '../../src/d
 import { profileChoices } from '../../src/domain/profile.ts';
 import { quartiles } from '../../src/domain/peers.ts';
 import { companyItems, scoreItems } from '../../src/domain/scoring.ts';
-import { loadAnswers, saveAnswers } from '../../src/server/repositories/participants.ts';
+import { saveAnswers } from '../../src/server/repositories/participants.ts';
 import { clearPeerStats, peerStatsTotal, storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
 import { deleteParticipation } from '../../src/server/services/participation.ts';
-import { ensurePeerStats, rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { ensurePeerStats, ensurePgPeerStats, rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { findParticipant } from '../../src/server/repositories/participants.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const K = 5;
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
 });
 afterEach(() => t.cleanup());
 
-/** Both statistics tables, sorted and decoded, for comparing what is stored with a rebuild from scratch. */
-function dump() {
-  const ints = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4));
+/** Both statistics tables, sorted and decoded (SQLite keeps blobs, PostgreSQL arrays), for comparing what is stored with a rebuild from scratch. */
+async function dump() {
+  const ints = (b: Buffer | number[]) => (Array.isArray(b) ? b : Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(i * 4)));
   // Sums of floats added in another order differ in the last bits only.
-  const doubles = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => Math.round(b.readDoubleLE(i * 8) * 1e6) / 1e6);
-  const counts = (t.db.db.$client.prepare('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point').all() as { hundredths: Buffer }[]).map(
-    (r) => ({ ...r, hundredths: ints(r.hundredths) }),
-  );
-  const sums = (t.db.db.$client.prepare('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id').all() as { n: Buffer; total: Buffer }[]).map((r) => ({
+  const doubles = (b: Buffer | number[]) =>
+    (Array.isArray(b) ? b : Array.from({ length: b.length / 8 }, (_, i) => b.readDoubleLE(i * 8))).map((x) => Math.round(x * 1e6) / 1e6);
+  const counts = (await t.raw.all<{ hundredths: Buffer | number[] }>('SELECT * FROM peer_score_counts ORDER BY dimension, key, measure, point')).map((r) => ({
+    ...r,
+    hundredths: ints(r.hundredths),
+  }));
+  const sums = (await t.raw.all<{ n: Buffer | number[]; total: Buffer | number[] }>('SELECT * FROM peer_item_sums ORDER BY dimension, key, item_id')).map((r) => ({
     ...r,
     n: ints(r.n),
     total: doubles(r.total),
@@ -41,9 +43,17 @@ function dump() {
 }
 
 async function expectInStepWithScores() {
-  const kept = dump();
+  const kept = await dump();
   await rebuildPeerStats(t.db, instrument);
-  expect(kept).toEqual(dump());
+  expect(kept).toEqual(await dump());
+}
+
+/** What opening the database does to the statistics (SQLite: synchronously on the handle; PostgreSQL: in a transaction). */
+const ensure = () => (t.db.backend === 'pg' ? ensurePgPeerStats(t.db, instrument) : ensurePeerStats(t.db.db, instrument));
+
+/** A participant's stored answers, as the participants repository reads them. */
+async function answersOf(id: number): Promise<Record<string, string>> {
+  return Object.fromEntries((await t.raw.all<{ item_id: string; value: string }>('SELECT item_id, value FROM answers WHERE participant_id = ?', id)).map((r) => [r.item_id, r.value]));
 }
 
 const column: Record<CompareDimension, string> = {
@@ -73,18 +83,18 @@ describe('peer statistics kept beside the scores', () => {
       return p.id;
     };
     await finish('192.0.2.1');
-    const before = dump();
+    const before = await dump();
     const second = await finish('198.51.100.1');
     expect(await peerStatsTotal(t.db)).toBe(2);
     await expectInStepWithScores();
     await deleteParticipation(t.db, (await findParticipant(t.db, second))!);
     expect(await peerStatsTotal(t.db)).toBe(1);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   it('hold the demo data until the first real participant finishes, then real participants only, and the demo data again when the last leaves', async () => {
     await seedParticipants(t.db, instrument, { count: 50, seed: 3 });
-    const demo = dump();
+    const demo = await dump();
     expect(await peerStatsTotal(t.db)).toBe(50);
     const p = await addParticipant(t.db, { industry: 'manufacturing', role: 'director', region: 'asia-pacific' });
     await saveAnswers(t.db, p.id, completeAnswers());
@@ -99,38 +109,38 @@ describe('peer statistics kept beside the scores', () => {
     await deleteParticipation(t.db, (await findParticipant(t.db, p.id))!);
     expect(await peerStatsTotal(t.db)).toBe(70);
     await expectInStepWithScores();
-    t.db.db.$client.prepare('DELETE FROM participants WHERE id > 50').run();
+    await t.raw.run('DELETE FROM participants WHERE id > 50');
     await rebuildPeerStats(t.db, instrument);
-    expect(dump()).toEqual(demo);
+    expect(await dump()).toEqual(demo);
   });
 
   it('an unverified participant enters no statistics', async () => {
     await seedParticipants(t.db, instrument, { count: 30, seed: 6 });
-    const before = dump();
+    const before = await dump();
     const p = await addParticipant(t.db);
     await saveAnswers(t.db, p.id, completeAnswers());
     // Open enrolment with no known address does not count.
     expect((await finishParticipant(t.db, instrument, p.id)).population).toBe('unverified');
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
     await deleteParticipation(t.db, (await findParticipant(t.db, p.id))!);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   it('an in-progress participant is not counted, and deleting one changes nothing', async () => {
     await seedParticipants(t.db, instrument, { count: 20, seed: 4 });
-    const before = dump();
+    const before = await dump();
     const p = await addParticipant(t.db);
     await deleteParticipation(t.db, p);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   it('a database whose statistics are missing gets them rebuilt when opened', async () => {
     await seedParticipants(t.db, instrument, { count: 60, seed: 5 });
-    const kept = dump();
+    const kept = await dump();
     await clearPeerStats(t.db);
-    expect(ensurePeerStats(t.db.db, instrument)).toBe(true);
-    expect(dump()).toEqual(kept);
-    expect(ensurePeerStats(t.db.db, instrument)).toBe(false);
+    expect(await ensure()).toBe(true);
+    expect(await dump()).toEqual(kept);
+    expect(await ensure()).toBe(false);
   });
 });
 
@@ -141,13 +151,13 @@ describe('comparison from the stored statistics', () => {
 
   it.each(COMPARE_DIMENSIONS)('every quartile of every group by %s equals sorting the scores, at whole points', async (dimension) => {
     const model = compareGroups(await storedStatsSource(t.db), dimension, profileChoices(instrument, dimension), K);
-    const keys = (t.db.db.$client.prepare(`SELECT ${column[dimension]} AS k, count(*) AS n FROM scores GROUP BY 1`).all() as { k: string; n: number }[]);
+    const keys = await t.raw.all<{ k: string; n: number }>(`SELECT ${column[dimension]} AS k, count(*) AS n FROM scores GROUP BY 1`);
     const hidden = suppressGroups(keys.map((k) => k.n), K);
     expect(model.groups.map((g) => g.key).sort()).toEqual(keys.filter((_, i) => !hidden[i]).map((k) => k.k).sort());
     expect(model.hiddenGroups).toBe(hidden.filter(Boolean).length);
     for (const g of model.groups) {
       for (const m of MEASURES) {
-        const values = (t.db.db.$client.prepare(`SELECT ${measureColumn[m]} AS v FROM scores WHERE ${column[dimension]} = ? AND ${measureColumn[m]} IS NOT NULL`).all(g.key) as { v: number }[]).map((r) => r.v);
+        const values = (await t.raw.all<{ v: number }>(`SELECT ${measureColumn[m]} AS v FROM scores WHERE ${column[dimension]} = ? AND ${measureColumn[m]} IS NOT NULL`, g.key)).map((r) => r.v);
         const expected = values.length >= K ? quartiles(values) : null;
         if (!expected) expect(g.measures[m]).toBeNull();
         else {
@@ -164,7 +174,7 @@ describe('comparison from the stored statistics', () => {
     const result = topPerformers(await storedStatsSource(t.db), 'all', '', companyItems(instrument).map((i) => ({ id: i.id, text: i.text, section: '' })), K, 100);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const rows = t.db.db.$client.prepare('SELECT participant_id AS id, velocity FROM scores').all() as { id: number; velocity: number }[];
+    const rows = await t.raw.all<{ id: number; velocity: number }>('SELECT participant_id AS id, velocity FROM scores');
     const top = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) >= result.split.topFrom);
     const bottom = rows.filter((r) => Math.floor(Math.round(r.velocity * 100) / 100) <= result.split.bottomUpTo);
     expect(result.split.topN).toBe(top.length);
@@ -174,7 +184,7 @@ describe('comparison from the stored statistics', () => {
     const mean = async (group: typeof rows, item: string) => {
       const s: number[] = [];
       for (const r of group) {
-        const v = scoreItems(instrument, companyItems(instrument), await loadAnswers(t.db, r.id)).get(item);
+        const v = scoreItems(instrument, companyItems(instrument), await answersOf(r.id)).get(item);
         if (v !== undefined) s.push(v);
       }
       return s.reduce((a, b) => a + b, 0) / s.length;

@@ -6,7 +6,7 @@ import { groupQuartiles, peerPosition } from '../../src/server/services/peers.ts
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addScored } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const K = 5;
 const V = instrument.version;
@@ -27,9 +27,9 @@ function without(values: number[], v: number): number[] {
 }
 
 describe('peerPosition on hand-made groups', () => {
-  let t: TempDb;
-  beforeEach(() => {
-    t = openTempDb();
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore();
   });
   afterEach(() => t.cleanup());
 
@@ -97,7 +97,7 @@ describe('peerPosition on hand-made groups', () => {
   it('never compares a participant with participants of another instrument version', async () => {
     await others([[M, E, 5]]);
     const old = await addScored(t.db, { industry: M, employees: E, velocity: 99 });
-    t.db.db.$client.prepare('UPDATE scores SET instrument_version = ? WHERE participant_id = ?').run(V - 1, old);
+    await t.raw.run('UPDATE scores SET instrument_version = ? WHERE participant_id = ?', V - 1, old);
     const pos = (await peerPosition(t.db, { instrumentVersion: V, population: 'benchmark', industry: M, employees: E, velocity: 52 }, K))!;
     expect(pos.group.size).toBe(5);
     expect(await peerPosition(t.db, { instrumentVersion: V - 1, population: 'benchmark', industry: M, employees: E, velocity: 52 }, K)).toBeNull();
@@ -112,14 +112,12 @@ describe('peerPosition on hand-made groups', () => {
 });
 
 describe('peerPosition and groupQuartiles on seeded participants', () => {
-  let t: TempDb;
+  let t: TestStore;
   let subjects: { participantId: number; industry: string; employees: string; velocity: number }[];
   beforeAll(async () => {
-    t = openTempDb();
+    t = await openTestStore();
     await seedParticipants(t.db, instrument, { count: 600, seed: 11, now: new Date('2026-01-01T00:00:00Z') });
-    subjects = t.db.db.$client
-      .prepare('SELECT participant_id AS participantId, industry, employees, velocity FROM scores ORDER BY participant_id')
-      .all() as typeof subjects;
+    subjects = await t.raw.all<(typeof subjects)[number]>('SELECT participant_id AS "participantId", industry, employees, velocity FROM scores ORDER BY participant_id');
   });
   afterAll(() => t.cleanup());
 
@@ -154,7 +152,7 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
 
   it('gives the quartiles that the domain quartiles() gives for every value of the group', async () => {
     const groups: Partial<PeerProfile>[] = [{}];
-    for (const r of t.db.db.$client.prepare('SELECT DISTINCT industry, employees FROM scores').all() as PeerProfile[]) {
+    for (const r of await t.raw.all<PeerProfile>('SELECT DISTINCT industry, employees FROM scores ORDER BY industry, employees')) {
       groups.push({ industry: r.industry }, { employees: r.employees }, r);
     }
     let compared = 0;
@@ -177,9 +175,9 @@ describe('peerPosition and groupQuartiles on seeded participants', () => {
 });
 
 describe('groupQuartiles at the minimum size', () => {
-  let t: TempDb;
-  beforeEach(() => {
-    t = openTempDb();
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore();
   });
   afterEach(() => t.cleanup());
 

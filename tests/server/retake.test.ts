@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { participants } from '../../db/schema.ts';
 import { hashToken } from '../../src/server/auth/tokens.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { studyStatsSource } from '../../src/server/services/comparison.ts';
@@ -10,15 +8,15 @@ import { participantByToken } from '../../src/server/services/participation.ts';
 import { retakeOffer, startRetake } from '../../src/server/services/retake.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
+let t: TestStore;
 let studyId: number;
 let companyId: number;
 let tokenN = 0;
 const token = () => `tok-${++tokenN}`;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTestStore();
   ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
@@ -55,7 +53,7 @@ describe('retake', () => {
     // A second press starts nothing and says it was started.
     expect(await startRetake(t.db, instrument, earlier.id)).toEqual({ ok: false, refused: 'already-started' });
     expect(await retakeOffer(t.db, earlier)).toEqual({ state: 'started', round: 2, studyName: 'Study' });
-    expect(t.db.db.select().from(participants).where(eq(participants.previousId, earlier.id)).all()).toHaveLength(1);
+    expect(await t.raw.all('SELECT id FROM participants WHERE previous_id = ?', earlier.id)).toHaveLength(1);
   });
 
   it('after a retake, a still newer round is taken from the retake, never twice from the first response', async () => {
@@ -63,7 +61,7 @@ describe('retake', () => {
     await insertWave(t.db, studyId, token);
     const second = await startRetake(t.db, instrument, first.id);
     if (!second.ok) throw new Error(second.refused);
-    t.db.db.update(participants).set({ status: 'completed', completedAt: new Date() }).where(eq(participants.id, second.participant.id)).run();
+    await t.raw.run("UPDATE participants SET status = 'completed', completed_at = ? WHERE id = ?", t.raw.at(Date.now()), second.participant.id);
     await insertWave(t.db, studyId, token);
     expect((await retakeOffer(t.db, first))?.state).toBe('started');
     expect(await startRetake(t.db, instrument, first.id)).toEqual({ ok: false, refused: 'already-started' });
@@ -83,7 +81,7 @@ describe('retake', () => {
     await updateStudy(t.db, studyId, { status: 'closed' });
     expect(await retakeOffer(t.db, done)).toBeNull();
     expect(await startRetake(t.db, instrument, done.id)).toEqual({ ok: false, refused: 'not-offered' });
-    expect(t.db.db.select().from(participants).all()).toHaveLength(3);
+    expect(await t.raw.all('SELECT id FROM participants')).toHaveLength(3);
   });
 });
 

@@ -3,14 +3,14 @@ import { firstWithNumbers, markCompleted, saveNumbers } from '../../src/server/r
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb | undefined;
+let t: TestStore | undefined;
 afterEach(() => t?.cleanup());
 
 describe('the sample report participant', () => {
   it('is never a real participant, even a completed one with numbers', async () => {
-    t = openTempDb();
+    t = await openTestStore();
     const real = await addParticipant(t.db);
     await saveNumbers(t.db, real.id, { opportunities: 10, dealValue: 1000, winRate: 20, cycleDays: 30 });
     await markCompleted(t.db, real.id, new Date());

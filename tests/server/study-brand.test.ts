@@ -11,7 +11,7 @@ import { createStudy } from '../../src/server/services/studies.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { BENIGN_SVG, COSTLY_SVGS, MALICIOUS_SVGS, PARSER_BOMBS, PNG_SIGNATURE, pngSize, solidPng } from '../fixtures/logos.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -128,9 +128,9 @@ describe('prepareLogo', () => {
 });
 
 describe('a study brand', () => {
-  let t: TempDb;
-  beforeAll(() => {
-    t = openTempDb();
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore();
   });
   afterAll(() => t.cleanup());
 

@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { participants } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
@@ -14,15 +12,15 @@ import { answersCsv, scoresCsv } from '../../src/server/services/exports.ts';
 import { ownRetakeChange, readerCompanyChange, studyTrend } from '../../src/server/services/trends.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant, addStudyWithCompany } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const K = 5;
-let t: TempDb;
+let t: TestStore;
 let studyId: number;
 let companyId: number;
 let n = 0;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTestStore();
   ({ studyId, companyId } = await addStudyWithCompany(t.db));
 });
 afterEach(() => t.cleanup());
@@ -59,7 +57,7 @@ describe('studyTrend', () => {
     if (change?.status !== 'compared') throw new Error('expected a comparison');
     expect(change).toMatchObject({ roundBefore: 1, roundAfter: 2, trend: { nBefore: K + 1, nAfter: K + 1, method: 'respondents' } });
     // The two sides are the published figures of each round, nothing else.
-    const waves = t.db.db.select({ waveId: participants.waveId }).from(participants).all().map((r) => r.waveId!);
+    const waves = (await t.raw.all<{ waveId: number }>('SELECT wave_id AS "waveId" FROM participants')).map((r) => r.waveId);
     const published = async (w: number) => (await companyView(t.db, instrument, companyId, null, K, w)).aggregate!.scores.velocity;
     const velocity = change.trend.changes.find((c) => c.key === 'velocity')!;
     expect(velocity.before).toBe(await published(Math.min(...waves)));
@@ -80,7 +78,7 @@ describe('studyTrend', () => {
 
   it('compares nothing when the earlier round answered another questionnaire version', async () => {
     for (let i = 0; i < K + 1; i++) await respondent(0.5);
-    t.db.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).run();
+    await t.raw.run('UPDATE participants SET instrument_version = ?', instrument.version - 1);
     await insertWave(t.db, studyId, token);
     for (let i = 0; i < K + 1; i++) await respondent(0.5);
     expect((await studyTrend(t.db, instrument, studyId, K))[0]!.change).toEqual({ status: 'questionnaire-changed', roundBefore: 1, roundAfter: 2 });
@@ -115,7 +113,7 @@ describe('a reader’s change', () => {
     await insertWave(t.db, studyId, token);
     const retake = await startRetake(t.db, instrument, first.id);
     if (!retake.ok) throw new Error(retake.refused);
-    t.db.db.update(participants).set({ instrumentVersion: instrument.version - 1 }).where(eq(participants.id, first.id)).run();
+    await t.raw.run('UPDATE participants SET instrument_version = ? WHERE id = ?', instrument.version - 1, first.id);
     await saveAnswers(t.db, retake.participant.id, completeAnswers(instrument));
     await finishParticipant(t.db, instrument, retake.participant.id);
     expect(await ownRetakeChange(t.db, instrument, (await findParticipant(t.db, retake.participant.id))!)).toMatchObject({ status: 'questionnaire-changed' });

@@ -3,10 +3,12 @@ import { insertCompany, insertStudy, linksOfWave, wavesOf, updateStudy } from '.
 import { lookupInvitation } from '../../src/server/services/participation.ts';
 import { startNewWave } from '../../src/server/services/waves.ts';
 import { addConsultant } from '../helpers/consultants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeEach(() => (t = openTempDb()));
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
+});
 afterEach(() => t.cleanup());
 
 describe('startNewWave', () => {

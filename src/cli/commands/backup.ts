@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
-import { chmodSync, existsSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createPrivateFile, ensurePrivateDir } from '../../../db/client.ts';
 import { groupThousands } from '../../domain/number-format.ts';
-import { databasePath } from '../context.ts';
+import { databaseLabel, databasePath, onPostgres } from '../context.ts';
 import { UsageError } from '../errors.ts';
 
 /** Pages copied per step (4 KB each): large steps finish before a busy server's next write restarts the copy. */
@@ -21,12 +22,18 @@ const sameFile = (a: string, b: string) => existsSync(a) && existsSync(b) && rea
  */
 export function backupCommand() {
   return new Command('backup')
-    .description('Copy the database to a file while the server runs (SQLite online backup); the copy is readable by its owner only.')
+    .description(
+      'Copy the database to a file while the server runs (SQLite online backup; on PostgreSQL pg_dump --format=custom, restored with pg_restore); the copy is readable by its owner only.',
+    )
     .requiredOption('--out <file>', 'the backup file to write')
     .option('--force', 'replace the file if it exists')
     .action(async (opts: { out: string; force?: boolean }, cmd: Command) => {
       const source = databasePath(cmd);
       const out = resolve(opts.out);
+      if (onPostgres(cmd)) {
+        await pgBackup(source, out, opts, databaseLabel(cmd));
+        return;
+      }
       if (!existsSync(source)) throw new UsageError(`there is no database at ${source} to back up`);
       if (sameFile(source, out) || [`${source}-wal`, `${source}-shm`].some((f) => resolve(f) === out)) {
         throw new UsageError(`--out ${opts.out} is the database itself: choose another file`);
@@ -57,4 +64,80 @@ export function backupCommand() {
         `Backed up ${source} to ${out} (${groupThousands(n)} participant${n === 1 ? '' : 's'}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       );
     });
+}
+
+/**
+ * The PostgreSQL backup: `pg_dump --format=custom` of the whole database,
+ * one consistent snapshot taken while the servers keep writing (pg_dump reads
+ * in one REPEATABLE READ transaction), compressed, restorable with
+ * `pg_restore` (README, PostgreSQL). Written to a private file beside the
+ * target and renamed over it once pg_dump succeeded. The password goes to
+ * pg_dump through PGPASSWORD, never on its command line (which `ps` shows).
+ */
+async function pgBackup(url: string, out: string, opts: { out: string; force?: boolean }, label: string): Promise<void> {
+  if (existsSync(out) && !opts.force) throw new UsageError(`${opts.out} exists: choose another file or add --force to replace it`);
+  const pgDump = findPgDump();
+  ensurePrivateDir(dirname(out));
+  const partial = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
+  createPrivateFile(partial);
+  const started = performance.now();
+  const { dbname, password } = libpqTarget(url);
+  try {
+    const failure = await run(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], {
+      ...process.env,
+      ...(password ? { PGPASSWORD: password } : {}),
+    });
+    if (failure !== null) throw new UsageError(`pg_dump could not back up ${label}: ${password ? failure.split(password).join('***') : failure}`);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw e;
+  }
+  chmodSync(partial, 0o600);
+  renameSync(partial, out);
+  console.log(
+    `Backed up ${label} to ${out} (${groupThousands(Math.round(statSync(out).size / 1024))} KB, pg_dump custom format: restore with pg_restore) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  );
+}
+
+/** The connection string for libpq without its password, and the password apart. */
+function libpqTarget(url: string): { dbname: string; password: string } {
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password) || (u.searchParams.get('password') ?? '');
+  u.password = '';
+  u.searchParams.delete('password');
+  return { dbname: u.toString(), password };
+}
+
+/**
+ * pg_dump on the PATH, else the newest of Debian's versioned folders
+ * (/usr/lib/postgresql/<major>/bin, where postgresql-client puts it without
+ * a link when only the server package's binaries are wanted).
+ */
+export function findPgDump(env: Record<string, string | undefined> = process.env, debianRoot = '/usr/lib/postgresql'): string {
+  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
+    if (existsSync(join(dir, 'pg_dump'))) return join(dir, 'pg_dump');
+  }
+  const majors = existsSync(debianRoot) ? readdirSync(debianRoot).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const major of majors) {
+    const candidate = join(debianRoot, major, 'bin', 'pg_dump');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new UsageError(
+    "pg_dump was not found: a PostgreSQL backup needs PostgreSQL's client programs, of the server's major version or newer (Debian: apt-get install -y postgresql-client)",
+  );
+}
+
+/** Runs a program to its end; null when it succeeded, else its last line of error output (or how it ended). */
+function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(program, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolvePromise(null);
+      const last = stderr.trim().split('\n').at(-1)?.replace(/^pg_dump: (error: )?/, '');
+      resolvePromise(last || (signal ? `killed by ${signal}` : `exit code ${code}`));
+    });
+  });
 }

@@ -3,7 +3,7 @@ import { groupThousands } from '../../domain/number-format.ts';
 import { loadInstrument } from '../../server/instrument-loader.ts';
 import { removeDemo } from '../../server/services/demo.ts';
 import { closeStore } from '../../server/repositories/database-admin.ts';
-import { databasePath, openExistingDb } from '../context.ts';
+import { databaseLabel, openExistingDb } from '../context.ts';
 
 /**
  * `demo remove`: deletes the demo data (synthetic participants seeded by
@@ -17,14 +17,14 @@ export function demoCommand() {
     .command('remove')
     .description('Delete every demo participant with their answers, numbers and scores, and rebuild the peer statistics.')
     .action(async (_opts, cmd: Command) => {
-      const db = openExistingDb(cmd);
+      const db = await openExistingDb(cmd);
       const started = performance.now();
       const result = await removeDemo(db, loadInstrument());
       await closeStore(db);
       const n = result.removed;
       const held = result.statistics;
       console.log(
-        `Removed ${groupThousands(n)} demo participant${n === 1 ? '' : 's'} (with their answers, numbers and scores) from ${databasePath(cmd)} ` +
+        `Removed ${groupThousands(n)} demo participant${n === 1 ? '' : 's'} (with their answers, numbers and scores) from ${databaseLabel(cmd)} ` +
           `in ${((performance.now() - started) / 1000).toFixed(1)} s; the peer statistics now hold ${groupThousands(held.participants)} ` +
           `${held.population === 'benchmark' ? 'real' : 'demo'} participant${held.participants === 1 ? '' : 's'}.`,
       );

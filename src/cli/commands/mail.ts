@@ -14,7 +14,7 @@ export function mailCommand() {
     .command('status')
     .description('Messages by state, how long the oldest has waited, and the latest errors.')
     .action(async (_opts, cmd: Command) => {
-      const db = openExistingDb(cmd);
+      const db = await openExistingDb(cmd);
       const s = await outboxStatus(db);
       await closeStore(db);
       const c = s.counts;
@@ -29,7 +29,7 @@ export function mailCommand() {
     .action(async (_opts, cmd: Command) => {
       const transport = configuredTransport();
       if (!transport) throw new UsageError('SMTP_URL is not set: there is no server to send through (set SMTP_URL and MAIL_FROM)');
-      const db = openExistingDb(cmd);
+      const db = await openExistingDb(cmd);
       try {
         const r = await drainOnce(db, { send: transport.send, log: (l) => console.error(l) });
         console.log(`sent ${r.sent}, to retry ${r.retrying}, failed ${r.failed}${r.released ? `, left for later ${r.released}` : ''}`);

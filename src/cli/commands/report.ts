@@ -17,7 +17,7 @@ export function reportCommand() {
     .action(async (opts: { participant: number; kind: 'company' | 'personal'; out: string }, cmd: Command) => {
       // One report: render it on this thread. A render pool's threads would only add their own start (unless asked for).
       process.env.RENDER_WORKERS ??= '0';
-      const db = openExistingDb(cmd);
+      const db = await openExistingDb(cmd);
       const participant = await findParticipant(db, opts.participant);
       if (!participant) throw new UsageError(`there is no participant ${opts.participant}`);
       const k = config().PEER_MIN_GROUP;

@@ -15,7 +15,7 @@ export function seedCommand() {
     .option('--if-empty', 'do nothing when the database already holds participants')
     .action(async (opts: { count: number; seed: number; ifEmpty?: boolean }, cmd: Command) => {
       const instrument = loadInstrument();
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       if (opts.ifEmpty && (await participantTotal(db)) > 0) {
         await closeStore(db);
         console.log('The database already holds participants; nothing seeded.');

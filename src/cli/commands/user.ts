@@ -38,7 +38,7 @@ export function userCommand() {
     .option('--name <name>', 'display name')
     .action(async (opts: { email: string; name?: string }, cmd: Command) => {
       const password = await passwordFromStdin('create');
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       const consultant = await createConsultant(db, { email: opts.email, name: opts.name, password });
       await closeStore(db);
       console.log(`Created consultant ${consultant.email} (id ${consultant.id}).`);
@@ -49,7 +49,7 @@ export function userCommand() {
     .description('List consultant accounts: e-mail, name, created, studies, live sessions, disabled or not.')
     .option('--json', 'one JSON array instead of a table')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       const rows = await listConsultants(db);
       await closeStore(db);
       if (opts.json) {
@@ -82,7 +82,7 @@ export function userCommand() {
     .requiredOption('--email <e>', 'the account\'s e-mail address')
     .action(async (opts: { email: string }, cmd: Command) => {
       const password = await passwordFromStdin('reset-password');
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       const { consultant, endedSessions } = await resetPassword(db, { email: opts.email, password });
       await closeStore(db);
       console.log(`Set a new password for ${consultant.email}; ended ${plural(endedSessions, 'session')}.`);
@@ -93,7 +93,7 @@ export function userCommand() {
     .description('Stop an account signing in and end its sessions; its studies are kept.')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
     .action(async (opts: { email: string }, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       const { consultant, changed, endedSessions } = await setConsultantDisabled(db, opts.email, true);
       await closeStore(db);
       console.log(
@@ -108,7 +108,7 @@ export function userCommand() {
     .description('Let a disabled account sign in again.')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
     .action(async (opts: { email: string }, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       const { consultant, changed } = await setConsultantDisabled(db, opts.email, false);
       await closeStore(db);
       console.log(changed ? `Enabled ${consultant.email}.` : `${consultant.email} was not disabled.`);
@@ -119,7 +119,7 @@ export function userCommand() {
     .description('Delete an account that has no studies (one with studies is refused: disable it instead).')
     .requiredOption('--email <e>', 'the account\'s e-mail address')
     .action(async (opts: { email: string }, cmd: Command) => {
-      const db = openDb(cmd);
+      const db = await openDb(cmd);
       try {
         const consultant = await deleteConsultant(db, opts.email);
         console.log(`Deleted consultant ${consultant.email} (id ${consultant.id}).`);

@@ -7,6 +7,7 @@ import { HashGate } from './hash-gate.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { accountKey, addressKey, refusal, SIGN_IN_LIMITS } from './sign-in-limits.ts';
 import { hashToken, isTokenShaped, newToken } from './tokens.ts';
+import { signInLocks } from '../lock-keys.ts';
 
 export const SESSION_MS = 12 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'vi_session';
@@ -49,7 +50,11 @@ async function reserveAttempt(db: Store, account: string, address: string, now: 
       await insertAttempt(tx, account, address, now);
       return true;
     },
-    { behavior: 'immediate' },
+    // PostgreSQL: the limits count this account's attempts, this address's and the pair's, so the count and the insert
+    // are one step under the account's key and the address's; attempts on other accounts from other addresses run
+    // beside. The sweep, across accounts, deletes only attempts older than the window: a count beside it may see them
+    // or not, as one made just before or just after it would.
+    { behavior: 'immediate', locks: signInLocks(account, address) },
   );
 }
 
@@ -81,7 +86,9 @@ export async function signIn(db: Store, email: string, password: string, address
         await deleteExpiredSessions(tx, now);
         await insertSession(tx, hashToken(token), consultant.id, expiresAt);
       },
-      { behavior: 'immediate' },
+      // The pair's attempts are forgotten under the pair's keys, as they were reserved; the session is a new row
+      // (its token is unique), and expired sessions are gone for everyone alike, so sign-ins of others run beside.
+      { behavior: 'immediate', locks: signInLocks(account, from) },
     );
     return { ok: true, token, consultant, expiresAt };
   } finally {

@@ -224,6 +224,23 @@ export function pgStore(db: PgHandle, pool: pg.Pool): PgStore {
   return { backend: 'pg', db, pool, depth: 0, scope: null };
 }
 
+/** The pool of each open PostgreSQL transaction's scope (see `rootInsidePgTransaction`). */
+const pgScopes = new WeakMap<{ ended: boolean }, pg.Pool>();
+
+/**
+ * The root store of a pool used by code running inside a transaction on the
+ * same pool: a bug (the transaction's store must be passed down), as on
+ * SQLite. On PostgreSQL it would run on another connection, outside the
+ * transaction, and wait for the transaction's own locks until the statement
+ * timeout; this says so at once instead.
+ */
+function rootInsidePgTransaction(store: PgStore): Error | null {
+  if (store.scope !== null) return null;
+  const scope = inside.getStore();
+  if (!scope || scope.ended || pgScopes.get(scope) !== store.pool) return null;
+  return new Error('a root store was used inside a transaction on the same database: pass the transaction store down');
+}
+
 /** The whole database, as an advisory lock key: exclusive for a transaction that names no keys, shared beside named keys. */
 const WHOLE_DATABASE = 'velocity:whole-database';
 
@@ -258,6 +275,8 @@ async function pgTransaction<T>(store: PgStore, fn: (tx: PgStore) => Promise<T>,
       }
     });
   }
+  const misuse = rootInsidePgTransaction(store);
+  if (misuse) throw misuse;
   const reads = options.behavior === 'deferred';
   for (let attempt = 1; ; attempt++) {
     const scope = { ended: false };
@@ -265,7 +284,8 @@ async function pgTransaction<T>(store: PgStore, fn: (tx: PgStore) => Promise<T>,
       return await store.db.transaction(
         async (tx) => {
           if (!reads) await takeLocks(tx as PgHandle, options.locks);
-          return fn({ backend: 'pg', db: tx as PgHandle, pool: store.pool, depth: 1, scope });
+          pgScopes.set(scope, store.pool);
+          return inside.run(scope, () => fn({ backend: 'pg', db: tx as PgHandle, pool: store.pool, depth: 1, scope }));
         },
         { isolationLevel: reads ? 'repeatable read' : 'read committed', accessMode: reads ? 'read only' : 'read write' },
       );
@@ -303,6 +323,8 @@ export function sqlState(e: unknown): string {
  * what it read, as SQLite's one write lock guarantees.
  */
 export function pgWrite<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): Promise<T> {
+  const misuse = rootInsidePgTransaction(store);
+  if (misuse) return Promise.reject(misuse);
   if (store.scope !== null) {
     if (store.scope.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
     return work(store.db);
@@ -312,6 +334,8 @@ export function pgWrite<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): 
 
 /** Runs a PostgreSQL repository read on the store's handle (the pool's, or the transaction's). */
 export function pgRead<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): Promise<T> {
+  const misuse = rootInsidePgTransaction(store);
+  if (misuse) return Promise.reject(misuse);
   if (store.scope?.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
   return work(store.db);
 }

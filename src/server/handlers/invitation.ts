@@ -43,6 +43,9 @@ async function startInTransaction(instrument: Instrument, token: string, form: R
       if (!participant || !(await recordStarted(tx, link.invitation.id, participant.id))) throw new Error('the participant just started could not be linked to the invitation');
       return outcome;
     },
+    // No keys: the savepoints inside (the start, its rate window) take none, so this would have to name every
+    // key they need, and the invitation is known only once its token is read; one start per invitation, not the
+    // hot path (the study and company links start through startParticipation, which names its key).
     { behavior: 'immediate' },
   );
 }

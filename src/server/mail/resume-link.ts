@@ -92,6 +92,8 @@ export async function queueResumeLink(db: Store, participant: Participant, rawAd
         await enqueueMail(t, { kind: 'resume-link', dedupeKey: `resume:${participant.id}:${randomUUID()}`, to: address, subject: mail.subject, text: mail.text, html: mail.html }, now);
         return { ok: true as const, address };
       },
+      // No keys: three rate windows, one keyed by the address's hash, which is made inside (it may create the hash
+      // key); asked for rarely, so it has the whole database to itself.
       { behavior: 'immediate' },
     );
   } catch (e) {

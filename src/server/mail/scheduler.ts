@@ -29,6 +29,8 @@ export async function runScheduledJobs(db: Store, now: Date, jobs: ScheduledJob[
   const failed: string[] = [];
   for (const job of jobs) {
     try {
+      // No keys: each job reads and queues across every study, with the whole database to itself, as on SQLite; one tick
+      // per instance, so a second instance's tick finds the work done (its dedupe keys would also drop a repeat).
       await transaction(db, (tx) => job.run(tx, now), { behavior: 'immediate' });
     } catch (e) {
       failed.push(job.name);

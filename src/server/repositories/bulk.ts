@@ -3,6 +3,7 @@ import { NumberFieldIds } from '../../domain/instrument.ts';
 import type { StatsAccumulator } from '../../domain/peer-stats.ts';
 import { onSqlite, type Store } from '../data/store.ts';
 import { addPeerStatsOn } from './peer-stats.ts';
+import * as pgBulk from './pg/bulk.ts';
 import { PROFILE_COLUMNS, SCORE_FIELDS, type EncodedBatch } from '../services/seed-batch.ts';
 
 /**
@@ -71,6 +72,7 @@ export interface BulkWriter {
  * that transaction has ended).
  */
 export async function createBulkWriter(db: Store): Promise<BulkWriter> {
+  if (db.backend === 'pg') return pgBulk.createBulkWriter(db);
   return onSqlite(db, (h) => {
     const sync = createBulkWriterOn(h);
     return {

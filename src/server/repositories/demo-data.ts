@@ -1,4 +1,5 @@
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgDemoData from './pg/demo-data.ts';
 
 /**
  * Deletes every demo participant: those with a score of population `demo`, or
@@ -7,6 +8,7 @@ import { onSqlite, type Store } from '../data/store.ts';
  * how many participants were deleted.
  */
 export async function deleteDemoParticipants(db: Store, syntheticPrefix: string): Promise<number> {
+  if (db.backend === 'pg') return pgDemoData.deleteDemoParticipants(db, syntheticPrefix);
   return onSqlite(
     db,
     (h) =>

@@ -7,20 +7,24 @@ import { onSqlite, type Store } from '../data/store.ts';
 import { SYNTHETIC_PREFIX } from './bulk.ts';
 import { inTransaction, prepared, preparedQuery } from './prepared.ts';
 import type { YourNumbers } from '../../domain/profile.ts';
+import * as pgParticipants from './pg/participants.ts';
 
 export async function insertParticipant(db: Store, row: NewParticipant): Promise<Participant> {
+  if (db.backend === 'pg') return pgParticipants.insertParticipant(db, row);
   // .all(), not .get(): get() returns the row and ignores a commit that fails after it (a full disk), all() throws.
   return onSqlite(db, (h) => h.insert(participants).values(row).returning().all()[0]!);
 }
 
 // Read on every page and save of a participant: prepared once (src/server/repositories/prepared.ts).
 export async function findParticipant(db: Store, id: number): Promise<Participant | undefined> {
+  if (db.backend === 'pg') return pgParticipants.findParticipant(db, id);
   return onSqlite(db, (h) =>
     preparedQuery(h, 'participant-by-id', (d) => d.select().from(participants).where(eq(participants.id, sql.placeholder('id'))).prepare()).get({ id }),
   );
 }
 
 export async function findParticipantByResumeHash(db: Store, hash: string): Promise<Participant | undefined> {
+  if (db.backend === 'pg') return pgParticipants.findParticipantByResumeHash(db, hash);
   return onSqlite(db, (h) =>
     preparedQuery(h, 'participant-by-resume-hash', (d) =>
       d.select().from(participants).where(eq(participants.resumeTokenHash, sql.placeholder('hash'))).prepare(),
@@ -34,6 +38,7 @@ export async function findParticipantByResumeHash(db: Store, hash: string): Prom
  * transaction function sees the connection inside a transaction).
  */
 export async function saveAnswers(db: Store, participantId: number, values: Answers): Promise<void> {
+  if (db.backend === 'pg') return pgParticipants.saveAnswers(db, participantId, values);
   const rows = Object.entries(values);
   if (rows.length === 0) return;
   await onSqlite(db, (h) => inTransaction(h, 'save-answers', storeAnswers)(h, participantId, rows, Date.now()));
@@ -51,11 +56,13 @@ function loadAnswersOn(h: Db, participantId: number): Record<string, string> {
 }
 
 export async function loadAnswers(db: Store, participantId: number): Promise<Record<string, string>> {
+  if (db.backend === 'pg') return pgParticipants.loadAnswers(db, participantId);
   return onSqlite(db, (h) => loadAnswersOn(h, participantId));
 }
 
 /** Replaces the participant's numbers: a field left blank this time is cleared, not kept. */
 export async function saveNumbers(db: Store, participantId: number, numbers: YourNumbers): Promise<void> {
+  if (db.backend === 'pg') return pgParticipants.saveNumbers(db, participantId, numbers);
   const given = numbers as Record<string, number | string | undefined>;
   const row = Object.fromEntries(NumberFieldIds.map((id) => [id, given[id] ?? null]));
   await onSqlite(db, (h) =>
@@ -68,6 +75,7 @@ export async function saveNumbers(db: Store, participantId: number, numbers: You
 }
 
 export async function loadNumbers(db: Store, participantId: number): Promise<YourNumbers | null> {
+  if (db.backend === 'pg') return pgParticipants.loadNumbers(db, participantId);
   const row = await onSqlite(db, (h) => h.select().from(participantNumbers).where(eq(participantNumbers.participantId, participantId)).get());
   if (!row) return null;
   const { participantId: _id, ...fields } = row;
@@ -75,6 +83,7 @@ export async function loadNumbers(db: Store, participantId: number): Promise<You
 }
 
 export async function markCompleted(db: Store, participantId: number, at: Date): Promise<void> {
+  if (db.backend === 'pg') return pgParticipants.markCompleted(db, participantId, at);
   await onSqlite(db, (h) =>
     h
       .update(participants)
@@ -86,11 +95,13 @@ export async function markCompleted(db: Store, participantId: number, at: Date):
 
 /** Removes the participant and, by cascade, its answers, numbers and scores. */
 export async function deleteParticipant(db: Store, participantId: number): Promise<void> {
+  if (db.backend === 'pg') return pgParticipants.deleteParticipant(db, participantId);
   await onSqlite(db, (h) => h.delete(participants).where(eq(participants.id, participantId)).run());
 }
 
 /** Completed participants of one company (a company exists only through a study's company link). */
 export async function completedOfCompany(db: Store, companyId: number): Promise<Participant[]> {
+  if (db.backend === 'pg') return pgParticipants.completedOfCompany(db, companyId);
   return onSqlite(db, (h) =>
     h
       .select()
@@ -105,6 +116,7 @@ export async function completedOfCompany(db: Store, companyId: number): Promise<
  * report. Never a real participant, whose report is private to them.
  */
 export async function firstWithNumbers(db: Store): Promise<Participant | undefined> {
+  if (db.backend === 'pg') return pgParticipants.firstWithNumbers(db);
   return onSqlite(
     db,
     (h) =>

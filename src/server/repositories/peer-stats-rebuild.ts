@@ -6,6 +6,7 @@ import { MEASURES, POINT_BUCKETS, type StatsAccumulator } from '../../domain/pee
 import type { PeerPopulation, Population } from '../../domain/population.ts';
 import { companyItems, itemScore } from '../../domain/scoring.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgRebuild from './pg/peer-stats-rebuild.ts';
 
 /**
  * Recomputing the peer statistics from the stored scores (the statistics
@@ -96,6 +97,7 @@ export async function tallyStoredScores(
   population: PeerPopulation = 'benchmark',
   include: (participantId: number) => boolean = () => true,
 ): Promise<number> {
+  if (db.backend === 'pg') return pgRebuild.tallyStoredScores(db, instrument, acc, studyId, population, include);
   return onSqlite(db, (h) => tallyStoredScoresOn(h, instrument, acc, studyId, population, include));
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../../domain/peer-stats.ts';
 import type { FineCounts } from '../../domain/peer-counts.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgPeerStats from './pg/peer-stats.ts';
 import { prepared } from './prepared.ts';
 
 /**
@@ -55,6 +56,7 @@ type StatsRows = Pick<StatsAccumulator, 'forEachPoint' | 'forEachItem'>;
  * transaction that changes the scores. A row that comes to nothing is deleted.
  */
 export async function addPeerStats(db: Store, stats: StatsRows): Promise<void> {
+  if (db.backend === 'pg') return pgPeerStats.addPeerStats(db, stats);
   await onSqlite(db, (h) => addPeerStatsOn(h, stats));
 }
 
@@ -97,11 +99,13 @@ export function addPeerStatsOn(db: Db, stats: StatsRows): void {
 }
 
 export async function clearPeerStats(db: Store): Promise<void> {
+  if (db.backend === 'pg') return pgPeerStats.clearPeerStats(db);
   await onSqlite(db, (h) => h.$client.exec('DELETE FROM peer_score_counts; DELETE FROM peer_item_sums;'));
 }
 
 /** Participants the statistics count: equal to the number of score rows when they are in step. */
 export async function peerStatsTotal(db: Store): Promise<number> {
+  if (db.backend === 'pg') return pgPeerStats.peerStatsTotal(db);
   return onSqlite(db, (h) => {
     const row = h.$client
       .prepare("SELECT coalesce(sum(n), 0) AS n FROM peer_score_counts WHERE dimension = 'all' AND key = '' AND measure = 'velocity'")
@@ -161,6 +165,7 @@ function itemSumsOf(rows: ItemSumRow[]): ItemBucketSum[] {
  * pure (the comparison's domain code): it must not keep the source.
  */
 export async function withStoredStats<T>(db: Store, use: (source: StatsSource) => T): Promise<T> {
+  if (db.backend === 'pg') return pgPeerStats.withStoredStats(db, use);
   return onSqlite(db, (h) => use(lazySource(h)));
 }
 
@@ -172,6 +177,7 @@ export async function withStoredStats<T>(db: Store, use: (source: StatsSource) =
  * what the comparison asks for.
  */
 export async function storedStatsSource(db: Store, dimensions?: readonly StatDimension[]): Promise<StatsSource> {
+  if (db.backend === 'pg') return pgPeerStats.storedStatsSource(db, dimensions);
   return onSqlite(db, (h) => {
     const c = h.$client;
     const wanted = dimensions ?? (c.prepare('SELECT DISTINCT dimension FROM peer_score_counts UNION SELECT DISTINCT dimension FROM peer_item_sums').pluck().all() as StatDimension[]);
@@ -223,6 +229,7 @@ export async function storedStatsSource(db: Store, dimensions?: readonly StatDim
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export async function readFineCounts(db: Store, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
+  if (db.backend === 'pg') return pgPeerStats.readFineCounts(db, dimension, key, measure);
   const fine = new Int32Array(FINE_BUCKETS);
   const rows = await onSqlite(db, (h) =>
     prepared(h, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {

@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { companies, consultants, participants, scores, studies } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgReferenceStudy from './pg/reference-study.ts';
 
 /** The fixed study of the reports' reference pages (scripts/reference-pages.ts), written into its seeded database. */
 export interface ReferenceStudy {
@@ -23,6 +24,7 @@ export interface ReferenceStudy {
  * order) and the ids of every participant with numbers.
  */
 export async function insertReferenceStudy(db: Store, fixture: ReferenceStudy): Promise<{ ids: number[]; numbered: Set<number> }> {
+  if (db.backend === 'pg') return pgReferenceStudy.insertReferenceStudy(db, fixture);
   return onSqlite(db, (h) => {
     const consultant = h.insert(consultants).values({ email: fixture.consultantEmail, passwordHash: 'x' }).returning().all()[0]!;
     const study = h

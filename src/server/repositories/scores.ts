@@ -4,12 +4,15 @@ import type { PeerProfile } from '../../domain/peers.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
 import { onSqlite, type Store } from '../data/store.ts';
 import { prepared, preparedQuery } from './prepared.ts';
+import * as pgScores from './pg/scores.ts';
 
 export async function upsertScore(db: Store, row: NewScoreRow): Promise<void> {
+  if (db.backend === 'pg') return pgScores.upsertScore(db, row);
   await onSqlite(db, (h) => h.insert(scores).values(row).onConflictDoUpdate({ target: scores.participantId, set: row }).run());
 }
 
 export async function findScore(db: Store, participantId: number): Promise<ScoreRow | undefined> {
+  if (db.backend === 'pg') return pgScores.findScore(db, participantId);
   return onSqlite(db, (h) =>
     preparedQuery(h, 'score-by-participant', (d) => d.select().from(scores).where(eq(scores.participantId, sql.placeholder('id'))).prepare()).get({
       id: participantId,
@@ -48,6 +51,7 @@ export async function groupCounts(
   velocity: number,
   excludeParticipantId?: number,
 ): Promise<{ size: number; notBetter: number }> {
+  if (db.backend === 'pg') return pgScores.groupCounts(db, where, velocity, excludeParticipantId);
   const row = await onSqlite(db, (h) =>
     h
       .select({ size: count(), notBetter: sql<number | null>`sum(${scores.velocity} <= ${velocity})` })
@@ -62,6 +66,7 @@ export type ScoreColumn = 'velocity' | 'value' | 'number' | 'winRate' | 'cycle' 
 
 /** Members of a group with a value in `column` (sub-indices can be empty when every item was not applicable). */
 export async function countScored(db: Store, column: ScoreColumn, where: GroupWhere, excludeParticipantId?: number): Promise<number> {
+  if (db.backend === 'pg') return pgScores.countScored(db, column, where, excludeParticipantId);
   return onSqlite(db, (h) => h.select({ n: count() }).from(scores).where(and(groupWhere(where, excludeParticipantId), isNotNull(scores[column]))).get()!.n);
 }
 
@@ -77,6 +82,7 @@ export async function scoreAtRank(
   offset: number,
   excludeParticipantId?: number,
 ): Promise<number | undefined> {
+  if (db.backend === 'pg') return pgScores.scoreAtRank(db, column, where, offset, excludeParticipantId);
   const col = scores[column];
   return onSqlite(
     db,
@@ -94,6 +100,7 @@ export async function scoreAtRank(
 
 /** Completed participants: all of them, those of one instrument version, or of one version and population. */
 export async function participantTotal(db: Store, instrumentVersion?: number, population?: Population): Promise<number> {
+  if (db.backend === 'pg') return pgScores.participantTotal(db, instrumentVersion, population);
   return onSqlite(db, (h) => {
     const q = h.select({ n: count() }).from(scores);
     if (instrumentVersion === undefined) return q.get()!.n;
@@ -105,6 +112,7 @@ export async function participantTotal(db: Store, instrumentVersion?: number, po
 
 /** Whether a version's population has anyone, `exceptParticipantId` left out: one step down an index. */
 export async function hasPopulation(db: Store, instrumentVersion: number, population: Population, exceptParticipantId?: number): Promise<boolean> {
+  if (db.backend === 'pg') return pgScores.hasPopulation(db, instrumentVersion, population, exceptParticipantId);
   const conditions = [eq(scores.instrumentVersion, instrumentVersion), eq(scores.population, population)];
   if (exceptParticipantId !== undefined) conditions.push(ne(scores.participantId, exceptParticipantId));
   return onSqlite(db, (h) => h.select({ one: sql<number>`1` }).from(scores).where(and(...conditions)).limit(1).get() !== undefined);
@@ -120,6 +128,7 @@ export async function finishedBefore(
   population: PeerPopulation,
   before: Date,
 ): Promise<{ total: number; by: Record<'industry' | 'employees' | 'region', Map<string, number>> }> {
+  if (db.backend === 'pg') return pgScores.finishedBefore(db, instrumentVersion, population, before);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ industry: scores.industry, employees: scores.employees, region: scores.region, n: count() })
@@ -139,6 +148,7 @@ export async function finishedBefore(
 
 /** Every Velocity Index of a group, for the brute-force baseline in benchmarks and tests. */
 export async function velocitiesOf(db: Store, where: GroupWhere): Promise<number[]> {
+  if (db.backend === 'pg') return pgScores.velocitiesOf(db, where);
   const rows = await onSqlite(db, (h) => h.select({ v: scores.velocity }).from(scores).where(groupWhere(where)).all());
   return rows.map((r) => r.v);
 }
@@ -151,6 +161,7 @@ export async function countAtMost(
   value: number,
   excludeParticipantId?: number,
 ): Promise<{ size: number; notBetter: number }> {
+  if (db.backend === 'pg') return pgScores.countAtMost(db, column, where, value, excludeParticipantId);
   const col = scores[column];
   const row = await onSqlite(db, (h) =>
     h
@@ -164,6 +175,7 @@ export async function countAtMost(
 
 /** Velocity Index counts of a group in ten-point bands, 0-10 … 90-100 (100 falls in the top band). */
 export async function velocityHistogram(db: Store, where: GroupWhere, excludeParticipantId?: number): Promise<number[]> {
+  if (db.backend === 'pg') return pgScores.velocityHistogram(db, where, excludeParticipantId);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ bin: sql<number>`min(cast(${scores.velocity} / 10 as integer), 9)`, n: count() })
@@ -200,6 +212,7 @@ const PEER_SCORE_COLUMNS =
  * participant belongs to, and a participant never changes company).
  */
 export async function companyPeerScores(db: Store, companyId: number): Promise<PeerScoreRow[]> {
+  if (db.backend === 'pg') return pgScores.companyPeerScores(db, companyId);
   return onSqlite(
     db,
     (h) =>
@@ -211,5 +224,6 @@ export async function companyPeerScores(db: Store, companyId: number): Promise<P
 }
 
 export async function peerScoreOf(db: Store, participantId: number): Promise<PeerScoreRow | undefined> {
+  if (db.backend === 'pg') return pgScores.peerScoreOf(db, participantId);
   return onSqlite(db, (h) => prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined);
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { companies, participants, scores, studies, studyWaves, waveLinks, type Company, type Study, type StudyWave } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
 import { prepared } from './prepared.ts';
+import * as pgStudies from './pg/studies.ts';
 
 // Every study read leaves the logo's bytes out: they are read only where they are served or embedded (findLogo, brandOfStudy).
 const { brandLogo: _logo, ...studyColumns } = getTableColumns(studies);
@@ -17,6 +18,7 @@ export interface InviteTarget {
 }
 
 export async function findInvite(db: Store, token: string): Promise<InviteTarget | undefined> {
+  if (db.backend === 'pg') return pgStudies.findInvite(db, token);
   return onSqlite(db, (h) => {
     const link = h
       .select({ wave: studyWaves, study: studyColumns, companyId: waveLinks.companyId })
@@ -38,15 +40,18 @@ function latestWaveOn(h: Db, studyId: number): StudyWave | undefined {
 
 /** The study's newest wave (undefined only for a study row made outside insertStudy). */
 export async function latestWaveOf(db: Store, studyId: number): Promise<StudyWave | undefined> {
+  if (db.backend === 'pg') return pgStudies.latestWaveOf(db, studyId);
   return onSqlite(db, (h) => latestWaveOn(h, studyId));
 }
 
 export async function wavesOf(db: Store, studyId: number): Promise<StudyWave[]> {
+  if (db.backend === 'pg') return pgStudies.wavesOf(db, studyId);
   return onSqlite(db, (h) => h.select().from(studyWaves).where(eq(studyWaves.studyId, studyId)).orderBy(studyWaves.number).all());
 }
 
 /** The invite links of one wave: the study's own (companyId null) and the companies'. */
 export async function linksOfWave(db: Store, waveId: number): Promise<{ companyId: number | null; token: string }[]> {
+  if (db.backend === 'pg') return pgStudies.linksOfWave(db, waveId);
   return onSqlite(db, (h) => h.select({ companyId: waveLinks.companyId, token: waveLinks.token }).from(waveLinks).where(eq(waveLinks.waveId, waveId)).all());
 }
 
@@ -69,6 +74,7 @@ export async function linksOfWave(db: Store, waveId: number): Promise<{ companyI
  * waves' links stop taking new participants.
  */
 export async function insertWave(db: Store, studyId: number, newToken: () => string): Promise<StudyWave> {
+  if (db.backend === 'pg') return pgStudies.insertWave(db, studyId, newToken);
   return onSqlite(db, (h) =>
     h.transaction((tx) => {
       const t = tx as unknown as Db;
@@ -85,22 +91,26 @@ export async function insertWave(db: Store, studyId: number, newToken: () => str
 
 /** True when the study exists and is closed; a participant without a study is never in a closed one. */
 export async function studyIsClosed(db: Store, studyId: number | null): Promise<boolean> {
+  if (db.backend === 'pg') return pgStudies.studyIsClosed(db, studyId);
   if (studyId === null) return false;
   // Asked on every save of a participant's answers: prepared once.
   return onSqlite(db, (h) => (prepared(h, 'SELECT status FROM studies WHERE id = ?').get(studyId) as { status: string } | undefined)?.status === 'closed');
 }
 
 export async function studiesOf(db: Store, consultantId: number): Promise<Study[]> {
+  if (db.backend === 'pg') return pgStudies.studiesOf(db, consultantId);
   return onSqlite(db, (h) => h.select(studyColumns).from(studies).where(eq(studies.consultantId, consultantId)).orderBy(desc(studies.createdAt)).all());
 }
 
 /** A study only if it belongs to the consultant: anyone else's id reads as missing. */
 export async function studyOf(db: Store, consultantId: number, studyId: number): Promise<Study | undefined> {
+  if (db.backend === 'pg') return pgStudies.studyOf(db, consultantId, studyId);
   return onSqlite(db, (h) => h.select(studyColumns).from(studies).where(and(eq(studies.id, studyId), eq(studies.consultantId, consultantId))).get());
 }
 
 /** A new study with its first wave, whose study link is `inviteToken`. */
 export async function insertStudy(db: Store, consultantId: number, name: string, inviteToken: string, status: 'open' | 'closed' = 'open'): Promise<Study> {
+  if (db.backend === 'pg') return pgStudies.insertStudy(db, consultantId, name, inviteToken, status);
   return onSqlite(db, (h) =>
     h.transaction((tx) => {
       const t = tx as unknown as Db;
@@ -129,6 +139,7 @@ export function statedProfileOf(c: Company): StatedProfile {
 
 /** A company of the study with its link in the study's latest wave (`inviteToken`). */
 export async function insertCompany(db: Store, studyId: number, name: string, inviteToken: string, stated: StatedProfile = {}): Promise<Company> {
+  if (db.backend === 'pg') return pgStudies.insertCompany(db, studyId, name, inviteToken, stated);
   return onSqlite(db, (h) =>
     h.transaction((tx) => {
       const t = tx as unknown as Db;
@@ -141,11 +152,13 @@ export async function insertCompany(db: Store, studyId: number, name: string, in
 }
 
 export async function companiesOf(db: Store, studyId: number): Promise<Company[]> {
+  if (db.backend === 'pg') return pgStudies.companiesOf(db, studyId);
   return onSqlite(db, (h) => h.select().from(companies).where(eq(companies.studyId, studyId)).orderBy(companies.name).all());
 }
 
 /** Participants of a study with their scores, for the study page. */
 export async function participantsOfStudy(db: Store, studyId: number) {
+  if (db.backend === 'pg') return pgStudies.participantsOfStudy(db, studyId);
   return onSqlite(db, (h) =>
     h
       .select({
@@ -166,11 +179,13 @@ export async function participantsOfStudy(db: Store, studyId: number) {
 }
 
 export async function updateStudy(db: Store, studyId: number, changes: { name?: string; status?: 'open' | 'closed' }): Promise<void> {
+  if (db.backend === 'pg') return pgStudies.updateStudy(db, studyId, changes);
   await onSqlite(db, (h) => h.update(studies).set(changes).where(eq(studies.id, studyId)).run());
 }
 
 /** A company only if it belongs to the given study. */
 export async function companyInStudy(db: Store, studyId: number, companyId: number): Promise<Company | undefined> {
+  if (db.backend === 'pg') return pgStudies.companyInStudy(db, studyId, companyId);
   return onSqlite(db, (h) => h.select().from(companies).where(and(eq(companies.id, companyId), eq(companies.studyId, studyId))).get());
 }
 
@@ -184,6 +199,7 @@ export interface BrandChange {
 
 /** Writes a study's brand; true when the row changed (the caller has checked the study is the consultant's). */
 export async function updateStudyBrand(db: Store, studyId: number, change: BrandChange, at: Date): Promise<boolean> {
+  if (db.backend === 'pg') return pgStudies.updateStudyBrand(db, studyId, change, at);
   const logo =
     change.logo === undefined
       ? {}
@@ -202,12 +218,14 @@ export async function updateStudyBrand(db: Store, studyId: number, change: Brand
 
 /** A stored logo by its content key (/brand/<key>.png); any study's row with that key holds the same bytes. */
 export async function findLogo(db: Store, key: string): Promise<Uint8Array | undefined> {
+  if (db.backend === 'pg') return pgStudies.findLogo(db, key);
   const row = await onSqlite(db, (h) => h.select({ png: studies.brandLogo }).from(studies).where(eq(studies.brandLogoKey, key)).limit(1).get());
   return row?.png ?? undefined;
 }
 
 /** A study's brand without its logo's bytes (pages link the logo by its key; reports read it with findLogo). */
 export async function brandOfStudy(db: Store, studyId: number) {
+  if (db.backend === 'pg') return pgStudies.brandOfStudy(db, studyId);
   return onSqlite(db, (h) =>
     h
       .select({
@@ -225,12 +243,14 @@ export async function brandOfStudy(db: Store, studyId: number) {
 
 /** A study's name, for the covers of its reports; undefined for no study. */
 export async function studyName(db: Store, studyId: number | null): Promise<string | undefined> {
+  if (db.backend === 'pg') return pgStudies.studyName(db, studyId);
   if (studyId === null) return undefined;
   return onSqlite(db, (h) => h.select({ name: studies.name }).from(studies).where(eq(studies.id, studyId)).get()?.name);
 }
 
 /** A company's name and what its consultant states about it (null: each respondent answers); the caller has checked the study is the consultant's. */
 export async function updateCompany(db: Store, studyId: number, companyId: number, change: { name: string } & Required<StatedProfile>): Promise<boolean> {
+  if (db.backend === 'pg') return pgStudies.updateCompany(db, studyId, companyId, change);
   const result = await onSqlite(db, (h) => h.update(companies).set(change).where(and(eq(companies.id, companyId), eq(companies.studyId, studyId))).run());
   return result.changes === 1;
 }

@@ -1,4 +1,5 @@
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgStudyComparison from './pg/study-comparison.ts';
 
 /** Reads for a comparison within one study (src/server/services/comparison.ts). */
 
@@ -8,6 +9,7 @@ import { onSqlite, type Store } from '../data/store.ts';
  * the same, so it says whether a tally of the study is current.
  */
 export async function studyScoreSetOf(db: Store, studyId: number): Promise<{ n: number; ids: number }> {
+  if (db.backend === 'pg') return pgStudyComparison.studyScoreSetOf(db, studyId);
   return onSqlite(
     db,
     (h) => h.$client.prepare('SELECT count(*) AS n, coalesce(sum(participant_id), 0) AS ids FROM scores WHERE study_id = ?').get(studyId) as { n: number; ids: number },
@@ -19,6 +21,7 @@ export async function completedOfStudyByRound(
   db: Store,
   studyId: number,
 ): Promise<{ id: number; companyId: number | null; waveId: number | null; round: number | null }[]> {
+  if (db.backend === 'pg') return pgStudyComparison.completedOfStudyByRound(db, studyId);
   return onSqlite(
     db,
     (h) =>

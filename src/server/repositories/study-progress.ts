@@ -1,12 +1,14 @@
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { participants } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgStudyProgress from './pg/study-progress.ts';
 
 /** Counts keyed by company id; the study's own link (no company) under null. */
 export type CountsByCompany = Map<number | null, number>;
 
 /** Who started and who finished in one wave, per company: progress only, nobody's answers or scores. */
 export async function progressOfWave(db: Store, studyId: number, waveId: number): Promise<{ started: CountsByCompany; completed: CountsByCompany }> {
+  if (db.backend === 'pg') return pgStudyProgress.progressOfWave(db, studyId, waveId);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ companyId: participants.companyId, status: participants.status, n: count() })
@@ -26,6 +28,7 @@ export async function progressOfWave(db: Store, studyId: number, waveId: number)
 
 /** When each completion of the wave happened, for the completion-over-time chart. */
 export async function completionTimesOfWave(db: Store, studyId: number, waveId: number): Promise<Date[]> {
+  if (db.backend === 'pg') return pgStudyProgress.completionTimesOfWave(db, studyId, waveId);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ at: participants.completedAt })
@@ -51,6 +54,7 @@ export interface StudySummary {
 
 /** Every study of the consultant, newest first, with counts for its latest wave: a few grouped counts, not a query per study. */
 export async function studySummaries(db: Store, consultantId: number): Promise<StudySummary[]> {
+  if (db.backend === 'pg') return pgStudyProgress.studySummaries(db, consultantId);
   const rows = await onSqlite(db, (h) =>
     h.$client
       .prepare(

@@ -99,6 +99,7 @@ async function cachedStudySource(db: Store, instrument: Instrument, studyId: num
       }
       return source;
     },
+    // PostgreSQL: a REPEATABLE READ snapshot, no keys; the cache key holds for every instance, as scores never change.
     { behavior: 'deferred' },
   );
 }

@@ -65,6 +65,8 @@ export async function resetPassword(db: Store, input: z.input<typeof PasswordRes
       await deleteAttemptsOfAccount(tx, consultant.email);
       return await deleteSessionsOf(tx, consultant.id);
     },
+    // No keys: an account's password, sessions and failed sign-ins change together, with the whole database,
+    // so no sign-in reservation of the account counts its attempts halfway (rare: a CLI command).
     { behavior: 'immediate' },
   );
   return { consultant, endedSessions };
@@ -89,6 +91,7 @@ export async function setConsultantDisabled(
       if (changed) await updateConsultant(tx, consultant.id, { disabledAt: disabled ? now : null });
       return disabled ? await deleteSessionsOf(tx, consultant.id) : 0;
     },
+    // No keys: the account and its sessions change with the whole database (rare: a CLI command).
     { behavior: 'immediate' },
   );
   return { consultant, changed, endedSessions };
@@ -113,6 +116,8 @@ export async function deleteConsultant(db: Store, email: string): Promise<Consul
       }
       await deleteConsultantRow(tx, consultant.id);
     },
+    // No keys: the count of the account's studies and the deletion must see no study created in between; the
+    // whole database excludes it (rare: a CLI command).
     { behavior: 'immediate' },
   );
   return consultant;

@@ -36,6 +36,8 @@ export async function removeDemo(db: Store, instrument: Instrument): Promise<Dem
       await setSetting(tx, DEMO_SETTING, 'removed');
       return n;
     },
+    // No keys: deleting every demo participant and their scores (maintenance, run rarely) has the whole database to
+    // itself, as on SQLite.
     { behavior: 'immediate' },
   );
   const participants = await rebuildPeerStats(db, instrument);

@@ -80,6 +80,7 @@ function progressCells(p: Participant): (string | number | null)[] {
  */
 export async function scoresCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
   // One read transaction, so that the rows, scores and company figures are of one moment: no finish or deletion lands between the reads.
+  // PostgreSQL: a REPEATABLE READ snapshot, which takes no keys and waits for no writer.
   return transaction(db, (tx) => scoresCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
 }
 
@@ -125,6 +126,7 @@ async function scoresCsvIn(db: Store, instrument: Instrument, studyId: number, m
  */
 export async function answersCsv(db: Store, instrument: Instrument, studyId: number, minGroup: number): Promise<string> {
   // One read transaction, as in scoresCsv.
+  // PostgreSQL: a snapshot as well, no keys.
   return transaction(db, (tx) => answersCsvIn(tx, instrument, studyId, minGroup), { behavior: 'deferred' });
 }
 

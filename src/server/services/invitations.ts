@@ -186,6 +186,8 @@ export async function inviteAddresses(
       result.invited = fresh.length;
       return { ok: true, result };
     },
+    // No keys: a consultant's batch (rare, one click) reads the study's status, its invited and unsubscribed
+    // addresses, and may create the link keys; it has the whole database to itself.
     { behavior: 'immediate' },
   );
 }
@@ -261,6 +263,7 @@ export async function freshPrivateLink(db: Store, token: string, now = new Date(
       await replaceResumeTokenHash(t, participant.id, hashToken(fresh), now);
       return { token: fresh, completed: participant.status === 'completed' };
     },
+    // No keys: the participant is known only once the invitation is read (rare: a lost private link).
     { behavior: 'immediate' },
   );
 }
@@ -301,6 +304,7 @@ export async function unsubscribe(db: Store, code: string, now = new Date()): Pr
       await deletePendingMail(t, rows.map((r) => r.id));
       return { studyName: (await studyFacts(t, invitation.studyId)).studyName };
     },
+    // No keys: every invitation of the address in the study changes (rare).
     { behavior: 'immediate' },
   );
 }
@@ -349,6 +353,8 @@ export async function queueDueReminders(db: Store, now = new Date(), instrument?
       );
       return await queueAll(t, instrument ?? loadInstrument(), due, now);
     },
+    // No keys: the scheduler's reminders of every study, once a tick per instance; with the whole database to
+    // itself, a second instance's tick finds them queued (the dedupe keys would also drop a repeat).
     { behavior: 'immediate' },
   );
 }
@@ -367,6 +373,7 @@ export async function remindNow(db: Store, instrument: Instrument, consultant: C
       if (!study) return null;
       return await queueAll(t, instrument, await remindableNow(t, study.id, now), now);
     },
+    // No keys: the consultant's button, rare.
     { behavior: 'immediate' },
   );
 }

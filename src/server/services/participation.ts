@@ -22,6 +22,7 @@ import { holdCompanyFiguresBeforeDeletion } from './company-view.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { finishParticipant, type FinishSource } from './scoring.ts';
 import { forgetParticipantAddress } from './invitations.ts';
+import { companyLock, finishLocks, participantLock, rateLock } from '../lock-keys.ts';
 
 export interface Invitation {
   studyId: number | null;
@@ -121,7 +122,11 @@ export async function startParticipation(
       });
       return { ok: true as const, participant, token };
     },
-    { behavior: 'immediate' },
+    // The client's start window: its count and its hit are one step under its key. No study key: nothing that changes
+    // a study's status or waves takes one (closing is a write of its own, a new wave one of the repository's), and
+    // neither reads what a start writes, so a start that read the study open is simply one made before the close;
+    // a study key would only queue every start of a study behind one another.
+    { behavior: 'immediate', locks: limit ? [rateLock('participant-start', limit.key)] : [] },
   );
 }
 
@@ -166,7 +171,9 @@ export async function savePage(
   form: Record<string, string>,
   requireAll: boolean,
 ): Promise<SaveOutcome> {
-  return transaction(db, (tx) => savePageIn(tx, instrument, participant.id, page, form, requireAll), { behavior: 'immediate' });
+  // The page, the autosave and "save and finish later" alike: the participant's status, answers and numbers are theirs
+  // alone (their finish and deletion hold the same key; their study closing is read as above, in startParticipation).
+  return transaction(db, (tx) => savePageIn(tx, instrument, participant.id, page, form, requireAll), { behavior: 'immediate', locks: [participantLock(participant.id)] });
 }
 
 /** The body of savePage, inside its write transaction: `db` is the transaction's store. */
@@ -206,7 +213,9 @@ export async function finishParticipation(db: Store, instrument: Instrument, par
       await finishParticipant(tx, instrument, participantId, at, source);
       return { finished: true };
     },
-    { behavior: 'immediate' },
+    // A savepoint takes no keys: this holds every key finishParticipant's would (see there). The peer statistics
+    // guard themselves (row upserts, the held-population setting row locked), so no key of theirs here.
+    { behavior: 'immediate', locks: await finishLocks(db, participantId, source.clientAddress) },
   );
 }
 
@@ -221,6 +230,9 @@ export async function deleteParticipation(db: Store, participant: Participant, m
       await forgetParticipantAddress(tx, participant.id);
       await deleteParticipant(tx, participant.id);
     },
-    { behavior: 'immediate' },
+    // The participant's rows and invitations, and their company's release floor: it is read (who is published) and
+    // raised here only, so two deletions in one company take turns and the second sees the floor the first set. A
+    // finish in the company reads neither, so it needs no company key. The statistics guard themselves.
+    { behavior: 'immediate', locks: [participantLock(participant.id), ...(participant.companyId === null ? [] : [companyLock(participant.companyId)])] },
   );
 }

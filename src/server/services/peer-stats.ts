@@ -5,7 +5,7 @@ import { createStatsAccumulator, type StatsContribution } from '../../domain/pee
 import { companyItems, scoreItems } from '../../domain/scoring.ts';
 import type { Answers } from '../../domain/answers.ts';
 import { populationInForce, type PeerPopulation } from '../../domain/population.ts';
-import { onSqlite, type Store } from '../data/store.ts';
+import { onSqlite, transaction, type PgHandle, type PgStore, type Store } from '../data/store.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { loadAnswers } from '../repositories/participants.ts';
 import { addPeerStats, clearPeerStats } from '../repositories/peer-stats.ts';
@@ -17,6 +17,17 @@ import {
   settingOn,
   tallyStoredScoresOn,
 } from '../repositories/peer-stats-rebuild.ts';
+import {
+  hasPopulationOn as pgHasPopulationOn,
+  participantTotalOn as pgParticipantTotalOn,
+  peerStatsTotalOn as pgPeerStatsTotalOn,
+  putSettingOn as pgPutSettingOn,
+  readSetting as pgReadSetting,
+  replacePeerStatsOn as pgReplacePeerStatsOn,
+  settingOn as pgSettingOn,
+  settingRowOn as pgSettingRowOn,
+  tallyOn as pgTallyOn,
+} from '../repositories/pg/peer-stats-rebuild.ts';
 import { hasPopulation } from '../repositories/scores.ts';
 import { getSetting, setSetting } from '../repositories/settings.ts';
 
@@ -66,6 +77,7 @@ export async function statsPopulation(db: Store, instrumentVersion: number): Pro
 
 /** What the stored statistics hold, as recorded when they were last rebuilt or switched; null when unknown. */
 export async function heldPopulation(db: Store, instrumentVersion: number): Promise<PeerPopulation | null> {
+  if (db.backend === 'pg') return heldIn(await pgReadSetting(db, HELD_SETTING), instrumentVersion);
   return heldIn(await getSetting(db, HELD_SETTING), instrumentVersion);
 }
 
@@ -98,6 +110,11 @@ async function recordHeld(db: Store, instrumentVersion: number, population: Peer
 export async function recordPeerStats(db: Store, row: ScoreRow, sign: 1 | -1): Promise<void> {
   const instrument = loadInstrument();
   if (row.instrumentVersion !== instrument.version || row.population === 'unverified') return;
+  if (db.backend === 'pg') {
+    // Meant for the caller's transaction; alone, one of its own (beside other finishes: it takes no key).
+    if (db.scope === null) return transaction(db, (tx) => recordPeerStatsPg(tx, instrument, row, sign), { locks: [] });
+    return recordPeerStatsPg(db, instrument, row, sign);
+  }
   const add = async () => {
     const acc = createStatsAccumulator(statsItemIds(instrument));
     acc.add(contributionOf(instrument, row, await loadAnswers(db, row.participantId)), sign);
@@ -133,7 +150,7 @@ export async function recordPeerStats(db: Store, row: ScoreRow, sign: 1 | -1): P
  * database is opened (src/server/db.ts openMigrated, synchronous), and by
  * the async Store functions through onSqlite, so that the tally and the
  * write are one piece of work on the connection that no other request's
- * query slips into. A PostgreSQL Store will need its own.
+ * query slips into. PostgreSQL's is at the end of this file.
  */
 
 /** Recomputes the statistics of one population from its stored scores and records that they hold it (SQLite handle). */
@@ -156,6 +173,8 @@ function rebuildPeerStatsOn(db: Db, instrument: Instrument): number {
 
 /** Recomputes the statistics from every stored score of the population in force; returns how many they hold. */
 export async function rebuildPeerStats(db: Store, instrument: Instrument): Promise<number> {
+  // PostgreSQL: a transaction holding the whole database, so no finish adds to the statistics while they are rebuilt.
+  if (db.backend === 'pg') return transaction(db, (tx) => rebuildPeerStatsPg(tx.db, instrument));
   return onSqlite(db, (h) => rebuildPeerStatsOn(h, instrument));
 }
 
@@ -174,4 +193,106 @@ export function ensurePeerStats(db: Db, instrument: Instrument): boolean {
   }
   rebuildPeerStatsOn(db, instrument);
   return true;
+}
+
+/*
+ * PostgreSQL. Several app servers finish participants at once, each in a
+ * transaction of its own that names only its participant's key (so the
+ * statistics must look after themselves). An ordinary finish adds its
+ * counts with element-wise upserts (repositories/pg/peer-stats.ts), which
+ * lose nothing however many run at once. What upserts cannot make safe are
+ * the transitions of what the statistics hold (the first benchmark score
+ * replacing the demo data, the last one leaving bringing it back, a rebuild
+ * when nothing says what they hold): each reads the scores and rewrites every
+ * row, and a finish adding meanwhile would be lost or counted twice.
+ *
+ * So every change reads the held-population setting row with a row lock held
+ * to its commit: FOR SHARE for an ordinary addition (any number at once:
+ * share locks do not conflict, so finishes never queue on each other here),
+ * FOR UPDATE for a transition (it waits for the additions in progress to
+ * commit, and the additions that come after wait for it and then read what
+ * it left, READ COMMITTED re-reading the row once the lock is granted). A
+ * finish that saw no transition coming but finds one under its share lock
+ * (another transaction changed the row in between) asks for FOR UPDATE too;
+ * two doing that at once deadlock, and PostgreSQL's deadlock error makes the
+ * transaction run again (data/store.ts), which is rare and harmless. A
+ * deletion of a benchmark score always takes FOR UPDATE: it may be the last
+ * one, and two deletions of the last two under share locks would each still
+ * see the other's score and neither bring the demo data back.
+ */
+
+/** Whether this change may switch what the statistics hold, given what they hold now. */
+function mayTransition(held: PeerPopulation | null, row: ScoreRow, sign: 1 | -1): boolean {
+  if (held === null) return true;
+  if (row.population !== 'benchmark') return false;
+  return sign === 1 ? held !== 'benchmark' : held === 'benchmark';
+}
+
+async function recordPeerStatsPg(db: PgStore, instrument: Instrument, row: ScoreRow, sign: 1 | -1): Promise<void> {
+  const h = db.db;
+  const version = instrument.version;
+  const add = async () => {
+    const acc = createStatsAccumulator(statsItemIds(instrument));
+    acc.add(contributionOf(instrument, row, await loadAnswers(db, row.participantId)), sign);
+    await addPeerStats(db, acc);
+  };
+  const seen = await pgSettingOn(h, HELD_SETTING);
+  // A row to lock even before anything is recorded (the placeholder reads as "unknown").
+  if (seen === undefined) await pgSettingRowOn(h, HELD_SETTING, '');
+  let lock: 'share' | 'update' = mayTransition(heldIn(seen, version), row, sign) ? 'update' : 'share';
+  let held = heldIn(await pgSettingOn(h, HELD_SETTING, lock), version);
+  if (lock === 'share' && mayTransition(held, row, sign)) {
+    lock = 'update';
+    held = heldIn(await pgSettingOn(h, HELD_SETTING, lock), version);
+  }
+  if (held === null) {
+    const after = populationInForce(await pgHasPopulationOn(h, version, 'benchmark', sign === -1 ? row.participantId : undefined));
+    await rebuildForPg(h, instrument, after);
+    // A score being deleted is still stored, so the rebuild counted it.
+    if (sign === -1 && row.population === after) await add();
+    return;
+  }
+  if (row.population === held) {
+    await add();
+    if (sign === -1 && held === 'benchmark' && !(await pgHasPopulationOn(h, version, 'benchmark', row.participantId))) await rebuildForPg(h, instrument, 'demo');
+  } else if (row.population === 'benchmark' && sign === 1) {
+    await clearPeerStats(db);
+    await add();
+    const { key, value } = heldRow(version, 'benchmark');
+    await pgPutSettingOn(h, key, value);
+  }
+}
+
+/** Recomputes the statistics of one population from its stored scores and records that they hold it, in the caller's transaction. */
+async function rebuildForPg(h: PgHandle, instrument: Instrument, population: PeerPopulation): Promise<number> {
+  const acc = createStatsAccumulator(statsItemIds(instrument));
+  const total = await pgTallyOn(h, instrument, acc, undefined, population, () => true);
+  await pgReplacePeerStatsOn(h, acc, heldRow(instrument.version, population));
+  return total;
+}
+
+async function rebuildPeerStatsPg(h: PgHandle, instrument: Instrument): Promise<number> {
+  return rebuildForPg(h, instrument, populationInForce(await pgHasPopulationOn(h, instrument.version, 'benchmark')));
+}
+
+/**
+ * ensurePeerStats for a PostgreSQL store, run by every instance when it
+ * opens the database (src/server/data/open.ts): the same cheap check, in a
+ * transaction holding the whole database, so that two instances starting
+ * together rebuild once (the second then finds them in step) and no finish
+ * adds to them meanwhile.
+ */
+export async function ensurePgPeerStats(db: PgStore, instrument: Instrument): Promise<boolean> {
+  return transaction(db, async (tx) => {
+    const h = tx.db;
+    const population = populationInForce(await pgHasPopulationOn(h, instrument.version, 'benchmark'));
+    if (
+      heldIn(await pgSettingOn(h, HELD_SETTING), instrument.version) === population &&
+      (await pgPeerStatsTotalOn(h)) === (await pgParticipantTotalOn(h, instrument.version, population))
+    ) {
+      return false;
+    }
+    await rebuildForPg(h, instrument, population);
+    return true;
+  });
 }

@@ -5,6 +5,7 @@ import { transaction, type Store } from '../data/store.ts';
 import { findParticipant, insertParticipant } from '../repositories/participants.ts';
 import { findRetakeOf, studyNameAndStatus } from '../repositories/retakes.ts';
 import { latestWaveOf } from '../repositories/studies.ts';
+import { participantLock } from '../lock-keys.ts';
 
 /**
  * What a finished participant's results page offers about the study's newer
@@ -75,6 +76,9 @@ export async function startRetake(db: Store, instrument: Instrument, participant
       });
       return { ok: true, participant, token };
     },
-    { behavior: 'immediate' },
+    // The earlier response: its retake (the row whose previousId is it) is looked for and inserted only under its key,
+    // so two presses start one retake; its deletion holds the same key. The study's status and latest round are read
+    // as a start reads them (services/participation.ts startParticipation): no key guards them.
+    { behavior: 'immediate', locks: [participantLock(participantId)] },
   );
 }

@@ -8,6 +8,7 @@ import { findScore, upsertScore } from '../repositories/scores.ts';
 import { arrivalPopulation } from './genuine.ts';
 import { recordPeerStats } from './peer-stats.ts';
 import { recordCompleted } from './invitations.ts';
+import { finishLocks } from '../lock-keys.ts';
 
 export class NotScorableError extends Error {}
 
@@ -70,6 +71,10 @@ export async function finishParticipant(db: Store, instrument: Instrument, parti
       await recordPeerStats(tx, stored, 1);
       return stored;
     },
-    { behavior: 'immediate' },
+    // The participant's rows, score and invitations (their saves, finishes and deletion hold the same key), and the
+    // counted-network place arrivalPopulation may take: two finishes from one network must not both find it free.
+    // The study's status is not read here; the peer statistics guard themselves (row upserts, the held-population
+    // setting row locked). Inside finishParticipation this is a savepoint, which takes no keys: that one holds these.
+    { behavior: 'immediate', locks: await finishLocks(db, participantId, source.clientAddress) },
   );
 }

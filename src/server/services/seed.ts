@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Instrument } from '../../domain/instrument.ts';
-import type { Store } from '../data/store.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { createBulkWriter } from '../repositories/bulk.ts';
 import { enterBulkLoadMode, leaveBulkLoadMode } from '../repositories/bulk-load-mode.ts';
+import { addPeerStats } from '../repositories/peer-stats.ts';
 import type { TallySnapshot } from '../../domain/peer-stats.ts';
 import { createBatchTally, syntheticBatchEncoder, type EncodedBatch } from './seed-batch.ts';
 import { loadInstrument } from '../instrument-loader.ts';
@@ -27,7 +28,10 @@ export interface SeedOptions {
  * Durability is traded for speed (a crash mid-seed loses only demo data);
  * foreign keys hold by construction (each batch writes parents first); a
  * large page cache keeps the B-trees being appended to in memory; large loads
- * rebuild their secondary indexes once at the end.
+ * rebuild their secondary indexes once at the end. On PostgreSQL none of
+ * this applies (repositories/pg/bulk.ts): each batch is a few multi-row
+ * inserts in a transaction of its own, the indexes stay, and the
+ * statistics are written once at the end.
  */
 async function beginBulkLoad(db: Store, instrument: Instrument, dropIndexes: boolean) {
   const writer = await createBulkWriter(db);
@@ -40,6 +44,16 @@ async function beginBulkLoad(db: Store, instrument: Instrument, dropIndexes: boo
     /** Peer statistics of what is written: batches tallied here, or tallies merged from the workers that made them. */
     tally,
     async end() {
+      if (db.backend === 'pg') {
+        // One transaction holding the whole database: no finish on another instance can switch what the statistics
+        // hold between reading it and adding the seed's counts.
+        await transaction(db, async (tx) => {
+          const held = await heldPopulation(tx, instrument.version);
+          if (held === 'demo') await addPeerStats(tx, tally.stats);
+          if (held === null && instrument.version === loadInstrument().version) await rebuildPeerStats(tx, instrument);
+        });
+        return;
+      }
       // Seeded participants are demo data: they enter the stored statistics only while those hold demo data.
       const held = await heldPopulation(db, instrument.version);
       if (held === 'demo') await writer.writeStats(tally.stats);

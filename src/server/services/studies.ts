@@ -1,5 +1,5 @@
 import type { Consultant } from '../../../db/schema.ts';
-import type { Store } from '../data/store.ts';
+import { transaction, type Store } from '../data/store.ts';
 import { safeText } from '../../domain/safe-text.ts';
 import { newToken } from '../auth/tokens.ts';
 import { insertCompany, insertStudy, latestWaveOf, studyOf, updateStudy } from '../repositories/studies.ts';
@@ -24,7 +24,13 @@ export async function createStudy(db: Store, consultant: Consultant, rawName: un
  * forms: rename, close, reopen, add a company-specific invite link, or start a new round. Null
  * when the study is not theirs (the page answers 404).
  */
-export async function changeStudy(db: Store, consultant: Consultant, studyId: number, form: Record<string, string>): Promise<Created<null> | null> {
+export async function changeStudy(store: Store, consultant: Consultant, studyId: number, form: Record<string, string>): Promise<Created<null> | null> {
+  // One transaction holding the whole database (no lock keys): a close is then never half-way through a start or
+  // finish of another instance, and two presses of "new round" read the round one after the other, so only one starts it.
+  return transaction(store, (db) => changeStudyIn(db, consultant, studyId, form));
+}
+
+async function changeStudyIn(db: Store, consultant: Consultant, studyId: number, form: Record<string, string>): Promise<Created<null> | null> {
   if (!(await studyOf(db, consultant.id, studyId))) return null;
   switch (form.action) {
     case 'rename':

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { createServer, type Socket } from 'node:net';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPg } from '../../db/pg/client.ts';
+import { freePort } from '../../scripts/site-process.ts';
+import { openPgStore } from '../../src/server/data/open.ts';
+import { storageFaultOf } from '../../src/server/storage-fault.ts';
+import { checkPgReadiness } from '../../src/server/storage-health.ts';
+import { freshDatabase } from '../helpers/pg.ts';
+
+const pools: pg.Pool[] = [];
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.end().catch(() => undefined)));
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+function pool(url: string, max = 2): ReturnType<typeof openPg> {
+  const opened = openPg(url, { max });
+  pools.push(opened.pool);
+  return opened;
+}
+
+/** The fault storageFaultOf sees in what `work` throws (it must throw). */
+async function faultOf(work: () => Promise<unknown>) {
+  const error = await work().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, 'the statement should have failed').not.toBeNull();
+  return storageFaultOf(error);
+}
+
+describe('checkPgReadiness', () => {
+  it('finds nothing wrong while the database answers', async () => {
+    expect(await checkPgReadiness(pool(await freshDatabase('ready')).pool)).toEqual([]);
+  });
+
+  it('reports a database that refuses connections, without its address', async () => {
+    const port = await freePort();
+    const problems = await checkPgReadiness(pool(`postgres://velocity:pw@127.0.0.1:${port}/velocity`).pool);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer SELECT 1 (unreachable)' }]);
+  });
+
+  it('reports a database that does not answer within the time allowed', async () => {
+    // A server that accepts connections and never says a word, as a hung host behind a live port.
+    const held = new Set<Socket>();
+    const silent = createServer((s) => held.add(s));
+    const port = await freePort();
+    await new Promise<void>((r) => silent.listen(port, '127.0.0.1', () => r()));
+    closers.push(() => new Promise((r) => { for (const s of held) s.destroy(); silent.close(() => r()); }));
+    const problems = await checkPgReadiness(pool(`postgres://velocity@127.0.0.1:${port}/velocity`).pool, 300);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer SELECT 1 (no answer within 0.3 s)' }]);
+  });
+
+  it('reports a pool whose every connection is taken while queries wait for one', async () => {
+    const { pool: busy } = pool(await freshDatabase('busy'), 1);
+    const client = await busy.connect();
+    const waiting = busy.query('SELECT 1');
+    try {
+      const problems = await checkPgReadiness(busy);
+      expect(problems.map((p) => p.name)).toEqual(['pool-exhausted']);
+      expect(problems[0]!.detail).toContain('all 1 connections');
+    } finally {
+      client.release();
+      await waiting;
+    }
+    expect(await checkPgReadiness(busy)).toEqual([]);
+  });
+});
+
+describe("PostgreSQL's own errors, as storageFaultOf sees them through drizzle", () => {
+  it('a statement past its timeout is "busy"; a read-only server is "read-only"', async () => {
+    const url = await freshDatabase('faults');
+    const store = await openPgStore(url, { max: 1, statementTimeoutMs: 100 });
+    pools.push(store.pool);
+    expect(await faultOf(() => store.db.execute(sql`SELECT pg_sleep(2)`))).toEqual({ problem: 'busy', cause: '57014' });
+    await store.pool.query('ALTER DATABASE ' + new URL(url).pathname.slice(1) + ' SET default_transaction_read_only = on');
+    const readOnly = openPg(url, { max: 1 });
+    pools.push(readOnly.pool);
+    expect(await faultOf(() => readOnly.db.execute(sql`INSERT INTO settings (key, value) VALUES ('k', 'v')`))).toEqual({ problem: 'read-only', cause: '25006' });
+  });
+
+  it('a connection the server ends (an administrator, a restart) is "unreachable"', async () => {
+    const url = await freshDatabase('ended');
+    const { pool: victims } = pool(url, 1);
+    // Held by the test, as by a request in the middle of its work: the pool cannot swap it for a fresh one.
+    const client = await victims.connect();
+    client.on('error', () => undefined);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const admin = pool(url, 1).pool;
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await expect.poll(async () => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [rows[0]!.pid])).rows[0].n).toBe(0);
+    try {
+      const fault = await faultOf(() => drizzle(client).execute(sql`SELECT 1`));
+      expect(fault?.problem).toBe('unreachable');
+    } finally {
+      client.release(true);
+    }
+  });
+});
