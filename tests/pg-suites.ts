@@ -24,4 +24,14 @@ export const PG_SUITES: string[] = [
   'tests/server/seed.test.ts',
   // Lock keys of the hot transactions.
   'tests/server/lock-keys.test.ts',
+  // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
+  'tests/server/consultants.test.ts',
+  'tests/server/invitations.test.ts',
+  'tests/mail/outbox-worker.test.ts',
+  'tests/mail/exactly-once.test.ts',
+  'tests/mail/loop.test.ts',
+  'tests/mail/summary.test.ts',
+  'tests/mail/resume-link.test.ts',
+  'tests/security/lockout.test.ts',
+  'tests/security/sign-in-race.test.ts',
 ];
