@@ -148,8 +148,7 @@ async function prepareTemplate(): Promise<Template> {
       // The bench's own SQL, as on SQLite: the seeded peers count as benchmark.
       await db.pool.query("UPDATE scores SET population = 'benchmark'");
       await rebuildPeerStats(db, instrument);
-      // TEMPORARY until h/p2 is merged
-      const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' }).catch(async () => (await db.pool.query("INSERT INTO consultants (email, password_hash) VALUES ('bench-load@example.com', 'x') RETURNING id")).rows[0] as { id: number });
+      const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' });
       await insertStudy(db, consultant.id, 'Load campaign', INVITE);
     } finally {
       await closeAny(db);
