@@ -137,7 +137,7 @@ console.log(
     `then each dimension ${ms(median(inStudy))} (median of ${runs}, tallies kept while the study's participants are unchanged)`,
 );
 await raw.close();
-await (db.backend === 'pg' ? db.pool.end() : closeStore(db));
+await closeStore(db);
 
 console.log('\nGET /consultant/compare on the built site (server time from Server-Timing, then the whole round trip):');
 const site = await startSite(path);

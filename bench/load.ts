@@ -50,7 +50,6 @@ import { insertStudy } from '../src/server/repositories/studies.ts';
 import { rebuildPeerStats } from '../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../src/server/services/seed.ts';
 import { openPgStore, openStore } from '../src/server/data/open.ts';
-import type { Store } from '../src/server/data/store.ts';
 import { createDatabase, startCluster, type Cluster } from '../scripts/pg-cluster.ts';
 import { buildIsStale, buildSite } from '../scripts/build-state.ts';
 import { freePort, startSite, type RunningSite } from '../scripts/site-process.ts';
@@ -151,7 +150,7 @@ async function prepareTemplate(): Promise<Template> {
       const consultant = await insertConsultant(db, { email: 'bench-load@example.com', passwordHash: 'x' });
       await insertStudy(db, consultant.id, 'Load campaign', INVITE);
     } finally {
-      await closeAny(db);
+      await closeStore(db);
     }
     const admin = new pg.Client({ connectionString: cluster.adminUrl });
     await admin.connect();
@@ -202,9 +201,6 @@ interface Acknowledged {
   /** The kind of failure that ended the journey early. */
   failed?: string;
 }
-
-/** closeStore is SQLite's (it folds the WAL in); a PostgreSQL store is its pool. */
-const closeAny = (store: Store) => (store.backend === 'pg' ? store.pool.end() : closeStore(store));
 
 const tokenOf = (location: string | undefined) => location?.match(/^\/r\/([A-Za-z0-9_-]{22})\//)?.[1];
 
@@ -333,7 +329,7 @@ async function statsEqualRebuild(database: string): Promise<{ equal: boolean; ro
   try {
     await rebuildPeerStats(store, instrument);
   } finally {
-    await closeAny(store);
+    await closeStore(store);
   }
   const rebuilt = await statsSnapshot(database);
   const differences: string[] = [];

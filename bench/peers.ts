@@ -126,5 +126,5 @@ console.log(`  by rank on the index   median ${median(byRank).toFixed(1)} ms   (
 console.log(`  full scan and sort     median ${median(byScan).toFixed(1)} ms   (${(median(byScan) / median(byRank)).toFixed(1)}× slower)`);
 
 await raw.close();
-await (db.backend === 'pg' ? db.pool.end() : closeStore(db));
+await closeStore(db);
 if (dir) rmSync(dir, { recursive: true, force: true });
