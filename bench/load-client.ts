@@ -88,7 +88,7 @@ export function once(base: string, agent: Agent, send: Send, timeoutMs: number):
 }
 
 /**
- * Several app servers as a proxy in front of them spreads participants over
+ * With several app servers, a proxy in front of them spreads participants over
  * them: each participant has a home instance, and a request that meets a
  * connection error there is sent again to the next instance (as a proxy's
  * next-upstream would), which becomes the participant's home from then on.
