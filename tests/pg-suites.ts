@@ -24,4 +24,7 @@ export const PG_SUITES: string[] = [
   'tests/server/seed.test.ts',
   // Lock keys of the hot transactions.
   'tests/server/lock-keys.test.ts',
+  // The site's suites: the built server on the test's database.
+  'tests/site/print.test.ts',
+  'tests/site/warm-up.test.ts',
 ];
