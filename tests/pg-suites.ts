@@ -24,7 +24,28 @@ export const PG_SUITES: string[] = [
   'tests/server/seed.test.ts',
   // Lock keys of the hot transactions.
   'tests/server/lock-keys.test.ts',
+  // Consultants, sessions, sign-in limits, rate limits, settings, invitations, the outbox and the weekly summary.
+  'tests/server/consultants.test.ts',
+  'tests/server/invitations.test.ts',
+  'tests/mail/outbox-worker.test.ts',
+  'tests/mail/exactly-once.test.ts',
+  'tests/mail/loop.test.ts',
+  'tests/mail/summary.test.ts',
+  'tests/mail/resume-link.test.ts',
+  'tests/security/lockout.test.ts',
+  'tests/security/sign-in-race.test.ts',
   // The site's suites: the built server on the test's database.
   'tests/site/print.test.ts',
   'tests/site/warm-up.test.ts',
+  'tests/site/errors.test.ts',
+  'tests/site/forms.test.ts',
+  'tests/site/landing.test.ts',
+  'tests/site/compare.test.ts',
+  'tests/site/consultant.test.ts',
+  'tests/site/study-brand.test.ts',
+  'tests/site/study-dashboard.test.ts',
+  'tests/site/waves.test.ts',
+  'tests/site/quest.test.ts',
+  'tests/site/mail.test.ts',
+  'tests/site/invitations.test.ts',
 ];

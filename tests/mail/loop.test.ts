@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailOutbox } from '../../db/schema.ts';
+import * as pgSchema from '../../db/pg/schema.ts';
 import { startMailLoop } from '../../src/server/mail/loop.ts';
 import { enqueueMail } from '../../src/server/mail/outbox.ts';
 import type { WireMessage } from '../../src/server/mail/transport.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { EVENTUALLY_MS } from '../helpers/limits.ts';
 
-let t: TempDb;
-beforeEach(() => (t = openTempDb()));
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
+});
 afterEach(() => t.cleanup());
 
 const until = async (ok: () => boolean) => {
@@ -51,7 +54,8 @@ describe('mail loop', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(jobRuns).toBe(runsAtStop);
     expect(sent.map((m) => m.to)).toEqual(['a@example.com', 'b@example.com']);
-    expect(t.db.db.select().from(mailOutbox).all().filter((r) => r.state === 'pending')).toHaveLength(1);
+    const rows = t.db.backend === 'pg' ? await t.db.db.select().from(pgSchema.mailOutbox) : t.db.db.select().from(mailOutbox).all();
+    expect(rows.filter((r) => r.state === 'pending')).toHaveLength(1);
   });
 
   it('keeps running after a failing tick', async () => {

@@ -1,14 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailOutbox } from '../../db/schema.ts';
+import * as pgSchema from '../../db/pg/schema.ts';
 import { enqueueMail } from '../../src/server/mail/outbox.ts';
 import { drainOnce, retryDelayMs } from '../../src/server/mail/outbox-worker.ts';
 import type { WireMessage } from '../../src/server/mail/transport.ts';
 import { claimDue, markSent, outboxStatus } from '../../src/server/repositories/outbox.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeEach(() => (t = openTempDb()));
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
+});
 afterEach(() => t.cleanup());
 
 const T0 = new Date('2031-03-03T09:00:00Z');
@@ -17,7 +20,11 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 async function queue(n: number, now = T0): Promise<void> {
   for (let i = 0; i < n; i++) await enqueueMail(t.db, { kind: 'resume-link', dedupeKey: `k:${i}`, to: `p${i}@example.com`, subject: `S${i}`, text: `Body ${i}` }, now);
 }
-const row = (key: string) => t.db.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, key)).get()!;
+/** The outbox row, typed and mapped (Dates) by drizzle on either backend. */
+async function row(key: string) {
+  if (t.db.backend === 'pg') return (await t.db.db.select().from(pgSchema.mailOutbox).where(eq(pgSchema.mailOutbox.dedupeKey, key)))[0]!;
+  return t.db.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, key)).get()!;
+}
 const smtpError = (responseCode: number, message = 'refused') => Object.assign(new Error(message), { code: 'EENVELOPE', responseCode, response: `${responseCode} ${message}` });
 
 describe('claimDue', () => {
@@ -25,7 +32,7 @@ describe('claimDue', () => {
     await queue(3);
     const a = await claimDue(t.db, T0, { limit: 10, leaseMs: 60_000, maxAttempts: 5 });
     expect(a.map((m) => m.to)).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
-    expect(row('k:0')).toMatchObject({ state: 'sending', attempts: 1, leaseUntil: at(60_000) });
+    expect(await row('k:0')).toMatchObject({ state: 'sending', attempts: 1, leaseUntil: at(60_000) });
     expect(await claimDue(t.db, at(59_999), { limit: 10, leaseMs: 60_000, maxAttempts: 5 })).toEqual([]);
   });
 
@@ -49,21 +56,21 @@ describe('claimDue', () => {
     await queue(1);
     for (let i = 0; i < 3; i++) await claimDue(t.db, at(i * 2_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 });
     expect(await claimDue(t.db, at(10_000), { limit: 1, leaseMs: 1_000, maxAttempts: 3 })).toEqual([]);
-    expect(row('k:0')).toMatchObject({ state: 'failed', toAddress: null, textBody: null });
-    expect(row('k:0').lastError).toMatch(/gave up after 3 attempts/);
+    expect(await row('k:0')).toMatchObject({ state: 'failed', toAddress: null, textBody: null });
+    expect((await row('k:0')).lastError).toMatch(/gave up after 3 attempts/);
   });
 });
 
 describe('drainOnce', () => {
   it('sends each message with its stored Message-ID, then erases address, subject and bodies', async () => {
     await queue(2);
-    const ids = [row('k:0').messageId, row('k:1').messageId];
+    const ids = [(await row('k:0')).messageId, (await row('k:1')).messageId];
     const got: WireMessage[] = [];
     const r = await drainOnce(t.db, { send: async (m) => void got.push(m), now: () => T0 });
     expect(r).toEqual({ sent: 2, retrying: 0, failed: 0, released: 0 });
     expect(got.map((m) => m.messageId)).toEqual(ids);
     expect(got[0]).toMatchObject({ to: 'p0@example.com', subject: 'S0', text: 'Body 0' });
-    expect(row('k:0')).toMatchObject({ state: 'sent', toAddress: null, subject: null, textBody: null, htmlBody: null, kind: 'resume-link', sentAt: T0, messageId: ids[0] });
+    expect(await row('k:0')).toMatchObject({ state: 'sent', toAddress: null, subject: null, textBody: null, htmlBody: null, kind: 'resume-link', sentAt: T0, messageId: ids[0] });
   });
 
   it('retries a transient failure with doubling waits and gives up after the last attempt', async () => {
@@ -75,7 +82,7 @@ describe('drainOnce', () => {
     const waits: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt++) {
       const r = await drainOnce(t.db, { send: down, now: () => clock, maxAttempts: 4, backoffBaseMs: 1_000 });
-      const after = row('k:0');
+      const after = await row('k:0');
       expect(after.attempts).toBe(attempt);
       if (attempt < 4) {
         expect(r.retrying).toBe(1);
@@ -100,8 +107,8 @@ describe('drainOnce', () => {
     };
     const r = await drainOnce(t.db, { send, now: () => T0 });
     expect(r).toMatchObject({ failed: 1, retrying: 1 });
-    expect(row('k:0')).toMatchObject({ state: 'failed', toAddress: null, lastError: '550 No such user' });
-    expect(row('k:1')).toMatchObject({ state: 'pending', toAddress: 'p1@example.com', lastError: '451 Try again later' });
+    expect(await row('k:0')).toMatchObject({ state: 'failed', toAddress: null, lastError: '550 No such user' });
+    expect(await row('k:1')).toMatchObject({ state: 'pending', toAddress: 'p1@example.com', lastError: '451 Try again later' });
   });
 
   it('gives back rows it has no lease time left to send, without counting an attempt', async () => {
@@ -113,7 +120,7 @@ describe('drainOnce', () => {
     const r = await drainOnce(t.db, { send, now: () => clock, leaseMs: 100_000, sendBudgetMs: 30_000, batchSize: 3 });
     // 0 s: send (lease to 100 s); 40 s: send; 80 s: 80 + 30 > 100, so the third goes back.
     expect(r).toMatchObject({ sent: 2, released: 1 });
-    expect(row('k:2')).toMatchObject({ state: 'pending', attempts: 0, leaseUntil: null });
+    expect(await row('k:2')).toMatchObject({ state: 'pending', attempts: 0, leaseUntil: null });
   });
 
   it('counts states and the oldest waiting message', async () => {

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RESUME_MAILS_PER_ADDRESS_PER_DAY, RESUME_MAILS_PER_NETWORK_PER_HOUR, queueResumeLink } from '../../src/server/mail/resume-link.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
 });
 afterEach(() => t.cleanup());
 
-const queued = () => (t.db.db.$client.prepare('SELECT count(*) AS n FROM mail_outbox').get() as { n: number }).n;
+const queued = async () => (await t.raw.get<{ n: number }>('SELECT count(*) AS n FROM mail_outbox'))!.n;
 const LINK = 'http://127.0.0.1:4321/r/AAAAAAAAAAAAAAAAAAAAAA/1';
 const NOW = new Date('2026-12-01T10:00:00Z');
 
@@ -21,7 +21,7 @@ describe('e-mail me my link: limits that hold against throwaway participants', (
     const refused = await queueResumeLink(t.db, await addParticipant(t.db), 'Victim@Example.net', LINK, NOW);
     expect(refused).toMatchObject({ ok: false, field: 'limit' });
     expect(!refused.ok && refused.error).toContain('in the last day');
-    expect(queued()).toBe(RESUME_MAILS_PER_ADDRESS_PER_DAY);
+    expect(await queued()).toBe(RESUME_MAILS_PER_ADDRESS_PER_DAY);
     // Another address is not held up, and a day later the first may have one again.
     expect((await queueResumeLink(t.db, await addParticipant(t.db), 'someone@example.net', LINK, NOW)).ok).toBe(true);
     expect((await queueResumeLink(t.db, await addParticipant(t.db), 'victim@example.net', LINK, new Date(NOW.getTime() + 86_400_001))).ok).toBe(true);
@@ -37,6 +37,6 @@ describe('e-mail me my link: limits that hold against throwaway participants', (
     expect(!refused.ok && refused.error).toContain('your network');
     // The refused request took no slot of the address or the participant: from elsewhere it goes three times.
     for (let i = 0; i < 3; i++) expect((await queueResumeLink(t.db, p, 'fresh@example.net', LINK, NOW, 'network-b')).ok).toBe(true);
-    expect(queued()).toBe(RESUME_MAILS_PER_NETWORK_PER_HOUR + 3);
+    expect(await queued()).toBe(RESUME_MAILS_PER_NETWORK_PER_HOUR + 3);
   });
 });

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consultants, mailOutbox } from '../../db/schema.ts';
+import * as pgSchema from '../../db/pg/schema.ts';
 import { isoWeek } from '../../src/domain/weekly-summary.ts';
 import { config } from '../../src/server/config.ts';
 import { onSqlite, transaction, type Store } from '../../src/server/data/store.ts';
@@ -11,11 +11,30 @@ import { createMailTransport } from '../../src/server/mail/transport.ts';
 import { insertConsultant, setWeeklySummary } from '../../src/server/repositories/consultants.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 
-let t: TempDb;
-beforeEach(() => (t = openTempDb()));
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
+});
+
+/** The outbox rows by id, typed and mapped by drizzle on either backend. */
+async function outbox() {
+  if (t.db.backend === 'pg') return t.db.db.select().from(pgSchema.mailOutbox).orderBy(pgSchema.mailOutbox.id);
+  return t.db.db.select().from(mailOutbox).orderBy(mailOutbox.id).all();
+}
+
+async function consultantRows() {
+  if (t.db.backend === 'pg') return t.db.db.select().from(pgSchema.consultants).orderBy(pgSchema.consultants.id);
+  return t.db.db.select().from(consultants).orderBy(consultants.id).all();
+}
+
+/** Renames every consultant through `db`: inside a job, in the job's transaction. */
+async function renameAll(db: Store, name: string): Promise<void> {
+  if (db.backend === 'pg') await db.db.update(pgSchema.consultants).set({ name });
+  else await onSqlite(db, (h) => h.update(consultants).set({ name }).run());
+}
 afterEach(() => t.cleanup());
 
 const NOW = new Date('2031-03-06T08:00:00Z');
@@ -47,7 +66,7 @@ describe('weekly summary job', () => {
     await addParticipant(t.db, { studyId: study.id, companyId: slow.id });
 
     expect(await runScheduledJobs(t.db, NOW)).toEqual([]);
-    const rows = t.db.db.select().from(mailOutbox).all();
+    const rows = await outbox();
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({ kind: 'weekly-summary', dedupeKey: `summary:${on.id}:${isoWeek(NOW)}`, toAddress: 'on@example.com', consultantId: on.id });
@@ -62,10 +81,10 @@ describe('weekly summary job', () => {
     // Again the same day, and again six days later: nothing more.
     await runScheduledJobs(t.db, NOW);
     await runScheduledJobs(t.db, new Date(NOW.getTime() + 6 * 86_400_000));
-    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(1);
+    expect(await outbox()).toHaveLength(1);
     // A week later: the next one, quiet this time.
     await runScheduledJobs(t.db, new Date(NOW.getTime() + 7 * 86_400_000));
-    const next = t.db.db.select().from(mailOutbox).where(eq(mailOutbox.dedupeKey, `summary:${on.id}:${isoWeek(new Date(NOW.getTime() + 7 * 86_400_000))}`)).get();
+    const next = (await outbox()).find((r) => r.dedupeKey === `summary:${on.id}:${isoWeek(new Date(NOW.getTime() + 7 * 86_400_000))}`);
     expect(next?.subject).toBe('Your studies this week: no new responses');
 
     // And it goes out through SMTP like every other message.
@@ -86,8 +105,8 @@ describe('weekly summary job', () => {
     const c = await consultant('idle@example.com', true);
     await insertStudy(t.db, c.id, 'Closed one', 'tok-closed', 'closed');
     await runScheduledJobs(t.db, NOW);
-    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(0);
-    expect(t.db.db.select().from(consultants).where(eq(consultants.id, c.id)).get()!.summaryQueuedAt).toEqual(NOW);
+    expect(await outbox()).toHaveLength(0);
+    expect((await consultantRows()).find((r) => r.id === c.id)!.summaryQueuedAt).toEqual(NOW);
   });
 
   it('runs each job in its own transaction: a failing job rolls back alone', async () => {
@@ -100,7 +119,7 @@ describe('weekly summary job', () => {
         {
           name: 'broken',
           run: async (db) => {
-            await onSqlite(db, (h) => h.update(consultants).set({ name: 'changed' }).run());
+            await renameAll(db, 'changed');
             throw new Error('boom');
           },
         },
@@ -109,19 +128,19 @@ describe('weekly summary job', () => {
       () => undefined,
     );
     expect(failed).toEqual(['broken']);
-    expect(t.db.db.select().from(consultants).get()!.name).toBe('Sam <Admin>');
-    expect(t.db.db.select().from(mailOutbox).all()).toHaveLength(1);
+    expect((await consultantRows())[0]!.name).toBe('Sam <Admin>');
+    expect(await outbox()).toHaveLength(1);
     // A job that opens a transaction of its own runs as a savepoint inside the job's.
     const nested = async (db: Store) => {
       await transaction(
         db,
         async (tx) => {
-          await onSqlite(tx, (h) => h.update(consultants).set({ name: 'Nested' }).run());
+          await renameAll(tx, 'Nested');
         },
         { behavior: 'immediate' },
       );
     };
     expect(await runScheduledJobs(t.db, NOW, [{ name: 'nested', run: nested }])).toEqual([]);
-    expect(t.db.db.select().from(consultants).get()!.name).toBe('Nested');
+    expect((await consultantRows())[0]!.name).toBe('Nested');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 // Every password check goes through verifyPassword: counting its calls counts the scrypt runs a sign-in cost.
 vi.mock('../../src/server/auth/password.ts', async (importOriginal) => {
@@ -13,14 +13,14 @@ const { SIGN_IN_LIMITS } = await import('../../src/server/auth/sign-in-limits.ts
 const { createConsultant } = await import('../../src/server/services/consultants.ts');
 
 const PASSWORD = 'correct horse battery staple';
-let t: TempDb;
+let t: TestStore;
 beforeAll(async () => {
-  t = openTempDb();
+  t = await openTestStore();
   await createConsultant(t.db, { email: 'owner@example.com', password: PASSWORD });
 });
 afterAll(() => t.cleanup());
 
-const attempts = () => (t.db.db.$client.prepare('SELECT count(*) AS n FROM sign_in_attempts').get() as { n: number }).n;
+const attempts = async () => (await t.raw.get<{ n: number }>('SELECT count(*) AS n FROM sign_in_attempts'))!.n;
 
 describe('concurrent sign-in attempts (issue 11: 40 at once ran 40 password checks where 5 are allowed)', () => {
   it(`runs at most ${SIGN_IN_LIMITS.perAccountAndAddress} password checks for 40 concurrent wrong passwords from one address`, async () => {
@@ -33,7 +33,7 @@ describe('concurrent sign-in attempts (issue 11: 40 at once ran 40 password chec
     expect(results.every((r) => !r.ok)).toBe(true);
     expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(vi.mocked(verifyPassword).mock.calls.length);
     // Every checked attempt was reserved before its check, and nothing else was written.
-    expect(attempts()).toBe(SIGN_IN_LIMITS.perAccountAndAddress);
+    expect(await attempts()).toBe(SIGN_IN_LIMITS.perAccountAndAddress);
   });
 
   it('refuses the 41st, the right password included, without checking it', async () => {
@@ -45,13 +45,13 @@ describe('concurrent sign-in attempts (issue 11: 40 at once ran 40 password chec
 
   it(`keeps to the per-address limit (${SIGN_IN_LIMITS.perAddress}) when 60 concurrent attempts each try another account`, async () => {
     vi.mocked(verifyPassword).mockClear();
-    const before = attempts();
+    const before = await attempts();
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => signIn(t.db, `someone${i}@example.com`, 'any old password', '203.0.113.9')),
     );
     const checked = vi.mocked(verifyPassword).mock.calls.length;
     expect(checked).toBeLessThanOrEqual(SIGN_IN_LIMITS.perAddress);
-    expect(attempts() - before).toBe(checked);
+    expect((await attempts()) - before).toBe(checked);
     expect(results.filter((r) => !r.ok && r.reason === 'busy').length + results.filter((r) => !r.ok && r.reason === 'throttled').length).toBe(
       60 - checked,
     );

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../src/server/auth/password.ts';
 import { consultantFor, signIn } from '../../src/server/auth/sign-in.ts';
-import { findConsultantByEmail } from '../../src/server/repositories/consultants.ts';
+import { findConsultantByEmail, insertConsultant, listConsultants } from '../../src/server/repositories/consultants.ts';
+import { insertSession } from '../../src/server/repositories/sessions.ts';
 import {
   ConsultantExistsError,
   ConsultantHasStudiesError,
@@ -12,11 +13,11 @@ import {
   resetPassword,
   setConsultantDisabled,
 } from '../../src/server/services/consultants.ts';
-import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
-let t: TempDb;
-beforeAll(() => {
-  t = openTempDb();
+let t: TestStore;
+beforeAll(async () => {
+  t = await openTestStore();
 });
 afterAll(() => t.cleanup());
 
@@ -29,14 +30,14 @@ describe('createConsultant', () => {
     const stored = (await findConsultantByEmail(t.db, 'ada@example.com'))!;
     expect(stored.passwordHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);
     expect(stored.passwordHash).not.toContain(password);
-    const raw = JSON.stringify(t.db.db.$client.prepare('SELECT * FROM consultants').all());
+    const raw = JSON.stringify(await t.raw.all('SELECT * FROM consultants'));
     expect(raw).not.toContain(password);
     expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
   });
 
   it.each(['ada@example.com', 'ADA@example.COM'])('refuses a second consultant with the e-mail %s', async (email) => {
     await expect(createConsultant(t.db, { email, password: 'another long password' })).rejects.toThrow(ConsultantExistsError);
-    expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM consultants').get()).toEqual({ n: 1 });
+    expect(await t.raw.get('SELECT count(*) AS n FROM consultants')).toEqual({ n: 1 });
   });
 
   it(`refuses a password shorter than ${MIN_PASSWORD_LENGTH} characters`, async () => {
@@ -71,9 +72,9 @@ describe('account management', () => {
   it('a session whose account is disabled behind its back (another process) is not honoured', async () => {
     const r = await signIn(t.db, 'dis@example.com', password, '192.0.2.4');
     if (!r.ok) throw new Error('sign-in should succeed');
-    t.db.db.$client.prepare("UPDATE consultants SET disabled_at = ? WHERE email = 'dis@example.com'").run(Date.now());
+    await t.raw.run("UPDATE consultants SET disabled_at = ? WHERE email = 'dis@example.com'", t.raw.at(Date.now()));
     expect(await consultantFor(t.db, r.token)).toBeNull();
-    t.db.db.$client.prepare("UPDATE consultants SET disabled_at = NULL WHERE email = 'dis@example.com'").run();
+    await t.raw.run("UPDATE consultants SET disabled_at = NULL WHERE email = 'dis@example.com'");
   });
 
   it('a password reset ends the sessions and lets the owner in at once, even from an address that had failed', async () => {
@@ -87,14 +88,38 @@ describe('account management', () => {
 
   it('deletes an account without studies and refuses one with studies', async () => {
     const c = (await findConsultantByEmail(t.db, 'dis@example.com'))!;
-    t.db.db.$client.prepare("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')").run(c.id);
+    await t.raw.run("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'Kept', 'delete-refused-study')", c.id);
     await expect(deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantHasStudiesError);
     expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeDefined();
-    t.db.db.$client.prepare("DELETE FROM studies WHERE invite_token = 'delete-refused-study'").run();
+    await t.raw.run("DELETE FROM studies WHERE invite_token = 'delete-refused-study'");
     expect((await deleteConsultant(t.db, 'dis@example.com')).email).toBe('dis@example.com');
     expect(await findConsultantByEmail(t.db, 'dis@example.com')).toBeUndefined();
-    expect(t.db.db.$client.prepare('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?').get(c.id)).toEqual({ n: 0 });
+    expect(await t.raw.get('SELECT count(*) AS n FROM sessions WHERE consultant_id = ?', c.id)).toEqual({ n: 0 });
     await expect(deleteConsultant(t.db, 'dis@example.com')).rejects.toThrow(ConsultantNotFoundError);
+  });
+});
+
+describe('listConsultants', () => {
+  it('lists every consultant by e-mail in byte order, with their studies and live sessions as numbers', async () => {
+    const s = await openTestStore();
+    try {
+      const now = new Date('2031-01-01T12:00:00Z');
+      // Byte order puts "Zed" before "amy", as SQLite does; a locale's order would not.
+      const amy = await insertConsultant(s.db, { email: 'amy@example.com', name: 'Amy', passwordHash: 'x' });
+      await insertConsultant(s.db, { email: 'Zed@example.com', passwordHash: 'x' });
+      for (const token of ['s-one', 's-two']) await s.raw.run("INSERT INTO studies (consultant_id, name, invite_token) VALUES (?, 'S', ?)", amy.id, token);
+      await insertSession(s.db, 'live-session', amy.id, new Date(now.getTime() + 60_000));
+      await insertSession(s.db, 'expired-session', amy.id, new Date(now.getTime() - 60_000));
+      const listed = await listConsultants(s.db, now);
+      expect(listed.map((c) => [c.email, c.studies, c.liveSessions])).toEqual([
+        ['Zed@example.com', 0, 0],
+        ['amy@example.com', 2, 1],
+      ]);
+      expect(listed[1]).toMatchObject({ id: amy.id, name: 'Amy', disabledAt: null });
+      expect(listed[1]!.createdAt).toBeInstanceOf(Date);
+    } finally {
+      await s.cleanup();
+    }
   });
 });
 

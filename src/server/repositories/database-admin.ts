@@ -1,4 +1,5 @@
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgDatabaseAdmin from './pg/database-admin.ts';
 
 /**
  * What the operator's commands (src/cli) ask of a database they opened
@@ -8,6 +9,7 @@ import { onSqlite, type Store } from '../data/store.ts';
 
 /** How many migrations the database has applied (drizzle's own bookkeeping table). */
 export async function appliedMigrationCount(db: Store): Promise<number> {
+  if (db.backend === 'pg') return pgDatabaseAdmin.appliedMigrationCount(db);
   return onSqlite(db, (h) => (h.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n);
 }
 
@@ -17,6 +19,7 @@ export async function appliedMigrationCount(db: Store): Promise<number> {
  * database file.
  */
 export async function closeStore(db: Store): Promise<void> {
+  if (db.backend === 'pg') return pgDatabaseAdmin.closeStore(db);
   await onSqlite(db, (h) => {
     h.$client.close();
   });

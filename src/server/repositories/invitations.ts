@@ -2,10 +2,12 @@ import { and, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-o
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { companies, invitations, mailOutbox, participants, studies, studyWaves, type InvitationRow } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgInvitations from './pg/invitations.ts';
 
 export type NewInvitation = typeof invitations.$inferInsert;
 
 export async function insertInvitation(db: Store, row: NewInvitation): Promise<InvitationRow> {
+  if (db.backend === 'pg') return pgInvitations.insertInvitation(db, row);
   return onSqlite(db, (h) => h.insert(invitations).values(row).returning().all()[0]!);
 }
 
@@ -17,6 +19,7 @@ const INSERT_CHUNK = 200;
  * in the request's one transaction); returns their ids in the order given.
  */
 export async function insertInvitations(db: Store, rows: NewInvitation[]): Promise<number[]> {
+  if (db.backend === 'pg') return pgInvitations.insertInvitations(db, rows);
   return onSqlite(db, (h) => {
     const ids: number[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
@@ -35,6 +38,7 @@ export async function insertInvitations(db: Store, rows: NewInvitation[]): Promi
  * handle is always the connection's own, which has the raw client).
  */
 export async function setTokenHashes(db: Store, hashes: { id: number; tokenHash: string }[]): Promise<void> {
+  if (db.backend === 'pg') return pgInvitations.setTokenHashes(db, hashes);
   await onSqlite(db, (h) => {
     const update = h.$client.prepare('UPDATE invitations SET token_hash = ? WHERE id = ?');
     for (const x of hashes) update.run(x.tokenHash, x.id);
@@ -42,19 +46,23 @@ export async function setTokenHashes(db: Store, hashes: { id: number; tokenHash:
 }
 
 export async function updateInvitation(db: Store, id: number, changes: Partial<NewInvitation>): Promise<void> {
+  if (db.backend === 'pg') return pgInvitations.updateInvitation(db, id, changes);
   await onSqlite(db, (h) => h.update(invitations).set(changes).where(eq(invitations.id, id)).run());
 }
 
 export async function findInvitation(db: Store, id: number): Promise<InvitationRow | undefined> {
+  if (db.backend === 'pg') return pgInvitations.findInvitation(db, id);
   return onSqlite(db, (h) => h.select().from(invitations).where(eq(invitations.id, id)).get());
 }
 
 export async function findInvitationByTokenHash(db: Store, tokenHash: string): Promise<InvitationRow | undefined> {
+  if (db.backend === 'pg') return pgInvitations.findInvitationByTokenHash(db, tokenHash);
   return onSqlite(db, (h) => h.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).get());
 }
 
 /** The address hashes already invited to this company in this wave. */
 export async function invitedHashes(db: Store, waveId: number, companyId: number): Promise<Set<string>> {
+  if (db.backend === 'pg') return pgInvitations.invitedHashes(db, waveId, companyId);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ h: invitations.emailHash })
@@ -67,6 +75,7 @@ export async function invitedHashes(db: Store, waveId: number, companyId: number
 
 /** The address hashes that unsubscribed from any invitation of the study. */
 export async function unsubscribedHashes(db: Store, studyId: number): Promise<Set<string>> {
+  if (db.backend === 'pg') return pgInvitations.unsubscribedHashes(db, studyId);
   const rows = await onSqlite(db, (h) =>
     h
       .select({ h: invitations.emailHash })
@@ -79,6 +88,7 @@ export async function unsubscribedHashes(db: Store, studyId: number): Promise<Se
 
 /** Every invitation of the study to the same address (by hash). */
 export async function invitationsOfAddress(db: Store, studyId: number, emailHash: string): Promise<InvitationRow[]> {
+  if (db.backend === 'pg') return pgInvitations.invitationsOfAddress(db, studyId, emailHash);
   return onSqlite(db, (h) =>
     h
       .select()
@@ -89,11 +99,13 @@ export async function invitationsOfAddress(db: Store, studyId: number, emailHash
 }
 
 export async function invitationsOfParticipant(db: Store, participantId: number): Promise<InvitationRow[]> {
+  if (db.backend === 'pg') return pgInvitations.invitationsOfParticipant(db, participantId);
   return onSqlite(db, (h) => h.select().from(invitations).where(eq(invitations.participantId, participantId)).all());
 }
 
 /** Removes the invitations' messages that have not gone out yet (a reminder after completion or unsubscribe must never leave). */
 export async function deletePendingMail(db: Store, invitationIds: number[]): Promise<number> {
+  if (db.backend === 'pg') return pgInvitations.deletePendingMail(db, invitationIds);
   if (invitationIds.length === 0) return 0;
   return onSqlite(
     db,
@@ -107,6 +119,7 @@ export async function deletePendingMail(db: Store, invitationIds: number[]): Pro
 
 /** Replaces a participant's private link: the old token stops working at once. */
 export async function replaceResumeTokenHash(db: Store, participantId: number, tokenHash: string, at: Date): Promise<void> {
+  if (db.backend === 'pg') return pgInvitations.replaceResumeTokenHash(db, participantId, tokenHash, at);
   await onSqlite(db, (h) => h.update(participants).set({ resumeTokenHash: tokenHash, updatedAt: at }).where(eq(participants.id, participantId)).run());
 }
 
@@ -118,6 +131,7 @@ export interface InvitationListRow extends InvitationRow {
 }
 
 export async function invitationsOfWave(db: Store, waveId: number): Promise<InvitationListRow[]> {
+  if (db.backend === 'pg') return pgInvitations.invitationsOfWave(db, waveId);
   const latestMail = sql<string | null>`(SELECT ${mailOutbox.state} FROM ${mailOutbox} WHERE ${mailOutbox.invitationId} = ${invitations.id} ORDER BY ${mailOutbox.id} DESC LIMIT 1)`;
   const rows = await onSqlite(db, (h) =>
     h
@@ -133,6 +147,7 @@ export async function invitationsOfWave(db: Store, waveId: number): Promise<Invi
 
 /** Per company of the wave: how many were invited and how far they got. */
 export async function countsOfWave(db: Store, studyId: number, waveId: number) {
+  if (db.backend === 'pg') return pgInvitations.countsOfWave(db, studyId, waveId);
   const n = (col: SQLiteColumn) => sql<number>`COUNT(${col})`.mapWith(Number);
   return onSqlite(db, (h) =>
     h
@@ -166,6 +181,7 @@ export interface ReminderCandidate {
  * reminder maximum. Whether one is due is the caller's rule.
  */
 export async function reminderCandidates(db: Store, filter: { studyId?: number; lastQueuedAtOrBefore?: Date } = {}): Promise<ReminderCandidate[]> {
+  if (db.backend === 'pg') return pgInvitations.reminderCandidates(db, filter);
   const latestWave = sql`(SELECT MAX(${studyWaves.number}) FROM ${studyWaves} WHERE ${studyWaves.studyId} = ${studies.id})`;
   return onSqlite(db, (h) =>
     h
@@ -193,5 +209,6 @@ export async function reminderCandidates(db: Store, filter: { studyId?: number; 
 }
 
 export async function setReminderSchedule(db: Store, studyId: number, reminderDays: number | null, reminderMax: number): Promise<void> {
+  if (db.backend === 'pg') return pgInvitations.setReminderSchedule(db, studyId, reminderDays, reminderMax);
   await onSqlite(db, (h) => h.update(studies).set({ reminderDays, reminderMax }).where(eq(studies.id, studyId)).run());
 }

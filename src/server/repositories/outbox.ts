@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, isNotNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import { mailOutbox, type OutboxRow } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgOutbox from './pg/outbox.ts';
 
 /** A row a worker holds: `attempts` as the claim left it identifies this claim, so a worker whose lease was taken over cannot mark the row. */
 export interface ClaimedMail {
@@ -45,6 +46,7 @@ const ERASED = { toAddress: null, subject: null, textBody: null, htmlBody: null,
  * BEGIN/COMMIT.
  */
 export async function claimDue(db: Store, now: Date, options: ClaimOptions): Promise<ClaimedMail[]> {
+  if (db.backend === 'pg') return pgOutbox.claimDue(db, now, options);
   return onSqlite(db, (h) =>
     h.transaction(
       (tx) => {
@@ -95,21 +97,25 @@ const mine = (m: ClaimedMail) => and(eq(mailOutbox.id, m.id), eq(mailOutbox.stat
 
 /** The server accepted the message: mark it sent and erase what it said and to whom. False when this worker no longer held the row. */
 export async function markSent(db: Store, m: ClaimedMail, now: Date): Promise<boolean> {
+  if (db.backend === 'pg') return pgOutbox.markSent(db, m, now);
   return onSqlite(db, (h) => h.update(mailOutbox).set({ ...ERASED, state: 'sent', sentAt: now, leaseUntil: null }).where(mine(m)).run().changes === 1);
 }
 
 /** A transient failure: back to pending, to be tried at `retryAt`. */
 export async function markRetry(db: Store, m: ClaimedMail, error: string, retryAt: Date): Promise<boolean> {
+  if (db.backend === 'pg') return pgOutbox.markRetry(db, m, error, retryAt);
   return onSqlite(db, (h) => h.update(mailOutbox).set({ state: 'pending', leaseUntil: null, lastError: error, nextAttemptAt: retryAt }).where(mine(m)).run().changes === 1);
 }
 
 /** A permanent failure, or the last attempt used up: the message is given up and erased. */
 export async function markFailed(db: Store, m: ClaimedMail, error: string): Promise<boolean> {
+  if (db.backend === 'pg') return pgOutbox.markFailed(db, m, error);
   return onSqlite(db, (h) => h.update(mailOutbox).set({ ...ERASED, state: 'failed', leaseUntil: null, lastError: error }).where(mine(m)).run().changes === 1);
 }
 
 /** Gives back a claimed row that was not tried (its lease was about to run out), without counting the attempt. */
 export async function release(db: Store, m: ClaimedMail): Promise<boolean> {
+  if (db.backend === 'pg') return pgOutbox.release(db, m);
   return onSqlite(db, (h) => h.update(mailOutbox).set({ state: 'pending', leaseUntil: null, attempts: m.attempts - 1 }).where(mine(m)).run().changes === 1);
 }
 
@@ -122,6 +128,7 @@ export interface OutboxStatus {
 }
 
 export async function outboxStatus(db: Store): Promise<OutboxStatus> {
+  if (db.backend === 'pg') return pgOutbox.outboxStatus(db);
   return onSqlite(db, (h) => {
     const counts = { pending: 0, sending: 0, sent: 0, failed: 0 };
     for (const r of h.select({ state: mailOutbox.state, n: count() }).from(mailOutbox).groupBy(mailOutbox.state).all()) counts[r.state] = r.n;

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, lte } from 'drizzle-orm';
 import { rateLimitHits } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgRateLimits from './pg/rate-limits.ts';
 
 export interface RateLimit {
   /** What is limited, e.g. "participant-start"; each bucket has one window. */
@@ -20,6 +21,7 @@ export interface RateLimit {
  * left". The bucket's hits older than the window are removed on the way.
  */
 export async function takeRateSlot(db: Store, limit: RateLimit, now: Date): Promise<Date | null> {
+  if (db.backend === 'pg') return pgRateLimits.takeRateSlot(db, limit, now);
   const since = new Date(now.getTime() - limit.windowMs);
   return onSqlite(db, (h) => {
     h.delete(rateLimitHits).where(and(eq(rateLimitHits.bucket, limit.bucket), lte(rateLimitHits.at, since))).run();

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { settings } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
+import * as pgSettings from './pg/settings.ts';
 import { prepared } from './prepared.ts';
 
 function getSettingOn(h: Db, key: string): string | undefined {
@@ -11,10 +12,12 @@ function getSettingOn(h: Db, key: string): string | undefined {
 
 /** A value the database keeps about itself (table `settings`), or undefined when it was never set. */
 export async function getSetting(db: Store, key: string): Promise<string | undefined> {
+  if (db.backend === 'pg') return pgSettings.getSetting(db, key);
   return onSqlite(db, (h) => getSettingOn(h, key));
 }
 
 export async function setSetting(db: Store, key: string, value: string): Promise<void> {
+  if (db.backend === 'pg') return pgSettings.setSetting(db, key, value);
   await onSqlite(db, (h) => h.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run());
 }
 
@@ -24,6 +27,7 @@ export async function setSetting(db: Store, key: string, value: string): Promise
  * one's value.
  */
 export async function settingOrCreate(db: Store, key: string, make: () => string): Promise<string> {
+  if (db.backend === 'pg') return pgSettings.settingOrCreate(db, key, make);
   return onSqlite(db, (h) => {
     h.insert(settings).values({ key, value: make() }).onConflictDoNothing().run();
     return getSettingOn(h, key)!;
