@@ -48,4 +48,5 @@ export const PG_SUITES: string[] = [
   'tests/site/quest.test.ts',
   'tests/site/mail.test.ts',
   'tests/site/invitations.test.ts',
+  'tests/site/render-pool.test.ts',
 ];
