@@ -49,4 +49,8 @@ export const PG_SUITES: string[] = [
   'tests/site/mail.test.ts',
   'tests/site/invitations.test.ts',
   'tests/site/render-pool.test.ts',
+  // The security suites that start a site.
+  'tests/security/private-pages-cache.test.ts',
+  'tests/security/published-precision.test.ts',
+  'tests/security/study-compare-small-group.test.ts',
 ];
