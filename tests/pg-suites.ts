@@ -53,4 +53,7 @@ export const PG_SUITES: string[] = [
   'tests/security/private-pages-cache.test.ts',
   'tests/security/published-precision.test.ts',
   'tests/security/study-compare-small-group.test.ts',
+  'tests/security/closed-study.test.ts',
+  'tests/security/participant-rate-limit.test.ts',
+  'tests/security/export-below-k.test.ts',
 ];
