@@ -56,4 +56,7 @@ export const PG_SUITES: string[] = [
   'tests/security/closed-study.test.ts',
   'tests/security/participant-rate-limit.test.ts',
   'tests/security/export-below-k.test.ts',
+  'tests/security/group-of-k-quantiles.test.ts',
+  'tests/security/hidden-group-subtraction.test.ts',
+  'tests/security/sign-in-flood.test.ts',
 ];
