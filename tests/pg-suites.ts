@@ -59,4 +59,5 @@ export const PG_SUITES: string[] = [
   'tests/security/group-of-k-quantiles.test.ts',
   'tests/security/hidden-group-subtraction.test.ts',
   'tests/security/sign-in-flood.test.ts',
+  'tests/security/names.test.ts',
 ];
