@@ -60,4 +60,5 @@ export const PG_SUITES: string[] = [
   'tests/security/hidden-group-subtraction.test.ts',
   'tests/security/sign-in-flood.test.ts',
   'tests/security/names.test.ts',
+  'tests/security/throwaway-participants.test.ts',
 ];
