@@ -61,4 +61,6 @@ export const PG_SUITES: string[] = [
   'tests/security/sign-in-flood.test.ts',
   'tests/security/names.test.ts',
   'tests/security/throwaway-participants.test.ts',
+  'tests/security/landing-counts.test.ts',
+  'tests/security/behind-proxy.test.ts',
 ];
