@@ -63,4 +63,5 @@ export const PG_SUITES: string[] = [
   'tests/security/throwaway-participants.test.ts',
   'tests/security/landing-counts.test.ts',
   'tests/security/behind-proxy.test.ts',
+  'tests/security/demo-apart.test.ts',
 ];
