@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
@@ -8,7 +7,6 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
@@ -18,7 +16,6 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * Small Co with two (its executive, the only one in the study, and a rep),
  * and one rep without a company link. k = 5.
  */
-const tmp = tempDir('velocity-export-k-');
 let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
@@ -47,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await store?.cleanup();
-  tmp.cleanup();
 });
 
 let cookie: string;

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGroups, topPerformers } from '../../src/domain/comparison.ts';
 import { createStatsAccumulator, type CompareDimension, type Measure } from '../../src/domain/peer-stats.ts';
@@ -10,7 +9,6 @@ import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
@@ -63,7 +61,6 @@ describe('quantiles of a group of k (issue 11), in the domain', () => {
   });
 });
 
-const tmp = tempDir('velocity-quantiles-k-');
 let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
@@ -89,7 +86,6 @@ describe('quantiles of a group of k (issue 11), on the comparison page and in it
   afterAll(async () => {
     await site?.stop();
     await store?.cleanup();
-    tmp.cleanup();
   });
   const get = (path: string) => fetch(`${site.base}${path}`, { headers: { cookie } });
 

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { suppressGroups } from '../../src/domain/anonymity.ts';
@@ -11,7 +10,6 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
@@ -61,7 +59,6 @@ describe('complementary suppression (issue 11)', () => {
   });
 });
 
-const tmp = tempDir('velocity-subtraction-');
 let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
@@ -96,7 +93,6 @@ describe('the comparison page cannot be subtracted from a total (issue 11)', () 
   afterAll(async () => {
     await site?.stop();
     await store?.cleanup();
-    tmp.cleanup();
   });
   const text = async (path: string) => (await (await fetch(`${site.base}${path}`, { headers: { cookie } })).text()).replace(/\s+/g, ' ');
   const shownTotal = (html: string) => Number(html.match(/([\d,]+) participants in the groups shown/)![1]!.replace(/,/g, ''));

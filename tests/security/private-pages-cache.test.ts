@@ -4,12 +4,10 @@ import { addConsultant } from '../helpers/consultants.ts';
 import { postForm } from '../helpers/forms.ts';
 import { completeParticipant, startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: private pages and PDFs carried no Cache-Control, so a shared cache or the browser's could keep them. */
-const tmp = tempDir('velocity-cache-');
 let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
@@ -25,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await store?.cleanup();
-  tmp.cleanup();
 });
 
 const cacheControl = async (path: string, cookie?: string) => {

@@ -9,7 +9,6 @@ import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { insertConsultant } from '../../src/server/repositories/consultants.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
@@ -18,7 +17,6 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * two decimals (style="left:44.76%"), more precise than the text and enough to
  * match a median to one member's stored score.
  */
-const tmp = tempDir('velocity-precision-');
 let store: TestStore;
 const TOKEN = 'precisionReaderToken01';
 let site: RunningSite;
@@ -47,7 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await store?.cleanup();
-  tmp.cleanup();
 });
 
 /** Every number in style and data attributes and in SVG coordinates that carries decimals. */

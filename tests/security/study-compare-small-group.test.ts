@@ -8,7 +8,6 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
@@ -17,7 +16,6 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * a single member (the CEO, the study's only executive), must reveal nothing
  * about that group: not its size, not a score, not its top performers.
  */
-const tmp = tempDir('velocity-study-small-');
 let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 const CEO = 140;
@@ -45,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await store?.cleanup();
-  tmp.cleanup();
 });
 
 const get = (path: string) => fetch(`${site.base}${path}`, { headers: { cookie } });

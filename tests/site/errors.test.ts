@@ -7,12 +7,10 @@ import { postForm } from '../helpers/forms.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 12: error pages in the site's design that say what to do next (404, 410, 429, 500). */
-const tmp = tempDir('velocity-errors-');
 let store: TestStore;
 let site: RunningSite;
 let token = '';
@@ -28,7 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await store?.cleanup();
-  tmp.cleanup();
 });
 
 const get = async (path: string) => {
