@@ -6,5 +6,10 @@ import { onSqlite, type Store } from '../../src/server/data/store.ts';
  * participants count every score row as the benchmark's.
  */
 export async function countSeededAsBenchmark(db: Store): Promise<void> {
-  await onSqlite(db, (h) => h.$client.exec("UPDATE scores SET population = 'benchmark'"));
+  const sql = "UPDATE scores SET population = 'benchmark'";
+  if (db.backend === 'pg') {
+    await db.pool.query(sql);
+    return;
+  }
+  await onSqlite(db, (h) => h.$client.exec(sql));
 }

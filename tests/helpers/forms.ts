@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { RawSql } from './test-store.ts';
 
 /** A form post as a browser sends it, from the site's own origin unless told otherwise. */
 export function postForm(base: string, path: string, fields: Record<string, string>, opts: { origin?: string } = {}) {
@@ -27,6 +28,17 @@ export function fingerprint(path: string): string {
   } finally {
     db.close();
   }
+}
+
+/** fingerprint() of a test store's database, on either backend (timestamps read back as the backend gives them). */
+export async function storeFingerprint(raw: RawSql): Promise<string> {
+  const dump = async (sql: string) => JSON.stringify(await raw.all(sql));
+  return [
+    await dump('SELECT id, role, company_name, industry, status, updated_at, completed_at FROM participants ORDER BY id'),
+    await dump('SELECT * FROM answers ORDER BY participant_id, item_id'),
+    await dump('SELECT * FROM participant_numbers ORDER BY participant_id'),
+    await dump('SELECT participant_id, velocity, computed_at FROM scores ORDER BY participant_id'),
+  ].join('\n');
 }
 
 /** The resume token from a /r/<token>/… location. */

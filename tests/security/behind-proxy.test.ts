@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { studies } from '../../db/schema.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { addConsultant } from '../helpers/consultants.ts';
-import { fingerprint, tokenOf } from '../helpers/forms.ts';
+import { storeFingerprint, tokenOf } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -21,32 +19,29 @@ const PUBLIC = 'https://bench.example.com';
 const PASSWORD = 'correct horse battery staple';
 const INVITE = 'proxy-study-invite-1';
 
-const tmp = tempDir('velocity-proxy-');
 let proxied: RunningSite;
 let local: RunningSite;
-let proxiedDb = '';
-let localDb = '';
+let proxiedDb: TestStore;
+let localDb: TestStore;
 
-async function prepare(name: string): Promise<string> {
-  const path = join(tmp.dir, name);
-  const db = openMigrated(path);
-  const consultant = await addConsultant(db, 'consultant@example.com', PASSWORD);
-  await insertStudy(db, consultant.id, 'Proxy study', INVITE);
-  db.db.$client.close();
-  return path;
+async function prepare(): Promise<TestStore> {
+  const store = await openTestStore();
+  const consultant = await addConsultant(store.db, 'consultant@example.com', PASSWORD);
+  await insertStudy(store.db, consultant.id, 'Proxy study', INVITE);
+  return store;
 }
 
 beforeAll(async () => {
-  proxiedDb = await prepare('proxied.sqlite');
-  localDb = await prepare('local.sqlite');
+  proxiedDb = await prepare();
+  localDb = await prepare();
   [proxied, local] = await Promise.all([
-    startSite(proxiedDb, { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '127.0.0.1' }),
-    startSite(localDb),
+    startSite(proxiedDb.url, { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '127.0.0.1' }),
+    startSite(localDb.url),
   ]);
 }, SETUP_MS);
 afterAll(async () => {
   await Promise.all([proxied?.stop(), local?.stop()]);
-  tmp.cleanup();
+  await Promise.all([proxiedDb?.cleanup(), localDb?.cleanup()]);
 });
 
 /** What nginx sends on for a browser at https://bench.example.com (proxy_set_header Host, X-Forwarded-*). */
@@ -82,12 +77,12 @@ describe('behind an HTTPS reverse proxy with PUBLIC_ORIGIN', () => {
       body: formBody(validProfile()),
     });
     expect(plainHost.status).toBe(303);
-    const before = fingerprint(proxiedDb);
+    const before = await storeFingerprint(proxiedDb.raw);
     for (const origin of [proxied.base, 'https://evil.example', 'http://bench.example.com']) {
       const res = await rawRequest(proxied.base, '/start', { method: 'POST', headers: viaProxy(formHeaders(origin)), body: formBody(validProfile()) });
       expect(res.status, origin).toBe(403);
     }
-    expect(fingerprint(proxiedDb)).toBe(before);
+    expect(await storeFingerprint(proxiedDb.raw)).toBe(before);
   });
 
   it('prints every absolute link with the public origin, whatever Host the request names', async () => {

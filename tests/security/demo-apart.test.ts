@@ -2,14 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import { SubIndexKeys } from '../../src/domain/instrument.ts';
 import { peerRelative, quartiles } from '../../src/domain/peers.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
-import type { SqliteStore as Store } from '../../src/server/data/store.ts';
-import { openMigrated } from '../../src/server/db.ts';
+import type { Store } from '../../src/server/data/store.ts';
 import { findParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
 import { comparisonFor } from '../../src/server/services/comparison.ts';
@@ -26,6 +24,7 @@ import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, rawSql, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -60,36 +59,34 @@ async function realParticipant(db: Store, studyId: number, at: number, profile: 
   return (await findParticipant(db, p.id))!;
 }
 
-function benchmarkScores(db: Store, column: string, where = '1 = 1', ...params: unknown[]): number[] {
-  return (db.db.$client.prepare(`SELECT ${column} AS v FROM scores WHERE population = 'benchmark' AND ${column} IS NOT NULL AND ${where}`).all(...params) as { v: number }[]).map(
-    (r) => r.v,
-  );
+async function benchmarkScores(db: Store, column: string, where = '1 = 1', ...params: unknown[]): Promise<number[]> {
+  const rows = await rawSql(db).all<{ v: number }>(`SELECT ${column} AS v FROM scores WHERE population = 'benchmark' AND ${column} IS NOT NULL AND ${where}`, ...params);
+  return rows.map((r) => r.v);
 }
 
 describe('demo data apart from the benchmark (issue 11)', () => {
   let db: Store;
   let consultantId: number;
   let studyId: number;
-  let demoOnlyPath: string;
-  let mixedPath: string;
+  let demoOnly: TestStore;
+  let mixed: TestStore;
+  let empty: TestStore | undefined;
 
   beforeAll(async () => {
-    demoOnlyPath = join(tmp.dir, 'demo-only.sqlite');
-    mixedPath = join(tmp.dir, 'mixed.sqlite');
-    const demoOnly = openMigrated(demoOnlyPath);
-    await createConsultant(demoOnly, { email: 'c@example.com', password: PASSWORD });
-    await seedParticipants(demoOnly, instrument, { count: 300, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
-    demoOnly.db.$client.close();
+    demoOnly = await openTestStore();
+    await createConsultant(demoOnly.db, { email: 'c@example.com', password: PASSWORD });
+    await seedParticipants(demoOnly.db, instrument, { count: 300, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
 
-    db = openMigrated(mixedPath);
+    mixed = await openTestStore();
+    db = mixed.db;
     const consultant = await createConsultant(db, { email: 'c@example.com', password: PASSWORD });
     consultantId = consultant.id;
     // The demo data as `npm start` seeds it, seed 1: what anyone with the repository can regenerate.
     await seedParticipants(db, instrument, { count: 2000, seed: 1, now: new Date('2026-01-10T00:00:00Z') });
     studyId = (await insertStudy(db, consultantId, 'Real study', 'real-study')).id;
   }, SETUP_MS);
-  afterAll(() => {
-    if (db?.db.$client.open) db.db.$client.close();
+  afterAll(async () => {
+    await Promise.all([demoOnly?.cleanup(), mixed?.cleanup(), empty?.cleanup()]);
     tmp.cleanup();
   });
 
@@ -107,10 +104,10 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     for (const at of [0.1, 0.3, 0.4, 0.7, 0.8]) await realParticipant(db, studyId, at);
     await realParticipant(db, studyId, 0.5, { industry: 'other', employees: '1-49' });
     await realParticipant(db, studyId, 0.55, { industry: 'other', employees: '1-49' });
-    const reader = (await findParticipant(db, (db.db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id))!;
-    const own = db.db.$client.prepare('SELECT * FROM scores WHERE participant_id = ?').get(reader.id) as { velocity: number };
+    const reader = (await findParticipant(db, (await mixed.raw.get<{ id: number }>("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'"))!.id))!;
+    const own = (await mixed.raw.get<{ velocity: number }>('SELECT * FROM scores WHERE participant_id = ?', reader.id))!;
     const results = (await participantResults(db, instrument, reader, K))!;
-    const peers = benchmarkScores(db, 'velocity', 'industry = ? AND employees = ? AND participant_id != ?', INDUSTRY, EMPLOYEES, reader.id);
+    const peers = await benchmarkScores(db, 'velocity', 'industry = ? AND employees = ? AND participant_id != ?', INDUSTRY, EMPLOYEES, reader.id);
     expect(peers).toHaveLength(8);
     expect(results.peer).not.toBeNull();
     expect(results.peer!.size).toBe(peers.length);
@@ -121,24 +118,24 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     const report = (await companyReportFor(db, reader, K))!;
     expect(report.meta.peerSize).toBe(peers.length);
     const personal = (await personalReportFor(db, reader, K))!;
-    expect(personal.position!.size).toBe(benchmarkScores(db, 'personal', 'participant_id != ?', reader.id).length);
+    expect(personal.position!.size).toBe((await benchmarkScores(db, 'personal', 'participant_id != ?', reader.id)).length);
   });
 
   it('publishes medians from real participants once there are 2k of them', async () => {
     for (const at of [0.15, 0.25, 0.35, 0.45]) await realParticipant(db, studyId, at);
-    const reader = (await findParticipant(db, (db.db.$client.prepare("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'").get() as { id: number }).id))!;
+    const reader = (await findParticipant(db, (await mixed.raw.get<{ id: number }>("SELECT min(participant_id) AS id FROM scores WHERE population = 'benchmark'"))!.id))!;
     const results = (await participantResults(db, instrument, reader, K))!;
     const where = 'industry = ? AND employees = ? AND participant_id != ?';
-    expect(results.peer!.size).toBe(benchmarkScores(db, 'velocity', where, INDUSTRY, EMPLOYEES, reader.id).length);
+    expect(results.peer!.size).toBe((await benchmarkScores(db, 'velocity', where, INDUSTRY, EMPLOYEES, reader.id)).length);
     expect(results.peer!.size).toBeGreaterThanOrEqual(2 * K);
     for (const k of SubIndexKeys) {
       const column = { value: 'value', number: 'number', winRate: 'win_rate', cycle: 'cycle' }[k];
-      expect(results.peer!.medians[k], k).toBe(Math.round(quartiles(benchmarkScores(db, column, where, INDUSTRY, EMPLOYEES, reader.id))!.median));
+      expect(results.peer!.medians[k], k).toBe(Math.round(quartiles(await benchmarkScores(db, column, where, INDUSTRY, EMPLOYEES, reader.id))!.median));
     }
   });
 
-  it('keeps the seeded rows as demo data and the study’s participants as the benchmark', () => {
-    const rows = db.db.$client.prepare('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population').all();
+  it('keeps the seeded rows as demo data and the study’s participants as the benchmark', async () => {
+    const rows = await mixed.raw.all('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population');
     expect(rows).toEqual([
       { population: 'benchmark', n: 15 },
       { population: 'demo', n: 2000 },
@@ -147,13 +144,13 @@ describe('demo data apart from the benchmark (issue 11)', () => {
 
   it('compares real participants only in the consultant comparison, and the stored statistics hold them alone', async () => {
     expect(await storedStatsPopulation(db, instrument)).toBe('benchmark');
-    const real = benchmarkScores(db, 'velocity').length;
+    const real = (await benchmarkScores(db, 'velocity')).length;
     const source = await storedStatsSource(db);
     const everyone = [...source.points('all').values()].flatMap((m) => m.get('velocity') ?? []).reduce((s, c) => s + c.n, 0);
     expect(everyone).toBe(real);
     const comparison = (await comparisonFor(db, instrument, consultantId, { dimension: 'industry', measure: 'velocity' }, K))!;
     for (const g of comparison.model.groups) {
-      expect(g.n, g.key).toBe(benchmarkScores(db, 'velocity', 'industry = ?', g.key).length);
+      expect(g.n, g.key).toBe((await benchmarkScores(db, 'velocity', 'industry = ?', g.key)).length);
     }
     expect(comparison.model.groups.reduce((s, g) => s + g.n, 0)).toBeLessThanOrEqual(real);
   });
@@ -161,7 +158,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
   it('counts real participants only on the landing page', async () => {
     const stats = await landingStats(db, instrument, K);
     expect(stats.population).toBe('benchmark');
-    expect(stats.participants).toBe(benchmarkScores(db, 'velocity').length);
+    expect(stats.participants).toBe((await benchmarkScores(db, 'velocity')).length);
     const industry = stats.groups.find((g) => /industry/i.test(g.title))!;
     const shown = industry.sizes.filter((s) => s.n !== null);
     for (const s of shown) expect(s.n).toBeLessThanOrEqual(stats.participants);
@@ -169,7 +166,7 @@ describe('demo data apart from the benchmark (issue 11)', () => {
 
   it('serves the sample report from demo data of its own, with no demo data in the database', async () => {
     const sample = await sampleReport();
-    const stored = (sample.db as Store).db.$client.prepare('SELECT population FROM scores WHERE participant_id = ?').get(sample.participant.id) as { population: string };
+    const stored = (await rawSql(sample.db).get<{ population: string }>('SELECT population FROM scores WHERE participant_id = ?', sample.participant.id))!;
     expect(stored.population).toBe('demo');
     expect(sample.db).not.toBe(db);
     const report = (await companyReportFor(sample.db, sample.participant, K))!;
@@ -182,10 +179,8 @@ describe('demo data apart from the benchmark (issue 11)', () => {
     let emptySite: RunningSite;
     let mixedSite: RunningSite;
     beforeAll(async () => {
-      db.db.$client.close();
-      const emptyPath = join(tmp.dir, 'empty.sqlite');
-      openMigrated(emptyPath).db.$client.close();
-      [demoSite, emptySite, mixedSite] = await Promise.all([startSite(demoOnlyPath), startSite(emptyPath), startSite(mixedPath)]);
+      empty = await openTestStore();
+      [demoSite, emptySite, mixedSite] = await Promise.all([startSite(demoOnly.url), startSite(empty.url), startSite(mixed.url)]);
     }, SETUP_MS);
     afterAll(async () => {
       await Promise.all([demoSite?.stop(), emptySite?.stop(), mixedSite?.stop()]);

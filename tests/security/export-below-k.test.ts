@@ -1,16 +1,13 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -19,8 +16,7 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * Small Co with two (its executive, the only one in the study, and a rep),
  * and one rep without a company link. k = 5.
  */
-const tmp = tempDir('velocity-export-k-');
-const dbPath = join(tmp.dir, 'export.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let studyId: number;
@@ -29,25 +25,25 @@ const PROFILE = ['role', 'industry', 'employees', 'sales_team', 'region', 'motio
 const SCORES = ['own_view_velocity_index', 'own_view_value', 'own_view_number', 'own_view_win_rate', 'own_view_cycle', 'personal_index', 'approach', 'execution'];
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
   await seedParticipants(db, instrument, { count: 60, seed: 31, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  const a = (await store.raw.get<{ id: number }>('SELECT id FROM consultants'))!;
   studyId = (await insertStudy(db, a.id, 'Export study', 'export-k-study')).id;
   const big = await insertCompany(db, studyId, 'Big Co', 'export-k-big');
   const small = await insertCompany(db, studyId, 'Small Co', 'export-k-small');
-  const set = (sql: string, ...params: unknown[]) => db.db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
-  set("study_id = ?, company_id = ?, company_name = 'Big Co', role = CASE WHEN id <= 6 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 12", studyId, big.id);
-  set("study_id = ?, company_id = ?, company_name = 'Small Co', role = CASE id WHEN 13 THEN 'executive' ELSE 'rep' END WHERE id IN (13, 14)", studyId, small.id);
-  set("study_id = ?, company_name = 'Solo Ltd', role = 'rep' WHERE id = 15", studyId);
-  db.db.$client.exec('UPDATE scores SET study_id = p.study_id, company_id = p.company_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  const set = (sql: string, ...params: unknown[]) => store.raw.run(`UPDATE participants SET ${sql}`, ...params);
+  await set("study_id = ?, company_id = ?, company_name = 'Big Co', role = CASE WHEN id <= 6 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 12", studyId, big.id);
+  await set("study_id = ?, company_id = ?, company_name = 'Small Co', role = CASE id WHEN 13 THEN 'executive' ELSE 'rep' END WHERE id IN (13, 14)", studyId, small.id);
+  await set("study_id = ?, company_name = 'Solo Ltd', role = 'rep' WHERE id = 15", studyId);
+  await store.raw.run('UPDATE scores SET study_id = p.study_id, company_id = p.company_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
   await countSeededAsBenchmark(db);
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 let cookie: string;

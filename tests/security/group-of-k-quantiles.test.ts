@@ -1,17 +1,15 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGroups, topPerformers } from '../../src/domain/comparison.ts';
 import { createStatsAccumulator, type CompareDimension, type Measure } from '../../src/domain/peer-stats.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -63,32 +61,31 @@ describe('quantiles of a group of k (issue 11), in the domain', () => {
   });
 });
 
-const tmp = tempDir('velocity-quantiles-k-');
-const dbPath = join(tmp.dir, 'quantiles.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let cookie: string;
 
 describe('quantiles of a group of k (issue 11), on the comparison page and in its export', () => {
   beforeAll(async () => {
-    const db = openMigrated(dbPath);
+    store = await openTestStore();
+    const db = store.db;
     await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
     await seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-06-01T00:00:00Z') });
     // Middle East and Africa: exactly five participants, with scores that are easy to look for.
-    db.db.$client.exec("UPDATE participants SET region = 'europe' WHERE region = 'middle-east-africa'");
-    db.db.$client.exec("UPDATE participants SET region = 'middle-east-africa' WHERE id IN (21, 22, 23, 24, 25)");
-    FIVE.forEach((v, i) => db.db.$client.prepare('UPDATE scores SET velocity = ? WHERE participant_id = ?').run(v, 21 + i));
-    db.db.$client.exec('UPDATE scores SET region = p.region FROM participants p WHERE p.id = scores.participant_id');
+    await store.raw.run("UPDATE participants SET region = 'europe' WHERE region = 'middle-east-africa'");
+    await store.raw.run("UPDATE participants SET region = 'middle-east-africa' WHERE id IN (21, 22, 23, 24, 25)");
+    for (const [i, v] of FIVE.entries()) await store.raw.run('UPDATE scores SET velocity = ? WHERE participant_id = ?', v, 21 + i);
+    await store.raw.run('UPDATE scores SET region = p.region FROM participants p WHERE p.id = scores.participant_id');
     await countSeededAsBenchmark(db);
     await rebuildPeerStats(db, instrument);
-    db.db.$client.close();
-    site = await startSite(dbPath);
+    site = await startSite(store.url);
     const res = await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD });
     cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
-    tmp.cleanup();
+    await store?.cleanup();
   });
   const get = (path: string) => fetch(`${site.base}${path}`, { headers: { cookie } });
 

@@ -1,11 +1,8 @@
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { suppressGroups } from '../../src/domain/anonymity.ts';
 import { COMPARE_DIMENSIONS } from '../../src/domain/peer-stats.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -13,7 +10,7 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -62,8 +59,7 @@ describe('complementary suppression (issue 11)', () => {
   });
 });
 
-const tmp = tempDir('velocity-subtraction-');
-const dbPath = join(tmp.dir, 'subtraction.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let cookie: string;
@@ -72,31 +68,31 @@ let everyone: number;
 
 describe('the comparison page cannot be subtracted from a total (issue 11)', () => {
   beforeAll(async () => {
-    const db = openMigrated(dbPath);
+    store = await openTestStore();
+    const db = store.db;
     await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
     await seedParticipants(db, instrument, { count: 300, seed: 23, now: new Date('2026-06-01T00:00:00Z') });
-    const a = db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+    const a = (await store.raw.get<{ id: number }>('SELECT id FROM consultants'))!;
     studyId = (await insertStudy(db, a.id, 'Twenty-eight', 'subtraction-study')).id;
-    const set = (sql: string) => db.db.$client.exec(`UPDATE participants SET ${sql}`);
+    const set = (sql: string) => store.raw.run(`UPDATE participants SET ${sql}`);
     // The study of the issue: 28 completed, 14 reps, 12 leaders and 2 executives.
-    db.db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 128').run(studyId);
+    await store.raw.run('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 128', studyId);
     // Moved into the study by hand: into its first round too, as joining through its link would.
-    db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-    set("role = CASE WHEN id <= 114 THEN 'rep' WHEN id <= 126 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 128");
+    await store.raw.run('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL');
+    await set("role = CASE WHEN id <= 114 THEN 'rep' WHEN id <= 126 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 128");
     // Over everyone, a region of three.
-    set("region = 'europe' WHERE region = 'middle-east-africa'");
-    set("region = 'middle-east-africa' WHERE id IN (11, 12, 13)");
-    db.db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role, region = p.region FROM participants p WHERE p.id = scores.participant_id');
+    await set("region = 'europe' WHERE region = 'middle-east-africa'");
+    await set("region = 'middle-east-africa' WHERE id IN (11, 12, 13)");
+    await store.raw.run('UPDATE scores SET study_id = p.study_id, role = p.role, region = p.region FROM participants p WHERE p.id = scores.participant_id');
     await countSeededAsBenchmark(db);
     await rebuildPeerStats(db, instrument);
-    everyone = (db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
-    db.db.$client.close();
-    site = await startSite(dbPath);
+    everyone = (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM scores'))!.n;
+    site = await startSite(store.url);
     cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
   }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
-    tmp.cleanup();
+    await store?.cleanup();
   });
   const text = async (path: string) => (await (await fetch(`${site.base}${path}`, { headers: { cookie } })).text()).replace(/\s+/g, ' ');
   const shownTotal = (html: string) => Number(html.match(/([\d,]+) participants in the groups shown/)![1]!.replace(/,/g, ''));

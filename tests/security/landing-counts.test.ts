@@ -1,15 +1,12 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { saveAnswers } from '../../src/server/repositories/participants.ts';
 import { landingStats } from '../../src/server/services/landing.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeParticipant } from '../helpers/journey.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
-import { openTempDb, tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -24,7 +21,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('landing counts do not reveal one finish (issue 11)', () => {
   it('stay the same when a participant finishes today, and take in the whole day on the next', async () => {
-    const t = openTempDb();
+    const t = await openTestStore();
     try {
       const now = new Date();
       const yesterday = new Date(now.getTime() - DAY);
@@ -44,16 +41,16 @@ describe('landing counts do not reveal one finish (issue 11)', () => {
       const tomorrow = await landingStats(t.db, instrument, K, new Date(now.getTime() + DAY));
       expect(tomorrow.participants).toBe(2 * K + 1);
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
   describe('on the built site', () => {
-    const tmp = tempDir('velocity-landing-counts-');
-    const dbPath = join(tmp.dir, 'landing.sqlite');
+    let store: TestStore;
     let site: RunningSite;
     beforeAll(async () => {
-      const db = openMigrated(dbPath);
+      store = await openTestStore();
+      const db = store.db;
       // Real participants, finished yesterday in one group: the landing page shows them.
       const yesterday = new Date(Date.now() - DAY);
       const profile = validProfile();
@@ -62,12 +59,11 @@ describe('landing counts do not reveal one finish (issue 11)', () => {
         await saveAnswers(db, row.id, completeAnswers());
         await finishParticipant(db, instrument, row.id, yesterday, { clientAddress: `10.${i}.0.1` });
       }
-      db.db.$client.close();
-      site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
+      site = await startSite(store.url, { PEER_MIN_GROUP: String(K) });
     }, SETUP_MS);
     afterAll(async () => {
       await site?.stop();
-      tmp.cleanup();
+      await store?.cleanup();
     });
 
     /** Everything on the landing page that counts people: the total and the group tables. */
@@ -85,18 +81,14 @@ describe('landing counts do not reveal one finish (issue 11)', () => {
       await completeParticipant(site.base);
       expect(await counts()).toEqual(before);
       // The finish counted: it is in the benchmark, just not on the landing page until tomorrow.
-      const db = new Database(dbPath, { readonly: true });
-      const finished = db.prepare("SELECT count(*) AS n FROM scores WHERE population = 'benchmark'").get() as { n: number };
-      db.close();
+      const finished = (await store.raw.get<{ n: number }>("SELECT count(*) AS n FROM scores WHERE population = 'benchmark'"))!;
       expect(finished.n).toBe(2 * K + 1);
     });
 
     it('shows the same counts after a participant counted yesterday deletes themselves', async () => {
       const before = await counts();
-      const db = new Database(dbPath);
-      db.pragma('foreign_keys = ON');
-      db.prepare('DELETE FROM participants WHERE id = 1').run();
-      db.close();
+      // The store's connection enforces foreign keys (the cascade to the scores), as the server's does.
+      expect(await store.raw.run('DELETE FROM participants WHERE id = 1')).toBe(1);
       expect(await counts()).toEqual(before);
     });
   });

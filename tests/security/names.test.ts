@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { profileSchema } from '../../src/domain/profile.ts';
 import { safeText, unsafeCharacter } from '../../src/domain/safe-text.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createStudy } from '../../src/server/services/studies.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { expectUsageError, runCli } from '../helpers/cli.ts';
-import { fingerprint, postForm } from '../helpers/forms.ts';
+import { postForm, storeFingerprint } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -76,41 +74,39 @@ describe('one schema for names typed by people (issue 11)', () => {
     expect(profile.error!.issues.map((i) => [i.path[0], i.message])).toEqual([
       ['company', '“Company name” holds an invisible control or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE). Type it again without it.'],
     ]);
-    const tmp = tempDir('velocity-names-db-');
+    const t = await openTestStore();
     try {
-      const db = openMigrated(join(tmp.dir, 'n.sqlite'));
+      const db = t.db;
       const consultant = await addConsultant(db, 'c@example.com', 'correct horse battery staple');
       expect(await createStudy(db, consultant, 'Spring \u202Ekrambneb')).toEqual({
         ok: false,
         error: 'The name holds an invisible control or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE). Type it again without it.',
       });
-      expect(db.db.$client.prepare('SELECT count(*) AS n FROM studies').get()).toEqual({ n: 0 });
-      db.db.$client.close();
-      const r = runCli(['user', 'create', '--email', 'x@example.com', '--name', 'Eve\u202Enimda', '--db', join(tmp.dir, 'n.sqlite')], {
+      expect(await t.raw.get('SELECT count(*) AS n FROM studies')).toEqual({ n: 0 });
+      const r = runCli(['user', 'create', '--email', 'x@example.com', '--name', 'Eve\u202Enimda', '--db', t.url], {
         input: 'a long and unusual passphrase for the test 42\n',
       });
       expectUsageError(r, 'U+202E RIGHT-TO-LEFT OVERRIDE');
     } finally {
-      tmp.cleanup();
+      await t.cleanup();
     }
   });
 });
 
 describe('the profile form over HTTP', () => {
-  const tmp = tempDir('velocity-names-');
-  const dbPath = join(tmp.dir, 'names.sqlite');
+  let store: TestStore;
   let site: RunningSite;
   beforeAll(async () => {
-    openMigrated(dbPath).db.$client.close();
-    site = await startSite(dbPath);
+    store = await openTestStore();
+    site = await startSite(store.url);
   }, SETUP_MS);
   afterAll(async () => {
     await site?.stop();
-    tmp.cleanup();
+    await store?.cleanup();
   });
 
   it('re-shows the form with the message beside the company field and stores nothing', async () => {
-    const before = fingerprint(dbPath);
+    const before = await storeFingerprint(store.raw);
     // A lone surrogate cannot travel in a form: its UTF-8 encoding turns it into U+FFFD, a visible character.
     for (const [, text, character] of SPOOFS.filter(([what]) => what !== 'a lone surrogate')) {
       const res = await postForm(site.base, '/start', { ...validProfile(), company: text });
@@ -119,6 +115,6 @@ describe('the profile form over HTTP', () => {
       expect(html).toContain(`id="profile-company--error"`);
       expect(html).toContain(character);
     }
-    expect(fingerprint(dbPath)).toBe(before);
+    expect(await storeFingerprint(store.raw)).toBe(before);
   });
 });

@@ -1,40 +1,35 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { consultants, studies } from '../../db/schema.ts';
-import { openMigrated } from '../../src/server/db.ts';
-import { fingerprint } from '../helpers/forms.ts';
+import { storeFingerprint } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: participant creation was unlimited, so a script could create throwaway participants at will. */
 const LIMIT = 20;
-const tmp = tempDir('velocity-start-limit-');
 let direct: RunningSite;
 let proxied: RunningSite;
-let directDb = '';
-let proxiedDb = '';
+let directDb: TestStore;
+let proxiedDb: TestStore;
 
-async function prepare(name: string): Promise<string> {
-  const path = join(tmp.dir, name);
-  const db = openMigrated(path);
-  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  await insertStudy(db, consultant.id, 'Limit study', 'limit-study-invite');
-  db.db.$client.close();
-  return path;
+async function prepare(): Promise<TestStore> {
+  const store = await openTestStore();
+  const consultant = await insertConsultant(store.db, { email: 'c@example.com', passwordHash: 'x' });
+  await insertStudy(store.db, consultant.id, 'Limit study', 'limit-study-invite');
+  return store;
 }
 
 beforeAll(async () => {
-  directDb = await prepare('direct.sqlite');
-  proxiedDb = await prepare('proxied.sqlite');
-  [direct, proxied] = await Promise.all([startSite(directDb), startSite(proxiedDb, { TRUST_PROXY: '127.0.0.1' })]);
+  directDb = await prepare();
+  proxiedDb = await prepare();
+  [direct, proxied] = await Promise.all([startSite(directDb.url), startSite(proxiedDb.url, { TRUST_PROXY: '127.0.0.1' })]);
 }, SETUP_MS);
 afterAll(async () => {
   await Promise.all([direct?.stop(), proxied?.stop()]);
-  tmp.cleanup();
+  await Promise.all([directDb?.cleanup(), proxiedDb?.cleanup()]);
 });
 
 const start = (site: RunningSite, path: string, headers: Record<string, string> = {}) =>
@@ -51,7 +46,7 @@ describe(`participant creation is limited to ${LIMIT} an hour per client address
       const res = await start(direct, i % 2 ? '/start' : '/join/limit-study-invite', { 'x-forwarded-for': `198.51.100.${i}` });
       expect(res.status, `start ${i + 1}`).toBe(303);
     }
-    const before = fingerprint(directDb);
+    const before = await storeFingerprint(directDb.raw);
     for (const path of ['/start', '/join/limit-study-invite']) {
       const res = await start(direct, path, { 'x-forwarded-for': '198.51.100.250' });
       expect(res.status, path).toBe(429);
@@ -60,7 +55,7 @@ describe(`participant creation is limited to ${LIMIT} an hour per client address
       expect(res.body).toContain('data-testid="too-many-starts"');
       expect(res.body).toContain('Nothing was saved');
     }
-    expect(fingerprint(directDb)).toBe(before);
+    expect(await storeFingerprint(directDb.raw)).toBe(before);
   });
 
   it('behind a trusted proxy counts each client apart, an IPv6 client by its /64', async () => {

@@ -1,32 +1,28 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { studies } from '../../db/schema.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { addConsultant } from '../helpers/consultants.ts';
 import { postForm } from '../helpers/forms.ts';
 import { completeParticipant, startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 11: private pages and PDFs carried no Cache-Control, so a shared cache or the browser's could keep them. */
-const tmp = tempDir('velocity-cache-');
-const dbPath = join(tmp.dir, 'cache.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let studyId = 0;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   const consultant = await addConsultant(db, 'consultant@example.com', PASSWORD);
   studyId = (await insertStudy(db, consultant.id, 'Cache study', 'cache-study-invite')).id;
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 const cacheControl = async (path: string, cookie?: string) => {

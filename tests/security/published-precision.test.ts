@@ -1,17 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { consultants, studies } from '../../db/schema.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
 import { hashToken } from '../../src/server/auth/tokens.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { saveAnswers } from '../../src/server/repositories/participants.ts';
 import { finishParticipant } from '../../src/server/services/scoring.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
 import { addParticipant } from '../helpers/participants.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -19,14 +17,14 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * two decimals (style="left:44.76%"), more precise than the text and enough to
  * match a median to one member's stored score.
  */
-const tmp = tempDir('velocity-precision-');
-const dbPath = join(tmp.dir, 'p.sqlite');
+let store: TestStore;
 const TOKEN = 'precisionReaderToken01';
 let site: RunningSite;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
-  const c = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  store = await openTestStore();
+  const db = store.db;
+  const c = await insertConsultant(db, { email: 'c@example.com', passwordHash: 'x' });
   const studyId = (await insertStudy(db, c.id, 'Precision', 'precision-invite')).id;
   // Twenty-four study participants in one peer group, with scores that fall between whole points.
   for (let n = 0; n <= 24; n++) {
@@ -42,12 +40,11 @@ beforeAll(async () => {
     );
     await finishParticipant(db, instrument, p.id);
   }
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 /** Every number in style and data attributes and in SVG coordinates that carries decimals. */

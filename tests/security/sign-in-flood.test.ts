@@ -2,9 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -22,16 +22,16 @@ const FLOOD = 100;
 const PASSWORD = 'correct horse battery staple';
 
 const tmp = tempDir('velocity-sign-in-flood-');
-const dbPath = join(tmp.dir, 'flood.sqlite');
+let store: TestStore;
 const compileCache = join(tmp.dir, 'compile');
 let site: RunningSite;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   await createConsultant(db, { email: 'owner@example.com', password: PASSWORD });
-  db.db.$client.close();
   // Requests from this machine come through a "proxy" here, so the test can speak for many client addresses.
-  site = await startSite(dbPath, { NODE_COMPILE_CACHE: compileCache, TRUST_PROXY: '127.0.0.1' });
+  site = await startSite(store.url, { NODE_COMPILE_CACHE: compileCache, TRUST_PROXY: '127.0.0.1' });
   // The renderer warms up in the background after the first request and writes the compile cache when done: wait for that quiet.
   const deadline = Date.now() + EVENTUALLY_MS;
   while (Date.now() < deadline && !(existsSync(compileCache) && readdirSync(compileCache, { recursive: true }).length > 0)) {
@@ -40,6 +40,7 @@ beforeAll(async () => {
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 

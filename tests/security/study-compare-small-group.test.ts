@@ -1,9 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -11,7 +8,7 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -19,8 +16,7 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * a single member (the CEO, the study's only executive), must reveal nothing
  * about that group: not its size, not a score, not its top performers.
  */
-const tmp = tempDir('velocity-study-small-');
-const dbPath = join(tmp.dir, 'study.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 const CEO = 140;
 let site: RunningSite;
@@ -28,25 +24,25 @@ let cookie: string;
 let studyId: number;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   await createConsultant(db, { email: 'a@example.com', password: PASSWORD });
   await seedParticipants(db, instrument, { count: 300, seed: 29, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.db.$client.prepare('SELECT id FROM consultants').get() as { id: number };
+  const a = (await store.raw.get<{ id: number }>('SELECT id FROM consultants'))!;
   studyId = (await insertStudy(db, a.id, 'One CEO', 'one-ceo-study')).id;
-  db.db.$client.prepare('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140').run(studyId);
+  await store.raw.run('UPDATE participants SET study_id = ? WHERE id BETWEEN 101 AND 140', studyId);
   // Moved into the study by hand: into its first round too, as joining through its link would.
-  db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-  db.db.$client.exec("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
-  db.db.$client.exec('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
+  await store.raw.run('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL');
+  await store.raw.run("UPDATE participants SET role = CASE WHEN id <= 120 THEN 'rep' WHEN id < 140 THEN 'leader' ELSE 'executive' END WHERE id BETWEEN 101 AND 140");
+  await store.raw.run('UPDATE scores SET study_id = p.study_id, role = p.role FROM participants p WHERE p.id = scores.participant_id');
   await countSeededAsBenchmark(db);
   await rebuildPeerStats(db, instrument);
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
   cookie = (await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 const get = (path: string) => fetch(`${site.base}${path}`, { headers: { cookie } });

@@ -1,15 +1,12 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { optionsOf } from '../../src/domain/answers.ts';
 import { pagesOf } from '../../src/domain/journey.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { tokenOf } from '../helpers/forms.ts';
 import { formBody, rawRequest } from '../helpers/http.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -26,19 +23,18 @@ import { SETUP_MS } from '../helpers/limits.ts';
 const K = 5;
 const ATTACKER = '203.0.113.66';
 const VICTIM = '198.51.100.23';
-const tmp = tempDir('velocity-throwaway-');
-const dbPath = join(tmp.dir, 'throwaway.sqlite');
+let store: TestStore;
 const pages = pagesOf(instrument);
 let site: RunningSite;
 
 beforeAll(async () => {
-  openMigrated(dbPath).db.$client.close();
+  store = await openTestStore();
   // Behind a proxy, as in production: the client's address is the one the proxy appends.
-  site = await startSite(dbPath, { TRUST_PROXY: '127.0.0.1', PEER_MIN_GROUP: String(K) });
+  site = await startSite(store.url, { TRUST_PROXY: '127.0.0.1', PEER_MIN_GROUP: String(K) });
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 /** Every company item at the option `at` (0 worst … 1 best) picks among those ranked by score. */
@@ -87,15 +83,11 @@ describe('throwaway participants cannot isolate a real one (issue 11)', () => {
     for (let i = 0; i < K; i++) await participate(ATTACKER, 1);
     const reader = await participate(ATTACKER, 0);
     attackerPage = await (await fetch(`${site.base}/r/${reader}/results`)).text();
-    const db = new Database(dbPath, { readonly: true });
-    victimScores = db.prepare('SELECT value, number, win_rate AS winRate, cycle FROM scores ORDER BY participant_id LIMIT 1').get() as Record<string, number>;
-    db.close();
+    victimScores = (await store.raw.get<Record<string, number>>('SELECT value, number, win_rate AS "winRate", cycle FROM scores ORDER BY participant_id LIMIT 1'))!;
   }, SETUP_MS);
 
-  it('counts the victim and one throwaway, and none of the other throwaways', () => {
-    const db = new Database(dbPath, { readonly: true });
-    const populations = db.prepare('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population').all();
-    db.close();
+  it('counts the victim and one throwaway, and none of the other throwaways', async () => {
+    const populations = await store.raw.all('SELECT population, count(*) AS n FROM scores GROUP BY population ORDER BY population');
     expect(populations).toEqual([
       { population: 'benchmark', n: 2 },
       { population: 'unverified', n: 2 * K },

@@ -1,9 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
@@ -12,7 +9,7 @@ import { countSeededAsBenchmark } from '../helpers/benchmark-rows.ts';
 import { postForm } from '../helpers/forms.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -22,8 +19,7 @@ import { SETUP_MS } from '../helpers/limits.ts';
  * figures, and with each the smallest shown group is hidden too, so that
  * neither size follows by subtraction.
  */
-const tmp = tempDir('velocity-compare-');
-const dbPath = join(tmp.dir, 'compare.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let studyId: number;
@@ -33,38 +29,39 @@ let studyRoles: Record<string, number>;
 let regions: Record<string, number>;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
+  const raw = store.raw;
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
   await seedParticipants(db, instrument, { count: 400, seed: 9, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  const a = (await raw.get<{ id: number }>("SELECT id FROM consultants WHERE email = 'a@example.com'"))!;
   studyId = (await insertStudy(db, a.id, 'Regional study', 'compare-study-1')).id;
   others = (await insertStudy(db, a.id, 'Empty study', 'compare-study-2')).id;
-  const set = (sql: string, ...params: unknown[]) => db.db.$client.prepare(`UPDATE participants SET ${sql}`).run(...params);
+  const set = (sql: string, ...params: unknown[]) => raw.run(`UPDATE participants SET ${sql}`, ...params);
   // Middle East and Africa keeps exactly four participants; the rest of it moves to Europe.
-  set("region = 'europe' WHERE region = 'middle-east-africa'");
-  set("region = 'middle-east-africa' WHERE id IN (11, 12, 13, 14)");
+  await set("region = 'europe' WHERE region = 'middle-east-africa'");
+  await set("region = 'middle-east-africa' WHERE id IN (11, 12, 13, 14)");
   // The study: 40 participants, of whom exactly four are executives.
-  set('study_id = ? WHERE id BETWEEN 101 AND 140', studyId);
-  set("role = 'rep' WHERE id BETWEEN 101 AND 140 AND role = 'executive'");
-  set("role = 'executive' WHERE id IN (101, 102, 103, 104)");
+  await set('study_id = ? WHERE id BETWEEN 101 AND 140', studyId);
+  await set("role = 'rep' WHERE id BETWEEN 101 AND 140 AND role = 'executive'");
+  await set("role = 'executive' WHERE id IN (101, 102, 103, 104)");
   // Scores carry copies of these fields; then the statistics are computed afresh.
-  db.db.$client.exec('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
+  await raw.run('UPDATE scores SET region = p.region, role = p.role, study_id = p.study_id FROM participants p WHERE p.id = scores.participant_id');
   await countSeededAsBenchmark(db);
   await rebuildPeerStats(db, instrument);
-  total = (db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
+  total = (await raw.get<{ n: number }>('SELECT count(*) AS n FROM scores'))!.n;
   studyRoles = Object.fromEntries(
-    (db.db.$client.prepare('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role').all(studyId) as { role: string; n: number }[]).map((r) => [r.role, r.n]),
+    (await raw.all<{ role: string; n: number }>('SELECT role, count(*) AS n FROM scores WHERE study_id = ? GROUP BY role', studyId)).map((r) => [r.role, r.n]),
   );
   regions = Object.fromEntries(
-    (db.db.$client.prepare('SELECT region, count(*) AS n FROM scores GROUP BY region').all() as { region: string; n: number }[]).map((r) => [r.region, r.n]),
+    (await raw.all<{ region: string; n: number }>('SELECT region, count(*) AS n FROM scores GROUP BY region')).map((r) => [r.region, r.n]),
   );
   expect(regions['middle-east-africa']).toBe(4);
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 async function signIn(email: string): Promise<string> {

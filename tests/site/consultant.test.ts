@@ -1,62 +1,51 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
-import { companies, studies } from '../../db/schema.ts';
 import { createConsultant, setConsultantDisabled } from '../../src/server/services/consultants.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
-import { fingerprint, postForm } from '../helpers/forms.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { postForm, storeFingerprint } from '../helpers/forms.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { insertStudy, insertCompany, latestWaveOf } from '../../src/server/repositories/studies.ts';
 import { parse } from 'csv-parse/sync';
 import { SETUP_MS } from '../helpers/limits.ts';
 
-const tmp = tempDir('velocity-consultant-');
-const dbPath = join(tmp.dir, 'consultant.sqlite');
+let store: TestStore;
 let site: RunningSite;
 const PASSWORD = 'correct horse battery staple';
 let drill: { study: number; company: number; small?: number };
 const TRICKY = '=HYPERLINK("http://evil.example","click"), "quoted"\nsecond line';
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
+  const run = store.raw.run;
   for (const email of ['a@example.com', 'b@example.com', 'limited@example.com']) await createConsultant(db, { email, password: PASSWORD });
   // Consultant A's study with one company of six finished respondents (a seller and five leaders), one of two (below k).
   await seedParticipants(db, instrument, { count: 80, seed: 8, now: new Date('2026-06-01T00:00:00Z') });
-  const a = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  const a = (await store.raw.get<{ id: number }>("SELECT id FROM consultants WHERE email = 'a@example.com'"))!;
   const study = await insertStudy(db, a.id, 'Drill-down study', 'drill-down-study-1');
   const company = await insertCompany(db, study.id, 'Łódź Logistics', 'drill-down-company-1');
   drill = { study: study.id, company: company.id };
   // Moved into the study's first round: a company's figures are per round.
-  db.db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6').run(study.id, (await latestWaveOf(db, study.id))!.id, company.id, company.name);
-  db.db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6').run(study.id, company.id);
-  db.db.$client.prepare("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6").run();
+  await run('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ? WHERE id BETWEEN 1 AND 6', study.id, (await latestWaveOf(db, study.id))!.id, company.id, company.name);
+  await run('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id BETWEEN 1 AND 6', study.id, company.id);
+  await run("UPDATE participants SET role = CASE id WHEN 1 THEN 'rep' ELSE 'leader' END WHERE id BETWEEN 1 AND 6");
   const small = await insertCompany(db, study.id, 'Small Co', 'drill-down-company-2');
   drill.small = small.id;
-  db.db.$client.prepare('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)').run(study.id, (await latestWaveOf(db, study.id))!.id, small.id, small.name, 'executive');
-  db.db.$client.prepare('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)').run(study.id, small.id);
+  await run('UPDATE participants SET study_id = ?, wave_id = ?, company_id = ?, company_name = ?, role = ? WHERE id IN (8, 9)', study.id, (await latestWaveOf(db, study.id))!.id, small.id, small.name, 'executive');
+  await run('UPDATE scores SET study_id = ?, company_id = ? WHERE participant_id IN (8, 9)', study.id, small.id);
   // A participant outside any company link, whose typed company name tries CSV tricks.
-  db.db.$client.prepare('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7').run(study.id, TRICKY);
+  await run('UPDATE participants SET study_id = ?, company_name = ? WHERE id = 7', study.id, TRICKY);
   // Moved into the study by hand: into its first round too, as joining through its link would.
-  db.db.$client.prepare('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL').run();
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  await run('UPDATE participants SET wave_id = (SELECT w.id FROM study_waves w WHERE w.study_id = participants.study_id AND w.number = 1) WHERE study_id IS NOT NULL AND wave_id IS NULL');
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
-const query = <T>(sql: string, ...params: unknown[]) => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).get(...params) as T;
-  } finally {
-    db.close();
-  }
-};
+const query = async <T>(sql: string, ...params: unknown[]) => (await store.raw.get<T>(sql, ...params))!;
 
 async function signIn(email: string, password = PASSWORD): Promise<{ status: number; cookie: string | null; setCookie: string | null; html: string }> {
   const res = await postForm(site.base, '/consultant/sign-in', { email, password });
@@ -97,9 +86,7 @@ describe('consultant sign-in', () => {
 
   it('ends an expired session', async () => {
     const r = await signIn('b@example.com');
-    const db = new Database(dbPath);
-    db.prepare('UPDATE sessions SET expires_at = ? WHERE consultant_id = (SELECT id FROM consultants WHERE email = ?)').run(Date.now() - 1000, 'b@example.com');
-    db.close();
+    await store.raw.run('UPDATE sessions SET expires_at = ? WHERE consultant_id = (SELECT id FROM consultants WHERE email = ?)', store.raw.at(Date.now() - 1000), 'b@example.com');
     const page = await get('/consultant', r.cookie);
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/consultant/sign-in');
@@ -108,29 +95,24 @@ describe('consultant sign-in', () => {
   it('ends the sessions of a disabled account at once and refuses its sign-in until it is enabled', async () => {
     const r = await signIn('b@example.com');
     expect((await get('/consultant', r.cookie)).status).toBe(200);
-    const db = openMigrated(dbPath);
-    try {
-      await setConsultantDisabled(db, 'b@example.com', true);
-      const page = await get('/consultant', r.cookie);
-      expect(page.status).toBe(303);
-      expect(page.headers.get('location')).toBe('/consultant/sign-in');
-      const refused = await signIn('b@example.com');
-      expect(refused.status).toBe(401);
-      expect(refused.setCookie).toBeNull();
-      await setConsultantDisabled(db, 'b@example.com', false);
-    } finally {
-      db.db.$client.close();
-    }
+    await setConsultantDisabled(store.db, 'b@example.com', true);
+    const page = await get('/consultant', r.cookie);
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/consultant/sign-in');
+    const refused = await signIn('b@example.com');
+    expect(refused.status).toBe(401);
+    expect(refused.setCookie).toBeNull();
+    await setConsultantDisabled(store.db, 'b@example.com', false);
     expect((await signIn('b@example.com')).status).toBe(303);
   });
 
   it('signs out: the session is deleted and the cookie cleared', async () => {
     const r = await signIn('a@example.com');
-    const before = query<{ n: number }>('SELECT count(*) AS n FROM sessions').n;
+    const before = (await query<{ n: number }>('SELECT count(*) AS n FROM sessions')).n;
     const out = await post('/consultant/sign-out', {}, r.cookie!);
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/vi_session=;|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
-    expect(query<{ n: number }>('SELECT count(*) AS n FROM sessions').n).toBe(before - 1);
+    expect((await query<{ n: number }>('SELECT count(*) AS n FROM sessions')).n).toBe(before - 1);
     expect((await get('/consultant', r.cookie)).status).toBe(303);
   });
 });
@@ -139,10 +121,10 @@ describe('studies and access control', () => {
   it('creates a study, refuses an empty name, and keeps every study to its consultant', async () => {
     const a = (await signIn('a@example.com')).cookie!;
     const b = (await signIn('b@example.com')).cookie!;
-    const before = fingerprint(dbPath) + query<{ n: number }>('SELECT count(*) AS n FROM studies').n;
+    const before = (await storeFingerprint(store.raw)) + (await query<{ n: number }>('SELECT count(*) AS n FROM studies')).n;
     const empty = await post('/consultant', { name: '   ' }, a);
     expect(empty.status).toBe(422);
-    expect(fingerprint(dbPath) + query<{ n: number }>('SELECT count(*) AS n FROM studies').n).toBe(before);
+    expect((await storeFingerprint(store.raw)) + (await query<{ n: number }>('SELECT count(*) AS n FROM studies')).n).toBe(before);
 
     const created = await post('/consultant', { name: 'Spring benchmark 2027' }, a);
     expect(created.status).toBe(303);
@@ -153,21 +135,21 @@ describe('studies and access control', () => {
     expect(page).toMatch(/\/join\/[A-Za-z0-9_-]{22}/);
 
     expect((await get(studyPath, b)).status).toBe(404);
-    const companies = query<{ n: number }>('SELECT count(*) AS n FROM companies').n;
-    expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies);
+    const companies = (await query<{ n: number }>('SELECT count(*) AS n FROM companies')).n;
+    expect((await query<{ n: number }>('SELECT count(*) AS n FROM companies')).n).toBe(companies);
     expect((await post(studyPath, { action: 'add-company', name: 'Intruder Ltd' }, b)).status).toBe(404);
     expect((await post(studyPath, { action: 'rename', name: 'Hijacked' }, b)).status).toBe(404);
     expect((await post(studyPath, { action: 'close' }, b)).status).toBe(404);
-    expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies);
+    expect((await query<{ n: number }>('SELECT count(*) AS n FROM companies')).n).toBe(companies);
     expect((await post(studyPath, { action: 'add-company', name: 'Northwind' }, a)).status).toBe(303);
-    expect(query<{ n: number }>('SELECT count(*) AS n FROM companies').n).toBe(companies + 1);
+    expect((await query<{ n: number }>('SELECT count(*) AS n FROM companies')).n).toBe(companies + 1);
 
     const id = Number(studyPath.split('/').at(-1));
     expect((await post(studyPath, { action: 'rename', name: '' }, a)).status).toBe(422);
     expect((await post(studyPath, { action: 'rename', name: 'Spring benchmark (final)' }, a)).status).toBe(303);
-    expect(query<{ name: string }>('SELECT name FROM studies WHERE id = ?', id).name).toBe('Spring benchmark (final)');
+    expect((await query<{ name: string }>('SELECT name FROM studies WHERE id = ?', id)).name).toBe('Spring benchmark (final)');
     expect((await post(studyPath, { action: 'close' }, a)).status).toBe(303);
-    const token = query<{ invite_token: string }>('SELECT invite_token FROM studies WHERE id = ?', id).invite_token;
+    const token = (await query<{ invite_token: string }>('SELECT invite_token FROM studies WHERE id = ?', id)).invite_token;
     expect((await fetch(`${site.base}/join/${token}`)).status).toBe(410);
     expect((await post(studyPath, { action: 'reopen' }, a)).status).toBe(303);
     expect((await fetch(`${site.base}/join/${token}`)).status).toBe(200);
@@ -238,14 +220,16 @@ describe('CSV export', () => {
     for (const r of rows.slice(6)) expect(r).toMatchObject({ withheld: 'withheld: fewer than 6 respondents', own_view_velocity_index: '', status: 'completed' });
     expect(rows.slice(0, 6).every((r) => r.withheld === '' && r.own_view_velocity_index !== '')).toBe(true);
     // Each given row is one respondent's own view: the six stored scores, in some order.
-    const stored = [1, 2, 3, 4, 5, 6].map((id) => query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = ?', id).velocity.toFixed(2));
+    const stored: string[] = [];
+    for (const id of [1, 2, 3, 4, 5, 6]) stored.push((await query<{ velocity: number }>('SELECT velocity FROM scores WHERE participant_id = ?', id)).velocity.toFixed(2));
     expect(rows.slice(0, 6).map((r) => Number(r.own_view_velocity_index).toFixed(2)).sort()).toEqual(stored.sort());
 
     const answersRes = await get(`/consultant/studies/${drill.study}/export/answers.csv`, a);
     const answerRows = parse((await answersRes.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     const itemIds = instrument.company.sections.flatMap((x) => x.items.map((i) => i.id));
     expect(Object.keys(answerRows[0]!)).toEqual(expect.arrayContaining(itemIds));
-    const first = [1, 2, 3, 4, 5, 6].map((id) => query<{ value: string }>('SELECT value FROM answers WHERE participant_id = ? AND item_id = ?', id, itemIds[0]).value);
+    const first: string[] = [];
+    for (const id of [1, 2, 3, 4, 5, 6]) first.push((await query<{ value: string }>('SELECT value FROM answers WHERE participant_id = ? AND item_id = ?', id, itemIds[0])).value);
     expect(answerRows.slice(0, 6).map((r) => r[itemIds[0]!]).sort()).toEqual(first.sort());
 
     for (const kind of ['scores', 'answers']) {

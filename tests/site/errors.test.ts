@@ -1,36 +1,31 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consultants, studies } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { postForm } from '../helpers/forms.ts';
 import { validProfile } from '../helpers/instrument.ts';
 import { startParticipant } from '../helpers/journey.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 12: error pages in the site's design that say what to do next (404, 410, 429, 500). */
-const tmp = tempDir('velocity-errors-');
-const dbPath = join(tmp.dir, 'errors.sqlite');
+let store: TestStore;
 let site: RunningSite;
 let token = '';
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
-  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
-  await insertStudy(db, consultant.id, 'Finished study', 'finished-study-1', 'closed');
-  db.db.$client.close();
+  store = await openTestStore();
+  const consultant = await insertConsultant(store.db, { email: 'c@example.com', passwordHash: 'x' });
+  await insertStudy(store.db, consultant.id, 'Finished study', 'finished-study-1', 'closed');
   // One start an hour, so that the second start meets the limit (429).
-  site = await startSite(dbPath, { PARTICIPANT_STARTS_PER_HOUR: '1' });
+  site = await startSite(store.url, { PARTICIPANT_STARTS_PER_HOUR: '1' });
   token = await startParticipant(site.base);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 const get = async (path: string) => {
@@ -170,9 +165,7 @@ describe('the pages in a browser', () => {
 describe('500', () => {
   it('answers an error thrown in a page with the designed page, status 500 and the security headers, no details', async () => {
     // Break the database under the running server: the next page that reads participants throws.
-    const db = new Database(dbPath);
-    db.exec('ALTER TABLE participants RENAME TO participants_away');
-    db.close();
+    await store.raw.run('ALTER TABLE participants RENAME TO participants_away');
     const { res, html } = await get(`/r/${token}/results?x=1`);
     expectDesigned(res, html, 500);
     expect(h1(html)).toBe('Something went wrong on our side');
@@ -181,7 +174,7 @@ describe('500', () => {
       [`/r/${token}/results?x=1`, 'Try again'],
       ['/', 'Go to the home page'],
     ]);
-    expect(html).not.toMatch(/SqliteError|no such table|\.m?js:\d+/);
+    expect(html).not.toMatch(/SqliteError|no such table|DatabaseError|does not exist|participants_away|\.m?js:\d+/);
   });
 });
 

@@ -1,18 +1,15 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consultants, studies } from '../../db/schema.ts';
 import { pagesOf } from '../../src/domain/journey.ts';
-import { openMigrated } from '../../src/server/db.ts';
+import { insertConsultant } from '../../src/server/repositories/consultants.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
-import { fingerprint, postForm, tokenOf } from '../helpers/forms.ts';
+import { postForm, storeFingerprint, tokenOf } from '../helpers/forms.ts';
 import { completeAnswers, instrument, validProfile } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
-const tmp = tempDir('velocity-forms-');
-const dbPath = join(tmp.dir, 'forms.sqlite');
+let store: TestStore;
 const pages = pagesOf(instrument);
 const answers = completeAnswers();
 let site: RunningSite;
@@ -32,28 +29,28 @@ async function startParticipant(): Promise<string> {
 
 /** Posts the request and asserts it changed nothing in the database. */
 async function expectNothingStored(send: () => Promise<Response>): Promise<Response> {
-  const before = fingerprint(dbPath);
+  const before = await storeFingerprint(store.raw);
   const res = await send();
   (res as Response & { html?: string }).html = await res.text();
-  expect(fingerprint(dbPath)).toBe(before);
+  expect(await storeFingerprint(store.raw)).toBe(before);
   return res;
 }
 const htmlOf = (res: Response) => (res as Response & { html?: string }).html ?? '';
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   await seedParticipants(db, instrument, { count: 40, seed: 5, now: new Date('2026-06-01T00:00:00Z') });
-  const consultant = db.db.insert(consultants).values({ email: 'c@example.com', passwordHash: 'x' }).returning().get();
+  const consultant = await insertConsultant(db, { email: 'c@example.com', passwordHash: 'x' });
   const open = await insertStudy(db, consultant.id, 'Spring benchmark', 'open-study-token-1');
   await insertStudy(db, consultant.id, 'Old study', 'closed-study-token', 'closed');
   await insertCompany(db, open.id, 'Northwind Traders', 'northwind-company-1');
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 describe('the profile form', () => {
@@ -114,9 +111,7 @@ describe('invite links', () => {
     expect(page).toContain('Northwind Traders');
     const res = await postForm(site.base, '/join/northwind-company-1', { ...validProfile(), company: 'Someone Else' });
     expect(res.status).toBe(303);
-    const db = openMigrated(dbPath);
-    const last = db.db.$client.prepare('SELECT company_name, company_id, study_id FROM participants ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
-    db.db.$client.close();
+    const last = (await store.raw.get('SELECT company_name, company_id, study_id FROM participants ORDER BY id DESC LIMIT 1'))!;
     expect(last.company_name).toBe('Northwind Traders');
     expect(last.company_id).not.toBeNull();
     expect(last.study_id).not.toBeNull();
@@ -162,9 +157,7 @@ describe('questionnaire pages', () => {
     const [first] = Object.entries(pageFields(1));
     const res = await postForm(site.base, `/r/${token}/1`, { [first![0]]: first![1], action: 'next' });
     expect(res.status).toBe(422);
-    const db = openMigrated(dbPath);
-    const stored = db.db.$client.prepare('SELECT item_id, value FROM answers WHERE participant_id = (SELECT max(id) FROM participants) ').all();
-    db.db.$client.close();
+    const stored = await store.raw.all('SELECT item_id, value FROM answers WHERE participant_id = (SELECT max(id) FROM participants) ');
     expect(stored).toEqual([{ item_id: first![0], value: first![1] }]);
   });
 
@@ -174,9 +167,7 @@ describe('questionnaire pages', () => {
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/r/${token}/2`);
     }
-    const db = openMigrated(dbPath);
-    const n = (db.db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id = (SELECT max(id) FROM participants)').get() as { n: number }).n;
-    db.db.$client.close();
+    const n = (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM answers WHERE participant_id = (SELECT max(id) FROM participants)'))!.n;
     expect(n).toBe(Object.keys(pageFields(1)).length);
   });
 
@@ -200,11 +191,11 @@ describe('questionnaire pages', () => {
     }
     const first = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
     expect(first.headers.get('location')).toBe(`/r/${token}/results`);
-    const scored = fingerprint(dbPath);
+    const scored = await storeFingerprint(store.raw);
     const second = await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' });
     expect(second.status).toBe(303);
     expect(second.headers.get('location')).toBe(`/r/${token}/results`);
-    expect(fingerprint(dbPath)).toBe(scored);
+    expect(await storeFingerprint(store.raw)).toBe(scored);
     const results = await (await fetch(`${site.base}/r/${token}/results`)).text();
     expect(results).toContain('data-testid="velocity-index"');
   });
@@ -220,9 +211,7 @@ describe('delete my answers', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/deleted');
     expect((await fetch(`${site.base}/r/${token}/1`)).status).toBe(404);
-    const db = openMigrated(dbPath);
-    const orphans = (db.db.$client.prepare('SELECT count(*) AS n FROM answers WHERE participant_id NOT IN (SELECT id FROM participants)').get() as { n: number }).n;
-    db.db.$client.close();
+    const orphans = (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM answers WHERE participant_id NOT IN (SELECT id FROM participants)'))!.n;
     expect(orphans).toBe(0);
   });
 });

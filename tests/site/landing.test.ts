@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suppressGroups } from '../../src/domain/anonymity.ts';
 import { DEFAULT_MIN_GROUP } from '../../src/domain/peers.ts';
 import { profileChoices } from '../../src/domain/profile.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 const K = DEFAULT_MIN_GROUP;
@@ -24,6 +24,7 @@ const cellBeside = (html: string, label: string) =>
   html.match(new RegExp(`<td[^>]*>${escapeRegExp(escapeHtml(label))}</td>\\s*<td[^>]*>([^<]*)</td>`))?.[1]?.trim();
 
 const tmp = tempDir('velocity-site-');
+let store: TestStore;
 let site: RunningSite;
 let base = '';
 let industrySizes: Map<string, number>;
@@ -32,24 +33,22 @@ let removed: number;
 let home: { status: number; headers: Headers; html: string };
 
 beforeAll(async () => {
-  const dbPath = join(tmp.dir, 'site.sqlite');
-  const db = openMigrated(dbPath);
-  await seedParticipants(db, instrument, { count: 300, seed: 17, now: new Date('2026-01-15T00:00:00Z') });
+  store = await openTestStore();
+  await seedParticipants(store.db, instrument, { count: 300, seed: 17, now: new Date('2026-01-15T00:00:00Z') });
   // Keep only a few of one industry (the cascade removes their scores) so that its group is below k.
-  removed = db.db.$client
-    .prepare('DELETE FROM participants WHERE industry = ? AND id NOT IN (SELECT id FROM participants WHERE industry = ? ORDER BY id LIMIT ?)')
-    .run(SMALL_INDUSTRY, SMALL_INDUSTRY, SMALL_SIZE).changes;
-  participants = (db.db.$client.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n;
-  industrySizes = new Map(
-    (db.db.$client.prepare('SELECT industry, count(*) AS n FROM scores GROUP BY industry').all() as { industry: string; n: number }[]).map((r) => [
-      r.industry,
-      r.n,
-    ]),
+  removed = await store.raw.run(
+    'DELETE FROM participants WHERE industry = ? AND id NOT IN (SELECT id FROM participants WHERE industry = ? ORDER BY id LIMIT ?)',
+    SMALL_INDUSTRY,
+    SMALL_INDUSTRY,
+    SMALL_SIZE,
   );
-  db.db.$client.close();
+  participants = (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM scores'))!.n;
+  industrySizes = new Map(
+    (await store.raw.all<{ industry: string; n: number }>('SELECT industry, count(*) AS n FROM scores GROUP BY industry')).map((r) => [r.industry, r.n]),
+  );
   expect(industrySizes.get(SMALL_INDUSTRY)).toBe(SMALL_SIZE);
 
-  site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
+  site = await startSite(store.url, { PEER_MIN_GROUP: String(K) });
   base = site.base;
   const res = await fetch(`${base}/`);
   home = { status: res.status, headers: res.headers, html: await res.text() };
@@ -57,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await site?.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 

@@ -1,19 +1,15 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { insertStudy } from '../../src/server/repositories/studies.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { postForm } from '../helpers/forms.ts';
 import { startParticipant } from '../helpers/journey.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.ts';
 import { BROWSER_TEST_MS, EVENTUALLY_MS, SETUP_MS } from '../helpers/limits.ts';
 
-const tmp = tempDir('velocity-mail-site-');
 const PASSWORD = 'correct horse battery staple';
 /** How long the server's mail loop may take to deliver on a busy machine. */
 const DELIVERY_LIMIT_MS = EVENTUALLY_MS;
@@ -21,19 +17,20 @@ let sink: SmtpSink;
 let site: RunningSite;
 let bare: RunningSite;
 let browser: Browser;
-const mailDb = join(tmp.dir, 'mail.sqlite');
+let mailStore: TestStore;
+let bareStore: TestStore;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  for (const path of [mailDb, join(tmp.dir, 'bare.sqlite')]) {
-    const db = openMigrated(path);
+  mailStore = await openTestStore();
+  bareStore = await openTestStore();
+  for (const [i, { db, raw }] of [mailStore, bareStore].entries()) {
     await createConsultant(db, { email: 'coach@example.com', password: PASSWORD, name: 'Robin Coach' });
-    const id = (db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'coach@example.com'").get() as { id: number }).id;
-    await insertStudy(db, id, 'Spring <pipeline> review', `study-token-${path.length}-000001`);
-    db.db.$client.close();
+    const id = (await raw.get<{ id: number }>("SELECT id FROM consultants WHERE email = 'coach@example.com'"))!.id;
+    await insertStudy(db, id, 'Spring <pipeline> review', `study-token-${i}-000001`);
   }
-  site = await startSite(mailDb, { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'Velocity Index <bench@example.com>', MAIL_POLL_SECONDS: '1' });
-  bare = await startSite(join(tmp.dir, 'bare.sqlite'));
+  site = await startSite(mailStore.url, { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM: 'Velocity Index <bench@example.com>', MAIL_POLL_SECONDS: '1' });
+  bare = await startSite(bareStore.url);
   browser = await launchChromium();
 }, SETUP_MS);
 afterAll(async () => {
@@ -41,27 +38,22 @@ afterAll(async () => {
   await site?.stop();
   await bare?.stop();
   await sink?.close();
-  tmp.cleanup();
+  await mailStore?.cleanup();
+  await bareStore?.cleanup();
 });
 
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
+async function until<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + DELIVERY_LIMIT_MS;
   for (;;) {
-    const v = read();
+    const v = await read();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${DELIVERY_LIMIT_MS} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-const outbox = () => {
-  const db = new Database(mailDb, { readonly: true });
-  try {
-    return db.prepare('SELECT kind, state, to_address, text_body FROM mail_outbox ORDER BY id').all() as { kind: string; state: string; to_address: string | null; text_body: string | null }[];
-  } finally {
-    db.close();
-  }
-};
+const outbox = () =>
+  mailStore.raw.all<{ kind: string; state: string; to_address: string | null; text_body: string | null }>('SELECT kind, state, to_address, text_body FROM mail_outbox ORDER BY id');
 
 async function signIn(base: string): Promise<string> {
   const res = await postForm(base, '/consultant/sign-in', { email: 'coach@example.com', password: PASSWORD });
@@ -85,28 +77,26 @@ describe('resume link by e-mail', () => {
     expect(mail.decoded).toContain(`${site.base}/r/${token}\n`);
     expect(mail.decoded).toContain(`href="${site.base}/r/${token}"`);
     expect(mail.decoded).toMatch(/Keep this e-mail to yourself/);
-    const row = await until(() => outbox().find((r) => r.kind === 'resume-link' && r.state === 'sent'), 'marking it sent');
+    const row = await until(async () => (await outbox()).find((r) => r.kind === 'resume-link' && r.state === 'sent'), 'marking it sent');
     expect(row).toMatchObject({ to_address: null, text_body: null });
     // The address is nowhere else in the database.
-    const db = new Database(mailDb, { readonly: true });
-    const dump = JSON.stringify(db.prepare("SELECT * FROM participants").all()) + JSON.stringify(db.prepare('SELECT * FROM rate_limit_hits').all());
-    db.close();
+    const dump = JSON.stringify(await mailStore.raw.all('SELECT * FROM participants')) + JSON.stringify(await mailStore.raw.all('SELECT * FROM rate_limit_hits'));
     expect(dump).not.toContain('reader@example.com');
   });
 
   it('refuses a bad address and the fourth request in an hour with a clear message, queuing nothing', async () => {
     const token = await startParticipant(site.base);
-    const before = outbox().length;
+    const before = (await outbox()).length;
     const bad = await postForm(site.base, `/r/${token}/email-link`, { email: 'not an address' });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Enter an e-mail address such as name@example.com.');
-    expect(outbox().length).toBe(before);
+    expect((await outbox()).length).toBe(before);
 
     for (let i = 0; i < 3; i++) expect((await postForm(site.base, `/r/${token}/email-link`, { email: `me${i}@example.com` })).status).toBe(200);
     const fourth = await postForm(site.base, `/r/${token}/email-link`, { email: 'me3@example.com' });
     expect(fourth.status).toBe(429);
     expect(await fourth.text()).toMatch(/sent 3 times in the last hour.*ask again after/);
-    expect(outbox().length).toBe(before + 3);
+    expect((await outbox()).length).toBe(before + 3);
   });
 
   it('refuses a post from another origin', async () => {
@@ -172,7 +162,7 @@ describe('consultant account page', () => {
 
     // The loop runs the scheduler once a minute; the first tick after start-up already ran, so allow for the next.
     const summary = await until(() => sink.received.find((m) => m.to[0] === 'coach@example.com'), 'the weekly summary').catch(async () => {
-      throw new Error(`no summary; outbox ${JSON.stringify(outbox())}`);
+      throw new Error(`no summary; outbox ${JSON.stringify(await outbox())}`);
     });
     expect(summary.raw).toMatch(/Subject: Your studies this week/);
     expect(summary.decoded).toContain('Spring &lt;pipeline&gt; review');

@@ -4,28 +4,29 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { completeParticipant } from '../helpers/journey.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 /** Issue 12: the HTML reports printed from the browser keep the PDF's page structure and never leave a heading alone at a page foot. */
 const tmp = tempDir('velocity-print-');
-const dbPath = join(tmp.dir, 'print.sqlite');
+let store: TestStore;
 let site: RunningSite;
 let browser: Browser;
 let token = '';
 
 beforeAll(async () => {
-  openMigrated(dbPath).db.$client.close();
-  site = await startSite(dbPath);
+  store = await openTestStore();
+  site = await startSite(store.url);
   token = await completeParticipant(site.base);
   browser = await launchChromium();
 }, SETUP_MS);
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 

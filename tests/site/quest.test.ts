@@ -1,18 +1,17 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { hashToken as hashOf } from '../../src/server/auth/tokens.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { insertCompany, insertStudy } from '../../src/server/repositories/studies.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
-import { fingerprint, postForm } from '../helpers/forms.ts';
+import { postForm, storeFingerprint } from '../helpers/forms.ts';
 import { instrument, validProfile } from '../helpers/instrument.ts';
 import { pageFields, pages, startParticipant } from '../helpers/journey.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { BROWSER_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
 
 /**
@@ -21,42 +20,36 @@ import { BROWSER_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
  * settings page, and the optional name kept to the participant's own pages.
  */
 const tmp = tempDir('velocity-quest-');
-const dbPath = join(tmp.dir, 'quest.sqlite');
+let store: TestStore;
 const K = 3;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let ids: { study: number; stated: number; plain: number; otherStudy: number; otherCompany: number };
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   await seedParticipants(db, instrument, { count: 30, seed: 13, now: new Date('2026-06-01T00:00:00Z') });
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const idOf = (email: string) => (db.db.$client.prepare('SELECT id FROM consultants WHERE email = ?').get(email) as { id: number }).id;
-  const study = await insertStudy(db, idOf('a@example.com'), 'Autumn benchmark', 'quest-study-token-1');
+  const idOf = async (email: string) => (await store.raw.get<{ id: number }>('SELECT id FROM consultants WHERE email = ?', email))!.id;
+  const study = await insertStudy(db, await idOf('a@example.com'), 'Autumn benchmark', 'quest-study-token-1');
   const stated = await insertCompany(db, study.id, 'Contoso Robotics', 'quest-company-stated', { industry: 'manufacturing', employees: '250-999', region: 'europe' });
   const plain = await insertCompany(db, study.id, 'Fabrikam', 'quest-company-plain');
-  const other = await insertStudy(db, idOf('b@example.com'), 'Someone else’s study', 'quest-study-token-2');
+  const other = await insertStudy(db, await idOf('b@example.com'), 'Someone else’s study', 'quest-study-token-2');
   const otherCompany = await insertCompany(db, other.id, 'Not yours Ltd', 'quest-company-other');
   ids = { study: study.id, stated: stated.id, plain: plain.id, otherStudy: other.id, otherCompany: otherCompany.id };
-  db.db.$client.close();
-  site = await startSite(dbPath, { PEER_MIN_GROUP: String(K) });
+  site = await startSite(store.url, { PEER_MIN_GROUP: String(K) });
 }, SETUP_MS);
 
 afterAll(async () => {
   await site?.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 
-const query = <T>(sql: string, ...params: unknown[]): T => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T;
-  } finally {
-    db.close();
-  }
-};
-const participantOf = (token: string) => {
-  const rows = query<{ id: number; display_name: string | null; [column: string]: unknown }[]>(
+const query = async <T>(sql: string, ...params: unknown[]): Promise<T> => (await store.raw.all(sql, ...params)) as T;
+const participantOf = async (token: string) => {
+  const rows = await query<{ id: number; display_name: string | null; [column: string]: unknown }[]>(
     'SELECT * FROM participants WHERE resume_token_hash = ?',
     hashOf(token),
   );
@@ -81,13 +74,13 @@ describe('autosave', () => {
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(res.headers.get('location')).toBeNull();
     expect(await res.json()).toEqual({ saved: true });
-    const stored = () => query<{ item_id: string; value: string }[]>('SELECT item_id, value FROM answers WHERE participant_id = ? ORDER BY item_id', participantOf(token).id);
-    expect(stored()).toEqual([{ item_id: first, value: all[first!] }]);
+    const stored = async () => query<{ item_id: string; value: string }[]>('SELECT item_id, value FROM answers WHERE participant_id = ? ORDER BY item_id', (await participantOf(token)).id);
+    expect(await stored()).toEqual([{ item_id: first, value: all[first!] }]);
     // The next change adds to it; the same post again stores the same rows once.
     const both = { [first!]: all[first!]!, [second!]: all[second!]! };
     expect((await autosave(token, 1, both)).status).toBe(200);
     expect((await autosave(token, 1, both)).status).toBe(200);
-    expect(stored()).toHaveLength(2);
+    expect(await stored()).toHaveLength(2);
     // The page shows what was autosaved.
     const html = await (await fetch(`${site.base}/r/${token}/1`)).text();
     expect(html).toMatch(new RegExp(`id="${second}--${all[second!]}"[^>]*checked`));
@@ -98,7 +91,7 @@ describe('autosave', () => {
     const token = await startParticipant(site.base);
     const all = pageFields(1);
     const [first, second] = Object.keys(all);
-    const before = fingerprint(dbPath);
+    const before = await storeFingerprint(store.raw);
     const res = await autosave(token, 1, { [first!]: all[first!]!, [second!]: 'not-an-option' });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/json');
@@ -108,30 +101,30 @@ describe('autosave', () => {
     const unknown = await autosave(token, 1, { shoeSize: '44' });
     expect(unknown.status).toBe(422);
     expect(((await unknown.json()) as { errors: Record<string, string> }).errors.shoeSize).toContain('not a question on this page');
-    expect(fingerprint(dbPath)).toBe(before);
+    expect(await storeFingerprint(store.raw)).toBe(before);
   });
 
   it('is refused from another origin, like any form post', async () => {
     const token = await startParticipant(site.base);
     const [first] = Object.keys(pageFields(1));
-    const before = fingerprint(dbPath);
+    const before = await storeFingerprint(store.raw);
     const res = await autosave(token, 1, { [first!]: pageFields(1)[first!]! }, 'https://evil.example');
     expect(res.status).toBe(403);
-    expect(fingerprint(dbPath)).toBe(before);
+    expect(await storeFingerprint(store.raw)).toBe(before);
   });
 
   it('answers JSON for a finished participant and an unknown link, changing nothing', async () => {
     const token = await startParticipant(site.base);
     for (let n = 1; n < pages.length; n++) expect((await postForm(site.base, `/r/${token}/${n}`, { ...pageFields(n), action: 'next' })).status).toBe(303);
     expect((await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' })).status).toBe(303);
-    const before = fingerprint(dbPath);
+    const before = await storeFingerprint(store.raw);
     const finished = await autosave(token, 1, pageFields(1));
     expect(finished.status).toBe(409);
     expect(await finished.json()).toMatchObject({ saved: false, refused: 'completed', location: `/r/${token}/results?already-finished=1` });
     const unknown = await autosave('A'.repeat(22), 1, pageFields(1));
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/json');
-    expect(fingerprint(dbPath)).toBe(before);
+    expect(await storeFingerprint(store.raw)).toBe(before);
   });
 
   it('leaves the plain form posts as they were', async () => {
@@ -166,13 +159,13 @@ describe('a company link with a stated profile', () => {
       region: 'asia-pacific',
       salesTeam: '21-50',
     });
-    const p = participantOf(token);
+    const p = await participantOf(token);
     expect(p).toMatchObject({ industry: 'manufacturing', employees: '250-999', region: 'europe', sales_team: '21-50', role: 'manager', company_name: 'Contoso Robotics' });
   });
 
   it('starts without the stated fields being posted at all', async () => {
     const token = await startParticipant(site.base, '/join/quest-company-stated', { role: 'rep', salesTeam: '6-20', motion: 'inside' });
-    expect(participantOf(token)).toMatchObject({ industry: 'manufacturing', employees: '250-999', region: 'europe', motion: 'inside' });
+    expect(await participantOf(token)).toMatchObject({ industry: 'manufacturing', employees: '250-999', region: 'europe', motion: 'inside' });
   });
 
   it('asks everything but the company on a link that states nothing', async () => {
@@ -196,7 +189,7 @@ const post = (path: string, fields: Record<string, string>, cookie: string) =>
     headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(fields).toString(),
   });
-const companyRow = (id: number) => query<Record<string, unknown>[]>('SELECT name, industry, employees, sales_team, region, motion FROM companies WHERE id = ?', id)[0]!;
+const companyRow = async (id: number) => (await query<Record<string, unknown>[]>('SELECT name, industry, employees, sales_team, region, motion FROM companies WHERE id = ?', id))[0]!;
 
 describe('the company settings page', () => {
   const path = () => `/consultant/studies/${ids.study}/companies/${ids.plain}/settings`;
@@ -217,7 +210,7 @@ describe('the company settings page', () => {
     const res = await post(path(), full, a);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${path()}?saved=1`);
-    expect(companyRow(ids.plain)).toEqual({ name: 'Fabrikam Group', industry: 'it-services', employees: '50-249', sales_team: '6-20', region: 'north-america', motion: null });
+    expect(await companyRow(ids.plain)).toEqual({ name: 'Fabrikam Group', industry: 'it-services', employees: '50-249', sales_team: '6-20', region: 'north-america', motion: null });
     const page = await (await get(`${path()}?saved=1`, a)).text();
     expect(page).toContain('data-testid="company-saved"');
     // Those who join from now on are not asked what was stated.
@@ -234,23 +227,23 @@ describe('the company settings page', () => {
     ['an unknown field', { ...full, revenue: 'lots' }, 'revenue', 'is not a field of this form'],
   ])('refuses %s with 422 and a message, changing nothing', async (_label, fields, field, message) => {
     const a = await signIn('a@example.com');
-    const before = companyRow(ids.plain);
+    const before = await companyRow(ids.plain);
     const res = await post(path(), fields, a);
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('id="error-summary"');
     expect(html).toContain(message);
     if (field !== 'revenue') expect(html).toContain(`id="company-${field}--error"`);
-    expect(companyRow(ids.plain)).toEqual(before);
+    expect(await companyRow(ids.plain)).toEqual(before);
   });
 
   it('is a 404 for another consultant’s company, and for a company of another study', async () => {
     const a = await signIn('a@example.com');
     const b = await signIn('b@example.com');
     expect((await get(path(), b)).status).toBe(404);
-    const before = companyRow(ids.plain);
+    const before = await companyRow(ids.plain);
     expect((await post(path(), { ...full, name: 'Taken over' }, b)).status).toBe(404);
-    expect(companyRow(ids.plain)).toEqual(before);
+    expect(await companyRow(ids.plain)).toEqual(before);
     expect((await get(`/consultant/studies/${ids.study}/companies/${ids.otherCompany}/settings`, a)).status).toBe(404);
     expect((await get(`/consultant/studies/${ids.otherStudy}/companies/${ids.otherCompany}/settings`, a)).status).toBe(404);
   });
@@ -270,13 +263,13 @@ describe('the optional name', () => {
       ['x'.repeat(81), 'Keep your name to 80 characters.'],
       ['Eve\u202Eevil', 'RIGHT-TO-LEFT OVERRIDE'],
     ] as const) {
-      const before = fingerprint(dbPath);
+      const before = await storeFingerprint(store.raw);
       const res = await postForm(site.base, '/start', { ...validProfile(), displayName: name });
       expect(res.status).toBe(422);
       const html = await res.text();
       expect(html).toContain(message);
       expect(html).toContain('href="#profile-displayName"');
-      expect(fingerprint(dbPath)).toBe(before);
+      expect(await storeFingerprint(store.raw)).toBe(before);
     }
   });
 
@@ -289,7 +282,7 @@ describe('the optional name', () => {
       expect((await postForm(site.base, `/r/${token}/${pages.length}`, { ...pageFields(pages.length), action: 'finish' })).status).toBe(303);
       tokens.push(token);
     }
-    expect(participantOf(tokens[0]!).display_name).toBe(`${NAME} 0`);
+    expect((await participantOf(tokens[0]!)).display_name).toBe(`${NAME} 0`);
 
     const results = await (await fetch(`${site.base}/r/${tokens[0]}/results`)).text();
     expect(results).toContain(`Hello, ${NAME} 0.`);

@@ -1,17 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { participantNumbers, participants } from '../../db/schema.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
 import { hashToken, newToken } from '../../src/server/auth/tokens.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { expectAccessible, launchChromium, screenshots } from '../helpers/browser.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 /**
  * Issue 14, the render pool on the built server: PDFs render in worker
@@ -20,7 +18,7 @@ import { tempDir } from '../helpers/temp-db.ts';
  * gets the site's error page, and the server goes on.
  */
 const tmp = tempDir('velocity-render-pool-');
-const dbPath = join(tmp.dir, 'render.sqlite');
+let store: TestStore;
 const REPORTS = 6;
 /** A participant's private link and the company name their report must show. */
 const readers: { token: string; company: string }[] = [];
@@ -28,7 +26,7 @@ const sites: RunningSite[] = [];
 let browser: Browser | undefined;
 
 const start = async (env: Record<string, string> = {}) => {
-  const site = await startSite(dbPath, env);
+  const site = await startSite(store.url, env);
   sites.push(site);
   return site;
 };
@@ -42,28 +40,24 @@ function pdfText(bytes: Buffer, name: string): string {
 }
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
-  await seedParticipants(db, instrument, { count: 80, seed: 14 });
-  const ids = db.db
-    .select({ id: participants.id })
-    .from(participants)
-    .innerJoin(participantNumbers, eq(participantNumbers.participantId, participants.id))
-    .where(eq(participants.status, 'completed'))
-    .orderBy(participants.id)
-    .limit(REPORTS)
-    .all();
+  store = await openTestStore();
+  await seedParticipants(store.db, instrument, { count: 80, seed: 14 });
+  const ids = await store.raw.all<{ id: number }>(
+    "SELECT p.id FROM participants p JOIN participant_numbers n ON n.participant_id = p.id WHERE p.status = 'completed' ORDER BY p.id LIMIT ?",
+    REPORTS,
+  );
   for (const [i, { id }] of ids.entries()) {
     const token = newToken();
     const company = `Pooled Render Company ${i + 1}`;
-    db.db.update(participants).set({ resumeTokenHash: hashToken(token), companyName: company }).where(eq(participants.id, id)).run();
+    await store.raw.run('UPDATE participants SET resume_token_hash = ?, company_name = ? WHERE id = ?', hashToken(token), company, id);
     readers.push({ token, company });
   }
-  db.db.$client.close();
   expect(readers).toHaveLength(REPORTS);
 });
 afterAll(async () => {
   await browser?.close();
   for (const site of sites) await site.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 

@@ -1,45 +1,37 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { studies } from '../../db/schema.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { BENIGN_SVG, MALICIOUS_SVGS, PNG_SIGNATURE, solidPng } from '../fixtures/logos.ts';
 import { postForm } from '../helpers/forms.ts';
 import { insertStudy, insertCompany } from '../../src/server/repositories/studies.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, TEST_BACKEND, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
-const tmp = tempDir('velocity-brand-');
-const dbPath = join(tmp.dir, 'brand.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let studyId: number;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   for (const email of ['owner@example.com', 'other@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const owner = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'owner@example.com'").get() as { id: number };
+  const owner = (await store.raw.get<{ id: number }>("SELECT id FROM consultants WHERE email = 'owner@example.com'"))!;
   studyId = (await insertStudy(db, owner.id, 'Branded study', 'branded-study-0001')).id;
   await insertCompany(db, studyId, 'Contoso', 'branded-company-01');
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 /** The study's brand columns as stored, to show what a refused post did not change. */
-const stored = () => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT brand_name, brand_accent, brand_logo_key, hex(brand_logo) AS logo FROM studies WHERE id = ?').get(studyId);
-  } finally {
-    db.close();
-  }
-};
+const stored = () =>
+  store.raw.get(
+    `SELECT brand_name, brand_accent, brand_logo_key, ${TEST_BACKEND === 'pg' ? "upper(encode(brand_logo, 'hex'))" : 'hex(brand_logo)'} AS logo FROM studies WHERE id = ?`,
+    studyId,
+  );
 
 async function signIn(email: string): Promise<string> {
   const res = await postForm(site.base, '/consultant/sign-in', { email, password: PASSWORD });
@@ -104,7 +96,7 @@ describe('study branding on the site', () => {
   });
 
   it('refuses bad input with a message, changing nothing and never answering 500', async () => {
-    const before = stored();
+    const before = await stored();
     const lowContrast = await brandPost({ action: 'brand', name: 'Northwind Advisory', accent: '#f0a202' }, null, owner);
     expect(lowContrast.status).toBe(422);
     const html = await lowContrast.text();
@@ -123,7 +115,7 @@ describe('study branding on the site', () => {
     expect(await tooBig.text()).toContain('larger than 200 KB');
     const noName = await brandPost({ action: 'brand', name: ' ' }, null, owner);
     expect(noName.status).toBe(422);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('takes a PNG by its content, even when it is called .svg', async () => {
@@ -134,7 +126,7 @@ describe('study branding on the site', () => {
   });
 
   it('refuses another consultant, a participant without a session and a cross-site post', async () => {
-    const before = stored();
+    const before = await stored();
     const other = await signIn('other@example.com');
     expect((await brandPost({ action: 'brand', name: 'Intruder' }, svgFile(BENIGN_SVG), other)).status).toBe(404);
     expect((await fetch(`${site.base}/consultant/studies/${studyId}`, { headers: { cookie: other }, redirect: 'manual' })).status).toBe(404);
@@ -142,7 +134,7 @@ describe('study branding on the site', () => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/consultant/sign-in');
     expect((await brandPost({ action: 'unbrand' }, null, owner, 'https://attacker.example')).status).toBe(403);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('removes the brand: the invite page goes back to the product’s look and the old logo address is gone', async () => {

@@ -1,19 +1,15 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { createConsultant } from '../../src/server/services/consultants.ts';
 import { companyView } from '../../src/server/services/company-view.ts';
 import { publishedScore } from '../../src/domain/anonymity.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { buildDashboardStudy, type DashboardFixture } from '../helpers/dashboard-study.ts';
 import { postForm } from '../helpers/forms.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
-const tmp = tempDir('velocity-dashboard-');
-const dbPath = join(tmp.dir, 'dashboard.sqlite');
+let store: TestStore;
 const PASSWORD = 'correct horse battery staple';
 let site: RunningSite;
 let fx: DashboardFixture;
@@ -23,23 +19,23 @@ let a: string;
 let b: string;
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   for (const email of ['a@example.com', 'b@example.com']) await createConsultant(db, { email, password: PASSWORD });
-  const consultant = db.db.$client.prepare("SELECT id FROM consultants WHERE email = 'a@example.com'").get() as { id: number };
+  const consultant = (await store.raw.get<{ id: number }>("SELECT id FROM consultants WHERE email = 'a@example.com'"))!;
   fx = await buildDashboardStudy(db, consultant.id);
   for (const [name, id] of Object.entries(fx.companies)) {
     const view = await companyView(db, instrument, id, null, 5);
     if (view.aggregate) expected.set(name, publishedScore(view.aggregate.scores.velocity!));
   }
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  site = await startSite(store.url);
   const cookieOf = async (email: string) => (await postForm(site.base, '/consultant/sign-in', { email, password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
   a = await cookieOf('a@example.com');
   b = await cookieOf('b@example.com');
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
 const get = (path: string, cookie: string) => fetch(`${site.base}${path}`, { redirect: 'manual', headers: { cookie } });
@@ -167,14 +163,7 @@ describe('a new round from the dashboard', () => {
       headers: { origin: site.base, 'content-type': 'application/x-www-form-urlencoded', cookie },
       body,
     });
-  const rounds = (studyId: number) => {
-    const db = new Database(dbPath, { readonly: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM study_waves WHERE study_id = ?').get(studyId) as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
+  const rounds = async (studyId: number) => (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM study_waves WHERE study_id = ?', studyId))!.n;
 
   it('starts round N+1 only when confirmed, once for a double press, never for another consultant', async () => {
     const res0 = await fetch(`${site.base}/consultant`, {
@@ -191,17 +180,17 @@ describe('a new round from the dashboard', () => {
     const unconfirmed = await post(studyId, 'action=new-round&from=1');
     expect(unconfirmed.status).toBe(422);
     expect(await unconfirmed.text()).toContain('Tick the box to confirm');
-    expect(rounds(studyId)).toBe(1);
+    expect(await rounds(studyId)).toBe(1);
 
     expect((await post(studyId, 'action=new-round&from=1&confirm=yes', b)).status).toBe(404);
-    expect(rounds(studyId)).toBe(1);
+    expect(await rounds(studyId)).toBe(1);
 
     const started = await post(studyId, 'action=new-round&from=1&confirm=yes');
     expect(started.status).toBe(303);
-    expect(rounds(studyId)).toBe(2);
+    expect(await rounds(studyId)).toBe(2);
     // The same form posted again (a double click, a retry) names round 1: nothing more starts.
     expect((await post(studyId, 'action=new-round&from=1&confirm=yes')).status).toBe(303);
-    expect(rounds(studyId)).toBe(2);
+    expect(await rounds(studyId)).toBe(2);
     const after = await html(`/consultant/studies/${studyId}`);
     expect(after).toContain('Round 2 of 2');
     expect(after).toContain('Start round 3');
@@ -228,9 +217,7 @@ describe('the studies list', () => {
     expect(cells(row('Benelux 2026')).Status).toBe('Open');
     const after = await html('/consultant');
     expect(after.match(/<tr>(?:(?!<\/tr>).)*Benelux 2026(?:(?!<\/tr>).)*<\/tr>/)![0]).toContain('badge-closed');
-    const db = new Database(dbPath, { readonly: true });
-    expect((db.prepare('SELECT status FROM studies WHERE id = ?').get(fx.roundsStudyId) as { status: string }).status).toBe('closed');
-    db.close();
+    expect((await store.raw.get<{ status: string }>('SELECT status FROM studies WHERE id = ?', fx.roundsStudyId))!.status).toBe('closed');
   });
 
   it('says what to do first when there is no study yet', async () => {
@@ -242,14 +229,8 @@ describe('the studies list', () => {
 
 describe('the sign-in form', () => {
   it('names an empty field beside it without counting an attempt', async () => {
-    const before = (() => {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM sign_in_attempts').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    })();
+    const attempts = async () => (await store.raw.get<{ n: number }>('SELECT count(*) AS n FROM sign_in_attempts'))!.n;
+    const before = await attempts();
     const res = await postForm(site.base, '/consultant/sign-in', { email: 'a@example.com', password: '' });
     expect(res.status).toBe(422);
     const page = (await res.text()).replace(/\s+/g, ' ');
@@ -257,8 +238,6 @@ describe('the sign-in form', () => {
     expect(page).toContain('aria-describedby="password-error"');
     expect(page).toContain('value="a@example.com"');
     expect(page).not.toContain('id="email-error"');
-    const db = new Database(dbPath, { readonly: true });
-    expect((db.prepare('SELECT count(*) AS n FROM sign_in_attempts').get() as { n: number }).n).toBe(before);
-    db.close();
+    expect(await attempts()).toBe(before);
   });
 });

@@ -2,10 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { EVENTUALLY_MS } from '../helpers/limits.ts';
 
 /**
@@ -15,20 +15,20 @@ import { EVENTUALLY_MS } from '../helpers/limits.ts';
  * at a normal exit, never reached by a server stopped with a signal.
  */
 const tmp = tempDir('velocity-warm-up-');
-const dbPath = join(tmp.dir, 'warm.sqlite');
+let store: TestStore;
 const compileCache = join(tmp.dir, 'compile');
 let site: RunningSite;
 
 const cachedFiles = () => (existsSync(compileCache) ? readdirSync(compileCache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0);
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
-  await seedParticipants(db, instrument, { count: 40, seed: 5 });
-  db.db.$client.close();
-  site = await startSite(dbPath, { NODE_COMPILE_CACHE: compileCache });
+  store = await openTestStore();
+  await seedParticipants(store.db, instrument, { count: 40, seed: 5 });
+  site = await startSite(store.url, { NODE_COMPILE_CACHE: compileCache });
 });
 afterAll(async () => {
   await site?.stop();
+  await store?.cleanup();
   tmp.cleanup();
 });
 

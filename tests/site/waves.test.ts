@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,6 @@ import { optionsOf } from '../../src/domain/answers.ts';
 import type { Item } from '../../src/domain/instrument.ts';
 import { itemScore } from '../../src/domain/scoring.ts';
 import { hashToken, newToken } from '../../src/server/auth/tokens.ts';
-import { openMigrated } from '../../src/server/db.ts';
 import type { Store } from '../../src/server/data/store.ts';
 import { insertParticipant, saveAnswers } from '../../src/server/repositories/participants.ts';
 import { insertCompany, insertStudy, insertWave, latestWaveOf } from '../../src/server/repositories/studies.ts';
@@ -16,14 +14,13 @@ import { expectAccessible, launchChromium, screenshots } from '../helpers/browse
 import { addConsultant } from '../helpers/consultants.ts';
 import { postForm } from '../helpers/forms.ts';
 import { completeAnswers, instrument } from '../helpers/instrument.ts';
-import { tempDir } from '../helpers/temp-db.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 import { projectRoot } from '../../src/server/paths.ts';
 import { SETUP_MS } from '../helpers/limits.ts';
 
 const K = 5;
 const PASSWORD = 'correct horse battery staple';
-const tmp = tempDir('velocity-waves-');
-const dbPath = join(tmp.dir, 'waves.sqlite');
+let store: TestStore;
 let site: RunningSite;
 let studyId: number;
 let closedStudyId: number;
@@ -65,7 +62,8 @@ async function answer(db: Store, id: number, level: number) {
 }
 
 beforeAll(async () => {
-  const db = openMigrated(dbPath);
+  store = await openTestStore();
+  const db = store.db;
   const consultant = await addConsultant(db, 'c@example.com', PASSWORD);
   studyId = (await insertStudy(db, consultant.id, 'Spring pipeline review', 'waves-study-1')).id;
   companyId = (await insertCompany(db, studyId, 'Acme', 'waves-acme-1')).id;
@@ -79,23 +77,15 @@ beforeAll(async () => {
   tokens.closed = (await participant(db, { studyId: closedStudyId, companyId: null }, 0.5)).token;
   await insertWave(db, studyId, newToken);
   await insertWave(db, closedStudyId, newToken);
-  db.db.$client.prepare("UPDATE studies SET status = 'closed' WHERE id = ?").run(closedStudyId);
-  db.db.$client.close();
-  site = await startSite(dbPath);
+  await store.raw.run("UPDATE studies SET status = 'closed' WHERE id = ?", closedStudyId);
+  site = await startSite(store.url);
 }, SETUP_MS);
 afterAll(async () => {
   await site?.stop();
-  tmp.cleanup();
+  await store?.cleanup();
 });
 
-const rows = <T>(sql: string, ...params: unknown[]) => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-};
+const rows = <T>(sql: string, ...params: unknown[]) => store.raw.all<T>(sql, ...params);
 const get = (path: string) => fetch(`${site.base}${path}`, { redirect: 'manual' });
 const press = (token: string) =>
   fetch(`${site.base}/r/${token}/retake`, {
@@ -133,11 +123,11 @@ describe('retaking a newer round', () => {
     expect(page).toContain('data-testid="new-round-notice"');
     expect(page).toMatch(/<details class="resume-details" open/);
     expect(await (await get(location.replace('?round=new', ''))).text()).not.toContain('data-testid="new-round-notice"');
-    const created = rows<{ previous_id: number; wave_id: number; company_id: number; role: string; status: string }>(
+    const created = (await rows<{ previous_id: number; wave_id: number; company_id: number; role: string; status: string }>(
       'SELECT previous_id, wave_id, company_id, role, status FROM participants WHERE resume_token_hash = ?',
       hashToken(retakeToken),
-    );
-    const round2 = rows<{ id: number }>('SELECT id FROM study_waves WHERE study_id = ? AND number = 2', studyId)[0]!.id;
+    ));
+    const round2 = (await rows<{ id: number }>('SELECT id FROM study_waves WHERE study_id = ? AND number = 2', studyId))[0]!.id;
     expect(created).toEqual([{ previous_id: ids.first, wave_id: round2, company_id: companyId, role: 'manager', status: 'in_progress' }]);
   });
 
@@ -149,11 +139,11 @@ describe('retaking a newer round', () => {
     expect(html).toContain('data-testid="retake-already-started"');
     expect(html).toContain('private link');
     expect(html).toContain('data-testid="retake-started"');
-    expect(rows('SELECT id FROM participants WHERE previous_id = ?', ids.first)).toHaveLength(1);
+    expect(await rows('SELECT id FROM participants WHERE previous_id = ?', ids.first)).toHaveLength(1);
   });
 
   it('refuses a closed study and a participant without a study, starting nothing', async () => {
-    const before = rows('SELECT id FROM participants').length;
+    const before = (await rows('SELECT id FROM participants')).length;
     for (const token of [tokens.closed, tokens.alone]) {
       expect((await get(`/r/${token}/results`)).status).toBe(200);
       expect(await (await get(`/r/${token}/results`)).text()).not.toContain('data-testid="retake-offer"');
@@ -161,14 +151,14 @@ describe('retaking a newer round', () => {
       expect(res.headers.get('location')).toBe(`/r/${token}/results?retake=not-offered`);
       expect(await (await get(res.headers.get('location')!)).text()).toContain('data-testid="retake-not-offered"');
     }
-    expect(rows('SELECT id FROM participants')).toHaveLength(before);
+    expect(await rows('SELECT id FROM participants')).toHaveLength(before);
   });
 
   it('answers an unknown private link with 404 and starts nothing', async () => {
-    const before = rows('SELECT id FROM participants').length;
+    const before = (await rows('SELECT id FROM participants')).length;
     expect((await press(newToken())).status).toBe(404);
     expect((await press('not-a-token')).status).toBe(404);
-    expect(rows('SELECT id FROM participants')).toHaveLength(before);
+    expect(await rows('SELECT id FROM participants')).toHaveLength(before);
   });
 
   it('refuses a cross-site post (origin check), starting nothing', async () => {
@@ -179,15 +169,14 @@ describe('retaking a newer round', () => {
       body: '',
     });
     expect(res.status).toBe(403);
-    expect(rows('SELECT id FROM participants WHERE previous_id IS NOT NULL')).toHaveLength(1);
+    expect(await rows('SELECT id FROM participants WHERE previous_id IS NOT NULL')).toHaveLength(1);
   });
 
   it('shows the company’s and the reader’s own change once round 2 has enough respondents', async () => {
-    const db = openMigrated(dbPath);
-    const retaker = rows<{ id: number }>('SELECT id FROM participants WHERE resume_token_hash = ?', hashToken(retakeToken))[0]!.id;
+    const db = store.db;
+    const retaker = (await rows<{ id: number }>('SELECT id FROM participants WHERE resume_token_hash = ?', hashToken(retakeToken)))[0]!.id;
     await answer(db, retaker, 1);
     for (let i = 0; i < K; i++) await participant(db, { studyId, companyId }, i % 2 ? 0.75 : 1, i % 2 ? 'rep' : 'manager');
-    db.db.$client.close();
     const html = await (await get(`/r/${retakeToken}/results`)).text();
     expect(html).toContain('data-testid="round-change"');
     expect(html).toContain('Since round 1');
