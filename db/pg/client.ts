@@ -2,6 +2,9 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { DatabaseOpenError } from '../client.ts';
+import { pgUrlProblem } from './url.ts';
+
+export { pgUrlProblem };
 import * as schema from './schema.ts';
 
 export type PgDb = NodePgDatabase<typeof schema>;
@@ -62,7 +65,8 @@ const SECRET_PARAMS = ['password', 'sslpassword'];
  * since where its password sits is unknown.
  */
 export function describePgUrl(url: string): string {
-  if (!URL.canParse(url)) return 'the given DATABASE_URL (not a URL)';
+  // A string without host (postgres:/user:pw@…, a typo) has no user or password part to blank: it is not echoed either.
+  if (pgUrlProblem(url) !== null) return 'the given PostgreSQL address (not of the form postgres://user:password@host:5432/database)';
   const u = new URL(url);
   u.password = '';
   for (const name of SECRET_PARAMS) u.searchParams.delete(name);
@@ -89,10 +93,8 @@ export function pgFailureReason(e: unknown, url: string): string {
 }
 
 function checkUrl(url: string): void {
-  const protocol = URL.canParse(url) ? new URL(url).protocol : '';
-  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-    throw new DatabaseOpenError(`${describePgUrl(url)} is not a PostgreSQL address: it must look like postgres://user:password@host:5432/database`);
-  }
+  const problem = pgUrlProblem(url);
+  if (problem !== null) throw new DatabaseOpenError(`the PostgreSQL address given is ${problem}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { describePgUrl } from '../../db/pg/client.ts';
+import { describePgUrl, pgUrlProblem } from '../../db/pg/client.ts';
 import { config } from '../server/config.ts';
 import { isPostgresUrl, openStore } from '../server/data/open.ts';
 import type { Store } from '../server/data/store.ts';
@@ -14,8 +14,24 @@ import { UsageError } from './errors.ts';
  */
 export function databasePath(cmd: Command): string {
   const fromFlag = cmd.optsWithGlobals<{ db?: string }>().db;
-  if (fromFlag) return fromFlag;
+  if (fromFlag) {
+    refuseOtherAddresses(fromFlag);
+    return fromFlag;
+  }
   return config().DATABASE_URL ?? resolveFromRoot(config().DATABASE_PATH);
+}
+
+/**
+ * A --db that reads as an address (a scheme before a colon: mysql://…,
+ * pg://…, postgres:/…) but is not a usable PostgreSQL one is refused without
+ * repeating it (it may hold a password), rather than taken for a SQLite file
+ * path of that name.
+ */
+function refuseOtherAddresses(spec: string): void {
+  const looksLikeAddress = /^[a-z][a-z0-9+.-]*:/i.test(spec.trim()) && !/^[a-z]:[\\/]/i.test(spec.trim());
+  if (!looksLikeAddress) return;
+  const problem = pgUrlProblem(spec.trim());
+  if (problem !== null) throw new UsageError(`--db is neither a database file nor a usable PostgreSQL address: the address given is ${problem}`);
 }
 
 /** The command's database as it may be printed: the file, or the PostgreSQL address without its password. */

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { renderSettingsShape } from '../reports/render-settings.ts';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
+import { pgUrlProblem } from '../../db/pg/url.ts';
 
 /** An origin and nothing more: http or https, a host, maybe a port; no path, query, fragment or user. */
 const PublicOriginSchema = z
@@ -25,7 +26,7 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z
     .string()
     .refine(
-      (v) => URL.canParse(v) && ['postgres:', 'postgresql:'].includes(new URL(v).protocol),
+      (v) => pgUrlProblem(v) === null,
       'must be a PostgreSQL address such as postgres://user:password@host:5432/velocity (leave it unset to run on SQLite, DATABASE_PATH)',
     )
     .optional(),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { expectUsageError, runCli } from '../helpers/cli.ts';
 import { PROCESSES_TEST_MS } from '../helpers/limits.ts';
 import { freshDatabase } from '../helpers/pg.ts';
 import { tempDir } from '../helpers/temp-db.ts';
@@ -49,6 +49,20 @@ describe('the CLI on PostgreSQL', () => {
     const r = runCli(['--db', 'postgres://velocity:pw-not-to-print@127.0.0.1:1/velocity', 'user', 'list']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('cannot reach PostgreSQL at postgres://velocity@127.0.0.1:1/velocity');
+    expect(r.stderr).not.toContain('pw-not-to-print');
+  });
+
+  it('refuses a --db that reads as an address but is not a usable PostgreSQL one, without echoing it or taking it for a file', () => {
+    for (const db of ['mysql://velocity:pw-not-to-print@127.0.0.1:1/velocity', 'postgres:/velocity:pw-not-to-print@127.0.0.1:1/velocity', 'pg://velocity:pw-not-to-print@h/v']) {
+      const r = runCli(['user', 'list', '--db', db]);
+      expectUsageError(r, '--db is neither a database file nor a usable PostgreSQL address');
+      expect(r.stderr, db).not.toContain('pw-not-to-print');
+    }
+  });
+
+  it('refuses a DATABASE_URL a slash short, naming the setting and not its value', () => {
+    const r = runCli(['user', 'list'], { env: { DATABASE_URL: 'postgres:/velocity:pw-not-to-print@127.0.0.1:1/velocity' } });
+    expectUsageError(r, 'DATABASE_URL: must be a PostgreSQL address');
     expect(r.stderr).not.toContain('pw-not-to-print');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { DatabaseOpenError } from '../../db/client.ts';
-import { MIGRATION_LOCK_KEY, migratePg, openPg } from '../../db/pg/client.ts';
+import { describePgUrl, MIGRATION_LOCK_KEY, migratePg, openPg } from '../../db/pg/client.ts';
 import * as schema from '../../db/pg/schema.ts';
 import { freePort } from '../../scripts/site-process.ts';
 import { projectRoot } from '../../src/server/paths.ts';
@@ -125,8 +125,22 @@ describe('a PostgreSQL that cannot be used', () => {
 
   it('refuses an address that is not PostgreSQL, without echoing it', () => {
     expect(() => openPg(`mysql://root:${PASSWORD}@127.0.0.1/velocity`)).toThrow(
-      new DatabaseOpenError(`mysql://root@127.0.0.1/velocity is not a PostgreSQL address: it must look like postgres://user:password@host:5432/database`),
+      new DatabaseOpenError(`the PostgreSQL address given is not a PostgreSQL address: it must look like postgres://user:password@host:5432/database`),
     );
-    expect(() => openPg(`${PASSWORD} no url`)).toThrow(/^the given DATABASE_URL \(not a URL\) is not a PostgreSQL address/);
+    expect(() => openPg(`${PASSWORD} no url`)).toThrow(/^the PostgreSQL address given is not a URL: it must look like postgres:\/\//);
+  });
+
+  it('refuses an address without a server (a slash short), which the driver would send to the default server with the password as a database name', () => {
+    for (const typo of [`postgres:/v:${PASSWORD}@127.0.0.1:5432/velocity`, `postgres:v:${PASSWORD}@127.0.0.1:5432/velocity`, `postgres://127.0.0.1:5432`]) {
+      let message = '';
+      try {
+        openPg(typo);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, typo).toMatch(/^the PostgreSQL address given is no (server|database) named/);
+      expect(message).not.toContain(PASSWORD);
+      expect(describePgUrl(typo)).not.toContain(PASSWORD);
+    }
   });
 });
