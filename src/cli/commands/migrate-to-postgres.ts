@@ -37,7 +37,7 @@ export function migrateToPostgresCommand() {
             onTable: ({ table, rows }) => console.log(`  copied ${table}: ${groupThousands(rows)} row${rows === 1 ? '' : 's'}`),
           });
         } catch (e) {
-          if (e instanceof TargetNotEmptyError) throw new UsageError(`${target} ${e.message}: add --force to replace everything in it with the copy`);
+          if (e instanceof TargetNotEmptyError) throw new UsageError(`the database ${target} is not empty: ${e.message}; add --force to replace everything in it with the copy`);
           throw e;
         }
         console.log(`Copied ${opts.from} to ${target} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
