@@ -290,7 +290,7 @@ async function pgTransaction<T>(store: PgStore, fn: (tx: PgStore) => Promise<T>,
         { isolationLevel: reads ? 'repeatable read' : 'read committed', accessMode: reads ? 'read only' : 'read write' },
       );
     } catch (e) {
-      if (attempt >= PG_TRANSACTION_ATTEMPTS || !RETRYABLE.has(sqlState(e))) throw e;
+      if (attempt >= PG_TRANSACTION_ATTEMPTS || !RETRYABLE.has(sqlState(e))) rethrowWithoutParams(e);
       await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
     } finally {
       scope.ended = true;
@@ -327,7 +327,7 @@ export function pgWrite<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): 
   if (misuse) return Promise.reject(misuse);
   if (store.scope !== null) {
     if (store.scope.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
-    return work(store.db);
+    return work(store.db).catch(rethrowWithoutParams);
   }
   return pgTransaction(store, (tx) => work(tx.db), { locks: [] });
 }
@@ -337,5 +337,17 @@ export function pgRead<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): P
   const misuse = rootInsidePgTransaction(store);
   if (misuse) return Promise.reject(misuse);
   if (store.scope?.ended) return Promise.reject(new Error('a transaction store was used after its transaction ended'));
-  return work(store.db);
+  return work(store.db).catch(rethrowWithoutParams);
+}
+
+/**
+ * drizzle's error for a failed query reads "Failed query: <sql>\nparams:
+ * <values>": the values are a participant's answers and names, token
+ * hashes. The error goes to the logs (the storage-fault line, Astro's error
+ * log), so the values are cut from its message; the SQL, the driver's error
+ * (its `cause`, with the SQLSTATE) and the stack stay.
+ */
+function rethrowWithoutParams(e: unknown): never {
+  if (e instanceof Error && /\nparams: /.test(e.message)) e.message = e.message.replace(/\nparams: [\s\S]*$/, '\nparams: (not logged)');
+  throw e;
 }
