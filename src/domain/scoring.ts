@@ -187,3 +187,27 @@ export function personalCategory(instrument: Instrument, personal: number): Band
 export function revenuePotential(instrument: Instrument, subIndex: number): Band {
   return bandOf(instrument.potential, subIndex);
 }
+
+/**
+ * The company items with their positions and, per item, a scorer that
+ * remembers each distinct answer's score: a rebuild over a million
+ * participants scores each of the few distinct answers once, not each answer.
+ * An answer that scores nothing gives NaN.
+ */
+export function companyItemScorers(instrument: Instrument): {
+  items: readonly CompanyItem[];
+  itemIndex: Map<string, number>;
+  scoreOf: ((value: string) => number)[];
+} {
+  const items = companyItems(instrument);
+  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
+  const scoreOf = items.map((item) => {
+    const known = new Map<string, number>();
+    return (value: string) => {
+      let s = known.get(value);
+      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
+      return s;
+    };
+  });
+  return { items, itemIndex, scoreOf };
+}

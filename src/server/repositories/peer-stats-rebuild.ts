@@ -4,7 +4,7 @@ import { scores, settings } from '../../../db/schema.ts';
 import type { Instrument } from '../../domain/instrument.ts';
 import { MEASURES, POINT_BUCKETS, type StatsAccumulator } from '../../domain/peer-stats.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
-import { companyItems, itemScore } from '../../domain/scoring.ts';
+import { companyItemScorers } from '../../domain/scoring.ts';
 import { onSqlite, type Store } from '../data/store.ts';
 import * as pgRebuild from './pg/peer-stats-rebuild.ts';
 
@@ -38,16 +38,7 @@ export function tallyStoredScoresOn(
   population: PeerPopulation = 'benchmark',
   include: (participantId: number) => boolean = () => true,
 ): number {
-  const items = companyItems(instrument);
-  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
-  const scoreOf = items.map((item) => {
-    const known = new Map<string, number>();
-    return (value: string) => {
-      let s = known.get(value);
-      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
-      return s;
-    };
-  });
+  const { items, itemIndex, scoreOf } = companyItemScorers(instrument);
   const inStudy = studyId === undefined ? [instrument.version, population] : [instrument.version, studyId];
   const scoresFrom = db.$client
     .prepare(

@@ -4,8 +4,6 @@ import {
   FINE_BUCKETS,
   POINT_BUCKETS,
   type PointsByKey,
-  type BucketCount,
-  type ItemBucketSum,
   type Measure,
   type StatDimension,
   type StatsAccumulator,
@@ -15,6 +13,7 @@ import type { FineCounts } from '../../domain/peer-counts.ts';
 import { onSqlite, type Store } from '../data/store.ts';
 import * as pgPeerStats from './pg/peer-stats.ts';
 import { prepared } from './prepared.ts';
+import { bucketCountsOf, fineKey, itemBucketSumsOf, statsSourceFromRead, sumsKey, type ItemSumArrays } from './stats-source.ts';
 
 /**
  * Storage of the peer statistics: one row per group, score and whole point
@@ -131,31 +130,18 @@ function lazySource(db: Db): StatsSource {
     },
     hundredthsIn(dimension, key, measure, point) {
       const blob = fine.get(dimension, key, measure, point) as Buffer | undefined;
-      return hundredthsOf(blob, point);
+      return bucketCountsOf(blob && readInt32s(blob), point);
     },
     itemSums(dimension, key) {
-      return itemSumsOf(sums.all(dimension, key) as ItemSumRow[]);
+      return itemBucketSumsOf((sums.all(dimension, key) as ItemSumRow[]).map(decodeSums));
     },
   };
 }
 
 type ItemSumRow = { itemId: string; n: Buffer; total: Buffer };
 
-function hundredthsOf(blob: Buffer | undefined, point: number): BucketCount[] {
-  const counts: BucketCount[] = [];
-  if (!blob) return counts;
-  readInt32s(blob).forEach((n, h) => n !== 0 && counts.push({ bucket: point * 100 + h, n }));
-  return counts;
-}
-
-function itemSumsOf(rows: ItemSumRow[]): ItemBucketSum[] {
-  const out: ItemBucketSum[] = [];
-  for (const row of rows) {
-    const n = readInt32s(row.n);
-    const total = readFloat64s(row.total);
-    n.forEach((count, bucket) => count !== 0 && out.push({ itemId: row.itemId, bucket, n: count, total: total[bucket]! }));
-  }
-  return out;
+function decodeSums(row: ItemSumRow): ItemSumArrays {
+  return { itemId: row.itemId, n: readInt32s(row.n), total: readFloat64s(row.total) };
 }
 
 /**
@@ -190,33 +176,17 @@ export async function storedStatsSource(db: Store, dimensions?: readonly StatDim
       const out: PointsByKey = new Map();
       for (const r of pointRows.all(dimension) as { key: string; measure: Measure; point: number; n: number; hundredths: Buffer }[]) {
         addPoint(out, r.key, r.measure, r.point, r.n);
-        fine.set(`${dimension}\0${r.key}\0${r.measure}\0${r.point}`, r.hundredths);
+        fine.set(fineKey(dimension, r.key, r.measure, r.point), r.hundredths);
       }
       points.set(dimension, out);
       for (const r of sumRows.all(dimension) as (ItemSumRow & { key: string })[]) {
-        const at = `${dimension}\0${r.key}`;
+        const at = sumsKey(dimension, r.key);
         const list = sums.get(at) ?? [];
         list.push({ itemId: r.itemId, n: r.n, total: r.total });
         sums.set(at, list);
       }
     }
-    const read = (dimension: StatDimension) => {
-      if (dimensions !== undefined && !dimensions.includes(dimension)) throw new Error(`the statistics of ${dimension} were not read for this source`);
-    };
-    return {
-      points(dimension: StatDimension) {
-        read(dimension);
-        return points.get(dimension) ?? new Map();
-      },
-      hundredthsIn(dimension, key, measure, point) {
-        read(dimension);
-        return hundredthsOf(fine.get(`${dimension}\0${key}\0${measure}\0${point}`), point);
-      },
-      itemSums(dimension, key) {
-        read(dimension);
-        return itemSumsOf(sums.get(`${dimension}\0${key}`) ?? []);
-      },
-    } satisfies StatsSource;
+    return statsSourceFromRead({ points, fine, sums }, dimensions, { counts: readInt32s, sums: decodeSums });
   });
 }
 

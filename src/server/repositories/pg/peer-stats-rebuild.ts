@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Instrument } from '../../../domain/instrument.ts';
 import { MEASURES, type StatsAccumulator } from '../../../domain/peer-stats.ts';
 import type { PeerPopulation, Population } from '../../../domain/population.ts';
-import { companyItems, itemScore } from '../../../domain/scoring.ts';
+import { companyItemScorers } from '../../../domain/scoring.ts';
 import { pgRead, pgWrite, transaction, type PgHandle, type PgStore } from '../../data/store.ts';
 import { peerStatsTotalOn, writeFreshPeerStats } from './peer-stats.ts';
 
@@ -65,16 +65,7 @@ export async function tallyOn(
   population: PeerPopulation,
   include: (participantId: number) => boolean,
 ): Promise<number> {
-  const items = companyItems(instrument);
-  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
-  const scoreOf = items.map((item) => {
-    const known = new Map<string, number>();
-    return (value: string) => {
-      let s = known.get(value);
-      if (s === undefined) known.set(value, (s = itemScore(instrument, item, value) ?? NaN));
-      return s;
-    };
-  });
+  const { items, itemIndex, scoreOf } = companyItemScorers(instrument);
   const which = studyId === undefined ? sql`s.population = ${population}` : sql`s.study_id = ${studyId}`;
   const itemIds = `{${items.map((i) => `"${i.id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const measures = new Float64Array(MEASURES.length);

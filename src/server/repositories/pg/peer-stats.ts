@@ -3,8 +3,6 @@ import {
   addPoint,
   FINE_BUCKETS,
   POINT_BUCKETS,
-  type BucketCount,
-  type ItemBucketSum,
   type Measure,
   type PointsByKey,
   type StatDimension,
@@ -13,6 +11,7 @@ import {
 } from '../../../domain/peer-stats.ts';
 import type { FineCounts } from '../../../domain/peer-counts.ts';
 import { pgRead, pgWrite, transaction, type PgHandle, type PgStore } from '../../data/store.ts';
+import { fineKey, statsSourceFromRead, sumsKey, type ItemSumArrays } from '../stats-source.ts';
 
 /**
  * The peer statistics on PostgreSQL (db/pg/schema.ts peerScoreCounts,
@@ -160,20 +159,6 @@ export async function peerStatsTotalOn(h: PgHandle): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-type ItemSumRow = { itemId: string; n: number[]; total: number[] };
-
-function hundredthsOf(counts: readonly number[] | undefined, point: number): BucketCount[] {
-  const out: BucketCount[] = [];
-  counts?.forEach((n, h) => n !== 0 && out.push({ bucket: point * 100 + h, n }));
-  return out;
-}
-
-function itemSumsOf(rows: readonly ItemSumRow[]): ItemBucketSum[] {
-  const out: ItemBucketSum[] = [];
-  for (const row of rows) row.n.forEach((count, bucket) => count !== 0 && out.push({ itemId: row.itemId, bucket, n: count, total: row.total[bucket]! }));
-  return out;
-}
-
 /**
  * Runs `read` on one snapshot of the database: the caller's transaction, or
  * a read-only REPEATABLE READ one of its own (as SQLite's one piece of work
@@ -202,39 +187,23 @@ export async function storedStatsSource(db: PgStore, dimensions?: readonly StatD
     );
     const points = new Map<StatDimension, PointsByKey>();
     const fine = new Map<string, number[]>();
-    const sums = new Map<string, ItemSumRow[]>();
+    const sums = new Map<string, ItemSumArrays[]>();
     for (const d of dimensions ?? []) points.set(d, new Map());
     for (const r of pointRows.rows) {
       let out = points.get(r.dimension);
       if (!out) points.set(r.dimension, (out = new Map()));
       addPoint(out, r.key, r.measure, r.point, r.n);
-      fine.set(`${r.dimension}\0${r.key}\0${r.measure}\0${r.point}`, r.hundredths);
+      fine.set(fineKey(r.dimension, r.key, r.measure, r.point), r.hundredths);
     }
     for (const r of sumRows.rows) {
-      const at = `${r.dimension}\0${r.key}`;
+      const at = sumsKey(r.dimension, r.key);
       const list = sums.get(at) ?? [];
       list.push({ itemId: r.itemId, n: r.n, total: r.total });
       sums.set(at, list);
     }
     return { points, fine, sums };
   });
-  const read = (dimension: StatDimension) => {
-    if (dimensions !== undefined && !dimensions.includes(dimension)) throw new Error(`the statistics of ${dimension} were not read for this source`);
-  };
-  return {
-    points(dimension: StatDimension) {
-      read(dimension);
-      return points.get(dimension) ?? new Map();
-    },
-    hundredthsIn(dimension, key, measure, point) {
-      read(dimension);
-      return hundredthsOf(fine.get(`${dimension}\0${key}\0${measure}\0${point}`), point);
-    },
-    itemSums(dimension, key) {
-      read(dimension);
-      return itemSumsOf(sums.get(`${dimension}\0${key}`) ?? []);
-    },
-  } satisfies StatsSource;
+  return statsSourceFromRead({ points, fine, sums }, dimensions, { counts: (c) => c, sums: (r) => r });
 }
 
 /**
