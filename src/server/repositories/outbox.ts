@@ -32,7 +32,7 @@ const due = (now: Date) =>
   );
 
 /** Nothing of the message is kept once it is sent or given up: no address, no subject, no body with a private link in it. */
-const ERASED = { toAddress: null, subject: null, textBody: null, htmlBody: null, headers: null } as const;
+export const ERASED = { toAddress: null, subject: null, textBody: null, htmlBody: null, headers: null } as const;
 
 /**
  * Claims up to `limit` due rows in one short write transaction (BEGIN

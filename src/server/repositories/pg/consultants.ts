@@ -2,6 +2,7 @@ import { and, count, eq, gt, sql } from 'drizzle-orm';
 import type { Consultant } from '../../../../db/schema.ts';
 import { consultants, sessions, studies } from '../../../../db/pg/schema.ts';
 import { pgRead, pgWrite, type PgStore } from '../../data/store.ts';
+import { bytewise } from './collation.ts';
 
 export async function findConsultantByEmail(db: PgStore, email: string): Promise<Consultant | undefined> {
   return pgRead(db, async (h) => (await h.select().from(consultants).where(eq(consultants.email, email)))[0]);
@@ -31,7 +32,7 @@ export async function listConsultants(db: PgStore, now: Date) {
       })
       .from(consultants)
       // SQLite's default collation is binary, as is "C": the same order whatever the database's locale.
-      .orderBy(sql`${consultants.email} collate "C"`);
+      .orderBy(bytewise(consultants.email));
   });
 }
 

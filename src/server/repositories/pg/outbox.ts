@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, lt, lte, min, or, sql } from '
 import type { OutboxRow } from '../../../../db/schema.ts';
 import { mailOutbox } from '../../../../db/pg/schema.ts';
 import { pgRead, pgWrite, transaction, type PgStore } from '../../data/store.ts';
-import type { ClaimedMail, ClaimOptions, OutboxStatus } from '../outbox.ts';
+import { ERASED, type ClaimedMail, type ClaimOptions, type OutboxStatus } from '../outbox.ts';
 
 /** The rows a claim may take: the same rule as SQLite's (src/server/repositories/outbox.ts). */
 const due = (now: Date) =>
@@ -10,8 +10,6 @@ const due = (now: Date) =>
     and(eq(mailOutbox.state, 'pending'), lte(mailOutbox.nextAttemptAt, now)),
     and(eq(mailOutbox.state, 'sending'), lt(mailOutbox.leaseUntil, now)),
   );
-
-const ERASED = { toAddress: null, subject: null, textBody: null, htmlBody: null, headers: null } as const;
 
 /**
  * The claim of SQLite's claimDue, with its lease, for several app servers at

@@ -1,7 +1,8 @@
-import { and, count, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, lte, or } from 'drizzle-orm';
 import type { Consultant } from '../../../../db/schema.ts';
 import { consultants, invitations, participants, studies } from '../../../../db/pg/schema.ts';
 import { pgRead, pgWrite, type PgStore } from '../../data/store.ts';
+import { bytewise } from './collation.ts';
 
 export async function consultantsDueSummary(db: PgStore, weekAgo: Date): Promise<Consultant[]> {
   return pgRead(db, (h) =>
@@ -20,7 +21,7 @@ export async function openStudiesOf(db: PgStore, consultantId: number): Promise<
       .from(studies)
       .where(and(eq(studies.consultantId, consultantId), eq(studies.status, 'open')))
       // SQLite's binary collation, whatever the database's locale; the id breaks ties as SQLite's rowid order does.
-      .orderBy(sql`${studies.name} collate "C"`, studies.id),
+      .orderBy(bytewise(studies.name), studies.id),
   );
 }
 
