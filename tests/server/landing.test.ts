@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { companyItems, personalItems } from '../../src/domain/scoring.ts';
 import { profileChoices } from '../../src/domain/profile.ts';
+import { openStore } from '../../src/server/data/open.ts';
+import type { Store } from '../../src/server/data/store.ts';
+import { removeDemo } from '../../src/server/services/demo.ts';
 import { landingStats, landingStatsToday } from '../../src/server/services/landing.ts';
 import { instrument } from '../helpers/instrument.ts';
 import { addParticipant, addScored } from '../helpers/participants.ts';
@@ -89,6 +92,30 @@ describe('landingStats', () => {
     expect((await landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T00:00:01Z'))).participants).toBe(4);
   });
 
+  it('is the same on every app server of one database: one started after a deletion shows the day\'s first count, not one less', async () => {
+    for (let i = 0; i < 6; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
+    const serverA = await landingStatsToday(t.db, instrument, 5, NOW);
+    expect(serverA.participants).toBe(6);
+    await t.raw.run('DELETE FROM participants WHERE id = (SELECT min(id) FROM participants)');
+    const serverB = await withSecondServer((db) => landingStatsToday(db, instrument, 5, new Date('2026-05-20T18:00:00Z')));
+    expect(serverB).toEqual(serverA);
+    expect(serverB.asOf).toBeInstanceOf(Date);
+    // The next day both count again, and the earlier day's kept counts are deleted.
+    const nextDay = await withSecondServer((db) => landingStatsToday(db, instrument, 5, new Date('2026-05-21T08:00:00Z')));
+    expect(nextDay.participants).toBe(5);
+    expect((await landingStatsToday(t.db, instrument, 5, new Date('2026-05-21T09:00:00Z'))).participants).toBe(5);
+    const kept = await t.raw.all<{ key: string }>("SELECT key FROM settings WHERE key LIKE 'landing-counts:%'");
+    expect(kept.map((r) => r.key)).toEqual([expect.stringContaining('2026-05-21T00:00:00.000Z')]);
+  });
+
+  it('forgets the kept counts when the demo data is removed, so a restarted server no longer shows demo figures', async () => {
+    for (let i = 0; i < 6; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, population: 'demo', at: YESTERDAY });
+    expect(await landingStatsToday(t.db, instrument, 5, NOW)).toMatchObject({ participants: 6, population: 'demo' });
+    await removeDemo(t.db, instrument);
+    expect(await t.raw.all("SELECT key FROM settings WHERE key LIKE 'landing-counts:%'")).toEqual([]);
+    expect(await withSecondServer((db) => landingStatsToday(db, instrument, 5, new Date('2026-05-20T18:00:00Z')))).toMatchObject({ participants: 0 });
+  });
+
   it('asks the database nothing on a second request of the same day, and counts again once the day changes', async () => {
     for (let i = 0; i < 5; i++) await addScored(t.db, { industry: 'it-services', employees: '50-249', velocity: 50, at: YESTERDAY });
     // Every query, drizzle's included, goes through the connection's prepare (SQLite) or the pool's query (PostgreSQL).
@@ -103,3 +130,13 @@ describe('landingStats', () => {
     prepare.mockRestore();
   });
 });
+
+/** The same database through a second handle, as another app server (or this one after a restart) has it. */
+async function withSecondServer<T>(work: (db: Store) => Promise<T>): Promise<T> {
+  const db = await openStore(t.url);
+  try {
+    return await work(db);
+  } finally {
+    await (db.backend === 'pg' ? db.pool.end() : db.db.$client.close());
+  }
+}

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { settings } from '../../../db/schema.ts';
 import { onSqlite, type Store } from '../data/store.ts';
@@ -32,4 +32,10 @@ export async function settingOrCreate(db: Store, key: string, make: () => string
     h.insert(settings).values({ key, value: make() }).onConflictDoNothing().run();
     return getSettingOn(h, key)!;
   });
+}
+
+/** Deletes the keys k with from <= k < to (compared by their bytes), e.g. one prefix's older entries. */
+export async function deleteSettingsBetween(db: Store, from: string, to: string): Promise<void> {
+  if (db.backend === 'pg') return pgSettings.deleteSettingsBetween(db, from, to);
+  await onSqlite(db, (h) => h.delete(settings).where(and(gte(settings.key, from), lt(settings.key, to))).run());
 }

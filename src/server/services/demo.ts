@@ -4,6 +4,7 @@ import { transaction, type Store } from '../data/store.ts';
 import { SYNTHETIC_PREFIX } from '../repositories/bulk.ts';
 import { deleteDemoParticipants } from '../repositories/demo-data.ts';
 import { getSetting, setSetting } from '../repositories/settings.ts';
+import { forgetLandingCounts } from './landing.ts';
 import { rebuildPeerStats, storedStatsPopulation } from './peer-stats.ts';
 
 /** The settings row `demo remove` writes, so that `npm start` does not seed the demo data again. */
@@ -34,6 +35,7 @@ export async function removeDemo(db: Store, instrument: Instrument): Promise<Dem
     async (tx) => {
       const n = await deleteDemoParticipants(tx, SYNTHETIC_PREFIX);
       await setSetting(tx, DEMO_SETTING, 'removed');
+      await forgetLandingCounts(tx);
       return n;
     },
     // No keys: deleting every demo participant and their scores (maintenance, run rarely) has the whole database to

@@ -5,6 +5,7 @@ import { profileChoices } from '../../domain/profile.ts';
 import { companyItems, personalItems } from '../../domain/scoring.ts';
 import type { Store } from '../data/store.ts';
 import { finishedBefore } from '../repositories/scores.ts';
+import { deleteSettingsBetween, getSetting, settingOrCreate } from '../repositories/settings.ts';
 
 export interface GroupSize {
   label: string;
@@ -69,17 +70,45 @@ export async function landingStats(db: Store, instrument: Instrument, minGroup: 
 
 const cache = new WeakMap<Store, { key: string; stats: LandingStats }>();
 
+/** Settings keys of the day's counts: the day first, so that earlier days' keys sort before today's. */
+const SNAPSHOT_PREFIX = 'landing-counts:';
+
 /**
- * landingStats, computed once per UTC day and database handle: the counts
+ * landingStats, computed once per UTC day for the whole database: the counts
  * cannot change during the day except by a deletion, and a deletion showing
- * at once would say who left. (Another process, such as `demo remove`, shows
- * on the next day or after a restart.)
+ * at once would say who left. The first count of the day is kept in the
+ * database (table settings), so every app server shows that one, even one
+ * started or first asked after a deletion; each also keeps it in memory for
+ * the rest of the day.
  */
 export async function landingStatsToday(db: Store, instrument: Instrument, minGroup: number, now = new Date()): Promise<LandingStats> {
-  const key = `${instrument.id}@${instrument.version}:${minGroup}:${startOfUtcDay(now).toISOString()}`;
+  const day = startOfUtcDay(now).toISOString();
+  const key = `${SNAPSHOT_PREFIX}${day}:${instrument.id}@${instrument.version}:${minGroup}`;
   const hit = cache.get(db);
   if (hit?.key === key) return hit.stats;
-  const stats = await landingStats(db, instrument, minGroup, now);
+  let stored = await getSetting(db, key);
+  if (stored === undefined) {
+    const counted = JSON.stringify(await landingStats(db, instrument, minGroup, now));
+    // Two servers counting at once keep the first one's figures.
+    stored = await settingOrCreate(db, key, () => counted);
+    if (stored === counted) await deleteSettingsBetween(db, SNAPSHOT_PREFIX, `${SNAPSHOT_PREFIX}${day}`);
+  }
+  const stats = revive(stored);
   cache.set(db, { key, stats });
   return stats;
+}
+
+function revive(json: string): LandingStats {
+  const stats = JSON.parse(json) as LandingStats & { asOf: string };
+  return { ...stats, asOf: new Date(stats.asOf) };
+}
+
+/**
+ * Forgets the kept counts (after the demo data is removed: its counts would
+ * otherwise stay on the page until the next day). Servers already holding the
+ * day's counts in memory show them until the day ends or they restart.
+ */
+export async function forgetLandingCounts(db: Store): Promise<void> {
+  // ';' follows ':' in ASCII: every key that starts with the prefix sorts before this one.
+  await deleteSettingsBetween(db, SNAPSHOT_PREFIX, 'landing-counts;');
 }

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { settings } from '../../../../db/pg/schema.ts';
 import { pgRead, pgWrite, type PgHandle, type PgStore } from '../../data/store.ts';
+import { bytewise } from './collation.ts';
 
 async function getSettingOn(h: PgHandle, key: string): Promise<string | undefined> {
   return (await h.select({ value: settings.value }).from(settings).where(eq(settings.key, key)))[0]?.value;
@@ -29,4 +30,9 @@ export async function settingOrCreate(db: PgStore, key: string, make: () => stri
     const inserted = await h.insert(settings).values({ key, value: make() }).onConflictDoNothing().returning({ value: settings.value });
     return inserted[0]?.value ?? (await getSettingOn(h, key))!;
   });
+}
+
+export async function deleteSettingsBetween(db: PgStore, from: string, to: string): Promise<void> {
+  const key = bytewise(settings.key);
+  await pgWrite(db, (h) => h.delete(settings).where(sql`${key} >= ${from} and ${key} < ${to}`));
 }
