@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { describePgUrl, pgUrlProblem } from '../../db/pg/client.ts';
 import { config } from '../server/config.ts';
+import { looksLikeAddress } from '../server/data/address-like.ts';
 import { isPostgresUrl, openStore } from '../server/data/open.ts';
 import type { Store } from '../server/data/store.ts';
 import { resolveFromRoot } from '../server/paths.ts';
@@ -23,13 +24,12 @@ export function databasePath(cmd: Command): string {
 
 /**
  * A --db that reads as an address (a scheme before a colon: mysql://…,
- * pg://…, postgres:/…) but is not a usable PostgreSQL one is refused without
+ * pg://…, postgres:/…; or postgres//…, its colon left out) but is not a usable PostgreSQL one is refused without
  * repeating it (it may hold a password), rather than taken for a SQLite file
  * path of that name.
  */
 function refuseOtherAddresses(spec: string): void {
-  const looksLikeAddress = /^[a-z][a-z0-9+.-]*:/i.test(spec.trim()) && !/^[a-z]:[\\/]/i.test(spec.trim());
-  if (!looksLikeAddress) return;
+  if (!looksLikeAddress(spec)) return;
   const problem = pgUrlProblem(spec.trim());
   if (problem !== null) throw new UsageError(`--db is neither a database file nor a usable PostgreSQL address: the address given is ${problem}`);
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { renderSettingsShape } from '../reports/render-settings.ts';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
 import { pgUrlProblem } from '../../db/pg/url.ts';
+import { looksLikeAddress } from './data/address-like.ts';
 
 /** An origin and nothing more: http or https, a host, maybe a port; no path, query, fragment or user. */
 const PublicOriginSchema = z
@@ -17,7 +18,11 @@ const PublicOriginSchema = z
 /** Every setting the server reads from the environment, parsed once. */
 export const ConfigSchema = z.object({
   /** SQLite file; created with its folder on first start. Not used when DATABASE_URL is set. */
-  DATABASE_PATH: z.string().min(1).default('./data/velocity.sqlite'),
+  DATABASE_PATH: z
+    .string()
+    .min(1)
+    .refine((v) => !looksLikeAddress(v), 'is the SQLite file, such as ./data/velocity.sqlite; the value given reads as a database address (a PostgreSQL one goes in DATABASE_URL)')
+    .default('./data/velocity.sqlite'),
   /**
    * A PostgreSQL database (postgres://user:password@host:5432/velocity)
    * instead of the SQLite file: several app servers may then share it. Unset,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { describePgUrl } from '../../../db/pg/client.ts';
 import { groupThousands } from '../../domain/number-format.ts';
 import { copySqliteToPg, TargetNotEmptyError, verifyCopy } from '../../server/data/copy-to-postgres.ts';
+import { looksLikeAddress } from '../../server/data/address-like.ts';
 import { isPostgresUrl, openPgStore } from '../../server/data/open.ts';
 import { openMigrated } from '../../server/db.ts';
 import { UsageError } from '../errors.ts';
@@ -22,6 +23,8 @@ export function migrateToPostgresCommand() {
     .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/velocity (created beforehand, may be empty)')
     .option('--force', 'replace what the PostgreSQL database holds (participants, consultants, studies) with the copy')
     .action(async (opts: { from: string; to: string; force?: boolean }) => {
+      // An address here is --from and --to swapped, or a typo: not repeated (it may hold a password).
+      if (looksLikeAddress(opts.from)) throw new UsageError('--from must be the SQLite file to copy, such as data/velocity.sqlite; the value given reads as a database address (the PostgreSQL one goes in --to)');
       if (!existsSync(opts.from)) throw new UsageError(`there is no SQLite database at ${opts.from}`);
       if (!isPostgresUrl(opts.to)) throw new UsageError('--to must be a PostgreSQL address such as postgres://user:password@host:5432/velocity');
       const target = describePgUrl(opts.to);
