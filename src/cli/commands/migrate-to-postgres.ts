@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { describePgUrl } from '../../../db/pg/client.ts';
 import { groupThousands } from '../../domain/number-format.ts';
 import { copySqliteToPg, TargetNotEmptyError, verifyCopy } from '../../server/data/copy-to-postgres.ts';
@@ -26,6 +26,8 @@ export function migrateToPostgresCommand() {
       // An address here is --from and --to swapped, or a typo: not repeated (it may hold a password).
       if (looksLikeAddress(opts.from)) throw new UsageError('--from must be the SQLite file to copy, such as data/velocity.sqlite; the value given reads as a database address (the PostgreSQL one goes in --to)');
       if (!existsSync(opts.from)) throw new UsageError(`there is no SQLite database at ${opts.from}`);
+      const notSqlite = notASqliteFile(opts.from);
+      if (notSqlite) throw new UsageError(`--from ${opts.from} ${notSqlite}`);
       if (!isPostgresUrl(opts.to)) throw new UsageError('--to must be a PostgreSQL address such as postgres://user:password@host:5432/velocity');
       const target = describePgUrl(opts.to);
       const source = openMigrated(opts.from);
@@ -60,4 +62,23 @@ export function migrateToPostgresCommand() {
         await store?.pool.end();
       }
     });
+}
+
+/**
+ * Why `path` is not a SQLite database, or null when its header says it is
+ * one: a folder, or another kind of file (a PostgreSQL backup of `backup`,
+ * say) would otherwise be reported as a damaged database to restore.
+ */
+function notASqliteFile(path: string): string | null {
+  if (statSync(path).isDirectory()) return 'is a folder: give the SQLite database file in it, such as data/velocity.sqlite';
+  const header = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') === 'SQLite format 3\0') return null;
+  if (header.subarray(0, 5).toString('latin1') === 'PGDMP') return 'is a PostgreSQL backup (made by `backup` on PostgreSQL), not a SQLite database: restore it with pg_restore instead';
+  return 'is not a SQLite database: give the file the site ran on, such as data/velocity.sqlite';
 }

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expectUsageError, ROOT, runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp-db.ts';
 
 const SECRET = 'pw-not-to-print';
 
@@ -35,5 +36,30 @@ describe('a database address where a SQLite file is expected', () => {
     expectUsageError(r, 'DATABASE_PATH', 'DATABASE_URL');
     expect(r.stderr + r.stdout).not.toContain(SECRET);
     expectNoFileFromAddress();
+  });
+});
+
+describe('migrate-to-postgres --from something other than a SQLite database', () => {
+  const tmp = tempDir('velocity-wrong-from-');
+  afterAll(() => tmp.cleanup());
+  const to = 'postgres://velocity@127.0.0.1:1/velocity';
+
+  it('says a folder is a folder, a PostgreSQL backup is one, and another file is not SQLite: never "damaged, restore a backup"', () => {
+    const folder = join(tmp.dir, 'data');
+    mkdirSync(folder);
+    const dump = join(tmp.dir, 'velocity.dump');
+    writeFileSync(dump, Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(200, 1)]));
+    const text = join(tmp.dir, 'notes.txt');
+    writeFileSync(text, 'not a database at all\n'.repeat(20));
+    const cases: [string, string][] = [
+      [folder, 'is a folder'],
+      [dump, 'is a PostgreSQL backup'],
+      [text, 'is not a SQLite database'],
+    ];
+    for (const [from, says] of cases) {
+      const r = runCli(['migrate-to-postgres', '--from', from, '--to', to]);
+      const line = expectUsageError(r, says);
+      expect(line).not.toMatch(/damaged|restore the latest/i);
+    }
   });
 });
