@@ -86,6 +86,19 @@ describe('cli migrate-to-postgres', () => {
     expect(await count(url, 'participants')).toBe(SEEDED);
   });
 
+  it('a copy the target refuses part-way says why (SQLSTATE, table, constraint) without the SQL or values, and keeps nothing of it', { timeout: PROCESSES_TEST_MS }, async () => {
+    const url = await freshDatabase('topg_refused');
+    const migrated = await openPgStore(url, { max: 1 });
+    await migrated.pool.query("ALTER TABLE answers ADD CONSTRAINT no_answers_here CHECK (value = '')");
+    await migrated.pool.end();
+    const r = runCli(['migrate-to-postgres', '--from', sqliteFile, '--to', withPassword(url)]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('failed and was rolled back');
+    expect(r.stderr).toMatch(/SQLSTATE 23514, table answers, constraint no_answers_here/);
+    expect(r.stderr).not.toMatch(/Failed query|params|INSERT INTO|pw-not-to-print/);
+    expect(await count(url, 'participants')).toBe(0);
+  });
+
   it('refuses a --to that is not a PostgreSQL address, and a --from that does not exist', () => {
     expectUsageError(runCli(['migrate-to-postgres', '--from', sqliteFile, '--to', join(tmp.dir, 'other.sqlite')]), '--to must be a PostgreSQL address');
     expectUsageError(runCli(['migrate-to-postgres', '--from', join(tmp.dir, 'missing.sqlite'), '--to', 'postgres://x@127.0.0.1/x']), 'there is no SQLite database at');

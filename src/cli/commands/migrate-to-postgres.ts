@@ -5,6 +5,7 @@ import { groupThousands } from '../../domain/number-format.ts';
 import { copySqliteToPg, TargetNotEmptyError, verifyCopy } from '../../server/data/copy-to-postgres.ts';
 import { looksLikeAddress } from '../../server/data/address-like.ts';
 import { isPostgresUrl, openPgStore } from '../../server/data/open.ts';
+import { pgErrorSummary } from '../../server/data/store.ts';
 import { openMigrated } from '../../server/db.ts';
 import { UsageError } from '../errors.ts';
 
@@ -43,7 +44,7 @@ export function migrateToPostgresCommand() {
           });
         } catch (e) {
           if (e instanceof TargetNotEmptyError) throw new UsageError(`the database ${target} is not empty: ${e.message}; add --force to replace everything in it with the copy`);
-          throw e;
+          throw new Error(`the copy into ${target} failed and was rolled back (nothing of it was kept): ${pgErrorSummary(e)}`);
         }
         console.log(`Copied ${opts.from} to ${target} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
         const check = await verifyCopy(source.db, store);

@@ -341,6 +341,21 @@ export function pgRead<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): P
 }
 
 /**
+ * A failed PostgreSQL query in words for an operator: the driver's message,
+ * its SQLSTATE, and the table and constraint when it names them, but neither
+ * drizzle's SQL text nor the row's values (the driver's `detail` may quote them).
+ */
+export function pgErrorSummary(e: unknown): string {
+  for (let err = e as { code?: unknown; cause?: unknown; message?: unknown; table?: unknown; constraint?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
+    if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) {
+      const where = [typeof err.table === 'string' ? `table ${err.table}` : '', typeof err.constraint === 'string' ? `constraint ${err.constraint}` : ''].filter(Boolean);
+      return `${String(err.message)} (SQLSTATE ${err.code}${where.length ? `, ${where.join(', ')}` : ''})`;
+    }
+  }
+  return e instanceof Error ? e.message.replace(/\nparams: [\s\S]*$/, '') : String(e);
+}
+
+/**
  * drizzle's error for a failed query reads "Failed query: <sql>\nparams:
  * <values>": the values are a participant's answers and names, token
  * hashes. The error goes to the logs (the storage-fault line, Astro's error
