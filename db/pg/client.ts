@@ -118,12 +118,18 @@ function passwordsIn(url: string): string[] {
   return [...new Set(secrets.filter((p) => p.length > 0))].sort((a, b) => b.length - a.length);
 }
 
-/** The driver's own error inside `e` (drizzle wraps it as its `cause`): the one with a SQLSTATE or socket code. */
+/**
+ * The driver's own error inside `e` (drizzle wraps it as its `cause`): the
+ * first with a SQLSTATE or socket code, else the innermost (node-postgres
+ * gives a broken connection no code).
+ */
 function driverError(e: unknown): Error & { code?: string; errors?: Error[] } {
+  let innermost = e as Error;
   for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
     if (typeof err.code === 'string') return err;
+    if (err instanceof Error) innermost = err;
   }
-  return e as Error;
+  return innermost;
 }
 
 function decoded(part: string): string {

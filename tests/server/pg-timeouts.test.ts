@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseOpenError } from '../../db/client.ts';
-import { connectTimeoutFrom, queryTimeoutFor, statementTimeoutFrom } from '../../db/pg/client.ts';
+import { connectTimeoutFrom, pgFailureReason, queryTimeoutFor, statementTimeoutFrom } from '../../db/pg/client.ts';
 import { ConfigError, parseConfig } from '../../src/server/config.ts';
 import { storageFaultOf } from '../../src/server/storage-fault.ts';
 
@@ -50,5 +50,19 @@ describe('DATABASE_URL', () => {
   it('with a Unix socket folder is taken', () => {
     const url = 'postgres://velocity@/velocity?host=/run/postgresql';
     expect(parseConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+});
+
+describe('pgFailureReason', () => {
+  it("gives the driver's reason rather than drizzle's \"Failed query\" around it, with or without a SQLSTATE, never the password", () => {
+    const url = 'postgres://app:hunter2@db/velocity';
+    const refused = Object.assign(new Error('Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"\nparams: '), {
+      cause: Object.assign(new Error('permission denied for database velocity'), { code: '42501' }),
+    });
+    expect(pgFailureReason(refused, url)).toBe(
+      "permission denied for database velocity (42501). The role app may not create the app's tables there: make it the database's owner (ALTER DATABASE velocity OWNER TO app), or see the README's PostgreSQL section for the privileges it needs otherwise",
+    );
+    const broken = Object.assign(new Error('Failed query: begin\nparams: '), { cause: new Error('Connection terminated unexpectedly (hunter2)') });
+    expect(pgFailureReason(broken, url)).toBe('Connection terminated unexpectedly (***)');
   });
 });
