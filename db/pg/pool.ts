@@ -81,7 +81,8 @@ function guard(client: pg.PoolClient): pg.PoolClient {
     returned = true;
     client.removeListener('end', onEnd);
     client.removeListener('error', onError);
-    giveBack(error ?? (unsettled(client) ? new Error('released mid-statement or inside a transaction') : undefined));
+    // `false` (as `release(broken)` passes when nothing broke) says no more than nothing: the state decides then.
+    giveBack(error || (unsettled(client) ? new Error('released mid-statement or inside a transaction') : undefined));
   }
   client.once('end', onEnd);
   client.on('error', onError);
