@@ -1,14 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The pids of `parent`'s children (pgrep exits 1 when there are none). */
+/** The pids of `parent`'s children: pgrep -P, or where procps is not installed, the parent pids in /proc. */
 function childrenOf(parent: number): number[] {
   try {
     return execFileSync('pgrep', ['-P', String(parent)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
+  } catch (e) {
+    // pgrep exits 1 when there are none.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return [];
   }
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat, after the command in parentheses (which may hold spaces).
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(entry));
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return children;
 }
 
 export interface Frozen {
