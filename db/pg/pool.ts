@@ -40,7 +40,6 @@ class TimeoutClosingClient extends pg.Client {
   }
 
   // Every form node-postgres accepts: a callback last (as pg-pool's own pool.query passes), or a returned promise.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const last = args.length - 1;
     if (typeof args[last] === 'function') {
@@ -49,9 +48,9 @@ class TimeoutClosingClient extends pg.Client {
         this.closeAfterTimeout(error);
         callback(error, result);
       };
-      return (super.query as (...a: unknown[]) => unknown)(...args);
+      return Reflect.apply(super.query, this, args);
     }
-    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    const result: unknown = Reflect.apply(super.query, this, args);
     // A side branch: the caller still gets (and must handle) the original promise's rejection.
     if (result instanceof Promise) result.catch((e: unknown) => this.closeAfterTimeout(e));
     return result;
