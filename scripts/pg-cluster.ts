@@ -193,7 +193,8 @@ async function main(args: string[]): Promise<void> {
   if (command === 'start') {
     const cluster = await startCluster();
     process.stdout.write(`${cluster.url}\n`);
-    process.stderr.write(`pg-cluster: running in ${cluster.dir}; stop it with: node scripts/pg-cluster.ts stop ${cluster.dir}\n`);
+    // The URL, as the README says; the folder works as well.
+    process.stderr.write(`pg-cluster: running in ${cluster.dir}; stop it with: node scripts/pg-cluster.ts stop ${cluster.url}\n`);
   } else if (command === 'stop' && target) {
     stopIn(folderOf(target));
   } else if (command === 'check') {

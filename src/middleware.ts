@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { setRequestConsultant } from './server/auth/request-consultant.ts';
 import { consultantFor, SESSION_COOKIE } from './server/auth/sign-in.ts';
 import { config } from './server/config.ts';
 import { db, watchStorage } from './server/db.ts';
@@ -35,24 +36,20 @@ let warmed = false;
 let watching = false;
 
 /**
- * The signed-in consultant, or null when the database cannot be read: the
- * request goes on without a session, so that a page that needs none (the
- * health checks) still answers and one that needs the database throws into
- * the error page (src/pages/500.astro), which this middleware then gives
- * its headers. Throwing here would make Astro answer the error page without
- * the middleware: a blank 500 with no security headers.
+ * Sets who is signed in. Never throws for a storage fault: throwing here
+ * would make Astro answer the error page without the middleware, a blank
+ * 500 with no security headers. Instead a page that asks who is signed in
+ * throws the fault itself (src/server/auth/request-consultant.ts) into the
+ * error page (src/pages/500.astro: 503, "try again"), which this middleware
+ * then gives its headers; a page that needs no session (the health checks)
+ * still answers.
  */
-async function consultantOrNull(token: string | undefined) {
-  try {
-    return await consultantFor(db(), token);
-  } catch (e) {
-    if (!reportStorageFault(e, 'the session check')) throw e;
-    return null;
-  }
+function lookUpConsultant(locals: App.Locals, token: string | undefined): Promise<void> {
+  return setRequestConsultant(locals, () => consultantFor(db(), token));
 }
 
 export const onRequest = defineMiddleware(async (context, next) => {
-  context.locals.consultant = await consultantOrNull(context.cookies.get(SESSION_COOKIE)?.value);
+  await lookUpConsultant(context.locals, context.cookies.get(SESSION_COOKIE)?.value);
   if (!warmed) {
     warmed = true;
     // Not awaited: the PDF renderer loads and warms up in the background while this request is answered.

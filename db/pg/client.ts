@@ -2,10 +2,11 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { DatabaseOpenError } from '../client.ts';
-import { pgUrlProblem } from './url.ts';
+import { GuardedPool } from './pool.ts';
+import * as schema from './schema.ts';
+import { parsePgUrl, pgUrlProblem, pgUrlText } from './url.ts';
 
 export { pgUrlProblem };
-import * as schema from './schema.ts';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
@@ -37,6 +38,41 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * How long the app waits for the answer to a statement, beyond the server's
+ * statement timeout, before it gives up on its own: a server that is frozen
+ * (stopped, swapping, a VM paused) or cut off without a reset neither answers
+ * nor refuses, and its statement timeout cannot fire. A tenth of the
+ * statement timeout, at least a second: the server's own cancellation (a
+ * clear 57014) comes first whenever the server is alive.
+ */
+export function queryTimeoutFor(statementTimeoutMs: number): number {
+  return statementTimeoutMs === 0 ? 0 : statementTimeoutMs + Math.max(1_000, Math.round(statementTimeoutMs / 10));
+}
+
+/** A whole number of milliseconds from the environment, within bounds, else the default. */
+function millisFrom(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < min || ms > max) throw new DatabaseOpenError(`${name} must be a whole number of milliseconds from ${min} to ${max}, not "${raw}"`);
+  return ms;
+}
+
+/**
+ * The statement timeout from PG_STATEMENT_TIMEOUT_MS (100 to 3,600,000), else
+ * DEFAULT_STATEMENT_TIMEOUT_MS; the client-side timeout follows it
+ * (queryTimeoutFor).
+ */
+export function statementTimeoutFrom(env: Record<string, string | undefined> = process.env): number {
+  return millisFrom(env, 'PG_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS, 100, 3_600_000);
+}
+
+/** The connection timeout from PG_CONNECT_TIMEOUT_MS (100 to 600,000), else CONNECT_TIMEOUT_MS. */
+export function connectTimeoutFrom(env: Record<string, string | undefined> = process.env): number {
+  return millisFrom(env, 'PG_CONNECT_TIMEOUT_MS', CONNECT_TIMEOUT_MS, 100, 600_000);
+}
+
+/**
  * The key of the session advisory lock the migrations run under (the bytes
  * of "velocity" as a 64-bit integer): one instance migrates, the others
  * starting at the same time wait for it and then find nothing to do.
@@ -66,28 +102,68 @@ const SECRET_PARAMS = ['password', 'sslpassword'];
  */
 export function describePgUrl(url: string): string {
   // A string without host (postgres:/user:pw@…, a typo) has no user or password part to blank: it is not echoed either.
-  if (pgUrlProblem(url) !== null) return 'the given PostgreSQL address (not of the form postgres://user:password@host:5432/database)';
-  const u = new URL(url);
-  u.password = '';
-  for (const name of SECRET_PARAMS) u.searchParams.delete(name);
-  return u.toString();
+  const parsed = pgUrlProblem(url) === null ? parsePgUrl(url) : null;
+  if (parsed === null) return 'the given PostgreSQL address (not of the form postgres://user:password@host:5432/database)';
+  parsed.url.password = '';
+  for (const name of SECRET_PARAMS) parsed.url.searchParams.delete(name);
+  return pgUrlText(parsed);
 }
 
+/** Every form a password of `url` may take in a message: as written, and as decoded. */
 function passwordsIn(url: string): string[] {
-  if (!URL.canParse(url)) return [];
-  const u = new URL(url);
-  return [decodeURIComponent(u.password), ...SECRET_PARAMS.map((p) => u.searchParams.get(p) ?? '')].filter((p) => p.length > 0);
+  const u = parsePgUrl(url)?.url;
+  if (!u) return [];
+  const secrets = [u.password, decoded(u.password), ...SECRET_PARAMS.map((p) => u.searchParams.get(p) ?? '')];
+  // Longest first: a decoded password may contain the written one, or the other way round.
+  return [...new Set(secrets.filter((p) => p.length > 0))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The driver's own error inside `e` (drizzle wraps it as its `cause`): the
+ * first with a SQLSTATE or socket code, else the innermost (node-postgres
+ * gives a broken connection no code).
+ */
+function driverError(e: unknown): Error & { code?: string; errors?: Error[] } {
+  let innermost = e as Error;
+  for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
+    if (typeof err.code === 'string') return err;
+    if (err instanceof Error) innermost = err;
+  }
+  return innermost;
+}
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** What the operator can do about a failure, by its SQLSTATE, for the role and database of `url`. */
+function hintFor(code: string | undefined, url: string): string {
+  const u = parsePgUrl(url)?.url;
+  const dbName = u ? decoded(u.pathname.replace(/^\//, '')) : '<database>';
+  const role = u?.username ? decoded(u.username) : '<role>';
+  if (code === '3D000') return `. Create it first, as the server's administrator: createdb -O ${role} ${dbName}`;
+  if (code === '42501') {
+    return `. The role ${role} may not create the app's tables there: make it the database's owner (ALTER DATABASE ${dbName} OWNER TO ${role}), or see the README's PostgreSQL section for the privileges it needs otherwise`;
+  }
+  return '';
 }
 
 /**
  * Why a connection or a statement failed, in words, with any password of
- * `url` blotted out. Node reports a refused connection to a name with
+ * `url` blotted out: the driver's message and code rather than drizzle's
+ * "Failed query: …" around it, and what to do for a missing database or
+ * missing privileges. Node reports a refused connection to a name with
  * several addresses (localhost) as an AggregateError with an empty message.
  */
 export function pgFailureReason(e: unknown, url: string): string {
-  const err = e as Error & { code?: string; errors?: Error[] };
+  const err = driverError(e);
   let reason = err?.message || err?.errors?.[0]?.message || err?.code || String(e);
   if (err?.code && !reason.includes(err.code)) reason = `${reason} (${err.code})`;
+  reason += hintFor(err?.code, url);
   for (const secret of passwordsIn(url)) reason = reason.split(secret).join('***');
   return reason;
 }
@@ -97,21 +173,39 @@ function checkUrl(url: string): void {
   if (problem !== null) throw new DatabaseOpenError(`the PostgreSQL address given is ${problem}`);
 }
 
+/** What openPg may be told; each left out comes from the environment or its default. */
+export interface PgOptions {
+  /** Connections at most (PG_POOL_MAX, else DEFAULT_POOL_MAX). */
+  max?: number;
+  /** The server's statement timeout (PG_STATEMENT_TIMEOUT_MS, else 30 s); 0: none, and no client-side timeout either. */
+  statementTimeoutMs?: number;
+  /** The client-side wait for any statement's answer (else queryTimeoutFor the statement timeout); 0: none. */
+  queryTimeoutMs?: number;
+  /** The wait for a new connection, or a free one from a busy pool (PG_CONNECT_TIMEOUT_MS, else 10 s). */
+  connectTimeoutMs?: number;
+}
+
 /**
  * A pool of connections to PostgreSQL and a drizzle database over it. No
  * connection is made yet: the first query (or migratePg) makes one, and
  * migratePg turns a failure into a DatabaseOpenError that names the server.
- * Close the pool (`pool.end()`) at shutdown.
+ * A statement without an answer past the client-side timeout fails (as a
+ * storage fault: src/server/storage-fault.ts) and its connection is closed
+ * (db/pg/pool.ts). Close the pool (`pool.end()`) at shutdown.
  */
-export function openPg(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): { db: PgDb; pool: pg.Pool } {
+export function openPg(url: string, options: PgOptions = {}): { db: PgDb; pool: pg.Pool } {
   checkUrl(url);
-  const pool = new pg.Pool({
+  const statementTimeoutMs = options.statementTimeoutMs ?? statementTimeoutFrom();
+  const queryTimeoutMs = options.queryTimeoutMs ?? queryTimeoutFor(statementTimeoutMs);
+  const pool = new GuardedPool({
     connectionString: url,
     max: options.max ?? poolMaxFrom(),
     application_name: 'velocity',
-    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    statement_timeout: statementTimeoutMs,
+    // node-postgres reads 0 as "none" too; undefined keeps it from sending a setting.
+    query_timeout: queryTimeoutMs === 0 ? undefined : queryTimeoutMs,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? connectTimeoutFrom(),
   });
   // An idle pooled connection that breaks (the server restarted, a network cut) is dropped by the pool and
   // replaced on the next query; without a listener its error would end the process.
@@ -126,23 +220,28 @@ export function openPg(url: string, options: { max?: number; statementTimeoutMs?
  * drizzle's migrator over that same connection (all pending migrations in
  * one transaction, recorded in drizzle.__drizzle_migrations), then unlocks.
  * Instances starting together queue on the lock, and each after the first
- * finds the migrations recorded and does nothing. The connection is closed
- * afterwards rather than returned to the pool (its session had no statement
- * timeout, and closing it releases the lock whatever happened).
+ * finds the migrations recorded and does nothing. The connection is the
+ * pool's settings' but not the pool's: waiting for another instance's
+ * migrations, and a migration itself, may take longer than the pool's
+ * statement and client-side timeouts allow; it is closed afterwards, which
+ * releases the lock whatever happened.
  */
 export async function migratePg(pool: pg.Pool, migrationsFolder: string): Promise<void> {
   const { connectionString, host, port, database } = pool.options;
   const url = connectionString ?? '';
   const where = connectionString ? describePgUrl(connectionString) : `${host ?? 'localhost'}:${port ?? 5432}/${database ?? ''}`;
-  let client: pg.PoolClient;
+  const client = new pg.Client({ ...pool.options, statement_timeout: undefined, query_timeout: undefined });
+  // A connection that breaks fails the statement running on it; its 'error' event must not end the process.
+  client.on('error', () => undefined);
   try {
-    client = await pool.connect();
+    await client.connect();
   } catch (e) {
+    await client.end().catch(() => undefined);
     throw new DatabaseOpenError(`cannot reach PostgreSQL at ${where}: ${pgFailureReason(e, url)}`);
   }
   let failure: unknown;
   try {
-    // Waiting for another instance's migrations, and a migration itself, may take longer than a page's statements.
+    // No statement timeout, whatever the role's or the database's default.
     await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
     await migrate(drizzle(client, { schema }), { migrationsFolder });
@@ -151,7 +250,7 @@ export async function migratePg(pool: pg.Pool, migrationsFolder: string): Promis
   } catch (e) {
     failure = e;
   } finally {
-    client.release(true);
+    await client.end().catch(() => undefined);
   }
   if (failure !== undefined) throw new DatabaseOpenError(`cannot migrate the PostgreSQL database at ${where}: ${pgFailureReason(failure, url)}`);
 }

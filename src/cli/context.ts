@@ -30,7 +30,8 @@ export function databasePath(cmd: Command): string {
  */
 function refuseOtherAddresses(spec: string): void {
   if (!looksLikeAddress(spec)) return;
-  const problem = pgUrlProblem(spec.trim());
+  // Untrimmed: a space before or after the address is one of the problems named.
+  const problem = pgUrlProblem(spec);
   if (problem !== null) throw new UsageError(`--db is neither a database file nor a usable PostgreSQL address: the address given is ${problem}`);
 }
 

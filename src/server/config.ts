@@ -30,10 +30,11 @@ export const ConfigSchema = z.object({
    */
   DATABASE_URL: z
     .string()
-    .refine(
-      (v) => pgUrlProblem(v) === null,
-      'must be a PostgreSQL address such as postgres://user:password@host:5432/velocity (leave it unset to run on SQLite, DATABASE_PATH)',
-    )
+    .refine((v) => pgUrlProblem(v) === null, {
+      // What is wrong with it, in words that never repeat it.
+      error: (issue) =>
+        `must be a PostgreSQL address such as postgres://user:password@host:5432/velocity (leave it unset to run on SQLite, DATABASE_PATH); the one given is ${pgUrlProblem(String(issue.input))}`,
+    })
     .optional(),
   /**
    * Connections this server holds to PostgreSQL at most (unset: 10, db/pg/client.ts). Every instance holds up to

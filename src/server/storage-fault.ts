@@ -54,8 +54,13 @@ const PG_BY_STATE: [string, StorageProblem][] = [
 /** The socket's errors when node-postgres cannot reach the server or loses it mid-query. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** node-postgres's own words (no code) for a connection that ended, or that the pool could not get in time. */
-const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+/**
+ * node-postgres's own words (no code) for a connection that ended, that the
+ * pool could not get in time, or a statement that got no answer within the
+ * client-side timeout (a frozen or cut-off server: db/pg/pool.ts closes that
+ * connection, so the transaction did not commit).
+ */
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout)/;
 
 /**
  * The PostgreSQL (or socket) fault an error stands for. drizzle wraps the

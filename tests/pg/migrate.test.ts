@@ -120,7 +120,9 @@ describe('a PostgreSQL that cannot be used', () => {
     const server = new URL(inject('pgAdminUrl'));
     const url = `postgres://postgres@${server.host}/no_such_database?password=${PASSWORD}`;
     const error = await failure(url);
-    expect(error.message).toBe(`cannot reach PostgreSQL at postgres://postgres@${server.host}/no_such_database: database "no_such_database" does not exist (3D000)`);
+    expect(error.message).toBe(
+      `cannot reach PostgreSQL at postgres://postgres@${server.host}/no_such_database: database "no_such_database" does not exist (3D000). Create it first, as the server's administrator: createdb -O postgres no_such_database`,
+    );
   });
 
   it('refuses an address that is not PostgreSQL, without echoing it', () => {

@@ -1,4 +1,4 @@
-import { openPg } from '../../../db/pg/client.ts';
+import { openPg, type PgOptions } from '../../../db/pg/client.ts';
 import { migratePg } from '../../../db/pg/client.ts';
 import { openMigrated } from '../db.ts';
 import { loadInstrument } from '../instrument-loader.ts';
@@ -18,7 +18,7 @@ export function isPostgresUrl(spec: string): boolean {
  * DatabaseOpenError, naming the server without its password, when it
  * cannot be reached or migrated.
  */
-export async function openPgStore(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Promise<PgStore> {
+export async function openPgStore(url: string, options: PgOptions = {}): Promise<PgStore> {
   const { db, pool } = openPg(url, options);
   const store = pgStore(db, pool);
   try {
