@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { cacheDir } from '../../src/server/paths.ts';
@@ -10,7 +10,8 @@ const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 /**
  * The CLI's sources and packages bundled into one file that plain `node`
- * runs, for the tests that spawn the CLI. Started with tsx, one CLI process
+ * runs, for the tests that spawn the CLI (and the same for another script
+ * a test starts as a process). Started with tsx, one CLI process
  * took about 3 s on this 2-core machine, nearly all of it loading drizzle-orm's
  * and the other packages' hundreds of small modules one by one; the bundle
  * starts in about 0.3 s. It is built from the current sources (once per run,
@@ -40,11 +41,14 @@ const ownUrls: Plugin = {
   },
 };
 
-/** Builds the bundle of the current sources (unless that very bundle is already there) and returns its file. */
-export async function bundleCli(): Promise<string> {
+/** Builds the CLI's bundle of the current sources (unless that very bundle is already there) and returns its file. */
+export const bundleCli = (): Promise<string> => bundleForNode(MAIN);
+
+/** The same for another script a test runs as a process of its own (`entry`: its .ts file). */
+export async function bundleForNode(entry: string): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [MAIN],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -59,7 +63,7 @@ export async function bundleCli(): Promise<string> {
   });
   const code = result.outputFiles[0]!.text;
   const dir = join(cacheDir(), 'test-cli');
-  const file = join(dir, `cli-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  const file = join(dir, `${basename(entry, '.ts')}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
     const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
