@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
+import { optimizedDeps, viteCacheDir } from './tests/vitest-deps.ts';
 
 /**
  * The pure domain logic's tests (src/domain: no database, no server, no
@@ -11,7 +12,9 @@ import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 const SHARED_MODULES = ['tests/domain/**/*.test.ts'];
 
 export default defineConfig({
+  cacheDir: viteCacheDir,
   test: {
+    deps: optimizedDeps,
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,
     // Most test files start a server process of their own (and drive the run's one Chromium), so each
