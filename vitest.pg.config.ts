@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 import { PG_SUITES } from './tests/pg-suites.ts';
+import { optimizedDeps, viteCacheDir } from './tests/vitest-deps.ts';
 
 /**
  * The PostgreSQL run (`npm run test:pg`): the tests under tests/pg, and the
@@ -11,7 +12,9 @@ import { PG_SUITES } from './tests/pg-suites.ts';
  * apart from `npm test` (vitest.config.ts), which needs no PostgreSQL.
  */
 export default defineConfig({
+  cacheDir: viteCacheDir,
   test: {
+    deps: optimizedDeps,
     include: ['tests/pg/**/*.test.ts', ...PG_SUITES],
     // The site's build first (tests/pg/site.test.ts starts servers from it), as `npm test` does.
     globalSetup: ['tests/global-setup.ts', 'tests/pg-global-setup.ts'],

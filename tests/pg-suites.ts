@@ -2,7 +2,9 @@
  * The suites `npm run test:pg` runs a second time on PostgreSQL (they take
  * their stores from tests/helpers/test-store.ts). A suite about SQLite itself
  * (its file, WAL, pragmas, quick_check, backups of the file) is not listed:
- * PostgreSQL has tests of its own under tests/pg.
+ * PostgreSQL has tests of its own under tests/pg. Nor is a suite whose
+ * subject takes no different path on PostgreSQL: it would only run the same
+ * code twice (each such one is named where it would stand, with why).
  */
 export const PG_SUITES: string[] = [
   'tests/server/answers.test.ts',
@@ -48,7 +50,9 @@ export const PG_SUITES: string[] = [
   'tests/site/quest.test.ts',
   'tests/site/mail.test.ts',
   'tests/site/invitations.test.ts',
-  'tests/site/render-pool.test.ts',
+  // Not tests/site/render-pool.test.ts: the pool's admission, its 503 page and a dying thread are the same whatever
+  // the backend, and a report's download on PostgreSQL (its data read, then rendered by the pool) is
+  // tests/site/quest.test.ts's; that file took about a minute of the PostgreSQL run for nothing of its own.
   // The security suites that start a site.
   'tests/security/private-pages-cache.test.ts',
   'tests/security/published-precision.test.ts',

@@ -96,6 +96,17 @@ const personalLink = (raw: string) => {
   return m[1]!;
 };
 
+/** Dates every lease of the outbox back to a second ago, as if the time a killed sender held its rows for had passed. */
+function expireLeases(): void {
+  const db = new Database(dbPath);
+  try {
+    const leased = db.prepare("UPDATE mail_outbox SET lease_until = ? WHERE state = 'sending' AND lease_until > ?").run(Date.now() - 1000, Date.now());
+    expect(leased.changes).toBeGreaterThan(0);
+  } finally {
+    db.close();
+  }
+}
+
 /** Waits until `count` messages are in the sink (or the limit passes), then a moment more for any that should not come. */
 async function untilReceived(count: number, limitMs = DELIVERY_MS): Promise<void> {
   const deadline = Date.now() + limitMs;
@@ -229,11 +240,15 @@ describe('a study over two rounds, run by e-mail', () => {
     while (sink.open() > 0) await new Promise((r) => setTimeout(r, 50));
     sink.release();
     expect(sink.received.length).toBe(before);
+    // The held rows go out once their lease runs out. Waiting out the 75 s lease (the least the server accepts) took most
+    // of this file's time, so it runs out here instead: a lease expiring and being taken over is tests/mail/exactly-once's
+    // subject (a real lease there); this test is about what the restarted server sends.
+    expireLeases();
 
-    // Started again where it was: the links in the queued mail name this address. The held rows go out once their lease runs out.
+    // Started again where it was: the links in the queued mail name this address.
     site = await startSite(dbPath, { ...ENV, SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, port);
     await fetch(`${site.base}/`);
-    await untilReceived(before + 6, (LEASE_SECONDS + 60) * 1000);
+    await untilReceived(before + 6);
     const round2 = sink.received.slice(before);
     expect(new Set(round2.map((r) => r.messageId)).size).toBe(6);
     expect(new Set(sink.received.map((r) => r.messageId)).size).toBe(sink.received.length);
@@ -241,7 +256,7 @@ describe('a study over two rounds, run by e-mail', () => {
       expect(round2.filter((r) => r.to.includes(address)), address).toHaveLength(1);
     }
     expect(sql<{ state: string; n: number }>('SELECT state, count(*) AS n FROM mail_outbox GROUP BY state')).toEqual([{ state: 'sent', n: sink.received.length }]);
-  }, STEP_MS + LEASE_SECONDS * 1000);
+  }, STEP_MS);
 
   it('round 2 finishes and the dashboard shows each company’s change since round 1, with the noise', async () => {
     const sent = sink.received.length;

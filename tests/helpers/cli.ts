@@ -4,12 +4,24 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect } from 'vitest';
+import { afterAll, expect, inject } from 'vitest';
+import { serverRuntimeEnv } from '../../scripts/build-state.ts';
+import { bundleCli } from './cli-bundle.ts';
 import { CLI_MS } from './limits.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/**
+ * The CLI as one bundled file of the current sources (tests/helpers/cli-bundle.ts):
+ * the run's, from tests/global-setup.ts, or one built here under a config without it.
+ */
+export const CLI_BUNDLE: string = inject('cliBundle') || (await bundleCli());
+
+/** The command and arguments that run the CLI with `args`. */
+export const cliCommand = (args: readonly string[]): [string, string[]] => [process.execPath, [CLI_BUNDLE, ...args]];
+
+/** Node keeps the bundle's compiled code on disk (as for the built server): about a third off each later start. */
+export const CLI_RUNTIME_ENV: Record<string, string> = serverRuntimeEnv();
 
 /**
  * A command that forgets --db must not touch ./data: DATABASE_PATH points
@@ -26,16 +38,17 @@ export interface CliResult {
 }
 
 export function runCli(args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: join(guardDir, 'unexpected.sqlite'), NO_COLOR: '1', ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...CLI_RUNTIME_ENV, DATABASE_PATH: join(guardDir, 'unexpected.sqlite'), NO_COLOR: '1', ...opts.env };
   delete env.DEBUG;
   // A DATABASE_URL of the shell running the tests would take the place of that guard: only a test's own counts.
   if (opts.env?.DATABASE_URL === undefined) delete env.DATABASE_URL;
-  const r = spawnSync(TSX, [MAIN, ...args], {
+  const [command, argv] = cliCommand(args);
+  const r = spawnSync(command, argv, {
     cwd: ROOT,
     env,
     input: opts.input ?? '',
     encoding: 'utf8',
-    // SIGTERM (the default) lets tsx pass the signal on to its child, so a hung run leaves nothing behind.
+    // The CLI is this process's child itself (no tsx wrapper in between), so the SIGTERM of a hung run reaches it.
     timeout: opts.timeoutMs ?? CLI_MS,
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };

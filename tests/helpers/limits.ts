@@ -19,7 +19,7 @@ export const BROWSER_TEST_MS = 300_000;
 /** A whole journey in a browser, or several participants' journeys in one test. Quiet: about 35 s; seen at 120 s on a busy machine. */
 export const BROWSER_JOURNEY_MS = 600_000;
 
-/** One CLI process (tests/helpers/cli.ts runCli): tsx starting, then the command. Quiet: 1–5 s. */
+/** One CLI process (tests/helpers/cli.ts runCli): the bundled CLI starting, then the command. Quiet: 0.3–3 s. */
 export const CLI_MS = 120_000;
 
 /** A test that runs several CLI processes or server processes one after another. Quiet: 10–40 s. */

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../../src/server/mail/outbox.ts';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, runCli, TSX } from '../helpers/cli.ts';
+import { CLI_RUNTIME_ENV, cliCommand, ROOT, runCli } from '../helpers/cli.ts';
 import { openTempDb, type TempDb } from '../helpers/temp-db.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 import { CLI_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 
-/** A CLI start takes seconds of TypeScript loading, far more on a busy machine. */
+/** A CLI start is quick now (a bundle), but far slower on a busy machine. */
 const CLI_LIMIT_MS = CLI_MS;
 let t: TempDb | undefined;
 let sink: SmtpSink | undefined;
@@ -18,7 +17,8 @@ afterEach(async () => {
 
 function runCliAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const [command, argv] = cliCommand(args);
+    const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...CLI_RUNTIME_ENV, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
