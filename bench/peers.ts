@@ -74,13 +74,22 @@ async function scanCount(where: { industry?: string; employees?: string }, exclu
   return Number((await raw.get<{ n: number }>(sql, ...params))!.n);
 }
 
+const lookup = (s: (typeof subjects)[number]) => peerPosition(db, { ...s, instrumentVersion: instrument.version, population: 'demo' }, DEFAULT_MIN_GROUP);
+// The lookups one after another, as a server answering results pages would make them; then again, each right after
+// its full-scan baseline (how this bench measured them before 2026-12-02): on PostgreSQL the lookup's three round trips
+// to another process cost more on a busy machine right after a long scan than back to back.
 const indexed: number[] = [];
-const scanned: number[] = [];
+const positions = [];
 let groupSizes = 0;
 for (const s of subjects) {
-  const [ms, pos] = await time(() => peerPosition(db, { ...s, instrumentVersion: instrument.version, population: 'demo' }, DEFAULT_MIN_GROUP));
+  const [ms, pos] = await time(() => lookup(s));
   indexed.push(ms);
+  positions.push(pos);
   groupSizes += pos?.group.size ?? 0;
+}
+const afterScan: number[] = [];
+const scanned: number[] = [];
+for (const [i, s] of subjects.entries()) {
   // Baseline: the same counts with the indexes switched off, i.e. a plain full scan of the table.
   const [msScan, rel] = await time(async () => {
     // choosePeerGroup's rule (the first candidate big enough), with the sizes counted one by one as it asks for them.
@@ -92,10 +101,13 @@ for (const s of subjects) {
     return null;
   });
   scanned.push(msScan);
+  afterScan.push((await time(() => lookup(s)))[0]);
+  const pos = positions[i];
   if (pos && rel !== null && Math.abs(pos.relative - rel) > 1e-9) throw new Error(`lookup disagrees with the scan for participant ${s.participantId}`);
 }
 console.log(`\npeer-relative lookup (${subjects.length} subjects, mean group ${Math.round(groupSizes / subjects.length).toLocaleString('en-US')}):`);
-console.log(`  indexed count   median ${median(indexed).toFixed(3)} ms   p95 ${p95(indexed).toFixed(3)} ms   (goal ≤ 2 ms)`);
+console.log(`  indexed count   median ${median(indexed).toFixed(3)} ms   p95 ${p95(indexed).toFixed(3)} ms   (goal ≤ 2 ms; one lookup after another)`);
+console.log(`  after a scan    median ${median(afterScan).toFixed(3)} ms   p95 ${p95(afterScan).toFixed(3)} ms   (each right after its full scan)`);
 console.log(`  full scan       median ${median(scanned).toFixed(3)} ms   p95 ${p95(scanned).toFixed(3)} ms   (${(median(scanned) / median(indexed)).toFixed(0)}× slower)`);
 
 const industries = profileChoices(instrument, 'industry').map((o) => o.id);
