@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { describePgUrl, pgUrlProblem } from '../../db/pg/client.ts';
 import { config } from '../server/config.ts';
 import { looksLikeAddress } from '../server/data/address-like.ts';
-import { isPostgresUrl, openStore } from '../server/data/open.ts';
+import { isPostgresUrl, openPgStore, openStore } from '../server/data/open.ts';
 import type { Store } from '../server/data/store.ts';
 import { resolveFromRoot } from '../server/paths.ts';
 import { UsageError } from './errors.ts';
@@ -70,8 +70,8 @@ export async function openDb(cmd: Command, { createIfMissing = false }: { create
  * rebuilding, reporting): a mistyped path is refused rather than answered
  * from a new, empty database.
  */
-export async function openExistingDb(cmd: Command): Promise<Store> {
+export async function openExistingDb(cmd: Command, pg: { statementTimeoutMs?: number } = {}): Promise<Store> {
   const path = databasePath(cmd);
   if (!isPostgresUrl(path) && !existsSync(path)) throw new UsageError(`there is no database at ${path}; check --db or DATABASE_PATH`);
-  return openStore(path);
+  return isPostgresUrl(path) ? openPgStore(path, pg) : openStore(path);
 }

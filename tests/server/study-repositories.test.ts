@@ -25,6 +25,7 @@ import {
   participantTotal,
   peerScoreOf,
   scoreAtRank,
+  scoresAtRanks,
   upsertScore,
   velocitiesOf,
   velocityHistogram,
@@ -342,6 +343,10 @@ describe('scores of a group', () => {
     expect(await scoreAtRank(t.db, 'velocity', g, 2)).toBe(19.99);
     expect(await scoreAtRank(t.db, 'velocity', g, 6)).toBeUndefined();
     expect(await scoreAtRank(t.db, 'winRate', g, 0)).toBeUndefined();
+    // Several ranks at once, in the order asked, the subject left out; past the end undefined.
+    expect(await scoresAtRanks(t.db, 'velocity', g, [5, 0, 2, 6])).toEqual([100, 0, 19.99, undefined]);
+    expect(await scoresAtRanks(t.db, 'velocity', g, [0, 4], ids[0])).toEqual([9.99, 100]);
+    expect(await scoresAtRanks(t.db, 'winRate', g, [0])).toEqual([undefined]);
     // Truncated into ten-point bands (19.99 is in 10-20), 100 in the top one.
     expect(await velocityHistogram(t.db, g)).toEqual([2, 1, 1, 0, 0, 1, 0, 0, 0, 1]);
     expect(await velocityHistogram(t.db, g, ids[5])).toEqual([2, 1, 1, 0, 0, 1, 0, 0, 0, 0]);

@@ -17,7 +17,9 @@ export function demoCommand() {
     .command('remove')
     .description('Delete every demo participant with their answers, numbers and scores, and rebuild the peer statistics.')
     .action(async (_opts, cmd: Command) => {
-      const db = await openExistingDb(cmd);
+      // PostgreSQL: no statement timeout. Deleting a million demo participants is one DELETE cascading to some fifty
+      // million answers (about 30 s and more), and the rebuild after it reads every remaining score.
+      const db = await openExistingDb(cmd, { statementTimeoutMs: 0 });
       const started = performance.now();
       const result = await removeDemo(db, loadInstrument());
       await closeStore(db);

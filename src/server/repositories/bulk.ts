@@ -59,6 +59,14 @@ export interface BulkWriter {
   /** Stores peer statistics tallied over the batches written, added to what was there. */
   writeStats(stats: StatsAccumulator): Promise<void>;
   createIndexes(statements: readonly string[]): Promise<void>;
+  /**
+   * After the load and its statistics are written: the query planner's
+   * statistics of the tables filled. PostgreSQL plans from them (and reads an
+   * index alone only for pages its visibility map marks), so a freshly seeded
+   * million would otherwise be planned as an empty table; SQLite plans from
+   * its indexes and needs nothing.
+   */
+  refreshPlannerStatistics(): Promise<void>;
   nextId(): Promise<number>;
   /** Writes one batch in one transaction (a savepoint when given a transaction's store). */
   write(batch: EncodedBatch): Promise<void>;
@@ -79,6 +87,7 @@ export async function createBulkWriter(db: Store): Promise<BulkWriter> {
       dropSecondaryIndexes: () => onSqlite(db, () => sync.dropSecondaryIndexes()),
       writeStats: (stats) => onSqlite(db, () => sync.writeStats(stats)),
       createIndexes: (statements) => onSqlite(db, () => sync.createIndexes(statements)),
+      refreshPlannerStatistics: async () => {},
       nextId: () => onSqlite(db, () => sync.nextId()),
       write: (batch) => onSqlite(db, () => sync.write(batch)),
     };

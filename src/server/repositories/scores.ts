@@ -98,6 +98,25 @@ export async function scoreAtRank(
   );
 }
 
+/**
+ * The values at several 0-based ranks of a group, ascending (undefined past
+ * its end). PostgreSQL numbers the group's values in one pass, where an
+ * OFFSET per rank walks the index from the start each time; SQLite walks its
+ * index per rank in-process, as scoreAtRank does.
+ */
+export async function scoresAtRanks(
+  db: Store,
+  column: ScoreColumn,
+  where: GroupWhere,
+  ranks: readonly number[],
+  excludeParticipantId?: number,
+): Promise<(number | undefined)[]> {
+  if (db.backend === 'pg') return pgScores.scoresAtRanks(db, column, where, ranks, excludeParticipantId);
+  const values: (number | undefined)[] = [];
+  for (const rank of ranks) values.push(await scoreAtRank(db, column, where, rank, excludeParticipantId));
+  return values;
+}
+
 /** Completed participants: all of them, those of one instrument version, or of one version and population. */
 export async function participantTotal(db: Store, instrumentVersion?: number, population?: Population): Promise<number> {
   if (db.backend === 'pg') return pgScores.participantTotal(db, instrumentVersion, population);

@@ -15,7 +15,7 @@ import {
   countAtMost,
   countScored,
   groupCounts,
-  scoreAtRank,
+  scoresAtRanks,
   velocityHistogram,
   type GroupWhere,
   type ScoreColumn,
@@ -103,12 +103,12 @@ export async function groupQuartiles(
 ): Promise<Quartiles | null> {
   const n = await countScored(db, column, where, excludeParticipantId);
   if (n < minSize) return null;
-  const at = async (p: number) => {
-    const { lo, hi, frac } = quantilePosition(n, p);
-    const loValue = (await scoreAtRank(db, column, where, lo, excludeParticipantId))!;
-    return frac === 0 ? loValue : interpolate(loValue, (await scoreAtRank(db, column, where, hi, excludeParticipantId))!, frac);
-  };
-  return { n, min: await at(0), q1: await at(0.25), median: await at(0.5), q3: await at(0.75), max: await at(1) };
+  const positions = [0, 0.25, 0.5, 0.75, 1].map((p) => quantilePosition(n, p));
+  const ranks = [...new Set(positions.flatMap(({ lo, hi, frac }) => (frac === 0 ? [lo] : [lo, hi])))];
+  const values = await scoresAtRanks(db, column, where, ranks, excludeParticipantId);
+  const at = (rank: number) => values[ranks.indexOf(rank)]!;
+  const [min, q1, median, q3, max] = positions.map(({ lo, hi, frac }) => (frac === 0 ? at(lo) : interpolate(at(lo), at(hi), frac)));
+  return { n, min: min!, q1: q1!, median: median!, q3: q3!, max: max! };
 }
 
 /**

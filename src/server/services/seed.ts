@@ -52,6 +52,7 @@ async function beginBulkLoad(db: Store, instrument: Instrument, dropIndexes: boo
           if (held === 'demo') await addPeerStats(tx, tally.stats);
           if (held === null && instrument.version === loadInstrument().version) await rebuildPeerStats(tx, instrument);
         });
+        await writer.refreshPlannerStatistics();
         return;
       }
       // Seeded participants are demo data: they enter the stored statistics only while those hold demo data.

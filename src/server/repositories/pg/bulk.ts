@@ -144,6 +144,32 @@ async function writeBatch(h: PgHandle, b: EncodedBatch): Promise<void> {
     greatest(${ids.at(-1)!}::bigint, (SELECT last_value FROM participants_id_seq)))`);
 }
 
+/** The tables a seed fills. */
+const SEEDED_TABLES = ['participants', 'answers', 'participant_numbers', 'scores', 'peer_score_counts', 'peer_item_sums'];
+
+/**
+ * VACUUM (ANALYZE) of the seeded tables: the planner's statistics, and the
+ * visibility map without which a count over the scores' index visits every
+ * row as well. Autovacuum would get there some minutes later; until then a
+ * million rows are planned as the few the table had. VACUUM cannot run in a
+ * transaction, so a seed inside the caller's transaction gets ANALYZE alone
+ * (the rows are not committed yet, so their pages cannot be marked anyway).
+ * On a connection of its own without the pool's statement timeout (a large
+ * load takes longer than a page's statement), closed afterwards rather than
+ * returned with that setting.
+ */
+async function refreshPlannerStatistics(db: PgStore): Promise<void> {
+  const tables = SEEDED_TABLES.join(', ');
+  if (db.scope !== null) return void (await pgWrite(db, (h) => h.execute(sql.raw(`ANALYZE ${tables}`))));
+  const client = await db.pool.connect();
+  try {
+    await client.query('SET statement_timeout = 0');
+    await client.query(`VACUUM (ANALYZE) ${tables}`);
+  } finally {
+    client.release(true);
+  }
+}
+
 /**
  * The bulk writer of a PostgreSQL store. Secondary indexes stay in place:
  * PostgreSQL appends a seed's ascending keys to its B-trees cheaply, and
@@ -156,6 +182,7 @@ export async function createBulkWriter(db: PgStore): Promise<BulkWriter> {
   return {
     dropSecondaryIndexes: async () => [],
     createIndexes: async () => {},
+    refreshPlannerStatistics: () => refreshPlannerStatistics(db),
     writeStats: (stats: StatsAccumulator) => addPeerStats(db, stats),
     nextId: () =>
       pgRead(db, async (h) => {

@@ -11,7 +11,8 @@ import {
 } from '../../../domain/peer-stats.ts';
 import type { FineCounts } from '../../../domain/peer-counts.ts';
 import { pgRead, pgWrite, transaction, type PgHandle, type PgStore } from '../../data/store.ts';
-import { fineKey, statsSourceFromRead, sumsKey, type ItemSumArrays } from '../stats-source.ts';
+import { fineKey, statsSourceFromRead, sumsKey } from '../stats-source.ts';
+import { parseFloatArray, parseIntArray } from './array-text.ts';
 
 /**
  * The peer statistics on PostgreSQL (db/pg/schema.ts peerScoreCounts,
@@ -169,25 +170,36 @@ function inOneSnapshot<T>(db: PgStore, read: (h: PgHandle) => Promise<T>): Promi
   return transaction(db, (tx) => read(tx.db), { behavior: 'deferred' });
 }
 
+/** An item's stored sums as their arrays' text, decoded when a comparison asks for the group (array-text.ts). */
+interface ItemSumsText {
+  itemId: string;
+  n: string;
+  total: string;
+}
+
 /**
  * The stored statistics of `dimensions` (every dimension when not given),
  * read at once into memory, as a source for comparisons that may be kept.
  * Keys are ordered as SQLite orders them (bytewise: COLLATE "C"), so a
- * dimension's groups come in the same order on both backends.
+ * dimension's groups come in the same order on both backends. The arrays
+ * come as text and are parsed only when asked for: a comparison reads the
+ * hundredths of the few points its quartiles fall in, and the item sums of
+ * one group, out of thousands of rows.
  */
 export async function storedStatsSource(db: PgStore, dimensions?: readonly StatDimension[]): Promise<StatsSource> {
   const { points, fine, sums } = await inOneSnapshot(db, async (h) => {
     const only = dimensions === undefined ? sql`` : sql`WHERE dimension IN (${sql.join(dimensions.map((d) => sql`${d}`), sql`, `)})`;
-    const pointRows = await h.execute<{ dimension: StatDimension; key: string; measure: Measure; point: number; n: number; hundredths: number[] }>(
-      sql`SELECT dimension, key, measure, point, n, hundredths FROM peer_score_counts ${only}
+    const pointRows = await h.execute<{ dimension: StatDimension; key: string; measure: Measure; point: number; n: number; hundredths: string }>(
+      sql`SELECT dimension, key, measure, point, n, hundredths::text AS hundredths FROM peer_score_counts ${only}
           ORDER BY dimension COLLATE "C", key COLLATE "C", measure COLLATE "C", point`,
     );
-    const sumRows = await h.execute<{ dimension: StatDimension; key: string; itemId: string; n: number[]; total: number[] }>(
-      sql`SELECT dimension, key, item_id AS "itemId", n, total FROM peer_item_sums ${only} ORDER BY dimension COLLATE "C", key COLLATE "C", item_id COLLATE "C"`,
+    const sumRows = await h.execute<{ dimension: StatDimension; key: string; itemId: string; n: string; total: string }>(
+      sql`SELECT dimension, key, item_id AS "itemId", n::text AS n, total::text AS total FROM peer_item_sums ${only}
+          ORDER BY dimension COLLATE "C", key COLLATE "C", item_id COLLATE "C"`,
     );
     const points = new Map<StatDimension, PointsByKey>();
-    const fine = new Map<string, number[]>();
-    const sums = new Map<string, ItemSumArrays[]>();
+    const fine = new Map<string, string>();
+    const sums = new Map<string, ItemSumsText[]>();
     for (const d of dimensions ?? []) points.set(d, new Map());
     for (const r of pointRows.rows) {
       let out = points.get(r.dimension);
@@ -203,7 +215,10 @@ export async function storedStatsSource(db: PgStore, dimensions?: readonly StatD
     }
     return { points, fine, sums };
   });
-  return statsSourceFromRead({ points, fine, sums }, dimensions, { counts: (c) => c, sums: (r) => r });
+  return statsSourceFromRead({ points, fine, sums }, dimensions, {
+    counts: parseIntArray,
+    sums: (r) => ({ itemId: r.itemId, n: parseIntArray(r.n), total: parseFloatArray(r.total) }),
+  });
 }
 
 /**
@@ -219,12 +234,13 @@ export async function withStoredStats<T>(db: PgStore, use: (source: StatsSource)
 export async function readFineCounts(db: PgStore, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
   const fine = new Int32Array(FINE_BUCKETS);
   const { rows } = await pgRead(db, (h) =>
-    h.execute<{ point: number; hundredths: number[] }>(
-      sql`SELECT point, hundredths FROM peer_score_counts WHERE dimension = ${dimension} AND key = ${key} AND measure = ${measure}`,
+    h.execute<{ point: number; hundredths: string }>(
+      sql`SELECT point, hundredths::text AS hundredths FROM peer_score_counts WHERE dimension = ${dimension} AND key = ${key} AND measure = ${measure}`,
     ),
   );
-  for (const { point, hundredths } of rows) {
-    const from = point * 100;
+  for (const row of rows) {
+    const hundredths = parseIntArray(row.hundredths);
+    const from = row.point * 100;
     const n = Math.min(hundredths.length, FINE_BUCKETS - from);
     for (let h = 0; h < n; h++) fine[from + h] = hundredths[h]!;
   }

@@ -62,6 +62,25 @@ export async function scoreAtRank(db: PgStore, column: ScoreColumn, where: Group
   return rows[0]?.v ?? undefined;
 }
 
+export async function scoresAtRanks(
+  db: PgStore,
+  column: ScoreColumn,
+  where: GroupWhere,
+  ranks: readonly number[],
+  excludeParticipantId?: number,
+): Promise<(number | undefined)[]> {
+  if (ranks.length === 0) return [];
+  const col = scores[column];
+  const { rows } = await pgRead(db, (h) =>
+    h.execute<{ v: number; r: string }>(sql`SELECT v, r FROM (
+        SELECT ${col} AS v, row_number() OVER (ORDER BY ${col}) - 1 AS r FROM ${scores}
+        WHERE ${and(groupWhere(where, excludeParticipantId), isNotNull(col))}
+      ) numbered WHERE r = ANY(${`{${ranks.join(',')}}`}::int8[])`),
+  );
+  const at = new Map(rows.map((row) => [Number(row.r), row.v]));
+  return ranks.map((rank) => at.get(rank));
+}
+
 export async function participantTotal(db: PgStore, instrumentVersion?: number, population?: Population): Promise<number> {
   const condition =
     instrumentVersion === undefined
