@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contentNamedFile } from './content-named-file.ts';
 
 /**
  * The render pool's worker is a file of its own (a thread starts from a
@@ -42,13 +42,5 @@ export async function writeWorkerBundle(file: string): Promise<void> {
  * half-written file (written aside, then renamed).
  */
 export async function workerBundleFromSources(dir: string): Promise<string> {
-  const code = await bundle();
-  const file = join(dir, `render-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
-  }
-  return file;
+  return contentNamedFile(dir, 'render-worker', await bundle());
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { contentNamedFile } from '../../src/reports/content-named-file.ts';
 import { cacheDir } from '../../src/server/paths.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,13 +62,5 @@ export async function bundleForNode(entry: string): Promise<string> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.text;
-  const dir = join(cacheDir(), 'test-cli');
-  const file = join(dir, `${basename(entry, '.ts')}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
-  }
-  return file;
+  return contentNamedFile(join(cacheDir(), 'test-cli'), basename(entry, '.ts'), code);
 }
