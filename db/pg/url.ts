@@ -1,4 +1,5 @@
-// Imports nothing: the server's settings (src/server/config.ts) check DATABASE_URL with it without loading a driver.
+// Imports no driver, only its address parser: the server's settings (src/server/config.ts) check DATABASE_URL with it.
+import { differingParts, driverTarget, type PgTarget } from './driver-reading.ts';
 
 /**
  * node-postgres (pg-connection-string) reads `postgres://user@/db?host=/run/postgresql`, which is no URL to
@@ -96,5 +97,34 @@ export function pgUrlProblem(url: string): string | null {
     return `no server named (nothing between // and the database): ${wanted}, or postgres://user@/database?host=/run/postgresql for a Unix socket`;
   }
   if (u.pathname.replace(/^\//, '') === '') return `no database named after the server: ${wanted}`;
-  return overridingParamProblem(parsed);
+  return overridingParamProblem(parsed) ?? driverReadingProblem(parsed, url);
+}
+
+/** Where the app takes `parsed` to go, and as whom (what the messages and checks above are about). */
+function appTarget(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): PgTarget {
+  const u = parsed.url;
+  const socketForm = u.hostname === '' || parsed.placeholderHost;
+  return {
+    host: socketForm ? (parsed.socket ?? '') : u.hostname.replace(/^\[(.+)\]$/, '$1'),
+    port: socketForm ? (u.searchParams.get('port') ?? '') : u.port,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+  };
+}
+
+/**
+ * Why node-postgres would connect somewhere else, or as someone else, than
+ * the address says to the app, or null. Its parser re-encodes the whole
+ * string when a space or a % without two hex digits appears anywhere (a
+ * space in the query left %3A in a password undecoded), and decodes the
+ * database name with decodeURI (%2F stays %2F); it must never differ from
+ * what was checked.
+ */
+function driverReadingProblem(parsed: NonNullable<ReturnType<typeof parsePgUrl>>, url: string): string | null {
+  const driver = driverTarget(url);
+  if (driver === null) return `not readable by node-postgres: it must look like postgres://user:password@host:5432/database`;
+  const parts = differingParts(appTarget(parsed), driver);
+  if (parts.length === 0) return null;
+  return `read differently by node-postgres, which would take another ${parts.join(', ')}: write a space as %20 and a % as %25 anywhere in the address (the query too), and give the database a name without / ? # @ : ; , = + & $`;
 }
