@@ -168,6 +168,26 @@ export function pgFailureReason(e: unknown, url: string): string {
   return reason;
 }
 
+/**
+ * The pool's 'error' listener: logs an idle connection that broke. It never
+ * throws, whatever the error or the address: an exception in an event
+ * listener ends the process (a password with a stray % once did, through
+ * decodeURIComponent, when an administrator ended the app's connections).
+ */
+export function idleConnectionFailed(e: unknown, url: string, write: (line: string) => void = (line) => process.stderr.write(line)): void {
+  let line: string;
+  try {
+    line = `velocity: an idle PostgreSQL connection to ${describePgUrl(url)} failed: ${pgFailureReason(e, url)}\n`;
+  } catch {
+    line = 'velocity: an idle PostgreSQL connection failed (its error could not be described); the pool opens another when needed\n';
+  }
+  try {
+    write(line);
+  } catch {
+    // stderr itself failed: there is nowhere left to say it.
+  }
+}
+
 function checkUrl(url: string): void {
   const problem = pgUrlProblem(url);
   if (problem !== null) throw new DatabaseOpenError(`the PostgreSQL address given is ${problem}`);
@@ -209,7 +229,7 @@ export function openPg(url: string, options: PgOptions = {}): { db: PgDb; pool: 
   });
   // An idle pooled connection that breaks (the server restarted, a network cut) is dropped by the pool and
   // replaced on the next query; without a listener its error would end the process.
-  pool.on('error', (e) => process.stderr.write(`velocity: an idle PostgreSQL connection to ${describePgUrl(url)} failed: ${pgFailureReason(e, url)}\n`));
+  pool.on('error', (e) => idleConnectionFailed(e, url));
   return { db: drizzle(pool, { schema }), pool };
 }
 

@@ -99,10 +99,19 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
   );
 }
 
+/** A percent-encoded part decoded, or as written when it is not valid percent-encoding (never a throw). */
+function decodedLeniently(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** The connection string for libpq without its password, and the password apart. */
 function libpqTarget(url: string): { dbname: string; password: string } {
   const u = new URL(url);
-  const password = decodeURIComponent(u.password) || (u.searchParams.get('password') ?? '');
+  const password = decodedLeniently(u.password) || (u.searchParams.get('password') ?? '');
   u.password = '';
   u.searchParams.delete('password');
   return { dbname: u.toString(), password };
