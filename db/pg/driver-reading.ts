@@ -12,16 +12,18 @@ export interface PgTarget {
 }
 
 /**
- * Parameters whose value pg-connection-string reads as a file, at once:
- * renamed before parsing, so that checking an address reads no file (the
- * characters stay, so the parser takes the same path through the string).
+ * Parameters that pg-connection-string acts on at once but that say nothing
+ * of where a connection goes: the certificate files, which it reads, and
+ * sslmode, for which it prints a warning. Renamed before parsing, so that
+ * checking an address reads no file and prints nothing (the characters stay,
+ * so the parser takes the same path through the string).
  */
-const FILE_PARAMS = /([?&])(sslcert|sslkey|sslrootcert)=/g;
+const ACTED_ON_PARAMS = /([?&])(sslcert|sslkey|sslrootcert|sslmode)=/g;
 
 /** How node-postgres reads `url`, or null when it cannot. */
 export function driverTarget(url: string): PgTarget | null {
   try {
-    const c = parse(url.replace(FILE_PARAMS, '$1x-$2='));
+    const c = parse(url.replace(ACTED_ON_PARAMS, '$1x-$2='));
     return { host: c.host ?? '', port: c.port ?? '', user: c.user ?? '', password: c.password ?? '', database: c.database ?? '' };
   } catch {
     return null;

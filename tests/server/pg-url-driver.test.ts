@@ -10,6 +10,9 @@ import { pgUrlProblem } from '../../db/pg/url.ts';
  * string and left %3A in the password undecoded.
  */
 const SECRET = 'Pw-never-shown';
+// From the start of the file: every address checked here (several with sslmode) counts.
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(w.message));
 
 describe('addresses node-postgres would read otherwise', () => {
   it('a space before the address is refused (the driver would go to a server named "base")', () => {
@@ -49,9 +52,13 @@ describe('addresses node-postgres would read otherwise', () => {
     });
   });
 
-  it('checks an address naming certificate files without reading them (the driver would read them at once)', () => {
+  it('checks an address naming certificate files without reading them (the driver would read them at once), and without its sslmode warning', async () => {
     const url = `postgres://velocity:${SECRET}@db.internal/velocity?sslmode=verify-full&sslrootcert=/nonexistent/root.crt&sslcert=/nonexistent/c.crt&sslkey=/nonexistent/c.key`;
     expect(pgUrlProblem(url)).toBeNull();
     expect(driverTarget(url)?.host).toBe('db.internal');
+    expect(pgUrlProblem(`postgres://velocity@db.internal/velocity?sslmode=require`)).toBeNull();
+    // node-postgres's parser warns about sslmode once per process (emitted on a later tick): never here.
+    await new Promise((r) => setImmediate(r));
+    expect(warnings).toEqual([]);
   });
 });
