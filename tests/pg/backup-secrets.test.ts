@@ -88,7 +88,7 @@ function backup(query: string, out: string) {
 const recorded = (name: string) => readFileSync(join(record(), name), 'utf8');
 const clientCert = () => `sslcert=${join(certs(), 'client.crt')}&sslkey=${join(certs(), 'client.key')}`;
 
-describe('backup with TLS options in the address', () => {
+describe('backup with TLS options, or a Unix socket, in the address', () => {
   it("hands the key's passphrase to pg_dump in a private service file, never on its command line, and removes the file", { timeout: PROCESSES_TEST_MS }, () => {
     const out = join(tmp.dir, 'with-key.dump');
     const r = backup(`sslmode=require&${clientCert()}&sslpassword=${encodeURIComponent(PASSPHRASE)}`, out);
@@ -131,6 +131,15 @@ describe('backup with TLS options in the address', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(recorded('args')).not.toContain('statement_timeout');
     expect(recorded('args')).toContain('application_name=nightly');
+  });
+
+  it('backs up through the Unix socket (an address with nothing after the @, which is no URL to WHATWG)', { timeout: PROCESSES_TEST_MS }, () => {
+    const out = join(tmp.dir, 'socket.dump');
+    const url = `postgres://postgres@/velocity_test?host=${join(cluster.dir, 'sock')}&port=${cluster.port}`;
+    const r = runCli(['--db', url, 'backup', '--out', out], { env: { PATH: `${fakeBin()}:${process.env.PATH}` } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(recorded('args')).toContain('--dbname=postgres://postgres@/velocity_test?host=');
+    expect(statSync(out).size).toBeGreaterThan(0);
   });
 
   it('refuses ssl=true, which libpq does not know, saying what to write instead', () => {
