@@ -40,6 +40,15 @@ function decodes(part: string): boolean {
   }
 }
 
+/** `part` decoded, or as written when it does not decode: a check never throws, whatever it is given. */
+export function decodedLeniently(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /**
  * Query parameters node-postgres would let override the parts of the address
  * the app checked (it reads them after the user part, host and path): a
@@ -107,9 +116,9 @@ function appTarget(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): PgTarget
   return {
     host: socketForm ? (parsed.socket ?? '') : u.hostname.replace(/^\[(.+)\]$/, '$1'),
     port: socketForm ? (u.searchParams.get('port') ?? '') : u.port,
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    user: decodedLeniently(u.username),
+    password: decodedLeniently(u.password),
+    database: decodedLeniently(u.pathname.replace(/^\//, '')),
   };
 }
 

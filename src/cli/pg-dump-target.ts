@@ -1,4 +1,4 @@
-import { parsePgUrl, pgUrlText } from '../../db/pg/url.ts';
+import { decodedLeniently, parsePgUrl, pgUrlText } from '../../db/pg/url.ts';
 import { UsageError } from './errors.ts';
 
 /**
@@ -21,15 +21,6 @@ export interface PgDumpTarget {
  * own), and the switch to libpq's meaning of sslmode, which pg_dump has anyway.
  */
 const APP_ONLY_PARAMS = ['statement_timeout', 'query_timeout', 'idle_in_transaction_session_timeout', 'lock_timeout', 'uselibpqcompat'];
-
-/** A percent-encoded part decoded, or as written when it is not valid percent-encoding (never a throw). */
-function decodedLeniently(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
 
 /**
  * The pg_dump target of `url`. node-postgres's own TLS spellings are
