@@ -4,7 +4,7 @@ import pg from 'pg';
 import { DatabaseOpenError } from '../client.ts';
 import { GuardedPool } from './pool.ts';
 import * as schema from './schema.ts';
-import { parsePgUrl, pgUrlProblem, pgUrlText } from './url.ts';
+import { decodedLeniently, parsePgUrl, pgUrlProblem, pgUrlText } from './url.ts';
 
 export { pgUrlProblem };
 
@@ -113,7 +113,7 @@ export function describePgUrl(url: string): string {
 function passwordsIn(url: string): string[] {
   const u = parsePgUrl(url)?.url;
   if (!u) return [];
-  const secrets = [u.password, decoded(u.password), ...SECRET_PARAMS.map((p) => u.searchParams.get(p) ?? '')];
+  const secrets = [u.password, decodedLeniently(u.password), ...SECRET_PARAMS.map((p) => u.searchParams.get(p) ?? '')];
   // Longest first: a decoded password may contain the written one, or the other way round.
   return [...new Set(secrets.filter((p) => p.length > 0))].sort((a, b) => b.length - a.length);
 }
@@ -132,19 +132,12 @@ function driverError(e: unknown): Error & { code?: string; errors?: Error[] } {
   return innermost;
 }
 
-function decoded(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
 
 /** What the operator can do about a failure, by its SQLSTATE, for the role and database of `url`. */
 function hintFor(code: string | undefined, url: string): string {
   const u = parsePgUrl(url)?.url;
-  const dbName = u ? decoded(u.pathname.replace(/^\//, '')) : '<database>';
-  const role = u?.username ? decoded(u.username) : '<role>';
+  const dbName = u ? decodedLeniently(u.pathname.replace(/^\//, '')) : '<database>';
+  const role = u?.username ? decodedLeniently(u.username) : '<role>';
   if (code === '3D000') return `. Create it first, as the server's administrator: createdb -O ${role} ${dbName}`;
   if (code === '42501') {
     return `. The role ${role} may not create the app's tables there: make it the database's owner (ALTER DATABASE ${dbName} OWNER TO ${role}), or see the README's PostgreSQL section for the privileges it needs otherwise`;
@@ -166,6 +159,26 @@ export function pgFailureReason(e: unknown, url: string): string {
   reason += hintFor(err?.code, url);
   for (const secret of passwordsIn(url)) reason = reason.split(secret).join('***');
   return reason;
+}
+
+/**
+ * The pool's 'error' listener: logs an idle connection that broke. It never
+ * throws, whatever the error or the address: an exception in an event
+ * listener ends the process (a password with a stray % once did, through
+ * decodeURIComponent, when an administrator ended the app's connections).
+ */
+export function idleConnectionFailed(e: unknown, url: string, write: (line: string) => void = (line) => process.stderr.write(line)): void {
+  let line: string;
+  try {
+    line = `velocity: an idle PostgreSQL connection to ${describePgUrl(url)} failed: ${pgFailureReason(e, url)}\n`;
+  } catch {
+    line = 'velocity: an idle PostgreSQL connection failed (its error could not be described); the pool opens another when needed\n';
+  }
+  try {
+    write(line);
+  } catch {
+    // stderr itself failed: there is nowhere left to say it.
+  }
 }
 
 function checkUrl(url: string): void {
@@ -209,7 +222,7 @@ export function openPg(url: string, options: PgOptions = {}): { db: PgDb; pool: 
   });
   // An idle pooled connection that breaks (the server restarted, a network cut) is dropped by the pool and
   // replaced on the next query; without a listener its error would end the process.
-  pool.on('error', (e) => process.stderr.write(`velocity: an idle PostgreSQL connection to ${describePgUrl(url)} failed: ${pgFailureReason(e, url)}\n`));
+  pool.on('error', (e) => idleConnectionFailed(e, url));
   return { db: drizzle(pool, { schema }), pool };
 }
 

@@ -1,4 +1,5 @@
-// Imports nothing: the server's settings (src/server/config.ts) check DATABASE_URL with it without loading a driver.
+// Imports no driver, only its address parser: the server's settings (src/server/config.ts) check DATABASE_URL with it.
+import { differingParts, driverTarget, type PgTarget } from './driver-reading.ts';
 
 /**
  * node-postgres (pg-connection-string) reads `postgres://user@/db?host=/run/postgresql`, which is no URL to
@@ -39,6 +40,45 @@ function decodes(part: string): boolean {
   }
 }
 
+/** `part` decoded, or as written when it does not decode: a check never throws, whatever it is given. */
+export function decodedLeniently(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/**
+ * Query parameters node-postgres would let override the parts of the address
+ * the app checked (it reads them after the user part, host and path): a
+ * `?user=postgres` connected as the superuser, `?host=`/`?port=` elsewhere.
+ * `host` and `port` are what a Unix-socket address (empty host part) is made
+ * of, so they stay allowed there.
+ */
+const OVERRIDING_PARAMS = ['user', 'password', 'dbname', 'database'];
+const SERVER_PARAMS = ['host', 'port'];
+
+/** Why a query parameter of `parsed` may not be used, in words that never repeat the address, or null. */
+function overridingParamProblem(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): string | null {
+  const names = new Set([...parsed.url.searchParams.keys()].map((n) => n.toLowerCase()));
+  const hostPartEmpty = parsed.url.hostname === '' || parsed.placeholderHost;
+  const where: Record<string, string> = {
+    user: 'write the user before the @ (postgres://user:password@host/database)',
+    password: 'write the password after the user name (postgres://user:password@host/database), percent-encoded',
+    dbname: 'write the database after the server (postgres://user:password@host/database)',
+    database: 'write the database after the server (postgres://user:password@host/database)',
+    host: 'write the server after the @ (postgres://user:password@host:5432/database), or leave the part after the @ empty for a Unix socket (postgres://user@/database?host=/run/postgresql)',
+    port: 'write the port after the server (postgres://user:password@host:5432/database); ?port= is for a Unix socket (postgres://user@/database?host=/run/postgresql&port=5433)',
+  };
+  for (const name of [...OVERRIDING_PARAMS, ...SERVER_PARAMS]) {
+    if (!names.has(name)) continue;
+    if (SERVER_PARAMS.includes(name) && hostPartEmpty) continue;
+    return `has a ${name}= parameter, which would replace what the address says elsewhere: ${where[name]}`;
+  }
+  return null;
+}
+
 /**
  * Why `url` is not a PostgreSQL address the app can use, in words that never
  * repeat it (it may hold a password), or null when it is one: a URL with the
@@ -47,7 +87,9 @@ function decodes(part: string): boolean {
  * without `//host` (postgres:/u:pw@h/db, a typo) as a database name on the
  * default server, sending the password along as that name, and one with a
  * space before or after it as a path on a server named "base": both refused
- * here instead.
+ * here instead. So are query parameters that node-postgres would read over
+ * the user, password, database, server or port written in the address
+ * (OVERRIDING_PARAMS).
  */
 export function pgUrlProblem(url: string): string | null {
   const wanted = 'it must look like postgres://user:password@host:5432/database';
@@ -64,5 +106,34 @@ export function pgUrlProblem(url: string): string | null {
     return `no server named (nothing between // and the database): ${wanted}, or postgres://user@/database?host=/run/postgresql for a Unix socket`;
   }
   if (u.pathname.replace(/^\//, '') === '') return `no database named after the server: ${wanted}`;
-  return null;
+  return overridingParamProblem(parsed) ?? driverReadingProblem(parsed, url);
+}
+
+/** Where the app takes `parsed` to go, and as whom (what the messages and checks above are about). */
+function appTarget(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): PgTarget {
+  const u = parsed.url;
+  const socketForm = u.hostname === '' || parsed.placeholderHost;
+  return {
+    host: socketForm ? (parsed.socket ?? '') : u.hostname.replace(/^\[(.+)\]$/, '$1'),
+    port: socketForm ? (u.searchParams.get('port') ?? '') : u.port,
+    user: decodedLeniently(u.username),
+    password: decodedLeniently(u.password),
+    database: decodedLeniently(u.pathname.replace(/^\//, '')),
+  };
+}
+
+/**
+ * Why node-postgres would connect somewhere else, or as someone else, than
+ * the address says to the app, or null. Its parser re-encodes the whole
+ * string when a space or a % without two hex digits appears anywhere (a
+ * space in the query left %3A in a password undecoded), and decodes the
+ * database name with decodeURI (%2F stays %2F); it must never differ from
+ * what was checked.
+ */
+function driverReadingProblem(parsed: NonNullable<ReturnType<typeof parsePgUrl>>, url: string): string | null {
+  const driver = driverTarget(url);
+  if (driver === null) return `not readable by node-postgres: it must look like postgres://user:password@host:5432/database`;
+  const parts = differingParts(appTarget(parsed), driver);
+  if (parts.length === 0) return null;
+  return `read differently by node-postgres, which would take another ${parts.join(', ')}: write a space as %20 and a % as %25 anywhere in the address (the query too), and give the database a name without / ? # @ : ; , = + & $`;
 }

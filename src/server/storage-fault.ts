@@ -11,7 +11,7 @@
 import { DatabaseOpenError } from '../../db/client.ts';
 
 /** What went wrong, in the words the log and /readyz use. */
-export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy' | 'unreachable';
+export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy' | 'unreachable' | 'denied';
 
 export interface StorageFault {
   problem: StorageProblem;
@@ -38,7 +38,9 @@ const BY_PREFIX: [string, StorageProblem][] = [
  * crash_shutdown, 57P03 cannot_connect_now while it starts or recovers), the
  * disk is full (53100), the server is read-only (25006: a standby, or
  * default_transaction_read_only), the statement ran past its timeout
- * (57014), or there are too many connections (53300).
+ * (57014), there are too many connections (53300), or the app's role lost
+ * a privilege it had (42501 insufficient_privilege: a REVOKE while the
+ * servers run; the app's own statements all ran with it at start).
  */
 const PG_BY_STATE: [string, StorageProblem][] = [
   ['08', 'unreachable'],
@@ -49,6 +51,7 @@ const PG_BY_STATE: [string, StorageProblem][] = [
   ['25006', 'read-only'],
   ['57014', 'busy'],
   ['53300', 'busy'],
+  ['42501', 'denied'],
 ];
 
 /** The socket's errors when node-postgres cannot reach the server or loses it mid-query. */

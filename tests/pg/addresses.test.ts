@@ -31,7 +31,7 @@ const socketDir = () => join(cluster.dir, 'sock');
 
 describe('Unix-socket addresses', () => {
   it('are accepted in both spellings, and their password is never printed', () => {
-    for (const url of [`postgres://velocity:${SECRET}@/velocity?host=/run/postgresql`, 'postgresql:///velocity?host=/var/run/postgresql', `postgres://velocity@/velocity?host=/run/postgresql&password=${SECRET}`]) {
+    for (const url of [`postgres://velocity:${SECRET}@/velocity?host=/run/postgresql`, 'postgresql:///velocity?host=/var/run/postgresql']) {
       expect(pgUrlProblem(url), url).toBeNull();
       expect(describePgUrl(url)).not.toContain(SECRET);
       expect(describePgUrl(url)).toMatch(/host=%2F(var%2F)?run%2Fpostgresql/);

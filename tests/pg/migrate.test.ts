@@ -116,9 +116,9 @@ describe('a PostgreSQL that cannot be used', () => {
     expect(error.message).toBe(`cannot reach PostgreSQL at postgres://velocity@127.0.0.1:${port}/velocity: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
-  it('says so when the database does not exist, without a password given as a parameter', async () => {
+  it('says so when the database does not exist, without the password', async () => {
     const server = new URL(inject('pgAdminUrl'));
-    const url = `postgres://postgres@${server.host}/no_such_database?password=${PASSWORD}`;
+    const url = `postgres://postgres:${PASSWORD}@${server.host}/no_such_database`;
     const error = await failure(url);
     expect(error.message).toBe(
       `cannot reach PostgreSQL at postgres://postgres@${server.host}/no_such_database: database "no_such_database" does not exist (3D000). Create it first, as the server's administrator: createdb -O postgres no_such_database`,

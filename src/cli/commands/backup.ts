@@ -7,6 +7,8 @@ import { createPrivateFile, ensurePrivateDir } from '../../../db/client.ts';
 import { groupThousands } from '../../domain/number-format.ts';
 import { databaseLabel, databasePath, onPostgres } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { pgDumpTarget } from '../pg-dump-target.ts';
+import { privateService, type PrivateService } from '../pg-service-file.ts';
 
 /** Pages copied per step (4 KB each): large steps finish before a busy server's next write restarts the copy. */
 const PAGES_PER_STEP = 4096;
@@ -71,8 +73,11 @@ export function backupCommand() {
  * one consistent snapshot taken while the servers keep writing (pg_dump reads
  * in one REPEATABLE READ transaction), compressed, restorable with
  * `pg_restore` (README, PostgreSQL). Written to a private file beside the
- * target and renamed over it once pg_dump succeeded. The password goes to
- * pg_dump through PGPASSWORD, never on its command line (which `ps` shows).
+ * target and renamed over it once pg_dump succeeded. No secret goes on
+ * pg_dump's command line (which `ps` shows to every user): the password
+ * through PGPASSWORD, and a client key's passphrase (sslpassword, for which
+ * libpq reads no variable) through a service file of its own, private
+ * (0600, in a 0700 folder) and removed when pg_dump ends.
  */
 async function pgBackup(url: string, out: string, opts: { out: string; force?: boolean }, label: string): Promise<void> {
   if (existsSync(out) && !opts.force) throw new UsageError(`${opts.out} exists: choose another file or add --force to replace it`);
@@ -81,16 +86,25 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
   const partial = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
   createPrivateFile(partial);
   const started = performance.now();
-  const { dbname, password } = libpqTarget(url);
+  let service: PrivateService | null = null;
   try {
+    const { dbname, password, sslPassword } = pgDumpTarget(url);
+    service = sslPassword ? privateService({ sslpassword: sslPassword }) : null;
     const failure = await run(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], {
       ...process.env,
       ...(password ? { PGPASSWORD: password } : {}),
+      ...(service ? { PGSERVICEFILE: service.file, PGSERVICE: service.name } : {}),
     });
-    if (failure !== null) throw new UsageError(`pg_dump could not back up ${label}: ${password ? failure.split(password).join('***') : failure}`);
+    if (failure !== null) {
+      let reason = failure;
+      for (const secret of [password, sslPassword].filter(Boolean).sort((a, b) => b.length - a.length)) reason = reason.split(secret).join('***');
+      throw new UsageError(`pg_dump could not back up ${label}: ${reason}${libpqHint(reason)}`);
+    }
   } catch (e) {
     rmSync(partial, { force: true });
     throw e;
+  } finally {
+    service?.remove();
   }
   chmodSync(partial, 0o600);
   renameSync(partial, out);
@@ -99,13 +113,13 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
   );
 }
 
-/** The connection string for libpq without its password, and the password apart. */
-function libpqTarget(url: string): { dbname: string; password: string } {
-  const u = new URL(url);
-  const password = decodeURIComponent(u.password) || (u.searchParams.get('password') ?? '');
-  u.password = '';
-  u.searchParams.delete('password');
-  return { dbname: u.toString(), password };
+/**
+ * What to do when pg_dump refused an option of the address that node-postgres
+ * takes (pg_dump reads it with libpq, PostgreSQL's own client library).
+ */
+function libpqHint(reason: string): string {
+  if (!/invalid URI query parameter|invalid \w+ value|invalid connection option/i.test(reason)) return '';
+  return ' (pg_dump reads the address with libpq, which does not know every option node-postgres takes: see the README, PostgreSQL, Backups)';
 }
 
 /**
