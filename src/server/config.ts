@@ -15,6 +15,15 @@ const PublicOriginSchema = z
   .refine((u) => u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password, 'must be an origin only, with no path, query or user, such as https://bench.example.com')
   .transform((u) => u.origin);
 
+function decodes(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting the server reads from the environment, parsed once. */
 export const ConfigSchema = z.object({
   /** SQLite file; created with its folder on first start. Not used when DATABASE_URL is set. */
@@ -78,6 +87,8 @@ export const ConfigSchema = z.object({
   SMTP_URL: z
     .string()
     .refine((v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol), 'must be an smtp:// or smtps:// address such as smtp://user:pass@mail.example.com:587')
+    // The mail transport decodes the user and password: a % that starts no escape would stop the mail loop at its first message.
+    .refine((v) => !URL.canParse(v) || decodes(new URL(v).username) && decodes(new URL(v).password), 'has a % in its user name or password that starts no escape: write % as %25 (and @ : / as %40 %3A %2F)')
     .optional(),
   /** The sender of every e-mail, e.g. "Velocity Index <bench@example.com>"; required with SMTP_URL. */
   MAIL_FROM: z

@@ -18,4 +18,10 @@ describe('parseConfig', () => {
   it('names every bad setting in one message', () => {
     expect(() => parseConfig({ PORT: 'x', PEER_MIN_GROUP: '1' })).toThrow(/PORT.*PEER_MIN_GROUP|PEER_MIN_GROUP.*PORT/);
   });
+
+  it('refuses an SMTP_URL whose password has a % that starts no escape, saying how to write it and not echoing it', () => {
+    expect(() => parseConfig({ SMTP_URL: 'smtp://bench:50%off!@mail.example.com:587', MAIL_FROM: 'bench@example.com' })).toThrow(/SMTP_URL.*%25/);
+    expect(() => parseConfig({ SMTP_URL: 'smtp://bench:50%off!@mail.example.com:587', MAIL_FROM: 'bench@example.com' })).not.toThrow(/50%off/);
+    expect(parseConfig({ SMTP_URL: 'smtp://bench:50%25off!@mail.example.com:587', MAIL_FROM: 'bench@example.com' }).SMTP_URL).toContain('50%25off');
+  });
 });
