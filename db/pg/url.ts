@@ -61,7 +61,15 @@ const SERVER_PARAMS = ['host', 'port'];
 
 /** Why a query parameter of `parsed` may not be used, in words that never repeat the address, or null. */
 function overridingParamProblem(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): string | null {
-  const names = new Set([...parsed.url.searchParams.keys()].map((n) => n.toLowerCase()));
+  const all = [...parsed.url.searchParams.keys()].map((n) => n.toLowerCase());
+  const names = new Set(all);
+  // node-postgres takes the last of two equal parameters and libpq (pg_dump) the first, or the backup would read
+  // the check's value and change another: one of each.
+  if (names.size !== all.length) return 'names a parameter twice: give each ?name= once';
+  for (const name of ['hostaddr', 'service']) {
+    // Ignored by node-postgres, used by libpq: pg_dump (backup) would go to a server the app never checked.
+    if (names.has(name)) return `has a ${name}= parameter, which node-postgres ignores and pg_dump would follow to another server: leave it out and write the server after the @`;
+  }
   const hostPartEmpty = parsed.url.hostname === '' || parsed.placeholderHost;
   const where: Record<string, string> = {
     user: 'write the user before the @ (postgres://user:password@host/database)',
@@ -99,6 +107,14 @@ export function pgUrlProblem(url: string): string | null {
   const u = parsed.url;
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return `not a PostgreSQL address: ${wanted}`;
   if (!url.slice(u.protocol.length).startsWith('//')) return `no server named (nothing between // and the database): ${wanted}`;
+  // libpq refuses %00; node-postgres writes the NUL into its start-up message, where the server reads what follows
+  // as further settings: `…/db%00user%00postgres` connected as the superuser.
+  if (/%00/.test(url)) return 'holds %00 (a NUL character), which no part of an address may contain';
+  // A password with an unencoded / ends the server part early: the user name is then read as the host and the
+  // password as part of the database name (postgres://velocity:/Xk9@h/db), where no message would blank it.
+  if (u.pathname.includes('@') || u.pathname.includes('%40')) {
+    return 'has an @ after the server: a / in the password must be written %2F (and @ as %40, : as %3A, % as %25)';
+  }
   if (!decodes(u.username) || !decodes(u.password) || !decodes(u.pathname)) {
     return 'not readable: a % in the user name, password or database name must start an escape such as %25 (for %), %40 (for @), %2F (for /), %3A (for :) or %23 (for #); percent-encode those characters';
   }
@@ -106,6 +122,9 @@ export function pgUrlProblem(url: string): string | null {
     return `no server named (nothing between // and the database): ${wanted}, or postgres://user@/database?host=/run/postgresql for a Unix socket`;
   }
   if (u.pathname.replace(/^\//, '') === '') return `no database named after the server: ${wanted}`;
+  // Over TCP node-postgres would then connect as PGUSER or the operating-system user, which no message names. (Over a
+  // Unix socket that is the usual peer authentication: postgresql:///velocity?host=/run/postgresql.)
+  if (u.username === '' && parsed.socket === null) return `no user named before the @: ${wanted}`;
   return overridingParamProblem(parsed) ?? driverReadingProblem(parsed, url);
 }
 

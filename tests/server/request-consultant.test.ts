@@ -64,6 +64,18 @@ describe('setRequestConsultant', () => {
     }
   });
 
+  it("sets the consultant again on the same locals after a failed lookup (Astro's error page runs the middleware again)", async () => {
+    const request = locals();
+    const dropped = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    await setRequestConsultant(request, () => Promise.reject(dropped));
+    expect(() => request.consultant).toThrow(dropped);
+    const consultant = { id: 7 } as Consultant;
+    await setRequestConsultant(request, () => Promise.resolve(consultant));
+    expect(request.consultant).toBe(consultant);
+    request.consultant = null;
+    expect(request.consultant).toBeNull();
+  });
+
   it('throws any other error at once: a bug is not a storage fault', async () => {
     const bug = new TypeError('not a storage fault');
     await expect(setRequestConsultant(locals(), () => Promise.reject(bug))).rejects.toBe(bug);

@@ -13,8 +13,9 @@ import { reportStorageFault } from '../storage-fault.ts';
  * The fault is logged once, here. Any other error is thrown at once.
  */
 export async function setRequestConsultant(locals: { consultant: Consultant | null }, lookup: () => Promise<Consultant | null>): Promise<void> {
+  let consultant: Consultant | null;
   try {
-    locals.consultant = await lookup();
+    consultant = await lookup();
   } catch (e) {
     if (!reportStorageFault(e, 'the session check')) throw e;
     Object.defineProperty(locals, 'consultant', {
@@ -25,5 +26,9 @@ export async function setRequestConsultant(locals: { consultant: Consultant | nu
         throw e;
       },
     });
+    return;
   }
+  // Defined, not assigned: Astro renders the error page with the same locals and runs the middleware again, and
+  // an assignment over the getter above (a lookup that failed, then succeeded) would throw into a bare 500.
+  Object.defineProperty(locals, 'consultant', { configurable: true, enumerable: true, writable: true, value: consultant });
 }
