@@ -1,12 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../scripts/pg-cluster.ts';
 import { findPgDump } from '../../src/cli/commands/backup.ts';
-import { expectUsageError, runCli } from '../helpers/cli.ts';
+import { cliCommand, CLI_RUNTIME_ENV, expectUsageError, ROOT, runCli } from '../helpers/cli.ts';
 import { PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
+
+/** How long a stopped pg_dump may take to be gone: generous, for a busy machine. */
+const PROCESS_EXIT_MS = 30_000;
 import { tempDir } from '../helpers/temp-db.ts';
 
 /**
@@ -89,6 +92,37 @@ const recorded = (name: string) => readFileSync(join(record(), name), 'utf8');
 const clientCert = () => `sslcert=${join(certs(), 'client.crt')}&sslkey=${join(certs(), 'client.key')}`;
 
 describe('backup with TLS options, or a Unix socket, in the address', () => {
+  it('removes the service file and the partial dump, and stops pg_dump, when it is stopped with SIGTERM or Ctrl-C (SIGINT)', { timeout: PROCESSES_TEST_MS }, async () => {
+    // A pg_dump that says where its service file is, starts its output file, then waits to be stopped.
+    const slowBin = join(tmp.dir, 'slow-bin');
+    mkdirSync(slowBin);
+    writeFileSync(
+      join(slowBin, 'pg_dump'),
+      ['#!/bin/sh', `echo "$PGSERVICEFILE" > '${record()}/slow-service-file'`, `echo $$ > '${record()}/slow-pid'`, 'for a in "$@"; do case "$a" in --file=*) echo started > "${a#--file=}";; esac; done', 'exec sleep 60', ''].join('\n'),
+      { mode: 0o755 },
+    );
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const outDir = join(tmp.dir, `stopped-${signal}`);
+      mkdirSync(outDir);
+      const [command, argv] = cliCommand(['--db', `${cluster.url}?sslpassword=${encodeURIComponent(PASSPHRASE)}`, 'backup', '--out', join(outDir, 'b.dump')]);
+      const cli = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...CLI_RUNTIME_ENV, PATH: `${slowBin}:${process.env.PATH}` }, stdio: 'ignore' });
+      const ended = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+      // Waits for pg_dump to have started (its output file exists): no fixed pause.
+      while (!readdirSync(outDir).some((f) => f.includes('.partial-'))) await new Promise((r) => setTimeout(r, 100));
+      const serviceFile = readFileSync(join(record(), 'slow-service-file'), 'utf8').trim();
+      expect(existsSync(serviceFile)).toBe(true);
+      cli.kill(signal);
+      expect(await ended).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(existsSync(dirname(serviceFile)), signal).toBe(false);
+      expect(readdirSync(outDir), signal).toEqual([]);
+      // pg_dump (the same process after its exec) was stopped too: gone, or a zombie waiting for its reaper.
+      const pid = readFileSync(join(record(), 'slow-pid'), 'utf8').trim();
+      const running = () => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      for (const until = Date.now() + PROCESS_EXIT_MS; running() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+      expect(running(), `pg_dump of ${basename(outDir)} still running`).toBe(false);
+    }
+  });
+
   it("hands the key's passphrase to pg_dump in a private service file, never on its command line, and removes the file", { timeout: PROCESSES_TEST_MS }, () => {
     const out = join(tmp.dir, 'with-key.dump');
     const r = backup(`sslmode=require&${clientCert()}&sslpassword=${encodeURIComponent(PASSPHRASE)}`, out);

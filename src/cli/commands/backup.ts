@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createPrivateFile, ensurePrivateDir } from '../../../db/client.ts';
@@ -87,14 +87,26 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
   createPrivateFile(partial);
   const started = performance.now();
   let service: PrivateService | null = null;
+  let child: ChildProcess | undefined;
+  // Ctrl-C or a SIGTERM would otherwise end this process before the finally below, leaving the service file
+  // (with the key's passphrase) and the partial dump behind, and pg_dump running on without it.
+  const interrupted = (signal: NodeJS.Signals) => {
+    child?.kill('SIGTERM');
+    service?.remove();
+    rmSync(partial, { force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const { dbname, password, sslPassword } = pgDumpTarget(url);
     service = sslPassword ? privateService({ sslpassword: sslPassword }) : null;
-    const failure = await run(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], {
+    const env = {
       ...process.env,
       ...(password ? { PGPASSWORD: password } : {}),
       ...(service ? { PGSERVICEFILE: service.file, PGSERVICE: service.name } : {}),
-    });
+    };
+    const failure = await run(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env, (c) => (child = c));
     if (failure !== null) {
       let reason = failure;
       for (const secret of [password, sslPassword].filter(Boolean).sort((a, b) => b.length - a.length)) reason = reason.split(secret).join('***');
@@ -104,6 +116,8 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
     rmSync(partial, { force: true });
     throw e;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     service?.remove();
   }
   chmodSync(partial, 0o600);
@@ -142,9 +156,10 @@ export function findPgDump(env: Record<string, string | undefined> = process.env
 }
 
 /** Runs a program to its end; null when it succeeded, else its last line of error output (or how it ended). */
-function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
+function run(program: string, args: string[], env: NodeJS.ProcessEnv, started: (child: ChildProcess) => void): Promise<string | null> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(program, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    started(child);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.once('error', reject);
