@@ -99,6 +99,16 @@ describe('cli migrate-to-postgres', () => {
     expect(await count(url, 'participants')).toBe(0);
   });
 
+  it('copies into DATABASE_URL when --to is left out (the password then never on the command line), and asks for one without either', { timeout: PROCESSES_TEST_MS }, async () => {
+    const url = await freshDatabase('topg_env');
+    const r = runCli(['migrate-to-postgres', '--from', sqliteFile], { env: { DATABASE_URL: withPassword(url) } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Result: OK');
+    expect(r.stdout + r.stderr).not.toContain('pw-not-to-print');
+    expect(await count(url, 'participants')).toBe(SEEDED);
+    expectUsageError(runCli(['migrate-to-postgres', '--from', sqliteFile]), 'say where to copy to', 'DATABASE_URL');
+  });
+
   it('refuses a --to that is not a PostgreSQL address, and a --from that does not exist', () => {
     expectUsageError(runCli(['migrate-to-postgres', '--from', sqliteFile, '--to', join(tmp.dir, 'other.sqlite')]), '--to must be a PostgreSQL address');
     expectUsageError(runCli(['migrate-to-postgres', '--from', join(tmp.dir, 'missing.sqlite'), '--to', 'postgres://x@127.0.0.1/x']), 'there is no SQLite database at');

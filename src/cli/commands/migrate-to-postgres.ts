@@ -7,6 +7,7 @@ import { looksLikeAddress } from '../../server/data/address-like.ts';
 import { isPostgresUrl, openPgStore } from '../../server/data/open.ts';
 import { pgErrorSummary } from '../../server/data/store.ts';
 import { openMigrated } from '../../server/db.ts';
+import { config } from '../../server/config.ts';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -21,9 +22,12 @@ export function migrateToPostgresCommand() {
   return new Command('migrate-to-postgres')
     .description('Copy a SQLite database into an empty PostgreSQL database, then check the copy (row counts, recomputed scores of a sample).')
     .requiredOption('--from <file>', 'the SQLite database to copy (stop the site first, or its later saves are not in the copy)')
-    .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/velocity (created beforehand, may be empty)')
+    .option('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/velocity (created beforehand, may be empty); without it, DATABASE_URL, which keeps the password off the command line')
     .option('--force', 'replace what the PostgreSQL database holds (participants, consultants, studies) with the copy')
-    .action(async (opts: { from: string; to: string; force?: boolean }) => {
+    .action(async (given: { from: string; to?: string; force?: boolean }) => {
+      const to = given.to ?? config().DATABASE_URL;
+      if (to === undefined) throw new UsageError('say where to copy to: --to postgres://user:password@host:5432/velocity, or set DATABASE_URL (which keeps the password off the command line)');
+      const opts = { ...given, to };
       // An address here is --from and --to swapped, or a typo: not repeated (it may hold a password).
       if (looksLikeAddress(opts.from)) throw new UsageError('--from must be the SQLite file to copy, such as data/velocity.sqlite; the value given reads as a database address (the PostgreSQL one goes in --to)');
       if (!existsSync(opts.from)) throw new UsageError(`there is no SQLite database at ${opts.from}`);
