@@ -31,7 +31,7 @@ export function pgUrlText(parsed: NonNullable<ReturnType<typeof parsePgUrl>>): s
 }
 
 /** Whether every %-escape in `part` decodes (node-postgres decodes the user name, password and database name). */
-function decodes(part: string): boolean {
+export function decodes(part: string): boolean {
   try {
     decodeURIComponent(part);
     return true;

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { renderSettingsShape } from '../reports/render-settings.ts';
 import { DEFAULT_MIN_GROUP } from '../domain/peers.ts';
-import { pgUrlProblem } from '../../db/pg/url.ts';
+import { decodes, pgUrlProblem } from '../../db/pg/url.ts';
 import { looksLikeAddress } from './data/address-like.ts';
 
 /** An origin and nothing more: http or https, a host, maybe a port; no path, query, fragment or user. */
@@ -14,15 +14,6 @@ const PublicOriginSchema = z
   .refine((u) => u.protocol === 'https:' || u.protocol === 'http:', 'must start with https:// (or http://)')
   .refine((u) => u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password, 'must be an origin only, with no path, query or user, such as https://bench.example.com')
   .transform((u) => u.origin);
-
-function decodes(part: string): boolean {
-  try {
-    decodeURIComponent(part);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every setting the server reads from the environment, parsed once. */
 export const ConfigSchema = z.object({
