@@ -139,6 +139,8 @@ function hintFor(code: string | undefined, url: string): string {
   const dbName = u ? decodedLeniently(u.pathname.replace(/^\//, '')) : '<database>';
   const role = u?.username ? decodedLeniently(u.username) : '<role>';
   if (code === '3D000') return `. Create it first, as the server's administrator: createdb -O ${role} ${dbName}`;
+  // node-postgres reads the files the address names (sslrootcert, sslcert, sslkey) when it makes a connection.
+  if (code === 'ENOENT' || code === 'EACCES') return '. A certificate or key file named in the address (sslrootcert, sslcert or sslkey) cannot be read: check its path and that this user may read it';
   if (code === '42501') {
     return `. The role ${role} may not create the app's tables there: make it the database's owner (ALTER DATABASE ${dbName} OWNER TO ${role}), or see the README's PostgreSQL section for the privileges it needs otherwise`;
   }
@@ -243,13 +245,15 @@ export async function migratePg(pool: pg.Pool, migrationsFolder: string): Promis
   const { connectionString, host, port, database } = pool.options;
   const url = connectionString ?? '';
   const where = connectionString ? describePgUrl(connectionString) : `${host ?? 'localhost'}:${port ?? 5432}/${database ?? ''}`;
-  const client = new pg.Client({ ...pool.options, statement_timeout: undefined, query_timeout: undefined });
-  // A connection that breaks fails the statement running on it; its 'error' event must not end the process.
-  client.on('error', () => undefined);
+  let client: pg.Client | undefined;
   try {
+    // Inside the try: making the client reads the certificate files the address names, and may fail.
+    client = new pg.Client({ ...pool.options, statement_timeout: undefined, query_timeout: undefined });
+    // A connection that breaks fails the statement running on it; its 'error' event must not end the process.
+    client.on('error', () => undefined);
     await client.connect();
   } catch (e) {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
     throw new DatabaseOpenError(`cannot reach PostgreSQL at ${where}: ${pgFailureReason(e, url)}`);
   }
   let failure: unknown;

@@ -39,6 +39,14 @@ describe('a database address where a SQLite file is expected', () => {
   });
 });
 
+describe('a PostgreSQL address naming a certificate file that cannot be read', () => {
+  it('is a message naming the problem (exit 2, no stack), not a crash, and does not print the password', () => {
+    const r = runCli(['user', 'list', '--db', `postgres://velocity:${SECRET}@127.0.0.1:1/velocity?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem`]);
+    expectUsageError(r, 'cannot reach PostgreSQL', 'sslrootcert, sslcert or sslkey', 'cannot be read');
+    expect(r.stderr + r.stdout).not.toContain(SECRET);
+  });
+});
+
 describe('migrate-to-postgres --from something other than a SQLite database', () => {
   const tmp = tempDir('velocity-wrong-from-');
   afterAll(() => tmp.cleanup());
