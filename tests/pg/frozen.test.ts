@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, startCluster, type Cluster } from '../../scripts/pg-cluster.ts';
 import { startSite, type RunningSite } from '../../scripts/site-process.ts';
@@ -11,6 +10,7 @@ import { postForm } from '../helpers/forms.ts';
 import { freezeCluster, type Frozen } from '../helpers/freeze.ts';
 import { pageFields, startParticipant } from '../helpers/journey.ts';
 import { EVENTUALLY_MS, PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
+import { scalar } from '../helpers/pg.ts';
 
 /**
  * A frozen database server (review finding 3 of issue 15): the postmaster
@@ -30,16 +30,6 @@ afterAll(async () => {
   frozen?.thaw();
   await cluster?.stop();
 });
-
-async function scalar(url: string, query: string): Promise<number> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query(query)).rows[0].n;
-  } finally {
-    await client.end();
-  }
-}
 
 /** What `work` throws (it must throw). */
 async function failure(work: () => Promise<unknown>): Promise<unknown> {

@@ -8,7 +8,7 @@ import { projectRoot } from '../../src/server/paths.ts';
 import { postForm } from '../helpers/forms.ts';
 import { answerAllButLast, pageFields, pages, startParticipant } from '../helpers/journey.ts';
 import { EVENTUALLY_MS, PROCESSES_TEST_MS, SETUP_MS } from '../helpers/limits.ts';
-import { freshDatabase } from '../helpers/pg.ts';
+import { freshDatabase, scalar } from '../helpers/pg.ts';
 
 /**
  * The site on PostgreSQL: two app servers (two processes, each its own pool)
@@ -64,16 +64,6 @@ describe('two servers on one PostgreSQL database', () => {
     expect(await scalar(url, "SELECT count(*)::int AS n FROM scores s JOIN participants p ON p.id = s.participant_id WHERE p.status = 'completed'")).toBe(1);
   });
 });
-
-async function scalar(url: string, query: string): Promise<number> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query(query)).rows[0].n;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('npm start on PostgreSQL, two instances at once', () => {
   const started: ChildProcess[] = [];
