@@ -309,10 +309,15 @@ async function takeLocks(tx: PgHandle, locks: readonly string[] | undefined): Pr
 
 /** The SQLSTATE of a PostgreSQL error (drizzle wraps the driver's error as its cause). */
 export function sqlState(e: unknown): string {
+  return sqlStateError(e)?.code ?? '';
+}
+
+/** The error in `e`'s cause chain that carries a SQLSTATE: the driver's own (drizzle wraps it). */
+function sqlStateError(e: unknown): { code: string; message?: unknown; table?: unknown; constraint?: unknown } | undefined {
   for (let err = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
-    if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) return err.code;
+    if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) return err as { code: string };
   }
-  return '';
+  return undefined;
 }
 
 /**
@@ -346,13 +351,10 @@ export function pgRead<T>(store: PgStore, work: (db: PgHandle) => Promise<T>): P
  * drizzle's SQL text nor the row's values (the driver's `detail` may quote them).
  */
 export function pgErrorSummary(e: unknown): string {
-  for (let err = e as { code?: unknown; cause?: unknown; message?: unknown; table?: unknown; constraint?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
-    if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) {
-      const where = [typeof err.table === 'string' ? `table ${err.table}` : '', typeof err.constraint === 'string' ? `constraint ${err.constraint}` : ''].filter(Boolean);
-      return `${String(err.message)} (SQLSTATE ${err.code}${where.length ? `, ${where.join(', ')}` : ''})`;
-    }
-  }
-  return e instanceof Error ? e.message.replace(/\nparams: [\s\S]*$/, '') : String(e);
+  const err = sqlStateError(e);
+  if (err === undefined) return e instanceof Error ? e.message.replace(/\nparams: [\s\S]*$/, '') : String(e);
+  const where = [typeof err.table === 'string' ? `table ${err.table}` : '', typeof err.constraint === 'string' ? `constraint ${err.constraint}` : ''].filter(Boolean);
+  return `${String(err.message)} (SQLSTATE ${err.code}${where.length ? `, ${where.join(', ')}` : ''})`;
 }
 
 /**
