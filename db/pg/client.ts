@@ -159,8 +159,14 @@ export function pgFailureReason(e: unknown, url: string): string {
   let reason = err?.message || err?.errors?.[0]?.message || err?.code || String(e);
   if (err?.code && !reason.includes(err.code)) reason = `${reason} (${err.code})`;
   reason += hintFor(err?.code, url);
-  for (const secret of passwordsIn(url)) reason = reason.split(secret).join('***');
-  return reason;
+  return withoutPasswords(reason, url);
+}
+
+/** `text` with every password of `url` (the password, written and decoded, and sslpassword) blotted out. */
+export function withoutPasswords(text: string, url: string): string {
+  let blotted = text;
+  for (const secret of passwordsIn(url)) blotted = blotted.split(secret).join('***');
+  return blotted;
 }
 
 /**

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createPrivateFile, ensurePrivateDir } from '../../../db/client.ts';
+import { withoutPasswords } from '../../../db/pg/client.ts';
 import { groupThousands } from '../../domain/number-format.ts';
 import { databaseLabel, databasePath, onPostgres } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -108,8 +109,7 @@ async function pgBackup(url: string, out: string, opts: { out: string; force?: b
     };
     const failure = await run(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env, (c) => (child = c));
     if (failure !== null) {
-      let reason = failure;
-      for (const secret of [password, sslPassword].filter(Boolean).sort((a, b) => b.length - a.length)) reason = reason.split(secret).join('***');
+      const reason = withoutPasswords(failure, url);
       throw new UsageError(`pg_dump could not back up ${label}: ${reason}${libpqHint(reason)}`);
     }
   } catch (e) {
