@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,17 +98,28 @@ describe('backup with TLS options, or a Unix socket, in the address', () => {
     mkdirSync(slowBin);
     writeFileSync(
       join(slowBin, 'pg_dump'),
-      ['#!/bin/sh', `echo "$PGSERVICEFILE" > '${record()}/slow-service-file'`, `echo $$ > '${record()}/slow-pid'`, 'for a in "$@"; do case "$a" in --file=*) echo started > "${a#--file=}";; esac; done', 'exec sleep 60', ''].join('\n'),
+      [
+        '#!/bin/sh',
+        `echo "$PGSERVICEFILE" > '${record()}/slow-service-file'`,
+        'for a in "$@"; do case "$a" in --file=*) echo started > "${a#--file=}";; esac; done',
+        // Written last and renamed into place, so a reader never sees it half-written or before the rest.
+        `echo $$ > '${record()}/slow-pid.tmp' && mv '${record()}/slow-pid.tmp' '${record()}/slow-pid'`,
+        'exec sleep 60',
+        '',
+      ].join('\n'),
       { mode: 0o755 },
     );
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const outDir = join(tmp.dir, `stopped-${signal}`);
       mkdirSync(outDir);
+      for (const marker of ['slow-service-file', 'slow-pid']) rmSync(join(record(), marker), { force: true });
       const [command, argv] = cliCommand(['--db', `${cluster.url}?sslpassword=${encodeURIComponent(PASSPHRASE)}`, 'backup', '--out', join(outDir, 'b.dump')]);
       const cli = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...CLI_RUNTIME_ENV, PATH: `${slowBin}:${process.env.PATH}` }, stdio: 'ignore' });
       const ended = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
-      // Waits for pg_dump to have started (its output file exists): no fixed pause.
-      while (!readdirSync(outDir).some((f) => f.includes('.partial-'))) await new Promise((r) => setTimeout(r, 100));
+      // Waits for pg_dump to have started (its last marker exists; the CLI creates the partial file
+      // itself before pg_dump runs, so that file says nothing about pg_dump): no fixed pause.
+      while (!existsSync(join(record(), 'slow-pid'))) await new Promise((r) => setTimeout(r, 100));
+      expect(readdirSync(outDir).some((f) => f.includes('.partial-'))).toBe(true);
       const serviceFile = readFileSync(join(record(), 'slow-service-file'), 'utf8').trim();
       expect(existsSync(serviceFile)).toBe(true);
       cli.kill(signal);
