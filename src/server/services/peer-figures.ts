@@ -5,8 +5,9 @@ import type { PeerPopulation } from '../../domain/population.ts';
 import type { Store } from '../data/store.ts';
 import { loadInstrument } from '../instrument-loader.ts';
 import { readFineCounts } from '../repositories/peer-stats.ts';
-import { companyPeerScores, peerScoreOf, type GroupWhere, type PeerScoreRow } from '../repositories/scores.ts';
-import { heldPopulation } from './peer-stats.ts';
+import { readLookupStart } from '../repositories/peer-lookup.ts';
+import type { PeerScoreRow } from '../repositories/scores.ts';
+import { HELD_SETTING, heldIn } from './peer-stats.ts';
 
 /** The Velocity Index and its four sub-indices: the scores peer figures are given for. */
 export type PeerMeasure = Measure;
@@ -43,25 +44,35 @@ export async function keptFiguresFor(
   peers: { instrumentVersion: number; population: PeerPopulation },
   leftOut: LeftOut,
   fallback: (where: Partial<PeerProfile>) => Promise<GroupFigures>,
+  first?: Partial<PeerProfile>,
 ): Promise<((where: Partial<PeerProfile>) => Promise<GroupFigures>) | null> {
-  if (peers.instrumentVersion !== loadInstrument().version || (await heldPopulation(db, peers.instrumentVersion)) !== peers.population) return null;
-  const rows = (await leftOutRows(db, leftOut)).filter((r) => r.instrumentVersion === peers.instrumentVersion && r.population === peers.population);
-  return (where) => groupFigures(db, where, rows, () => fallback(where));
+  if (peers.instrumentVersion !== loadInstrument().version) return null;
+  // What the statistics hold, whom to leave out, and the first group's Velocity Index counts: read together.
+  const group = first && statGroupOf(first);
+  const start = await readLookupStart(db, { heldKey: HELD_SETTING, companyId: leftOut.companyId, participantId: leftOut.participantId, group, measure: 'velocity' });
+  if (heldIn(start.held, peers.instrumentVersion) !== peers.population) return null;
+  const rows = start.leftOut.filter((r) => r.instrumentVersion === peers.instrumentVersion && r.population === peers.population);
+  // The counts read along are used once: leaveOut changes them in place, so a second look at the group reads again.
+  let readAlong = group && start.counts ? { ...group, counts: start.counts } : undefined;
+  return (where) => {
+    const g = statGroupOf(where);
+    const counts = readAlong && readAlong.dimension === g.dimension && readAlong.key === g.key ? readAlong.counts : undefined;
+    if (counts) readAlong = undefined;
+    return groupFigures(db, where, rows, () => fallback(where), counts);
+  };
 }
 
-async function leftOutRows(db: Store, leftOut: LeftOut): Promise<PeerScoreRow[]> {
-  const rows = leftOut.companyId == null ? [] : await companyPeerScores(db, leftOut.companyId);
-  if (leftOut.participantId !== undefined && !rows.some((r) => r.participantId === leftOut.participantId)) {
-    const own = await peerScoreOf(db, leftOut.participantId);
-    if (own) rows.push(own);
-  }
-  return rows;
-}
-
-async function groupFigures(db: Store, where: Partial<PeerProfile>, leftOutRows: readonly PeerScoreRow[], fallback: () => Promise<GroupFigures>): Promise<GroupFigures> {
+async function groupFigures(
+  db: Store,
+  where: Partial<PeerProfile>,
+  leftOutRows: readonly PeerScoreRow[],
+  fallback: () => Promise<GroupFigures>,
+  velocityCounts?: FineCounts,
+): Promise<GroupFigures> {
   const { dimension, key } = statGroupOf(where);
   const members = leftOutRows.filter((r) => inGroup(where, r));
   const counts = new Map<PeerMeasure, FineCounts | null>();
+  if (velocityCounts) counts.set('velocity', leaveOut(velocityCounts, members.map((r) => r.velocity)) ? velocityCounts : null);
   let sql: Promise<GroupFigures> | undefined;
   const slow = () => (sql ??= fallback());
   const fine = async (measure: PeerMeasure): Promise<FineCounts | null> => {

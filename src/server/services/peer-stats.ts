@@ -47,7 +47,7 @@ export function contributionOf(instrument: Instrument, row: ScoreRow, answers: A
 }
 
 /** The settings row naming what the stored statistics hold: "<instrument version>:<population>:<layout>". */
-const HELD_SETTING = 'peer-stats-hold';
+export const HELD_SETTING = 'peer-stats-hold';
 /**
  * Which groups the statistics keep; raised when a group is added (layout 2:
  * industry × employees band), so that a database kept under an earlier one is
@@ -56,7 +56,7 @@ const HELD_SETTING = 'peer-stats-hold';
 const STATS_LAYOUT = '2';
 
 /** What a settings value of HELD_SETTING says the statistics hold for an instrument version; null when unknown. */
-function heldIn(held: string | undefined, instrumentVersion: number): PeerPopulation | null {
+export function heldIn(held: string | undefined, instrumentVersion: number): PeerPopulation | null {
   const [version, population, layout] = held?.split(':') ?? [];
   return Number(version) === instrumentVersion && layout === STATS_LAYOUT && (population === 'benchmark' || population === 'demo') ? population : null;
 }

@@ -55,8 +55,8 @@ export async function peerPosition(db: Store, subject: PeerSubject, minSize: num
   const figuresOf = new Map<string, GroupFigures>();
   const counted = new Map<string, { size: number; notBetter: number }>();
   const sql = (group: Partial<PeerProfile>) => sqlGroupFigures(db, whereOf(group, subject), subject.participantId);
-  const kept = await keptFiguresFor(db, { instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) }, subject, sql);
   const candidates = peerGroupCandidates(subject);
+  const kept = await keptFiguresFor(db, { instrumentVersion: subject.instrumentVersion, population: comparedWith(subject.population) }, subject, sql, candidates[0]?.where);
   // Counted in order until a group is large enough (the rest are never read), then chosen by choosePeerGroup over those counts.
   for (const g of candidates) {
     const figures = await (kept ? kept(g.where) : sql(g.where));
