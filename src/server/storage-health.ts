@@ -33,7 +33,9 @@ export type ProblemName =
   | 'wal-too-large'
   | 'checkpoint-failed'
   | 'write-failed'
-  | 'pool-exhausted';
+  | 'pool-exhausted'
+  | 'database-read-only'
+  | 'database-privileges';
 
 export interface Problem {
   name: ProblemName;
@@ -133,17 +135,34 @@ export function checkStorage(path: string, sqlite?: Database.Database, limits: {
   return [...next.values()];
 }
 
-/** How long PostgreSQL gets to answer the readiness check's `SELECT 1`. */
+/** How long PostgreSQL gets to answer the readiness check. */
 export const PG_READY_TIMEOUT_MS = 2_000;
 
 /**
- * Readiness on PostgreSQL: the server answers `SELECT 1` within
- * PG_READY_TIMEOUT_MS, and the pool has a connection to give (every one busy
- * with queries waiting for one means requests queue behind the database:
+ * Whether this connection could write what the app writes, in one cheap
+ * statement of the catalogue (no row is written): a standby or a server made
+ * read-only refuses every write, and a role that lost a privilege on one of
+ * the app's tables or sequences (REVOKE) fails each save there. `SELECT 1`
+ * alone called such an instance ready while it answered every save with 503.
+ */
+const PG_WRITABLE_CHECK = `
+  SELECT pg_is_in_recovery() AS standby,
+         current_setting('default_transaction_read_only') = 'on' AS read_only,
+         coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE
+           CASE c.relkind WHEN 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE, SELECT, UPDATE')
+                          ELSE NOT has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE') END), '{}') AS denied
+    FROM pg_class c
+   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'S')`;
+
+/**
+ * Readiness on PostgreSQL: within PG_READY_TIMEOUT_MS the server answers,
+ * takes writes (not a standby, not read-only) and lets the app's role write
+ * every table of its schema; and the pool has a connection to give (every one
+ * busy with queries waiting for one means requests queue behind the database:
  * another instance should take the traffic). PostgreSQL keeps its own files,
- * disk and WAL, so none of the SQLite checks above apply; a full disk or a
- * read-only server shows in each failed save instead (storage-fault.ts).
- * Only the kind of failure is reported, never the address.
+ * disk and WAL, so none of the SQLite checks above apply; a full disk shows in
+ * each failed save instead (storage-fault.ts). Only the kind of failure and
+ * table names are reported, never the address.
  */
 export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEOUT_MS): Promise<Problem[]> {
   const max = pool.options.max ?? 10;
@@ -151,18 +170,22 @@ export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEO
     return [{ name: 'pool-exhausted', detail: `all ${max} connections to PostgreSQL are busy and ${pool.waitingCount} queries wait for one` }];
   }
   let timer: NodeJS.Timeout | undefined;
-  const query = pool.query('SELECT 1');
+  const query = pool.query<{ standby: boolean; read_only: boolean; denied: string[] }>(PG_WRITABLE_CHECK);
   // Past the time limit the query may still fail later: that failure is already reported here.
   query.catch(() => undefined);
   try {
-    await Promise.race([
+    const { rows } = await Promise.race([
       query,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
     ]);
+    const { standby, read_only, denied } = rows[0]!;
+    if (standby) return [{ name: 'database-read-only', detail: 'PostgreSQL is a standby (in recovery): it takes no writes' }];
+    if (read_only) return [{ name: 'database-read-only', detail: 'PostgreSQL makes every transaction read-only (default_transaction_read_only is on)' }];
+    if (denied.length > 0) return [{ name: 'database-privileges', detail: `the app's role may not write ${denied.join(', ')}` }];
     return [];
   } catch (e) {
     const why = (e as Error).message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : (storageFaultOf(e)?.problem ?? 'error');
-    return [{ name: 'database-unavailable', detail: `PostgreSQL did not answer SELECT 1 (${why})` }];
+    return [{ name: 'database-unavailable', detail: `PostgreSQL did not answer the readiness check (${why})` }];
   } finally {
     clearTimeout(timer);
   }

@@ -87,10 +87,19 @@ describe('a server whose role loses its privileges mid-run', () => {
       const refused = await postForm(site.base, `/r/${token}/1`, fields);
       expectNothingSaved(refused, await refused.text());
       expect(site.output()).toMatch(/storage fault \(denied, 42501\) in [^\n]+: nothing from this request was stored/);
+      // The load balancer hears it too: this instance cannot take saves.
+      const readiness = await fetch(`${site.base}/readyz`);
+      expect(readiness.status).toBe(503);
+      expect(await readiness.json()).toMatchObject({
+        ready: false,
+        database: 'not-writable',
+        problems: [{ name: 'database-privileges', detail: "the app's role may not write answers, scores" }],
+      });
     } finally {
       await inDatabase(`GRANT ALL ON answers, scores TO ${role}`);
     }
     expect((await postForm(site.base, `/r/${token}/1`, fields)).status, site.output()).toBe(303);
+    expect(await (await fetch(`${site.base}/readyz`)).json()).toMatchObject({ database: 'writable', problems: [] });
   });
 
   it('answers a sign-in with the same 503 page while sessions and sign-in attempts are out of reach', { timeout: PROCESSES_TEST_MS }, async () => {

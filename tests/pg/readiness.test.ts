@@ -17,8 +17,8 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-function pool(url: string, max = 2): ReturnType<typeof openPg> {
-  const opened = openPg(url, { max });
+function pool(url: string, max = 2, connectTimeoutMs?: number): ReturnType<typeof openPg> {
+  const opened = openPg(url, { max, connectTimeoutMs });
   pools.push(opened.pool);
   return opened;
 }
@@ -38,10 +38,24 @@ describe('checkPgReadiness', () => {
     expect(await checkPgReadiness(pool(await freshDatabase('ready')).pool)).toEqual([]);
   });
 
+  it('reports a server that takes no writes: every transaction read-only, as a standby or a database set so', async () => {
+    const url = await freshDatabase('read_only');
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET default_transaction_read_only = on`);
+    } finally {
+      await admin.end();
+    }
+    expect(await checkPgReadiness(pool(url).pool)).toEqual([
+      { name: 'database-read-only', detail: 'PostgreSQL makes every transaction read-only (default_transaction_read_only is on)' },
+    ]);
+  });
+
   it('reports a database that refuses connections, without its address', async () => {
     const port = await freePort();
     const problems = await checkPgReadiness(pool(`postgres://velocity:pw@127.0.0.1:${port}/velocity`).pool);
-    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer SELECT 1 (unreachable)' }]);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (unreachable)' }]);
   });
 
   it('reports a database that does not answer within the time allowed', async () => {
@@ -51,8 +65,9 @@ describe('checkPgReadiness', () => {
     const port = await freePort();
     await new Promise<void>((r) => silent.listen(port, '127.0.0.1', () => r()));
     closers.push(() => new Promise((r) => { for (const s of held) s.destroy(); silent.close(() => r()); }));
-    const problems = await checkPgReadiness(pool(`postgres://velocity@127.0.0.1:${port}/velocity`).pool, 300);
-    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer SELECT 1 (no answer within 0.3 s)' }]);
+    // The pool gives up connecting soon after the check's own limit, so the test does not wait out the default 10 s.
+    const problems = await checkPgReadiness(pool(`postgres://velocity@127.0.0.1:${port}/velocity`, 2, 600).pool, 300);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (no answer within 0.3 s)' }]);
   });
 
   it('reports a pool whose every connection is taken while queries wait for one', async () => {
