@@ -93,9 +93,53 @@ function guard(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
+/** The start of the message of a connection that could not even be set up; storage-fault.ts reads it as the database out of reach. */
+export const CONNECTION_SETUP_FAILED = 'Cannot set up a connection to PostgreSQL';
+
+/**
+ * A client whose connection could not even be set up: its connect fails with
+ * the reason, so pg-pool drops it and fails the waiting query as for a server
+ * out of reach. Made without the address (so without reading the files again).
+ */
+class SetupFailedClient extends TimeoutClosingClient {
+  private readonly failure: Error;
+
+  constructor(options: pg.ClientConfig, failure: Error) {
+    super({ ...options, connectionString: undefined, ssl: undefined });
+    this.failure = failure;
+  }
+
+  // Both forms node-postgres accepts: pg-pool passes a callback.
+  override connect(...args: any[]): any {
+    const callback = args[0] as ((err: Error) => void) | undefined;
+    if (!callback) return Promise.reject(this.failure);
+    process.nextTick(() => callback(this.failure));
+  }
+}
+
+/**
+ * Makes each new client. node-postgres reads the certificate and key files
+ * the address names (sslrootcert, sslcert, sslkey) while making the client,
+ * so one that became unreadable after the start (a rotation gone wrong, a
+ * changed owner) threw a plain ENOENT/EACCES out of pg-pool: a 500 that reads
+ * like a bug, or an uncaught exception when pg-pool made the client for a
+ * waiting query. Named as what it is, a save gets the "nothing was saved"
+ * page and /readyz turns 503 until the file is back.
+ */
+function makeClient(options: pg.ClientConfig): TimeoutClosingClient {
+  try {
+    return new TimeoutClosingClient(options);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const why = code === 'ENOENT' || code === 'EACCES' ? `a certificate or key file the address names cannot be read (${code})` : 'its settings were refused';
+    return new SetupFailedClient(options, new Error(`${CONNECTION_SETUP_FAILED}: ${why}`, { cause: e }));
+  }
+}
+
 export class GuardedPool extends pg.Pool {
   constructor(config: pg.PoolConfig) {
-    super({ ...config, Client: TimeoutClosingClient });
+    // pg-pool calls `new Client(options)`: a function that returns its object serves as well as a class.
+    super({ ...config, Client: makeClient as unknown as typeof pg.Client });
   }
 
   override connect(): Promise<pg.PoolClient>;

@@ -9,6 +9,7 @@
  * each of these cases the transaction did not commit.
  */
 import { DatabaseOpenError } from '../../db/client.ts';
+import { CONNECTION_SETUP_FAILED } from '../../db/pg/pool.ts';
 
 /** What went wrong, in the words the log and /readyz use. */
 export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy' | 'unreachable' | 'denied';
@@ -63,7 +64,9 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTU
  * client-side timeout (a frozen or cut-off server: db/pg/pool.ts closes that
  * connection, so the transaction did not commit).
  */
-const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout)/;
+const PG_CONNECTION_MESSAGES = new RegExp(
+  `^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout|${CONNECTION_SETUP_FAILED})`,
+);
 
 /**
  * The PostgreSQL (or socket) fault an error stands for. drizzle wraps the

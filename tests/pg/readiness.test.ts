@@ -52,6 +52,16 @@ describe('checkPgReadiness', () => {
     ]);
   });
 
+  it('reports a certificate file the address names that can no longer be read: the database out of reach, as for every save', async () => {
+    const { db, pool: p } = pool(`postgres://velocity@127.0.0.1:${await freePort()}/velocity?sslmode=verify-full&sslrootcert=/nonexistent/velocity-ca.pem`);
+    expect(await checkPgReadiness(p)).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (unreachable)' }]);
+    // A save meets the same error: a storage fault ("nothing was saved"), not a 500 that reads like a bug.
+    expect(await faultOf(() => db.execute(sql`SELECT 1`))).toEqual({
+      problem: 'unreachable',
+      cause: 'Cannot set up a connection to PostgreSQL: a certificate or key file the address names cannot be read (ENOENT)',
+    });
+  });
+
   it('reports a database that refuses connections, without its address', async () => {
     const port = await freePort();
     const problems = await checkPgReadiness(pool(`postgres://velocity:pw@127.0.0.1:${port}/velocity`).pool);
