@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db, serverDatabasePath } from '../server/db.ts';
-import { rendererIsWarm } from '../server/renderer-warm-up.ts';
+import { rendererFailed, rendererIsWarm } from '../server/renderer-warm-up.ts';
 import { storageFaultOf } from '../server/storage-fault.ts';
 import { checkPgReadiness, checkStorage, type Problem } from '../server/storage-health.ts';
 import type { Store } from '../server/data/store.ts';
@@ -24,7 +24,7 @@ export const GET: APIRoute = async () => {
   }
   if (store?.backend === 'pg') problems.push(...(await checkPgReadiness(store.pool)));
   else if (store) problems.push(...checkStorage(serverDatabasePath()));
-  const renderer = rendererIsWarm() ? 'warm' : 'warming';
+  const renderer = rendererIsWarm() ? 'warm' : rendererFailed() ? 'failed' : 'warming';
   const ready = problems.length === 0 && renderer === 'warm';
   return new Response(JSON.stringify({ ready, database: problems.length === 0 ? 'writable' : 'not-writable', renderer, problems }), {
     status: ready ? 200 : 503,

@@ -81,30 +81,63 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
     concurrentTasksPerWorker: 1,
     ...(settings.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: settings.heapMb } } : {}),
   });
-  // Without a listener an 'error' event (a thread dying between reports) would end the server.
-  pool.on('error', (e: Error) => process.stderr.write(`velocity: a PDF render thread failed between reports: ${e.message}\n`));
   const warmed = new Set<number>();
   let warm = false;
-  const ready = new Promise<void>((resolve) => {
-    pool.on('message', (m: unknown) => {
-      if (m && typeof m === 'object' && 'renderWorkerWarm' in m) {
-        warmed.add(Number((m as { renderWorkerWarm: number }).renderWorkerWarm));
-        if (warmed.size >= size && !warm) {
-          warm = true;
-          resolve();
-        }
+  let broken: RenderFailedError | null = null;
+  const running = new Set<AbortController>();
+  let markWarm!: () => void;
+  let markBroken!: (e: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    markWarm = resolve;
+    markBroken = reject;
+  });
+  // Nobody may be waiting on `warm` when the pool breaks.
+  ready.catch(() => undefined);
+  // No thread can start (a heap limit too small for react-pdf and the fonts, a broken worker file): piscina stops
+  // replacing threads that die before they are ready, and downloads waiting for one would wait out their whole time
+  // limit. Stop here instead, and fail every report at once with the reason.
+  const giveUpWithoutThreads = (e: Error) => {
+    // piscina replaces a dead thread (when it will) before it reports the death: none left means it starts no more.
+    if (broken || pool.threads.length > 0) return;
+    const heap = settings.heapMb ? ` (RENDER_WORKER_HEAP_MB=${settings.heapMb} may be too small: leave it unset, or allow a few hundred MB)` : '';
+    broken = new RenderFailedError(`The PDF could not be rendered: the render threads die while they start${heap}. Last: ${e.message}`);
+    process.stderr.write(`velocity: PDF rendering is off until the server restarts: no render thread is left and none is being started${heap}\n`);
+    markBroken(broken);
+    for (const controller of running) controller.abort(broken);
+    void pool.close({ force: true }).catch(() => undefined);
+  };
+  // Without a listener an 'error' event (a thread dying between reports) would end the server.
+  pool.on('error', (e: Error) => {
+    process.stderr.write(`velocity: a PDF render thread failed between reports: ${e.message}\n`);
+    giveUpWithoutThreads(e);
+  });
+  pool.on('message', (m: unknown) => {
+    if (m && typeof m === 'object' && 'renderWorkerWarm' in m) {
+      warmed.add(Number((m as { renderWorkerWarm: number }).renderWorkerWarm));
+      if (warmed.size >= size && !warm) {
+        warm = true;
+        markWarm();
       }
-    });
+    }
   });
   const admission = new Admission(size + settings.queue);
   const run = async (request: ReportRequest) => {
-      try {
-        const bytes = (await pool.run(request, { signal: AbortSignal.timeout(settings.timeoutMs) })) as ArrayBuffer;
-        return Buffer.from(bytes);
-      } catch (e) {
-        const reason = (e as Error).name === 'AbortError' ? `it took longer than ${settings.timeoutMs / 1000} s` : (e as Error).message;
-        throw new RenderFailedError(`The PDF could not be rendered: ${reason}`, { cause: e });
-      }
+    if (broken) throw broken;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    running.add(controller);
+    try {
+      const bytes = (await pool.run(request, { signal: controller.signal })) as ArrayBuffer;
+      return Buffer.from(bytes);
+    } catch (e) {
+      giveUpWithoutThreads(e as Error);
+      if (broken) throw broken;
+      const reason = (e as Error).name === 'AbortError' ? `it took longer than ${settings.timeoutMs / 1000} s` : (e as Error).message;
+      throw new RenderFailedError(`The PDF could not be rendered: ${reason}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+      running.delete(controller);
+    }
   };
   return {
     render: (request) => admission.run(() => run(request)),

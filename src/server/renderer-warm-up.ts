@@ -29,6 +29,13 @@ export function rendererIsWarm(): boolean {
   return warm;
 }
 
+let failed = false;
+
+/** True when the renderer could not start at all (its threads die as they load): /readyz says so rather than "warming". */
+export function rendererFailed(): boolean {
+  return failed;
+}
+
 export async function warmUpRenderer(): Promise<void> {
   try {
     await warmRenderer();
@@ -40,6 +47,7 @@ export async function warmUpRenderer(): Promise<void> {
     }
     warm = true;
   } catch (e) {
+    failed = true;
     process.stderr.write(`velocity: the PDF renderer could not start: ${(e as Error).message}\n`);
   }
   flushCompileCache();

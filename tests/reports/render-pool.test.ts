@@ -104,6 +104,22 @@ describe('the render pool', () => {
     expect(p.threads()[0]).not.toBe(victim);
   }, 120_000);
 
+  it('gives up when its threads die as they start, failing the waiting and later reports at once', async () => {
+    // A worker that dies while it warms up (before piscina calls it ready), as one whose heap is too small for the fonts
+    // and react-pdf does: piscina starts no other, and a report waiting for a thread would wait out its time limit.
+    const dying = join(t.path, '..', 'dying-worker.mjs');
+    writeFileSync(dying, "export default new Promise((_, reject) => setTimeout(() => reject(new Error('out of memory while warming up')), 300));\n");
+    const p = pool({ workers: 1, workerFile: dying, timeoutMs: 600_000 });
+    // Its failure is caught at once: it may come before the warm-up's.
+    const waiting = p.render({ kind: 'company', model: dated(company, 'never') }).catch((e: unknown) => e);
+    await expect(p.warm).rejects.toThrow(/the render threads die while they start\. Last: out of memory while warming up/);
+    expect(await waiting).toBeInstanceOf(RenderFailedError);
+    // A later download fails with the reason at once, and no thread is started for it.
+    await expect(p.render({ kind: 'company', model: company })).rejects.toThrow(/the render threads die while they start/);
+    expect(p.isWarm()).toBe(false);
+    expect(p.threads()).toHaveLength(0);
+  }, 120_000);
+
   it('fails a report that takes longer than its time limit, rather than leaving the download hanging', async () => {
     const p = pool({ workers: 1, timeoutMs: 1 });
     await expect(p.render({ kind: 'company', model: dated(company, 'slow') })).rejects.toThrow(/took longer than/);

@@ -116,17 +116,23 @@ describe('PDFs rendered by the pool of the built server', () => {
 
   it('answer with the site’s error page when a render thread dies, and the server goes on', async () => {
     // Threads whose heap is far too small for react-pdf: the first dies on the warm-up's sample report, and each one
-    // started in its place dies while it warms up, so a download then waits for the render's time limit. That limit is
-    // 10 s here rather than 30: the wait was most of this file's time, and the answer is the same.
-    const site = await start({ RENDER_WORKERS: '1', RENDER_WORKER_HEAP_MB: '4', RENDER_TIMEOUT_SECONDS: '10' });
+    // started in its place dies while it warms up, until piscina starts no more. The pool then gives up (as it does after
+    // three deaths in a row): a download fails at once with the reason, rather than waiting out its time limit (set far
+    // above what this test waits, so only the pool giving up can answer in time) with no thread left to render it.
+    const site = await start({ RENDER_WORKERS: '1', RENDER_WORKER_HEAP_MB: '4', RENDER_TIMEOUT_SECONDS: '600' });
     const failed = await fetch(pdfUrl(site, readers[0]!.token));
     expect(failed.status).toBe(500);
     expect(failed.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await failed.text()).toContain('Something went wrong on our side');
     const home = await fetch(`${site.base}/`);
     expect(home.status).toBe(200);
-    expect(site.output()).toContain('The PDF could not be rendered');
-    // A thread did die (not only time out), and the server said why.
+    // A thread did die (not only time out), and the server said why and what to change.
     expect(site.output()).toContain('reaching memory limit');
+    expect(site.output()).toContain('PDF rendering is off until the server restarts');
+    expect(site.output()).toContain('The PDF could not be rendered: the render threads die while they start (RENDER_WORKER_HEAP_MB=4 may be too small');
+    // The load balancer is told: not ready, and not "warming" (it will not warm up by itself).
+    const readiness = await fetch(`${site.base}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({ ready: false, renderer: 'failed' });
   }, 240_000);
 });
