@@ -37,8 +37,8 @@ export const PG_SUITES: string[] = [
   'tests/security/lockout.test.ts',
   'tests/security/sign-in-race.test.ts',
   // The site's suites: the built server on the test's database.
-  'tests/site/print.test.ts',
-  'tests/site/warm-up.test.ts',
+  // Not tests/site/print.test.ts (the print stylesheet and page breaks of pages quest.test.ts reads on PostgreSQL) nor
+  // tests/site/warm-up.test.ts (the compile cache and the sample report, which has a database of its own in memory).
   'tests/site/errors.test.ts',
   'tests/site/forms.test.ts',
   'tests/site/landing.test.ts',
@@ -66,6 +66,6 @@ export const PG_SUITES: string[] = [
   'tests/security/names.test.ts',
   'tests/security/throwaway-participants.test.ts',
   'tests/security/landing-counts.test.ts',
-  'tests/security/behind-proxy.test.ts',
+  // Not tests/security/behind-proxy.test.ts: origins, Host, cookies and headers are the same whatever the backend.
   'tests/security/demo-apart.test.ts',
 ];

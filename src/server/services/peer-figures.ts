@@ -38,6 +38,8 @@ export interface LeftOut {
  * they still hold demo data, which has no one to compare with anyway).
  * `fallback` answers a group whose counts turn out out of step with the
  * scores, so a reader is never shown a figure that leaves someone in.
+ * `first`, the group the caller will ask about first: its Velocity Index
+ * counts come with the first read (one round trip on PostgreSQL, not three).
  */
 export async function keptFiguresFor(
   db: Store,
