@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 import { optimizedDeps, viteCacheDir } from './tests/vitest-deps.ts';
+import { TEST_WORKERS } from './tests/vitest-workers.ts';
 
 /**
  * The pure domain logic's tests (src/domain: no database, no server, no
@@ -17,10 +17,7 @@ export default defineConfig({
     deps: optimizedDeps,
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,
-    // Most test files start a server process of their own (and drive the run's one Chromium), so each
-    // file keeps about two cores busy: half the cores as workers. On two cores that is one file at a
-    // time, as vitest's default (cores - 1) already chose; on larger machines fewer files fight for CPU.
-    maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)),
+    maxWorkers: TEST_WORKERS,
     projects: [
       {
         extends: true,

@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { SETUP_MS, TEST_MS } from './tests/helpers/limits.ts';
 import { PG_SUITES } from './tests/pg-suites.ts';
 import { optimizedDeps, viteCacheDir } from './tests/vitest-deps.ts';
+import { TEST_WORKERS } from './tests/vitest-workers.ts';
 
 /**
  * The PostgreSQL run (`npm run test:pg`): the tests under tests/pg, and the
@@ -21,5 +22,6 @@ export default defineConfig({
     env: { TEST_BACKEND: 'pg' },
     testTimeout: TEST_MS,
     hookTimeout: SETUP_MS,
+    maxWorkers: TEST_WORKERS,
   },
 });

@@ -18,8 +18,14 @@ import { EVENTUALLY_MS, PROCESSES_TEST_MS } from '../helpers/limits.ts';
 const CHILD = await bundleForNode(join(ROOT, 'tests', 'mail', 'fixtures', 'worker-child.ts'));
 /** Each message waits this long before the server's 250, so that a kill lands mid-message, long before the reply. */
 const SERVER_DELAY_MS = 40;
-/** A killed worker's claimed rows wait this long before the restarted one takes them over. */
-const LEASE_MS = 12_000;
+/**
+ * A killed worker's claimed rows wait this long before the restarted one takes them over: the final drain waits
+ * out most of it, once per backend. A worker sends a claimed row only while SEND_BUDGET_MS of the lease is left,
+ * so each claim of ten has the difference to send in (each message takes SERVER_DELAY_MS); a slower machine makes
+ * it give rows back and claim again, never stop: a fresh claim always sends its first row.
+ */
+const LEASE_MS = 5_000;
+const SEND_BUDGET_MS = 3_000;
 const DRAIN_LIMIT_MS = 150_000;
 
 let t: TestStore | undefined;
@@ -44,7 +50,7 @@ function startWorker(dbPath: string, port: number): { child: ChildProcess; exite
   // The worker's own process (no tsx wrapper): SIGKILL must reach the process that sends, not a parent that would leave it running.
   const child = spawn(process.execPath, [CHILD, dbPath, String(port)], {
     cwd: ROOT,
-    env: { ...process.env, LEASE_MS: String(LEASE_MS) },
+    env: { ...process.env, LEASE_MS: String(LEASE_MS), SEND_BUDGET_MS: String(SEND_BUDGET_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
