@@ -12,9 +12,12 @@
  * itself, so that failure is seen and the WAL stays bounded.
  */
 import type Database from 'better-sqlite3';
+import { getTableName, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import * as pgSchema from '../../db/pg/schema.ts';
 import { onShutdown } from './lifecycle.ts';
 import { onStorageFault, storageFaultOf, type StorageFault } from './storage-fault.ts';
 
@@ -138,26 +141,40 @@ export function checkStorage(path: string, sqlite?: Database.Database, limits: {
 /** How long PostgreSQL gets to answer the readiness check. */
 export const PG_READY_TIMEOUT_MS = 2_000;
 
+/** The app's tables on PostgreSQL (db/pg/schema.ts): the ones readiness checks it may write. */
+const APP_TABLES = Object.values(pgSchema)
+  .filter((v) => is(v, PgTable))
+  .map((t) => getTableName(t as PgTable));
+
 /**
  * Whether this connection could write what the app writes, in one cheap
  * statement of the catalogue (no row is written): a standby or a server made
  * read-only refuses every write, and a role that lost a privilege on one of
- * the app's tables or sequences (REVOKE) fails each save there. `SELECT 1`
- * alone called such an instance ready while it answered every save with 503.
+ * the app's tables or their sequences (REVOKE) fails each save there. `SELECT
+ * 1` alone called such an instance ready while it answered every save with
+ * 503. Only the app's own tables: others sharing the schema are not its
+ * business.
  */
 const PG_WRITABLE_CHECK = `
+  WITH app AS (
+    SELECT c.oid, c.relname, c.relkind FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
+  ), owned_sequences AS (
+    SELECT s.oid, s.relname, s.relkind FROM pg_class s
+      JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+      JOIN app ON app.oid = d.refobjid
+     WHERE s.relkind = 'S'
+  )
   SELECT pg_is_in_recovery() AS standby,
          current_setting('default_transaction_read_only') = 'on' AS read_only,
-         coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE
-           CASE c.relkind WHEN 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE, SELECT, UPDATE')
-                          ELSE NOT has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE') END), '{}') AS denied
-    FROM pg_class c
-   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'S')`;
+         coalesce((SELECT array_agg(x.relname::text ORDER BY x.relname) FROM (SELECT * FROM app UNION ALL SELECT * FROM owned_sequences) x
+                    WHERE CASE x.relkind WHEN 'S' THEN NOT has_sequence_privilege(x.oid, 'USAGE, SELECT, UPDATE')
+                                         ELSE NOT has_table_privilege(x.oid, 'SELECT, INSERT, UPDATE, DELETE') END), '{}') AS denied`;
 
 /**
  * Readiness on PostgreSQL: within PG_READY_TIMEOUT_MS the server answers,
  * takes writes (not a standby, not read-only) and lets the app's role write
- * every table of its schema; and the pool has a connection to give (every one
+ * every one of the app's tables; and the pool has a connection to give (every one
  * busy with queries waiting for one means requests queue behind the database:
  * another instance should take the traffic). PostgreSQL keeps its own files,
  * disk and WAL, so none of the SQLite checks above apply; a full disk shows in
@@ -170,7 +187,7 @@ export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEO
     return [{ name: 'pool-exhausted', detail: `all ${max} connections to PostgreSQL are busy and ${pool.waitingCount} queries wait for one` }];
   }
   let timer: NodeJS.Timeout | undefined;
-  const query = pool.query<{ standby: boolean; read_only: boolean; denied: string[] }>(PG_WRITABLE_CHECK);
+  const query = pool.query<{ standby: boolean; read_only: boolean; denied: string[] }>(PG_WRITABLE_CHECK, [APP_TABLES]);
   // Past the time limit the query may still fail later: that failure is already reported here.
   query.catch(() => undefined);
   try {

@@ -102,6 +102,24 @@ describe('a server whose role loses its privileges mid-run', () => {
     expect(await (await fetch(`${site.base}/readyz`)).json()).toMatchObject({ database: 'writable', problems: [] });
   });
 
+  it("tells /readyz of a sequence taken away, and pays no heed to tables in the schema that are not the app's", { timeout: PROCESSES_TEST_MS }, async () => {
+    await inDatabase('CREATE TABLE someone_elses (x integer)');
+    try {
+      // The app's role may not touch it: not the app's business, so still ready to write.
+      expect(await (await fetch(`${site.base}/readyz`)).json()).toMatchObject({ database: 'writable', problems: [] });
+      await inDatabase(`REVOKE ALL ON SEQUENCE participants_id_seq FROM ${role}`);
+      try {
+        const readiness = await fetch(`${site.base}/readyz`);
+        expect(readiness.status).toBe(503);
+        expect(await readiness.json()).toMatchObject({ problems: [{ name: 'database-privileges', detail: "the app's role may not write participants_id_seq" }] });
+      } finally {
+        await inDatabase(`GRANT ALL ON SEQUENCE participants_id_seq TO ${role}`);
+      }
+    } finally {
+      await inDatabase('DROP TABLE someone_elses');
+    }
+  });
+
   it('answers a sign-in with the same 503 page while sessions and sign-in attempts are out of reach', { timeout: PROCESSES_TEST_MS }, async () => {
     await inDatabase(`REVOKE ALL ON sessions, sign_in_attempts FROM ${role}`);
     try {
