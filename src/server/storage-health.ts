@@ -38,6 +38,7 @@ export type ProblemName =
   | 'write-failed'
   | 'pool-exhausted'
   | 'database-read-only'
+  | 'database-tables-missing'
   | 'database-privileges';
 
 export interface Problem {
@@ -152,24 +153,33 @@ const APP_TABLES = Object.values(pgSchema)
  * read-only refuses every write, and a role that lost a privilege on one of
  * the app's tables or their sequences (REVOKE) fails each save there. `SELECT
  * 1` alone called such an instance ready while it answered every save with
- * 503. Only the app's own tables: others sharing the schema are not its
- * business.
+ * 503. Each table is found as the app's own queries find it (through the
+ * search path, to_regclass), so a schema put in front of the tables cannot
+ * hide them; one not found at all is a problem too. Each privilege is asked
+ * for on its own: has_table_privilege with a list says whether the role holds
+ * any of them. A sequence needs USAGE or UPDATE, either lets an insert draw
+ * its next id. Tables that are not the app's are not its business.
  */
 const PG_WRITABLE_CHECK = `
   WITH app AS (
-    SELECT c.oid, c.relname, c.relkind FROM pg_class c
-     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
-  ), owned_sequences AS (
-    SELECT s.oid, s.relname, s.relkind FROM pg_class s
+    SELECT name, to_regclass(quote_ident(name)) AS oid FROM unnest($1::text[]) AS name
+  ), owned_sequences AS MATERIALIZED (
+    SELECT s.oid, s.relname::text AS name FROM pg_class s
       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
       JOIN app ON app.oid = d.refobjid
      WHERE s.relkind = 'S'
   )
   SELECT pg_is_in_recovery() AS standby,
          current_setting('default_transaction_read_only') = 'on' AS read_only,
-         coalesce((SELECT array_agg(x.relname::text ORDER BY x.relname) FROM (SELECT * FROM app UNION ALL SELECT * FROM owned_sequences) x
-                    WHERE CASE x.relkind WHEN 'S' THEN NOT has_sequence_privilege(x.oid, 'USAGE, SELECT, UPDATE')
-                                         ELSE NOT has_table_privilege(x.oid, 'SELECT, INSERT, UPDATE, DELETE') END), '{}') AS denied`;
+         coalesce((SELECT array_agg(name ORDER BY name) FROM app WHERE oid IS NULL), '{}') AS missing,
+         coalesce((SELECT array_agg(name ORDER BY name) FROM (
+           SELECT name FROM app
+            WHERE oid IS NOT NULL AND NOT (has_table_privilege(oid, 'SELECT') AND has_table_privilege(oid, 'INSERT')
+                                           AND has_table_privilege(oid, 'UPDATE') AND has_table_privilege(oid, 'DELETE'))
+           UNION ALL
+           -- Materialized above, so has_sequence_privilege only ever sees sequences (it throws for anything else).
+           SELECT name FROM owned_sequences WHERE NOT has_sequence_privilege(oid, 'USAGE, UPDATE')
+         ) AS x), '{}') AS denied`;
 
 /**
  * Readiness on PostgreSQL: within PG_READY_TIMEOUT_MS the server answers,
@@ -187,7 +197,7 @@ export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEO
     return [{ name: 'pool-exhausted', detail: `all ${max} connections to PostgreSQL are busy and ${pool.waitingCount} queries wait for one` }];
   }
   let timer: NodeJS.Timeout | undefined;
-  const query = pool.query<{ standby: boolean; read_only: boolean; denied: string[] }>(PG_WRITABLE_CHECK, [APP_TABLES]);
+  const query = pool.query<{ standby: boolean; read_only: boolean; missing: string[]; denied: string[] }>(PG_WRITABLE_CHECK, [APP_TABLES]);
   // Past the time limit the query may still fail later: that failure is already reported here.
   query.catch(() => undefined);
   try {
@@ -195,9 +205,10 @@ export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEO
       query,
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
     ]);
-    const { standby, read_only, denied } = rows[0]!;
+    const { standby, read_only, missing, denied } = rows[0]!;
     if (standby) return [{ name: 'database-read-only', detail: 'PostgreSQL is a standby (in recovery): it takes no writes' }];
     if (read_only) return [{ name: 'database-read-only', detail: 'PostgreSQL makes every transaction read-only (default_transaction_read_only is on)' }];
+    if (missing.length > 0) return [{ name: 'database-tables-missing', detail: `the app's queries do not find ${missing.join(', ')} (search_path, or a schema in front of the tables)` }];
     if (denied.length > 0) return [{ name: 'database-privileges', detail: `the app's role may not write ${denied.join(', ')}` }];
     return [];
   } catch (e) {

@@ -115,6 +115,24 @@ describe('a server whose role loses its privileges mid-run', () => {
       } finally {
         await inDatabase(`GRANT ALL ON SEQUENCE participants_id_seq TO ${role}`);
       }
+      // One privilege of several is enough to fail every save there (has_table_privilege with a list asks for any).
+      await inDatabase(`REVOKE INSERT ON answers FROM ${role}`);
+      try {
+        const expectAnswersDenied = async () => {
+          const readiness = await fetch(`${site.base}/readyz`);
+          expect(readiness.status).toBe(503);
+          expect(await readiness.json()).toMatchObject({ problems: [{ name: 'database-privileges', detail: "the app's role may not write answers" }] });
+        };
+        await expectAnswersDenied();
+        // A schema named after the role goes first on the default search path ("$user", public): the tables are still
+        // found where the app's queries find them, and still refused.
+        await inDatabase(`CREATE SCHEMA ${role} AUTHORIZATION ${role}`);
+        await expectAnswersDenied();
+      } finally {
+        await inDatabase(`GRANT INSERT ON answers TO ${role}`);
+        await inDatabase(`DROP SCHEMA IF EXISTS ${role}`);
+      }
+      expect(await (await fetch(`${site.base}/readyz`)).json()).toMatchObject({ database: 'writable', problems: [] });
     } finally {
       await inDatabase('DROP TABLE someone_elses');
     }

@@ -33,9 +33,22 @@ async function faultOf(work: () => Promise<unknown>) {
   return storageFaultOf(error);
 }
 
+/** A new database with the app's tables (openPgStore migrates it). */
+async function migratedDatabase(label: string): Promise<string> {
+  const url = await freshDatabase(label);
+  await (await openPgStore(url, { max: 1 })).pool.end();
+  return url;
+}
+
 describe('checkPgReadiness', () => {
-  it('finds nothing wrong while the database answers', async () => {
-    expect(await checkPgReadiness(pool(await freshDatabase('ready')).pool)).toEqual([]);
+  it("finds nothing wrong while the database answers and holds the app's tables", async () => {
+    expect(await checkPgReadiness(pool(await migratedDatabase('ready')).pool)).toEqual([]);
+  });
+
+  it("reports a database without the app's tables, naming them", async () => {
+    const problems = await checkPgReadiness(pool(await freshDatabase('empty')).pool);
+    expect(problems.map((p) => p.name)).toEqual(['database-tables-missing']);
+    expect(problems[0]!.detail).toMatch(/^the app's queries do not find .*\banswers\b.*\bparticipants\b/);
   });
 
   it('reports a server that takes no writes: every transaction read-only, as a standby or a database set so', async () => {
@@ -81,7 +94,7 @@ describe('checkPgReadiness', () => {
   });
 
   it('reports a pool whose every connection is taken while queries wait for one', async () => {
-    const { pool: busy } = pool(await freshDatabase('busy'), 1);
+    const { pool: busy } = pool(await migratedDatabase('busy'), 1);
     const client = await busy.connect();
     const waiting = busy.query('SELECT 1');
     try {
