@@ -24,7 +24,7 @@ export const GET: APIRoute = async () => {
   }
   if (store?.backend === 'pg') problems.push(...(await checkPgReadiness(store.pool)));
   else if (store) problems.push(...checkStorage(serverDatabasePath()));
-  const renderer = rendererIsWarm() ? 'warm' : rendererFailed() ? 'failed' : 'warming';
+  const renderer = rendererFailed() ? 'failed' : rendererIsWarm() ? 'warm' : 'warming';
   const ready = problems.length === 0 && renderer === 'warm';
   return new Response(JSON.stringify({ ready, database: problems.length === 0 ? 'writable' : 'not-writable', renderer, problems }), {
     status: ready ? 200 : 503,

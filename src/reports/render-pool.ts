@@ -26,6 +26,8 @@ export interface RenderPool {
   threads(): readonly Worker[];
   /** Reports accepted and not yet finished (rendering or waiting). */
   pending(): number;
+  /** Why no report can be rendered any more, once the pool has given up; null while it renders. */
+  failure(): RenderingOffError | null;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export class RenderBusyError extends Error {
 
 /** The report could not be rendered: its thread crashed, it ran out of time, or react-pdf threw. */
 export class RenderFailedError extends Error {}
+
+/** No report can be rendered until the server restarts: the render threads die as they start (see createRenderPool). */
+export class RenderingOffError extends RenderFailedError {}
 
 /** Seconds a refused reader is asked to wait (Retry-After): about what a few reports take to render. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -83,7 +88,7 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
   });
   const warmed = new Set<number>();
   let warm = false;
-  let broken: RenderFailedError | null = null;
+  let broken: RenderingOffError | null = null;
   const running = new Set<AbortController>();
   let markWarm!: () => void;
   let markBroken!: (e: Error) => void;
@@ -100,15 +105,15 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
     // piscina replaces a dead thread (when it will) before it reports the death: none left means it starts no more.
     if (broken || pool.threads.length > 0) return;
     const heap = settings.heapMb ? ` (RENDER_WORKER_HEAP_MB=${settings.heapMb} may be too small: leave it unset, or allow a few hundred MB)` : '';
-    broken = new RenderFailedError(`The PDF could not be rendered: the render threads die while they start${heap}. Last: ${e.message}`);
+    broken = new RenderingOffError(`The PDF could not be rendered: the render threads die while they start${heap}. Last: ${e.message}`);
     process.stderr.write(`velocity: PDF rendering is off until the server restarts: no render thread is left and none is being started${heap}\n`);
     markBroken(broken);
     for (const controller of running) controller.abort(broken);
     void pool.close({ force: true }).catch(() => undefined);
   };
-  // Without a listener an 'error' event (a thread dying between reports) would end the server.
+  // Without a listener an 'error' event (a thread dying while it starts, or between reports) would end the server.
   pool.on('error', (e: Error) => {
-    process.stderr.write(`velocity: a PDF render thread failed between reports: ${e.message}\n`);
+    process.stderr.write(`velocity: a PDF render thread died outside a report (while starting or idle): ${e.message}\n`);
     giveUpWithoutThreads(e);
   });
   pool.on('message', (m: unknown) => {
@@ -145,6 +150,7 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
     isWarm: () => warm,
     threads: () => pool.threads,
     pending: () => admission.pending,
+    failure: () => broken,
     close: () => pool.close({ force: true }),
   };
 }
@@ -184,6 +190,8 @@ export function inThreadRenderer(settings: RenderSettings): RenderPool {
     isWarm: () => warm,
     threads: () => [],
     pending: () => admission.pending,
+    // A report that fails here fails alone: the next one runs on the same thread.
+    failure: () => null,
     close: async () => undefined,
   };
 }

@@ -5,7 +5,7 @@ import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool }
 import { renderSettings } from './render-settings.ts';
 
 export type { ReportRequest } from './render-core.ts';
-export { RenderBusyError, RenderFailedError, RETRY_AFTER_SECONDS } from './render-pool.ts';
+export { RenderBusyError, RenderFailedError, RenderingOffError, RETRY_AFTER_SECONDS } from './render-pool.ts';
 
 /**
  * The one entry point that turns a report model into PDF bytes. A finished
@@ -25,6 +25,8 @@ export function cacheKey(request: ReportRequest): string {
 }
 
 let pool: Promise<RenderPool> | undefined;
+/** The pool once started, for the synchronous question renderingOff asks. */
+let startedPool: RenderPool | undefined;
 
 /** The process's render pool, started on first use; closed when the server shuts down. */
 function renderPool(): Promise<RenderPool> {
@@ -32,6 +34,7 @@ function renderPool(): Promise<RenderPool> {
     const settings = renderSettings();
     const started = settings.workers === 0 ? inThreadRenderer(settings) : createRenderPool({ ...settings, workerFile: await renderWorkerFile() });
     onShutdown('render pool', () => started.close());
+    startedPool = started;
     return started;
   })();
   // A pool that could not start (a missing worker file) is tried again on the next report, and says why each time.
@@ -64,6 +67,11 @@ export async function renderReport(request: ReportRequest): Promise<Buffer> {
  */
 export async function warmRenderer(): Promise<void> {
   await (await renderPool()).warm;
+}
+
+/** Whether the pool has given up (its threads die as they start): no PDF until the server restarts (/readyz). */
+export function renderingOff(): boolean {
+  return startedPool?.failure() != null;
 }
 
 /** Reports accepted by the pool and not yet finished: for tests and benchmarks. */

@@ -1,5 +1,5 @@
 import { flushCompileCache } from 'node:module';
-import { warmRenderer } from '../reports/render.ts';
+import { renderingOff, warmRenderer } from '../reports/render.ts';
 import { reportDownload } from './handlers/report-download.ts';
 import { sampleReport } from './services/sample-report.ts';
 
@@ -31,9 +31,13 @@ export function rendererIsWarm(): boolean {
 
 let failed = false;
 
-/** True when the renderer could not start at all (its threads die as they load): /readyz says so rather than "warming". */
+/**
+ * True when the renderer could not start, or gave up later (a thread that
+ * died and no replacement that could load): /readyz says so rather than
+ * "warming" or "warm", since no download works until a restart.
+ */
 export function rendererFailed(): boolean {
-  return failed;
+  return failed || renderingOff();
 }
 
 export async function warmUpRenderer(): Promise<void> {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyReportModel, PersonalReportModel } from '../../src/domain/report-model.ts';
-import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError } from '../../src/reports/render.ts';
+import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError, RenderingOffError } from '../../src/reports/render.ts';
 import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool } from '../../src/reports/render-pool.ts';
 import { renderSettings } from '../../src/reports/render-settings.ts';
 import type { Store } from '../../src/server/data/store.ts';
@@ -118,6 +118,8 @@ describe('the render pool', () => {
     await expect(p.render({ kind: 'company', model: company })).rejects.toThrow(/the render threads die while they start/);
     expect(p.isWarm()).toBe(false);
     expect(p.threads()).toHaveLength(0);
+    // What /readyz and the download's page ask: off until a restart, not a report that failed alone.
+    expect(p.failure()).toBeInstanceOf(RenderingOffError);
   }, 120_000);
 
   it('fails a report that takes longer than its time limit, rather than leaving the download hanging', async () => {

@@ -121,9 +121,16 @@ describe('PDFs rendered by the pool of the built server', () => {
     // above what this test waits, so only the pool giving up can answer in time) with no thread left to render it.
     const site = await start({ RENDER_WORKERS: '1', RENDER_WORKER_HEAP_MB: '4', RENDER_TIMEOUT_SECONDS: '600' });
     const failed = await fetch(pdfUrl(site, readers[0]!.token));
-    expect(failed.status).toBe(500);
+    // Not the generic 500 "wait a minute": a page that says PDFs are off, and offers the same report on screen.
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('300');
     expect(failed.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await failed.text()).toContain('Something went wrong on our side');
+    const html = await failed.text();
+    expect(html).toContain('data-testid="report-rendering-off"');
+    expect(html).toContain('PDF downloads are not working right now');
+    const token = readers[0]!.token;
+    expect(html).toContain(`href="/r/${token}/report/company"`);
+    expect(html).toContain(`href="/r/${token}/report/company.pdf"`);
     const home = await fetch(`${site.base}/`);
     expect(home.status).toBe(200);
     // A thread did die (not only time out), and the server said why and what to change.
@@ -134,5 +141,14 @@ describe('PDFs rendered by the pool of the built server', () => {
     const readiness = await fetch(`${site.base}/readyz`);
     expect(readiness.status).toBe(503);
     expect(await readiness.json()).toMatchObject({ ready: false, renderer: 'failed' });
+
+    // What the reader sees, in a browser, with the site's styles.
+    browser ??= await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(pdfUrl(site, token));
+    expect(await page.locator('h1').textContent()).toBe('PDF downloads are not working right now');
+    await expectAccessible(page, 'report rendering off');
+    await screenshots(page, 'report-rendering-off');
+    await page.close();
   }, 240_000);
 });

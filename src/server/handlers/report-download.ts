@@ -2,7 +2,7 @@ import type { APIContext } from 'astro';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
 import type { NumberStyle } from '../../domain/number-format.ts';
-import { RenderBusyError, renderReport } from '../../reports/render.ts';
+import { RenderBusyError, RenderingOffError, renderReport } from '../../reports/render.ts';
 import { config } from '../config.ts';
 import type { Store } from '../data/store.ts';
 import { db } from '../db.ts';
@@ -33,18 +33,20 @@ export async function reportDownload(
 }
 
 /**
- * A PDF route's download, or, when the render queue is full, the page that
- * says so (src/pages/report-busy.astro: 503 with Retry-After) in place of the
- * file, at the same address so that reloading asks again. A report that
- * fails to render throws on, to the site's error page (500).
+ * A PDF route's download, or, when the render queue is full or rendering is
+ * off until a restart, the page that says so (src/pages/report-busy.astro:
+ * 503 with Retry-After) in place of the file, at the same address so that
+ * reloading asks again. A report that fails to render on its own throws on,
+ * to the site's error page (500).
  */
 export async function downloadOrBusyPage(context: APIContext, download: () => Promise<Response | null>): Promise<Response | null> {
   try {
     return await download();
   } catch (e) {
-    if (!(e instanceof RenderBusyError)) throw e;
+    if (!(e instanceof RenderBusyError) && !(e instanceof RenderingOffError)) throw e;
     const busy = new URL('/report-busy', context.url);
     busy.searchParams.set('retry', context.url.pathname + context.url.search);
+    if (e instanceof RenderingOffError) busy.searchParams.set('off', '1');
     return context.rewrite(busy);
   }
 }
