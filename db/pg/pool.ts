@@ -33,10 +33,19 @@ function timedOut(error: unknown): boolean {
   return error instanceof Error && error.message === READ_TIMEOUT_MESSAGE;
 }
 
-/** A client that closes its connection when one of its statements times out on the client side. */
+/** A client that closes its connection when one of its statements times out on the client side, and marks a failed connect. */
 class TimeoutClosingClient extends pg.Client {
   private closeAfterTimeout(error: unknown): void {
     if (timedOut(error)) this.end().catch(() => undefined);
+  }
+
+  // Both forms node-postgres accepts: pg-pool passes a callback.
+  override connect(...args: any[]): any {
+    const callback = args[0] as ((err?: Error) => void) | undefined;
+    if (typeof callback === 'function') return super.connect((err?: Error) => callback(err && markConnectFailure(err)));
+    return super.connect().catch((e: unknown) => {
+      throw markConnectFailure(e);
+    });
   }
 
   // Every form node-postgres accepts: a callback last (as pg-pool's own pool.query passes), or a returned promise.
@@ -93,8 +102,21 @@ function guard(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
-/** The start of the message of a connection that could not even be set up; storage-fault.ts reads it as the database out of reach. */
+/** The start of the message of a connection that could not even be set up. */
 export const CONNECTION_SETUP_FAILED = 'Cannot set up a connection to PostgreSQL';
+
+/**
+ * Marks an error that a new connection failed with (storage-fault.ts reads
+ * it as the database out of reach): whatever its kind (a TLS certificate
+ * that no longer verifies, a role that may no longer log in, a file that
+ * cannot be read), no statement ran, so nothing was saved.
+ */
+export const CONNECT_FAILED = Symbol.for('velocity.pg.connect-failed');
+
+function markConnectFailure<E>(error: E): E {
+  if (typeof error === 'object' && error !== null && !(CONNECT_FAILED in error)) Object.defineProperty(error, CONNECT_FAILED, { value: true });
+  return error;
+}
 
 /**
  * A client whose connection could not even be set up: its connect fails with
@@ -106,7 +128,7 @@ class SetupFailedClient extends TimeoutClosingClient {
 
   constructor(options: pg.ClientConfig, failure: Error) {
     super({ ...options, connectionString: undefined, ssl: undefined });
-    this.failure = failure;
+    this.failure = markConnectFailure(failure);
   }
 
   // Both forms node-postgres accepts: pg-pool passes a callback.

@@ -9,7 +9,7 @@
  * each of these cases the transaction did not commit.
  */
 import { DatabaseOpenError } from '../../db/client.ts';
-import { CONNECTION_SETUP_FAILED } from '../../db/pg/pool.ts';
+import { CONNECT_FAILED } from '../../db/pg/pool.ts';
 
 /** What went wrong, in the words the log and /readyz use. */
 export type StorageProblem = 'disk-full' | 'read-only' | 'io-error' | 'cannot-open' | 'corrupt' | 'busy' | 'unreachable' | 'denied';
@@ -45,6 +45,8 @@ const BY_PREFIX: [string, StorageProblem][] = [
  */
 const PG_BY_STATE: [string, StorageProblem][] = [
   ['08', 'unreachable'],
+  // invalid_authorization_specification, invalid_password: the role may no longer log in (NOLOGIN, a changed password).
+  ['28', 'denied'],
   ['57P01', 'unreachable'],
   ['57P02', 'unreachable'],
   ['57P03', 'unreachable'],
@@ -64,9 +66,7 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTU
  * client-side timeout (a frozen or cut-off server: db/pg/pool.ts closes that
  * connection, so the transaction did not commit).
  */
-const PG_CONNECTION_MESSAGES = new RegExp(
-  `^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout|${CONNECTION_SETUP_FAILED})`,
-);
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout)/;
 
 /**
  * The PostgreSQL (or socket) fault an error stands for. drizzle wraps the
@@ -84,6 +84,8 @@ function pgFaultOf(error: unknown, depth = 0): StorageFault | null {
     if (SOCKET_CODES.has(err.code)) return { problem: 'unreachable', cause: err.code };
   }
   if (typeof err.message === 'string' && PG_CONNECTION_MESSAGES.test(err.message)) return { problem: 'unreachable', cause: err.message.split('\n')[0]! };
+  // Any other failure of a new connection (db/pg/pool.ts marks them): a certificate that no longer verifies, a login refused.
+  if (CONNECT_FAILED in err) return { problem: 'unreachable', cause: typeof err.code === 'string' ? err.code : String(err.message).split('\n')[0]! };
   for (const inner of Array.isArray(err.errors) ? err.errors : []) {
     const fault = pgFaultOf(inner, depth + 1);
     if (fault) return fault;

@@ -75,6 +75,29 @@ describe('checkPgReadiness', () => {
     });
   });
 
+  it('reads a new connection that cannot be secured, or a login refused, as a storage fault ("nothing was saved"), not a bug', async () => {
+    const url = await freshDatabase('connect_faults');
+    // The test cluster speaks no TLS: a connection that insists on it fails before any statement, as one whose
+    // certificate no longer verifies does (node-postgres gives both without a SQLSTATE).
+    const secured = new URL(url);
+    secured.searchParams.set('sslmode', 'verify-full');
+    const { db: tls } = pool(secured.toString());
+    expect(await faultOf(() => tls.execute(sql`SELECT 1`))).toEqual({ problem: 'unreachable', cause: 'The server does not support SSL connections' });
+    // A role that may no longer log in (ALTER ROLE … NOLOGIN, a changed password): class 28.
+    const role = `nologin_${Date.now()}`;
+    const admin = new pg.Client(url);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} NOLOGIN`);
+    } finally {
+      await admin.end();
+    }
+    const refused = new URL(url);
+    refused.username = role;
+    const { db: denied } = pool(refused.toString());
+    expect(await faultOf(() => denied.execute(sql`SELECT 1`))).toEqual({ problem: 'denied', cause: '28000' });
+  });
+
   it('reports a database that refuses connections, without its address', async () => {
     const port = await freePort();
     const problems = await checkPgReadiness(pool(`postgres://velocity:pw@127.0.0.1:${port}/velocity`).pool);
