@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mayShow } from '../../src/domain/anonymity.ts';
 import { choosePeerGroup, peerGroupCandidates, relativeFromCounts, type PeerProfile } from '../../src/domain/peers.ts';
 import { comparedWith, type Population } from '../../src/domain/population.ts';
-import { upsertScore } from '../../src/server/repositories/scores.ts';
+import { findScore, upsertScore } from '../../src/server/repositories/scores.ts';
 import { insertCompany } from '../../src/server/repositories/studies.ts';
 import { keptFiguresFor, type GroupFigures } from '../../src/server/services/peer-figures.ts';
-import { rebuildPeerStats } from '../../src/server/services/peer-stats.ts';
+import { rebuildPeerStats, recordPeerStats } from '../../src/server/services/peer-stats.ts';
 import { peerPosition, publishedQuartiles, sqlGroupFigures, type PeerSubject } from '../../src/server/services/peers.ts';
 import { scoreRow } from '../../src/server/services/scoring.ts';
 import { instrument } from '../helpers/instrument.ts';
@@ -50,7 +50,7 @@ const person = fc.record({
 type Person = typeof person extends fc.Arbitrary<infer T> ? T : never;
 
 /** Stores the people (companies 0-2, -1 for none) and returns their participant ids and company ids. */
-async function store(people: readonly Person[]): Promise<{ ids: number[]; companyIds: (number | null)[] }> {
+async function store(people: readonly Person[]): Promise<{ ids: number[]; companyIds: (number | null)[]; studyId: number }> {
   const { studyId, companyId } = await addStudyWithCompany(t.db);
   const companies = [companyId, (await insertCompany(t.db, studyId, 'Beta', 'beta')).id, (await insertCompany(t.db, studyId, 'Gamma', 'gamma')).id];
   const ids: number[] = [];
@@ -76,7 +76,7 @@ async function store(people: readonly Person[]): Promise<{ ids: number[]; compan
   }
   // As a bulk load leaves them: the statistics hold the population in force.
   await rebuildPeerStats(t.db, instrument);
-  return { ids, companyIds };
+  return { ids, companyIds, studyId };
 }
 
 /** Every figure a page or report asks of a group, at the values given. */
@@ -163,6 +163,47 @@ describe('peer figures from the kept statistics', () => {
       { numRuns: 30 },
     );
   }, GENEROUS_MS);
+
+  it('never count a colleague who finishes while a page is being put together', async () => {
+    const group = { industry: INDUSTRIES[0]!, employees: BANDS[0]! };
+    const people: Person[] = Array.from({ length: 12 }, (_, i) => ({
+      ...group,
+      company: i === 0 ? 0 : -1,
+      population: 'benchmark',
+      earlierVersion: false,
+      velocity: (i * 37) % 100,
+      value: (i * 17) % 100,
+      number: (i * 29) % 100,
+      winRate: (i * 41) % 100,
+      cycle: (i * 53) % 100,
+    }));
+    const { ids, companyIds, studyId } = await store(people);
+    const subject: PeerSubject = { participantId: ids[0], companyId: companyIds[0], velocity: 50, instrumentVersion: V, population: 'benchmark', ...group };
+    const peers = { instrumentVersion: V, population: 'benchmark' as const };
+    const kept = await keptFiguresFor(
+      t.db,
+      peers,
+      subject,
+      () => {
+        throw new Error('the kept statistics are out of step with the scores');
+      },
+      group,
+    );
+    const figures = await kept!(group);
+    // The page's first figure: the group without the reader's company (the reader alone so far).
+    expect(await figures.countAtMost('velocity', 100)).toEqual({ size: 11, notBetter: 11 });
+    // A colleague finishes now, before the page asks for the sub-indices: same company, same group.
+    const colleague = await addParticipant(t.db, { ...group, studyId, companyId: companyIds[0], status: 'completed', instrumentVersion: V });
+    const scores = { itemScores: new Map<string, number>(), company: { velocity: 99, value: 99, number: 99, winRate: 99, cycle: 99 }, personal: { approach: null, execution: null, personal: null } };
+    await upsertScore(t.db, scoreRow(colleague, scores, new Date(), 'benchmark'));
+    await recordPeerStats(t.db, (await findScore(t.db, colleague.id))!, 1);
+    // Each later figure still leaves the whole company out, the colleague included: what SQL gives now.
+    const sql = await sqlGroupFigures(t.db, { ...group, ...peers, notCompany: companyIds[0]! }, ids[0]);
+    for (const m of MEASURES.filter((x) => x !== 'velocity')) {
+      expect(await figures.countAtMost(m, 100), m).toEqual(await sql.countAtMost(m, 100));
+      expect((await figures.countAtMost(m, 100)).size, m).toBe(11);
+    }
+  });
 
   it('are read from the statistics, not the scores: scores removed behind their back change nothing', async () => {
     const people: Person[] = Array.from({ length: 30 }, (_, i) => ({

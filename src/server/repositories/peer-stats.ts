@@ -200,13 +200,16 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export async function readFineCounts(db: Store, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
   if (db.backend === 'pg') return pgPeerStats.readFineCounts(db, dimension, key, measure);
+  return onSqlite(db, (h) => readFineCountsOn(h, dimension, key, measure));
+}
+
+/** readFineCounts on the SQLite handle, for a caller that reads the counts together with other rows in one piece of work. */
+export function readFineCountsOn(h: Db, dimension: StatDimension, key: string, measure: Measure): FineCounts {
   const fine = new Int32Array(FINE_BUCKETS);
-  const rows = await onSqlite(db, (h) =>
-    prepared(h, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {
-      point: number;
-      hundredths: Buffer;
-    }[],
-  );
+  const rows = prepared(h, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {
+    point: number;
+    hundredths: Buffer;
+  }[];
   for (const { point, hundredths } of rows) {
     const from = point * 100;
     const n = Math.min(hundredths.length >> 2, FINE_BUCKETS - from);
@@ -214,7 +217,7 @@ export async function readFineCounts(db: Store, dimension: StatDimension, key: s
       // The blob as 32-bit integers without a call per number: copied to an aligned buffer first.
       fine.set(new Int32Array(Uint8Array.prototype.slice.call(hundredths, 0, n * 4).buffer), from);
     } else {
-      for (let h = 0; h < n; h++) fine[from + h] = hundredths.readInt32LE(h * 4);
+      for (let i = 0; i < n; i++) fine[from + i] = hundredths.readInt32LE(i * 4);
     }
   }
   return fine;

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
 import { scores, type NewScoreRow, type ScoreRow } from '../../../db/schema.ts';
 import type { PeerProfile } from '../../domain/peers.ts';
 import type { PeerPopulation, Population } from '../../domain/population.ts';
@@ -232,17 +233,23 @@ const PEER_SCORE_COLUMNS =
  */
 export async function companyPeerScores(db: Store, companyId: number): Promise<PeerScoreRow[]> {
   if (db.backend === 'pg') return pgScores.companyPeerScores(db, companyId);
-  return onSqlite(
-    db,
-    (h) =>
-      prepared(
-        h,
-        `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`,
-      ).all(companyId, companyId) as PeerScoreRow[],
-  );
+  return onSqlite(db, (h) => companyPeerScoresOn(h, companyId));
+}
+
+/** companyPeerScores on the SQLite handle, for a caller that reads it together with other rows in one piece of work. */
+export function companyPeerScoresOn(h: Db, companyId: number): PeerScoreRow[] {
+  return prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`).all(
+    companyId,
+    companyId,
+  ) as PeerScoreRow[];
 }
 
 export async function peerScoreOf(db: Store, participantId: number): Promise<PeerScoreRow | undefined> {
   if (db.backend === 'pg') return pgScores.peerScoreOf(db, participantId);
-  return onSqlite(db, (h) => prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined);
+  return onSqlite(db, (h) => peerScoreOfOn(h, participantId));
+}
+
+/** peerScoreOf on the SQLite handle (see companyPeerScoresOn). */
+export function peerScoreOfOn(h: Db, participantId: number): PeerScoreRow | undefined {
+  return prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined;
 }

@@ -5,7 +5,7 @@ import { onSqlite, type Store } from '../data/store.ts';
 import * as pgSettings from './pg/settings.ts';
 import { prepared } from './prepared.ts';
 
-function getSettingOn(h: Db, key: string): string | undefined {
+export function getSettingOn(h: Db, key: string): string | undefined {
   // Asked on every page that shows peer figures and every finish (what the peer statistics hold): prepared once.
   return (prepared(h, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }

@@ -4,9 +4,7 @@ import type { PeerProfile, Quartiles } from '../../domain/peers.ts';
 import type { PeerPopulation } from '../../domain/population.ts';
 import type { Store } from '../data/store.ts';
 import { loadInstrument } from '../instrument-loader.ts';
-import { readFineCounts } from '../repositories/peer-stats.ts';
-import { readLookupStart } from '../repositories/peer-lookup.ts';
-import type { PeerScoreRow } from '../repositories/scores.ts';
+import { readLookupStart, type LookupStart } from '../repositories/peer-lookup.ts';
 import { HELD_SETTING, heldIn } from './peer-stats.ts';
 
 /** The Velocity Index and its four sub-indices: the scores peer figures are given for. */
@@ -38,6 +36,9 @@ export interface LeftOut {
  * they still hold demo data, which has no one to compare with anyway).
  * `fallback` answers a group whose counts turn out out of step with the
  * scores, so a reader is never shown a figure that leaves someone in.
+ * Each group's counts of a score are read together with the scores left out
+ * of them (repositories/peer-lookup.ts), so a colleague who finishes while a
+ * page is being put together is never counted in any of its figures.
  * `first`, the group the caller will ask about first: its Velocity Index
  * counts come with the first read (one round trip on PostgreSQL, not three).
  */
@@ -48,42 +49,43 @@ export async function keptFiguresFor(
   fallback: (where: Partial<PeerProfile>) => Promise<GroupFigures>,
   first?: Partial<PeerProfile>,
 ): Promise<((where: Partial<PeerProfile>) => Promise<GroupFigures>) | null> {
-  if (peers.instrumentVersion !== loadInstrument().version) return null;
+  const version = peers.instrumentVersion;
+  if (version !== loadInstrument().version) return null;
+  const read = (group: ReturnType<typeof statGroupOf> | undefined, measure: PeerMeasure) =>
+    readLookupStart(db, { heldKey: HELD_SETTING, companyId: leftOut.companyId, participantId: leftOut.participantId, group, measure });
+  const holds = (got: LookupStart) => heldIn(got.held, version) === peers.population;
   // What the statistics hold, whom to leave out, and the first group's Velocity Index counts: read together.
-  const group = first && statGroupOf(first);
-  const start = await readLookupStart(db, { heldKey: HELD_SETTING, companyId: leftOut.companyId, participantId: leftOut.participantId, group, measure: 'velocity' });
-  if (heldIn(start.held, peers.instrumentVersion) !== peers.population) return null;
-  const rows = start.leftOut.filter((r) => r.instrumentVersion === peers.instrumentVersion && r.population === peers.population);
+  const firstGroup = first && statGroupOf(first);
+  const start = await read(firstGroup, 'velocity');
+  if (!holds(start)) return null;
+  /** A group's counts of `measure` minus the left-out scores read with them; null when out of step, or no longer the statistics of these peers. */
+  const without = (where: Partial<PeerProfile>, measure: PeerMeasure, got: LookupStart): FineCounts | null => {
+    if (!got.counts || !holds(got)) return null;
+    const members = got.leftOut.filter((r) => r.instrumentVersion === version && r.population === peers.population && inGroup(where, r));
+    return leaveOut(got.counts, members.map((r) => r[measure])) ? got.counts : null;
+  };
   // The counts read along are used once: leaveOut changes them in place, so a second look at the group reads again.
-  let readAlong = group && start.counts ? { ...group, counts: start.counts } : undefined;
-  return (where) => {
-    const g = statGroupOf(where);
-    const counts = readAlong && readAlong.dimension === g.dimension && readAlong.key === g.key ? readAlong.counts : undefined;
-    if (counts) readAlong = undefined;
-    return groupFigures(db, where, rows, () => fallback(where), counts);
+  let readAlong = firstGroup && start.counts ? { ...firstGroup, start } : undefined;
+  return async (where) => {
+    const group = statGroupOf(where);
+    const along = readAlong && readAlong.dimension === group.dimension && readAlong.key === group.key ? readAlong.start : undefined;
+    if (along) readAlong = undefined;
+    return groupFigures(
+      async (measure) => without(where, measure, measure === 'velocity' && along ? along : await read(group, measure)),
+      () => fallback(where),
+    );
   };
 }
 
-async function groupFigures(
-  db: Store,
-  where: Partial<PeerProfile>,
-  leftOutRows: readonly PeerScoreRow[],
-  fallback: () => Promise<GroupFigures>,
-  velocityCounts?: FineCounts,
-): Promise<GroupFigures> {
-  const { dimension, key } = statGroupOf(where);
-  const members = leftOutRows.filter((r) => inGroup(where, r));
-  const counts = new Map<PeerMeasure, FineCounts | null>();
-  if (velocityCounts) counts.set('velocity', leaveOut(velocityCounts, members.map((r) => r.velocity)) ? velocityCounts : null);
+/** A group's figures from its counts of each score (read once each, when first asked), or `fallback`'s where they are out of step. */
+function groupFigures(readCounts: (measure: PeerMeasure) => Promise<FineCounts | null>, fallback: () => Promise<GroupFigures>): GroupFigures {
+  const counts = new Map<PeerMeasure, Promise<FineCounts | null>>();
   let sql: Promise<GroupFigures> | undefined;
   const slow = () => (sql ??= fallback());
-  const fine = async (measure: PeerMeasure): Promise<FineCounts | null> => {
-    if (!counts.has(measure)) {
-      const c = await readFineCounts(db, dimension, key, measure);
-      // Asked twice at once, both reads may land: the first one's counts stay (leaveOut changes them in place).
-      if (!counts.has(measure)) counts.set(measure, leaveOut(c, members.map((r) => r[measure])) ? c : null);
-    }
-    return counts.get(measure)!;
+  const fine = (measure: PeerMeasure): Promise<FineCounts | null> => {
+    let c = counts.get(measure);
+    if (!c) counts.set(measure, (c = readCounts(measure)));
+    return c;
   };
   return {
     async countAtMost(measure, value) {
