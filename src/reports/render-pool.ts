@@ -74,6 +74,11 @@ class Admission {
   }
 }
 
+/** A thread ended for passing its heap limit (Node's resourceLimits): the report, not a bug, needs more room. */
+function outOfMemory(e: unknown): boolean {
+  return (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /reaching memory limit/.test(String((e as Error).message));
+}
+
 export function createRenderPool(settings: RenderSettings & { workerFile: string }): RenderPool {
   const size = settings.workers;
   if (size < 1) throw new Error('a render pool needs at least one thread; RENDER_WORKERS=0 renders on the server thread (inThreadRenderer)');
@@ -137,7 +142,12 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
     } catch (e) {
       giveUpWithoutThreads(e as Error);
       if (broken) throw broken;
-      const reason = (e as Error).name === 'AbortError' ? `it took longer than ${settings.timeoutMs / 1000} s` : (e as Error).message;
+      const reason =
+        (e as Error).name === 'AbortError'
+          ? `it took longer than ${settings.timeoutMs / 1000} s`
+          : outOfMemory(e) && settings.heapMb
+            ? `its thread ran out of memory (RENDER_WORKER_HEAP_MB=${settings.heapMb} is too small for this report: raise it, or leave it unset)`
+            : (e as Error).message;
       throw new RenderFailedError(`The PDF could not be rendered: ${reason}`, { cause: e });
     } finally {
       clearTimeout(timer);

@@ -212,8 +212,12 @@ export async function checkPgReadiness(pool: pg.Pool, timeoutMs = PG_READY_TIMEO
     if (denied.length > 0) return [{ name: 'database-privileges', detail: `the app's role may not write ${denied.join(', ')}` }];
     return [];
   } catch (e) {
-    const why = (e as Error).message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : (storageFaultOf(e)?.problem ?? 'error');
-    return [{ name: 'database-unavailable', detail: `PostgreSQL did not answer the readiness check (${why})` }];
+    // A refused login (denied) or a full server (busy) did answer: it would not run the check.
+    const detail =
+      (e as Error).message === 'timeout'
+        ? `PostgreSQL did not answer the readiness check within ${timeoutMs / 1000} s`
+        : `PostgreSQL could not run the readiness check (${storageFaultOf(e)?.problem ?? 'error'})`;
+    return [{ name: 'database-unavailable', detail }];
   } finally {
     clearTimeout(timer);
   }

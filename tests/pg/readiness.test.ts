@@ -67,7 +67,7 @@ describe('checkPgReadiness', () => {
 
   it('reports a certificate file the address names that can no longer be read: the database out of reach, as for every save', async () => {
     const { db, pool: p } = pool(`postgres://velocity@127.0.0.1:${await freePort()}/velocity?sslmode=verify-full&sslrootcert=/nonexistent/velocity-ca.pem`);
-    expect(await checkPgReadiness(p)).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (unreachable)' }]);
+    expect(await checkPgReadiness(p)).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL could not run the readiness check (unreachable)' }]);
     // A save meets the same error: a storage fault ("nothing was saved"), not a 500 that reads like a bug.
     expect(await faultOf(() => db.execute(sql`SELECT 1`))).toEqual({
       problem: 'unreachable',
@@ -101,7 +101,7 @@ describe('checkPgReadiness', () => {
   it('reports a database that refuses connections, without its address', async () => {
     const port = await freePort();
     const problems = await checkPgReadiness(pool(`postgres://velocity:pw@127.0.0.1:${port}/velocity`).pool);
-    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (unreachable)' }]);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL could not run the readiness check (unreachable)' }]);
   });
 
   it('reports a database that does not answer within the time allowed', async () => {
@@ -113,7 +113,7 @@ describe('checkPgReadiness', () => {
     closers.push(() => new Promise((r) => { for (const s of held) s.destroy(); silent.close(() => r()); }));
     // The pool gives up connecting soon after the check's own limit, so the test does not wait out the default 10 s.
     const problems = await checkPgReadiness(pool(`postgres://velocity@127.0.0.1:${port}/velocity`, 2, 600).pool, 300);
-    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check (no answer within 0.3 s)' }]);
+    expect(problems).toEqual([{ name: 'database-unavailable', detail: 'PostgreSQL did not answer the readiness check within 0.3 s' }]);
   });
 
   it('reports a pool whose every connection is taken while queries wait for one', async () => {

@@ -122,6 +122,19 @@ describe('the render pool', () => {
     expect(p.failure()).toBeInstanceOf(RenderingOffError);
   }, 120_000);
 
+  it('names the heap setting when a report runs its thread out of memory, and renders on with a new thread', async () => {
+    // A worker that starts within its heap and then needs more for its report than the limit allows.
+    const hungry = join(t.path, '..', 'hungry-worker.mjs');
+    writeFileSync(hungry, 'export default () => { const hoard = []; for (;;) hoard.push(new Array(100_000).fill(1)); };\n');
+    const p = pool({ workers: 1, workerFile: hungry, heapMb: 32 });
+    await expect(p.render({ kind: 'company', model: company })).rejects.toThrow(
+      'The PDF could not be rendered: its thread ran out of memory (RENDER_WORKER_HEAP_MB=32 is too small for this report: raise it, or leave it unset)',
+    );
+    // One report's failure, not the pool's: a new thread is there for the next one.
+    expect(p.failure()).toBeNull();
+    expect(p.threads()).toHaveLength(1);
+  }, 120_000);
+
   it('fails a report that takes longer than its time limit, rather than leaving the download hanging', async () => {
     const p = pool({ workers: 1, timeoutMs: 1 });
     await expect(p.render({ kind: 'company', model: dated(company, 'slow') })).rejects.toThrow(/took longer than/);
