@@ -44,6 +44,9 @@ export class RenderFailedError extends Error {}
 /** No report can be rendered until the server restarts: the render threads die as they start (see createRenderPool). */
 export class RenderingOffError extends RenderFailedError {}
 
+/** This report needs more memory than RENDER_WORKER_HEAP_MB gives a thread: it will fail again until the setting changes. */
+export class ReportOutOfMemoryError extends RenderFailedError {}
+
 /** Seconds a refused reader is asked to wait (Retry-After): about what a few reports take to render. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -142,12 +145,11 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
     } catch (e) {
       giveUpWithoutThreads(e as Error);
       if (broken) throw broken;
-      const reason =
-        (e as Error).name === 'AbortError'
-          ? `it took longer than ${settings.timeoutMs / 1000} s`
-          : outOfMemory(e) && settings.heapMb
-            ? `its thread ran out of memory (RENDER_WORKER_HEAP_MB=${settings.heapMb} is too small for this report: raise it, or leave it unset)`
-            : (e as Error).message;
+      if (outOfMemory(e) && settings.heapMb) {
+        const why = `its thread ran out of memory (RENDER_WORKER_HEAP_MB=${settings.heapMb} is too small for this report: raise it, or leave it unset)`;
+        throw new ReportOutOfMemoryError(`The PDF could not be rendered: ${why}`, { cause: e });
+      }
+      const reason = (e as Error).name === 'AbortError' ? `it took longer than ${settings.timeoutMs / 1000} s` : (e as Error).message;
       throw new RenderFailedError(`The PDF could not be rendered: ${reason}`, { cause: e });
     } finally {
       clearTimeout(timer);

@@ -5,7 +5,7 @@ import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool }
 import { renderSettings } from './render-settings.ts';
 
 export type { ReportRequest } from './render-core.ts';
-export { RenderBusyError, RenderFailedError, RenderingOffError, RETRY_AFTER_SECONDS } from './render-pool.ts';
+export { RenderBusyError, RenderFailedError, RenderingOffError, ReportOutOfMemoryError, RETRY_AFTER_SECONDS } from './render-pool.ts';
 
 /**
  * The one entry point that turns a report model into PDF bytes. A finished

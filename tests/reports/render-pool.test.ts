@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyReportModel, PersonalReportModel } from '../../src/domain/report-model.ts';
-import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError, RenderingOffError } from '../../src/reports/render.ts';
+import { cacheKey, renderPending, renderReport, RenderBusyError, RenderFailedError, RenderingOffError, ReportOutOfMemoryError } from '../../src/reports/render.ts';
 import { createRenderPool, inThreadRenderer, renderWorkerFile, type RenderPool } from '../../src/reports/render-pool.ts';
 import { renderSettings } from '../../src/reports/render-settings.ts';
 import type { Store } from '../../src/server/data/store.ts';
@@ -127,6 +127,8 @@ describe('the render pool', () => {
     const hungry = join(t.path, '..', 'hungry-worker.mjs');
     writeFileSync(hungry, 'export default () => { const hoard = []; for (;;) hoard.push(new Array(100_000).fill(1)); };\n');
     const p = pool({ workers: 1, workerFile: hungry, heapMb: 32 });
+    // Its own kind of failure: the download's page says PDFs are not working rather than "wait a minute".
+    await expect(p.render({ kind: 'company', model: company })).rejects.toBeInstanceOf(ReportOutOfMemoryError);
     await expect(p.render({ kind: 'company', model: company })).rejects.toThrow(
       'The PDF could not be rendered: its thread ran out of memory (RENDER_WORKER_HEAP_MB=32 is too small for this report: raise it, or leave it unset)',
     );

@@ -2,7 +2,7 @@ import type { APIContext } from 'astro';
 import type { Participant } from '../../../db/schema.ts';
 import { reportFileName } from '../../domain/file-names.ts';
 import type { NumberStyle } from '../../domain/number-format.ts';
-import { RenderBusyError, RenderingOffError, renderReport } from '../../reports/render.ts';
+import { RenderBusyError, RenderingOffError, renderReport, ReportOutOfMemoryError } from '../../reports/render.ts';
 import { config } from '../config.ts';
 import type { Store } from '../data/store.ts';
 import { db } from '../db.ts';
@@ -33,8 +33,8 @@ export async function reportDownload(
 }
 
 /**
- * A PDF route's download, or, when the render queue is full or rendering is
- * off until a restart, the page that says so (src/pages/report-busy.astro:
+ * A PDF route's download, or, when the render queue is full, rendering is
+ * off until a restart or this report is too big for the threads' heap, the page that says so (src/pages/report-busy.astro:
  * 503 with Retry-After) in place of the file, at the same address so that
  * reloading asks again. A report that fails to render on its own throws on,
  * to the site's error page (500).
@@ -43,10 +43,16 @@ export async function downloadOrBusyPage(context: APIContext, download: () => Pr
   try {
     return await download();
   } catch (e) {
-    if (!(e instanceof RenderBusyError) && !(e instanceof RenderingOffError)) throw e;
+    // A report too big for the render threads' heap fails the same way each time until the setting changes: for its
+    // reader that is PDFs not working, not a moment's hiccup.
+    const off = e instanceof RenderingOffError || e instanceof ReportOutOfMemoryError;
+    if (!(e instanceof RenderBusyError) && !off) throw e;
     const busy = new URL('/report-busy', context.url);
     busy.searchParams.set('retry', context.url.pathname + context.url.search);
-    if (e instanceof RenderingOffError) busy.searchParams.set('off', '1');
+    if (off) {
+      process.stderr.write(`velocity: ${(e as Error).message}\n`);
+      busy.searchParams.set('off', '1');
+    }
     return context.rewrite(busy);
   }
 }
