@@ -79,6 +79,11 @@ async function store(people: readonly Person[]): Promise<{ ids: number[]; compan
   return { ids, companyIds, studyId };
 }
 
+/** The fallback of keptFiguresFor where the kept statistics must answer every figure themselves. */
+const noFallback = (): never => {
+  throw new Error('the kept statistics are out of step with the scores');
+};
+
 /** Every figure a page or report asks of a group, at the values given. */
 async function figuresOf(f: GroupFigures, values: readonly number[], k: number) {
   const measures = [];
@@ -123,15 +128,7 @@ describe('peer figures from the kept statistics', () => {
           const sql = async (g: Partial<PeerProfile>) => sqlGroupFigures(t.db, where(g), subject.participantId);
           // The first candidate's counts are read along with the start, as peerPosition asks; used once only.
           const candidates = peerGroupCandidates(subject);
-          const kept = await keptFiguresFor(
-            t.db,
-            peers,
-            subject,
-            () => {
-              throw new Error('the kept statistics are out of step with the scores');
-            },
-            candidates[0]?.where,
-          );
+          const kept = await keptFiguresFor(t.db, peers, subject, noFallback, candidates[0]?.where);
           // The statistics hold the benchmark once anyone is in it, demo data before.
           const held = people.some((q) => q.population === 'benchmark' && !q.earlierVersion) ? 'benchmark' : 'demo';
           expect(kept === null).toBe(peers.population !== held);
@@ -180,15 +177,7 @@ describe('peer figures from the kept statistics', () => {
     const { ids, companyIds, studyId } = await store(people);
     const subject: PeerSubject = { participantId: ids[0], companyId: companyIds[0], velocity: 50, instrumentVersion: V, population: 'benchmark', ...group };
     const peers = { instrumentVersion: V, population: 'benchmark' as const };
-    const kept = await keptFiguresFor(
-      t.db,
-      peers,
-      subject,
-      () => {
-        throw new Error('the kept statistics are out of step with the scores');
-      },
-      group,
-    );
+    const kept = await keptFiguresFor(t.db, peers, subject, noFallback, group);
     const figures = await kept!(group);
     // The page's first figure: the group without the reader's company (the reader alone so far).
     expect(await figures.countAtMost('velocity', 100)).toEqual({ size: 11, notBetter: 11 });
