@@ -103,7 +103,7 @@ function guard(client: pg.PoolClient): pg.PoolClient {
 }
 
 /** The start of the message of a connection that could not even be set up. */
-export const CONNECTION_SETUP_FAILED = 'Cannot set up a connection to PostgreSQL';
+const CONNECTION_SETUP_FAILED = 'Cannot set up a connection to PostgreSQL';
 
 /**
  * Marks an error that a new connection failed with (storage-fault.ts reads

@@ -98,12 +98,7 @@ export function createRenderPool(settings: RenderSettings & { workerFile: string
   let warm = false;
   let broken: RenderingOffError | null = null;
   const running = new Set<AbortController>();
-  let markWarm!: () => void;
-  let markBroken!: (e: Error) => void;
-  const ready = new Promise<void>((resolve, reject) => {
-    markWarm = resolve;
-    markBroken = reject;
-  });
+  const { promise: ready, resolve: markWarm, reject: markBroken } = Promise.withResolvers<void>();
   // Nobody may be waiting on `warm` when the pool breaks.
   ready.catch(() => undefined);
   // No thread can start (a heap limit too small for react-pdf and the fonts, a broken worker file): piscina stops

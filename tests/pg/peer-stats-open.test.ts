@@ -6,7 +6,8 @@ import { companyItems } from '../../src/domain/scoring.ts';
 import { openPgStore } from '../../src/server/data/open.ts';
 import type { PgStore } from '../../src/server/data/store.ts';
 import { tallyStoredScores } from '../../src/server/repositories/peer-stats-rebuild.ts';
-import { peerStatsTotal, readFineCounts, storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
+import { readLookupStart } from '../../src/server/repositories/peer-lookup.ts';
+import { peerStatsTotal, storedStatsSource } from '../../src/server/repositories/peer-stats.ts';
 import { heldPopulation, statsItemIds } from '../../src/server/services/peer-stats.ts';
 import { seedParticipants } from '../../src/server/services/seed.ts';
 import { instrument } from '../helpers/instrument.ts';
@@ -56,7 +57,7 @@ describe('opening PostgreSQL', () => {
     const [a, b, c] = await Promise.all([open(url), open(url), open(url)]);
     expect(await heldPopulation(b!, instrument.version)).toBe('benchmark');
     expect(await peerStatsTotal(c!)).toBe(1);
-    const fine = await readFineCounts(a!, 'all', '', 'velocity');
+    const fine = (await readLookupStart(a!, { heldKey: 'peer-stats-hold', group: { dimension: 'all', key: '' }, measure: 'velocity' })).counts!;
     expect(fine[7025]).toBe(1);
     expect(fine.reduce((s, n) => s + n, 0)).toBe(1);
   });

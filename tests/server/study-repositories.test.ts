@@ -12,10 +12,10 @@ import {
   saveAnswers,
   saveNumbers,
 } from '../../src/server/repositories/participants.ts';
+import { readLookupStart } from '../../src/server/repositories/peer-lookup.ts';
 import { insertReferenceStudy } from '../../src/server/repositories/reference-study.ts';
 import { findRetakeOf, studyNameAndStatus } from '../../src/server/repositories/retakes.ts';
 import {
-  companyPeerScores,
   countAtMost,
   countScored,
   finishedBefore,
@@ -23,7 +23,6 @@ import {
   groupCounts,
   hasPopulation,
   participantTotal,
-  peerScoreOf,
   scoreAtRank,
   scoresAtRanks,
   upsertScore,
@@ -394,9 +393,12 @@ describe('scores of a group', () => {
       winRate: 0.25,
       cycle: null,
     });
-    expect(await companyPeerScores(t.db, acme.id)).toEqual([expected(a.id, 30), expected(b.id, 40)]);
-    expect(await peerScoreOf(t.db, b.id)).toEqual(expected(b.id, 40));
-    expect(await peerScoreOf(t.db, 987_654)).toBeUndefined();
+    // The scores a peer lookup leaves out: the company's, and the participant's own (once, when also the company's).
+    const leftOut = async (q: { companyId?: number; participantId?: number }) => (await readLookupStart(t.db, { heldKey: 'peer-stats-hold', measure: 'velocity', ...q })).leftOut;
+    expect(await leftOut({ companyId: acme.id })).toEqual([expected(a.id, 30), expected(b.id, 40)]);
+    expect(await leftOut({ participantId: b.id })).toEqual([expected(b.id, 40)]);
+    expect(await leftOut({ companyId: acme.id, participantId: b.id })).toEqual([expected(a.id, 30), expected(b.id, 40)]);
+    expect(await leftOut({ participantId: 987_654 })).toEqual([]);
     // A score written again is replaced whole.
     const again = (await findScore(t.db, a.id))!;
     await upsertScore(t.db, { ...again, velocity: 31, approach: null });
@@ -432,6 +434,6 @@ describe('the reference study', () => {
       [ids[1], 'rep', 'Northwind', company.studyId, Date.UTC(2026, 10, 1, 9, 1)],
       [ids[2], 'leader', 'Northwind', company.studyId, Date.UTC(2026, 10, 1, 9, 2)],
     ]);
-    expect((await companyPeerScores(t.db, company.id)).map((s) => s.participantId)).toEqual(ids);
+    expect((await readLookupStart(t.db, { heldKey: 'peer-stats-hold', measure: 'velocity', companyId: company.id })).leftOut.map((s) => s.participantId)).toEqual(ids);
   });
 });

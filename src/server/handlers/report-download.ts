@@ -34,10 +34,11 @@ export async function reportDownload(
 
 /**
  * A PDF route's download, or, when the render queue is full, rendering is
- * off until a restart or this report is too big for the threads' heap, the page that says so (src/pages/report-busy.astro:
- * 503 with Retry-After) in place of the file, at the same address so that
- * reloading asks again. A report that fails to render on its own throws on,
- * to the site's error page (500).
+ * off until a restart, or this report is too big for the threads' heap, the
+ * page that says so (src/pages/report-busy.astro: 503 with Retry-After) in
+ * place of the file, at the same address so that reloading asks again. A
+ * report that fails to render on its own throws on, to the site's error page
+ * (500).
  */
 export async function downloadOrBusyPage(context: APIContext, download: () => Promise<Response | null>): Promise<Response | null> {
   try {

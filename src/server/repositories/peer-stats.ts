@@ -198,12 +198,10 @@ export async function storedStatsSource(db: Store, dimensions?: readonly StatDim
 /** Blobs are stored little-endian; typed arrays use the machine's order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export async function readFineCounts(db: Store, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
-  if (db.backend === 'pg') return pgPeerStats.readFineCounts(db, dimension, key, measure);
-  return onSqlite(db, (h) => readFineCountsOn(h, dimension, key, measure));
-}
-
-/** readFineCounts on the SQLite handle, for a caller that reads the counts together with other rows in one piece of work. */
+/**
+ * One group's counts per hundredth of one score, read from its whole points (at most 101 rows), on the SQLite
+ * handle: repositories/peer-lookup.ts reads them in one piece of work with the scores taken out of them.
+ */
 export function readFineCountsOn(h: Db, dimension: StatDimension, key: string, measure: Measure): FineCounts {
   const fine = new Int32Array(FINE_BUCKETS);
   const rows = prepared(h, 'SELECT point, hundredths FROM peer_score_counts WHERE dimension = ? AND key = ? AND measure = ?').all(dimension, key, measure) as {

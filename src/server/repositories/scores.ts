@@ -229,14 +229,10 @@ const PEER_SCORE_COLUMNS =
 /**
  * The scores of a company's participants: a handful of rows, found through
  * the participants' company index (the scores keep the company their
- * participant belongs to, and a participant never changes company).
+ * participant belongs to, and a participant never changes company). On the
+ * SQLite handle: repositories/peer-lookup.ts reads them in one piece of work
+ * with the counts they are taken out of.
  */
-export async function companyPeerScores(db: Store, companyId: number): Promise<PeerScoreRow[]> {
-  if (db.backend === 'pg') return pgScores.companyPeerScores(db, companyId);
-  return onSqlite(db, (h) => companyPeerScoresOn(h, companyId));
-}
-
-/** companyPeerScores on the SQLite handle, for a caller that reads it together with other rows in one piece of work. */
 export function companyPeerScoresOn(h: Db, companyId: number): PeerScoreRow[] {
   return prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM participants p JOIN scores s ON s.participant_id = p.id WHERE p.company_id = ? AND s.company_id = ?`).all(
     companyId,
@@ -244,12 +240,7 @@ export function companyPeerScoresOn(h: Db, companyId: number): PeerScoreRow[] {
   ) as PeerScoreRow[];
 }
 
-export async function peerScoreOf(db: Store, participantId: number): Promise<PeerScoreRow | undefined> {
-  if (db.backend === 'pg') return pgScores.peerScoreOf(db, participantId);
-  return onSqlite(db, (h) => peerScoreOfOn(h, participantId));
-}
-
-/** peerScoreOf on the SQLite handle (see companyPeerScoresOn). */
+/** One participant's peer score, on the SQLite handle (see companyPeerScoresOn). */
 export function peerScoreOfOn(h: Db, participantId: number): PeerScoreRow | undefined {
   return prepared(h, `SELECT ${PEER_SCORE_COLUMNS} FROM scores s WHERE s.participant_id = ?`).get(participantId) as PeerScoreRow | undefined;
 }

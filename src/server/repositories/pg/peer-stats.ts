@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
   addPoint,
-  FINE_BUCKETS,
   POINT_BUCKETS,
   type Measure,
   type PointsByKey,
@@ -9,7 +8,6 @@ import {
   type StatsAccumulator,
   type StatsSource,
 } from '../../../domain/peer-stats.ts';
-import type { FineCounts } from '../../../domain/peer-counts.ts';
 import { pgRead, pgWrite, transaction, type PgHandle, type PgStore } from '../../data/store.ts';
 import { fineKey, statsSourceFromRead, sumsKey } from '../stats-source.ts';
 import { parseFloatArray, parseIntArray } from './array-text.ts';
@@ -228,21 +226,4 @@ export async function storedStatsSource(db: PgStore, dimensions?: readonly StatD
  */
 export async function withStoredStats<T>(db: PgStore, use: (source: StatsSource) => T): Promise<T> {
   return use(await storedStatsSource(db));
-}
-
-/** One group's counts per hundredth of one score, read from its whole points (at most 101 rows of one primary-key range). */
-export async function readFineCounts(db: PgStore, dimension: StatDimension, key: string, measure: Measure): Promise<FineCounts> {
-  const fine = new Int32Array(FINE_BUCKETS);
-  const { rows } = await pgRead(db, (h) =>
-    h.execute<{ point: number; hundredths: string }>(
-      sql`SELECT point, hundredths::text AS hundredths FROM peer_score_counts WHERE dimension = ${dimension} AND key = ${key} AND measure = ${measure}`,
-    ),
-  );
-  for (const row of rows) {
-    const hundredths = parseIntArray(row.hundredths);
-    const from = row.point * 100;
-    const n = Math.min(hundredths.length, FINE_BUCKETS - from);
-    for (let h = 0; h < n; h++) fine[from + h] = hundredths[h]!;
-  }
-  return fine;
 }

@@ -1,9 +1,9 @@
 import { and, asc, count, eq, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { NewScoreRow, ScoreRow } from '../../../../db/schema.ts';
-import { participants, scores } from '../../../../db/pg/schema.ts';
+import { scores } from '../../../../db/pg/schema.ts';
 import type { Population, PeerPopulation } from '../../../domain/population.ts';
 import { pgRead, pgWrite, type PgStore } from '../../data/store.ts';
-import type { GroupWhere, PeerScoreRow, ScoreColumn } from '../scores.ts';
+import type { GroupWhere, ScoreColumn } from '../scores.ts';
 
 export async function upsertScore(db: PgStore, row: NewScoreRow): Promise<void> {
   // SQLite's insert type leaves an integer primary key optional (it could be a rowid); a score's is always given.
@@ -158,30 +158,3 @@ export async function velocityHistogram(db: PgStore, where: GroupWhere, excludeP
   return bins;
 }
 
-const peerScoreColumns = {
-  participantId: scores.participantId,
-  instrumentVersion: scores.instrumentVersion,
-  population: scores.population,
-  industry: scores.industry,
-  employees: scores.employees,
-  velocity: scores.velocity,
-  value: scores.value,
-  number: scores.number,
-  winRate: scores.winRate,
-  cycle: scores.cycle,
-};
-
-export async function companyPeerScores(db: PgStore, companyId: number): Promise<PeerScoreRow[]> {
-  return pgRead(db, (h) =>
-    h
-      .select(peerScoreColumns)
-      .from(participants)
-      .innerJoin(scores, eq(scores.participantId, participants.id))
-      .where(and(eq(participants.companyId, companyId), eq(scores.companyId, companyId)))
-      .orderBy(participants.id),
-  );
-}
-
-export async function peerScoreOf(db: PgStore, participantId: number): Promise<PeerScoreRow | undefined> {
-  return pgRead(db, async (h) => (await h.select(peerScoreColumns).from(scores).where(eq(scores.participantId, participantId)))[0]);
-}
